@@ -1,0 +1,116 @@
+//! Benchmark: a full audit of a 10-million-row decision log (two protected attributes with 2 and
+//! 6 values and their intersection, label, decision, score, price) against a bare Polars lazy
+//! `group_by` computing the same counts on the same file, for Parquet and CSV.
+//!
+//! Run with `cargo bench --bench audit` (rows: `FAIRAUDIT_BENCH_ROWS`, default 10,000,000).
+//! The generated logs are cached in `bench-data/` (git-ignored).
+
+use fairaudit::spec::{AuditSpec, BinaryColumn, Decision, Favorable, Format, ReferenceStrategy};
+use polars::prelude::*;
+use rand::{Rng, SeedableRng};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+const AGE_BANDS: [&str; 6] = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"];
+
+fn generate(rows: usize, dir: &Path) -> (PathBuf, PathBuf) {
+    let parquet = dir.join(format!("decisions_{rows}.parquet"));
+    let csv = dir.join(format!("decisions_{rows}.csv"));
+    if parquet.exists() && csv.exists() {
+        return (parquet, csv);
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261122);
+    let mut sex = Vec::with_capacity(rows);
+    let mut age = Vec::with_capacity(rows);
+    let mut label = Vec::with_capacity(rows);
+    let mut decision = Vec::with_capacity(rows);
+    let mut score = Vec::with_capacity(rows);
+    let mut price = Vec::with_capacity(rows);
+    for _ in 0..rows {
+        let s = rng.random_bool(0.5);
+        let a = rng.random_range(0..AGE_BANDS.len());
+        let sc: f64 = rng.random::<f64>() + if s { 0.05 } else { 0.0 } - 0.02 * a as f64;
+        sex.push(if s { "M" } else { "F" });
+        age.push(AGE_BANDS[a]);
+        label.push(i32::from(rng.random_bool(sc.clamp(0.0, 1.0))));
+        decision.push(i32::from(sc >= 0.5));
+        score.push(sc);
+        price.push(100.0 + 20.0 * rng.random::<f64>() + 5.0 * a as f64);
+    }
+    let mut df = df!("sex" => sex, "age_band" => age, "label" => label, "decision" => decision,
+        "score" => score, "price" => price)
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).finish(&mut df).unwrap();
+    CsvWriter::new(std::fs::File::create(&csv).unwrap()).finish(&mut df).unwrap();
+    (parquet, csv)
+}
+
+fn spec(path: &Path, format: Format) -> AuditSpec {
+    AuditSpec {
+        data: path.to_path_buf(),
+        format,
+        decision: Decision::Outcome(BinaryColumn { column: "decision".into(), positive: None }),
+        favorable: Favorable::Positive,
+        label: Some(BinaryColumn { column: "label".into(), positive: None }),
+        protected: vec![vec!["sex".into()], vec!["age_band".into()], vec!["sex".into(), "age_band".into()]],
+        references: vec![],
+        reference_strategy: ReferenceStrategy::Largest,
+        di_threshold: 0.8,
+        max_groups: 1000,
+    }
+}
+
+fn full_audit(path: &Path, format: Format, out: &Path) {
+    let results = fairaudit::audit::run(&spec(path, format)).unwrap();
+    let files = fairaudit::render::render_all(&results).unwrap();
+    fairaudit::render::write_outputs(out, &files, true).unwrap();
+}
+
+/// What a Polars user would write by hand: the default scanner and one `group_by`.
+fn bare_group_by(path: &Path, format: Format) {
+    let pl_path = PlRefPath::try_from_path(path).unwrap();
+    let frame = match format {
+        Format::Parquet => LazyFrame::scan_parquet(pl_path, Default::default()).unwrap(),
+        _ => LazyCsvReader::new(pl_path).with_has_header(true).finish().unwrap(),
+    };
+    let counts = frame
+        .group_by([col("sex"), col("age_band"), col("decision"), col("label")])
+        .agg([len()])
+        .collect()
+        .unwrap();
+    assert!(counts.height() > 0);
+}
+
+fn median(mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[RUNS / 2]
+}
+
+fn main() {
+    let rows: usize = std::env::var("FAIRAUDIT_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-data");
+    let started = Instant::now();
+    let (parquet, csv) = generate(rows, &dir);
+    println!("log: {rows} rows ({:.1} s to generate or find)", started.elapsed().as_secs_f64());
+    let out = tempfile::tempdir().unwrap();
+    for (name, path, format) in [("parquet", &parquet, Format::Parquet), ("csv", &csv, Format::Csv)] {
+        let size = std::fs::metadata(path).unwrap().len() as f64 / 1e6;
+        let audit = median(|| full_audit(path, format, &out.path().join("report")));
+        let bare = median(|| bare_group_by(path, format));
+        println!(
+            "{name:8} ({size:.0} MB): full audit {:.3} s, bare Polars group_by {:.3} s, ratio {:.2} (median of {RUNS})",
+            audit.as_secs_f64(),
+            bare.as_secs_f64(),
+            audit.as_secs_f64() / bare.as_secs_f64()
+        );
+    }
+}

@@ -1,0 +1,305 @@
+//! The command line: argument parsing and merging with an optional TOML config file. The engine
+//! never sees clap types; this module turns arguments into an `AuditSpec`.
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use fairaudit::spec::{AuditSpec, BinaryColumn, Decision, Favorable, Format, ReferenceChoice, ReferenceStrategy};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Bias audits of automated decision logs.
+#[derive(Debug, Parser)]
+#[command(name = "fairaudit", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a decision log: group fairness metrics, verdicts, results.json, report.md, charts.
+    Audit(AuditArgs),
+}
+
+/// `--favorable` values.
+#[derive(Debug, Clone, Copy, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FavorableArg {
+    Positive,
+    Negative,
+}
+
+/// `--reference-strategy` values.
+#[derive(Debug, Clone, Copy, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StrategyArg {
+    Largest,
+    Highest,
+    Overall,
+}
+
+/// A list given either as one comma-separated string or as an array (TOML).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    Ok(Option::<OneOrMany>::deserialize(d)?.map(|v| match v {
+        OneOrMany::One(s) => s.split(',').map(|x| x.trim().to_string()).collect(),
+        OneOrMany::Many(v) => v,
+    }))
+}
+
+fn one_or_many_sets<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+        None => vec![],
+    })
+}
+
+/// The audit definition. Every flag can also be a key of the `--config` TOML file (same name);
+/// flags override the file.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AuditArgs {
+    /// TOML file with the audit definition (keys are the flag names).
+    #[arg(long)]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// The decision log (CSV, Parquet or NDJSON).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Input format, overriding the file extension: csv, parquet or ndjson.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Column holding the decision.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Outcome values counted as positive (comma-separated); other non-null values are negative.
+    #[arg(long, value_delimiter = ',')]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub positive: Option<Vec<String>>,
+    /// Score column; the decision is positive when score >= --threshold.
+    #[arg(long)]
+    pub score: Option<String>,
+    /// Threshold for --score.
+    #[arg(long, allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+    /// Whether the positive decision is good (positive) or bad (negative) for the customer.
+    #[arg(long, value_enum)]
+    pub favorable: Option<FavorableArg>,
+    /// Column holding the true outcome, when known.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Label values counted as positive (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub label_positive: Option<Vec<String>>,
+    /// Protected attribute to audit (repeatable); A,B audits the intersection of A and B.
+    #[arg(long)]
+    #[serde(default, deserialize_with = "one_or_many_sets")]
+    pub protected: Vec<String>,
+    /// Reference group, A=V or A,B=V1,V2 for an intersection (repeatable).
+    #[arg(long)]
+    #[serde(default, deserialize_with = "one_or_many_sets")]
+    pub reference: Vec<String>,
+    /// How to pick the reference group when not given: largest, highest or overall.
+    #[arg(long, value_enum)]
+    pub reference_strategy: Option<StrategyArg>,
+    /// The four-fifths threshold (default 0.8).
+    #[arg(long)]
+    pub di_threshold: Option<f64>,
+    /// Output directory (default reports/<log file name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace a non-empty output directory.
+    #[arg(long)]
+    #[serde(default)]
+    pub force: bool,
+    /// Exit with code 1 when any verdict fails.
+    #[arg(long)]
+    #[serde(default)]
+    pub fail_on_violation: bool,
+    /// Most distinct values a protected attribute may have (default 1000).
+    #[arg(long)]
+    pub max_groups: Option<usize>,
+}
+
+impl AuditArgs {
+    /// Reads the `--config` file, if any, and lets the flags override it. Paths in the file are
+    /// relative to the file.
+    pub fn merged(self) -> anyhow::Result<AuditArgs> {
+        let Some(config) = self.config.clone() else {
+            return Ok(self);
+        };
+        let text = std::fs::read_to_string(&config)
+            .with_context(|| format!("{}: cannot read the config file", config.display()))?;
+        let file: AuditArgs =
+            toml::from_str(&text).with_context(|| format!("{}: invalid config", config.display()))?;
+        let base = config.parent().unwrap_or(Path::new(""));
+        let rel = |p: Option<PathBuf>| p.map(|p| base.join(p));
+        Ok(AuditArgs {
+            config: Some(config.clone()),
+            data: self.data.or(rel(file.data)),
+            format: self.format.or(file.format),
+            outcome: self.outcome.or(file.outcome),
+            positive: self.positive.or(file.positive),
+            score: self.score.or(file.score),
+            threshold: self.threshold.or(file.threshold),
+            favorable: self.favorable.or(file.favorable),
+            label: self.label.or(file.label),
+            label_positive: self.label_positive.or(file.label_positive),
+            protected: if self.protected.is_empty() { file.protected } else { self.protected },
+            reference: if self.reference.is_empty() { file.reference } else { self.reference },
+            reference_strategy: self.reference_strategy.or(file.reference_strategy),
+            di_threshold: self.di_threshold.or(file.di_threshold),
+            out: self.out.or(rel(file.out)),
+            force: self.force || file.force,
+            fail_on_violation: self.fail_on_violation || file.fail_on_violation,
+            max_groups: self.max_groups.or(file.max_groups),
+        })
+    }
+
+    /// The engine's audit definition, after checking that the arguments fit together.
+    pub fn spec(&self) -> anyhow::Result<AuditSpec> {
+        let Some(data) = self.data.clone() else {
+            bail!("--data is required: the decision log to audit");
+        };
+        let format = match &self.format {
+            Some(f) => Format::parse(f).with_context(|| format!("--format {f}: use csv, parquet or ndjson"))?,
+            None => data
+                .extension()
+                .and_then(|e| e.to_str())
+                .and_then(Format::from_extension)
+                .with_context(|| {
+                    format!("{}: unknown file extension; name the format with --format csv|parquet|ndjson", data.display())
+                })?,
+        };
+        let decision = match (&self.outcome, &self.score, self.threshold) {
+            (Some(_), Some(_), _) => bail!("give either --outcome or --score, not both"),
+            (Some(outcome), None, None) => Decision::Outcome(BinaryColumn {
+                column: outcome.clone(),
+                positive: self.positive.clone(),
+            }),
+            (Some(_), None, Some(_)) => bail!("--threshold goes with --score, not --outcome"),
+            (None, Some(score), Some(threshold)) => {
+                if self.positive.is_some() {
+                    bail!("--positive goes with --outcome; with --score the decision is score >= --threshold");
+                }
+                Decision::Score { column: score.clone(), threshold }
+            }
+            (None, Some(_), None) => bail!("--score needs --threshold"),
+            (None, None, _) => bail!("--outcome (or --score with --threshold) is required: the decision to audit"),
+        };
+        let label = match (&self.label, &self.label_positive) {
+            (Some(l), p) => Some(BinaryColumn { column: l.clone(), positive: p.clone() }),
+            (None, Some(_)) => bail!("--label-positive goes with --label"),
+            (None, None) => None,
+        };
+        if self.protected.is_empty() {
+            bail!("--protected is required: the attribute(s) to audit, e.g. --protected sex --protected race,sex");
+        }
+        let protected: Vec<Vec<String>> = self.protected.iter().map(|p| split_list(p)).collect();
+        if let Some(empty) = self.protected.iter().find(|p| split_list(p).iter().any(|a| a.is_empty())) {
+            bail!("--protected {empty:?}: empty attribute name");
+        }
+        let references = self
+            .reference
+            .iter()
+            .map(|r| parse_reference(r, &protected))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let di_threshold = self.di_threshold.unwrap_or(0.8);
+        if !(di_threshold > 0.0 && di_threshold <= 1.0) {
+            bail!("--di-threshold {di_threshold}: must be in (0, 1]");
+        }
+        Ok(AuditSpec {
+            data,
+            format,
+            decision,
+            favorable: match self.favorable.unwrap_or(FavorableArg::Positive) {
+                FavorableArg::Positive => Favorable::Positive,
+                FavorableArg::Negative => Favorable::Negative,
+            },
+            label,
+            protected,
+            references,
+            reference_strategy: match self.reference_strategy.unwrap_or(StrategyArg::Largest) {
+                StrategyArg::Largest => ReferenceStrategy::Largest,
+                StrategyArg::Highest => ReferenceStrategy::Highest,
+                StrategyArg::Overall => ReferenceStrategy::Overall,
+            },
+            di_threshold,
+            max_groups: self.max_groups.unwrap_or(1000),
+        })
+    }
+
+    /// Where outputs go: `--out`, or `reports/<log file stem>`.
+    pub fn out_dir(&self, spec: &AuditSpec) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| {
+            let stem = spec.data.file_stem().map(|s| s.to_string_lossy().to_string());
+            Path::new("reports").join(stem.unwrap_or_else(|| "audit".into()))
+        })
+    }
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').map(|x| x.trim().to_string()).collect()
+}
+
+/// Parses `A=V` or `A,B=V1,V2`; the attribute set must be one of the audited ones.
+fn parse_reference(text: &str, protected: &[Vec<String>]) -> anyhow::Result<ReferenceChoice> {
+    let Some((attrs, values)) = text.split_once('=') else {
+        bail!("--reference {text:?}: expected ATTRIBUTE=VALUE (or A,B=V1,V2 for an intersection)");
+    };
+    let attributes = split_list(attrs);
+    let values = split_list(values);
+    if attributes.len() != values.len() {
+        bail!("--reference {text:?}: {} attributes but {} values", attributes.len(), values.len());
+    }
+    if !protected.contains(&attributes) {
+        bail!("--reference {text:?}: {} is not an audited attribute set (add --protected {})", attrs, attrs);
+    }
+    Ok(ReferenceChoice { attributes, values })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("audit.toml");
+        std::fs::write(
+            &config,
+            "data = \"log.csv\"\noutcome = \"risk\"\npositive = \"Medium,High\"\nprotected = [\"race\", \"race,sex\"]\nfavorable = \"negative\"\ndi-threshold = 0.9\n",
+        )
+        .unwrap();
+        let args = AuditArgs {
+            config: Some(config),
+            di_threshold: Some(0.75),
+            ..Default::default()
+        };
+        let spec = args.merged().unwrap().spec().unwrap();
+        assert_eq!(spec.data, dir.path().join("log.csv"));
+        assert_eq!(spec.di_threshold, 0.75);
+        assert_eq!(spec.favorable, Favorable::Negative);
+        assert_eq!(spec.protected, vec![vec!["race".to_string()], vec!["race".into(), "sex".into()]]);
+        let Decision::Outcome(c) = spec.decision else { panic!("outcome expected") };
+        assert_eq!(c.positive, Some(vec!["Medium".to_string(), "High".to_string()]));
+    }
+
+    #[test]
+    fn intersection_reference_parses() {
+        let protected = vec![vec!["race".to_string(), "sex".to_string()]];
+        let r = parse_reference("race,sex=Black,Female", &protected).unwrap();
+        assert_eq!(r.values, vec!["Black", "Female"]);
+        assert!(parse_reference("race=Black", &protected).is_err());
+        assert!(parse_reference("race,sex=Black", &protected).is_err());
+    }
+}

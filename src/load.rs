@@ -1,0 +1,65 @@
+//! Load stage: open a decision log as a Polars `LazyFrame` and check that the columns an audit
+//! needs are there. Nothing is read beyond the header (or Parquet footer) here; the tally stage
+//! reads only the columns it selects.
+
+use crate::error::{AuditError, Result};
+use crate::spec::Format;
+use polars::prelude::*;
+use std::path::Path;
+
+/// Opens `path` lazily. CSV columns are all read as text, so that no column's type is guessed
+/// from its first rows; the audit interprets values itself.
+pub fn open(path: &Path, format: Format) -> Result<LazyFrame> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| AuditError::input(path, format!("cannot open the decision log: {e}")))?;
+    if !meta.is_file() {
+        return Err(AuditError::input(path, "is not a file"));
+    }
+    if meta.len() == 0 {
+        return Err(AuditError::input(path, "the decision log is empty (0 bytes)"));
+    }
+    let pl_path = PlRefPath::try_from_path(path).map_err(|e| read_error(path, e))?;
+    let frame = match format {
+        Format::Csv => LazyCsvReader::new(pl_path)
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_glob(false)
+            .finish(),
+        Format::Parquet => LazyFrame::scan_parquet(
+            pl_path,
+            ScanArgsParquet {
+                glob: false,
+                ..Default::default()
+            },
+        ),
+        Format::Ndjson => LazyJsonLineReader::new(pl_path).finish(),
+    };
+    frame.map_err(|e| read_error(path, e))
+}
+
+/// Checks that every column in `needed` exists; the error lists the columns that do.
+pub fn check_columns(path: &Path, frame: &mut LazyFrame, needed: &[String]) -> Result<()> {
+    let schema = frame.collect_schema().map_err(|e| read_error(path, e))?;
+    for column in needed {
+        if schema.get(column).is_none() {
+            let available: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+            return Err(AuditError::column(
+                path,
+                column,
+                format!(
+                    "no such column; the file has: {}",
+                    available.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Wraps a Polars error with the file it came from.
+pub fn read_error(path: &Path, source: PolarsError) -> AuditError {
+    AuditError::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}

@@ -1,0 +1,10 @@
+//! The `fairaudit` command: parses arguments and hands them to the engine.
+
+mod cli;
+mod commands;
+
+use clap::Parser;
+
+fn main() {
+    std::process::exit(commands::run(cli::Cli::parse()));
+}

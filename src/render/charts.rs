@@ -1,0 +1,144 @@
+//! Charts (plotters, SVG): the selection rate of every group of an attribute set, coloured by
+//! verdict, with the four-fifths line drawn from the reference's rate.
+
+use super::text::{file_safe, group_label, set_label};
+use super::{OutputFile, Renderer};
+use crate::error::{AuditError, Result};
+use crate::results::{AttributeSetResult, AuditResults, VerdictState};
+use crate::spec::Favorable;
+use plotters::prelude::*;
+
+/// Renders one SVG chart per attribute set under `charts/`.
+pub struct Charts;
+
+impl Renderer for Charts {
+    fn render(&self, results: &AuditResults) -> Result<Vec<OutputFile>> {
+        results
+            .attribute_sets
+            .iter()
+            .enumerate()
+            .map(|(i, set)| {
+                Ok(OutputFile {
+                    name: chart_file(i, set),
+                    bytes: selection_chart(results, set)?.into_bytes(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The chart's path inside the output directory; built only from sanitised attribute names.
+pub fn chart_file(index: usize, set: &AttributeSetResult) -> String {
+    format!("charts/selection_rate_{}_{}.svg", index + 1, file_safe(&set.attributes.join("_x_")))
+}
+
+// Okabe–Ito colour-blind-safe palette.
+const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const BLACK_LINE: RGBColor = RGBColor(0x33, 0x33, 0x33);
+
+/// The rate a group must not fall below (favourable) or rise above (adverse) to pass.
+fn threshold_line(results: &AuditResults, set: &AttributeSetResult) -> Option<f64> {
+    let reference = match &set.reference {
+        Some(_) => set.groups.iter().find(|g| g.measures.is_reference)?.measures.rate("selection_rate")?,
+        None => {
+            let (pp, n) = set.groups.iter().fold((0, 0), |(pp, n), g| {
+                (pp + g.measures.count("pp"), n + g.measures.count("n"))
+            });
+            crate::metrics::ratio_of_counts(pp, n)?
+        }
+    };
+    let t = results.audit.di_threshold;
+    Some(match results.audit.favorable {
+        Favorable::Positive => reference * t,
+        Favorable::Negative => reference / t,
+    })
+}
+
+fn selection_chart(results: &AuditResults, set: &AttributeSetResult) -> Result<String> {
+    let chart_err = |e: &dyn std::fmt::Display| AuditError::output(std::path::Path::new("charts"), e);
+    let k = set.groups.len();
+    let width = (160 * k as u32).clamp(480, 1600);
+    let line = threshold_line(results, set);
+    let top = set
+        .groups
+        .iter()
+        .filter_map(|g| g.measures.rate("selection_rate"))
+        .chain(line)
+        .fold(0.0f64, f64::max);
+    let y_max = (top * 1.15).clamp(0.05, 1.0);
+    let labels: Vec<String> = set
+        .groups
+        .iter()
+        .map(|g| format!("{} (n={})", group_label(&g.measures), g.measures.count("n")))
+        .collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, 420)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| chart_err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("Selection rate by {}", set_label(set)), ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d((0..k).into_segmented(), 0.0..y_max)
+            .map_err(|e| chart_err(&e))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(k)
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_desc("selection rate (%)")
+            .y_label_formatter(&|v| format!("{:.0}", v * 100.0))
+            .x_desc("group (n = rows)")
+            .draw()
+            .map_err(|e| chart_err(&e))?;
+        let colours: Vec<RGBColor> = set
+            .groups
+            .iter()
+            .map(|g| match g.verdict.four_fifths {
+                VerdictState::Pass => BLUE,
+                VerdictState::Fail => VERMILLION,
+                VerdictState::Inconclusive => GREY,
+            })
+            .collect();
+        chart
+            .draw_series(set.groups.iter().enumerate().map(|(i, g)| {
+                let rate = g.measures.rate("selection_rate").unwrap_or(0.0);
+                let mut bar = Rectangle::new(
+                    [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), rate)],
+                    colours[i].filled(),
+                );
+                bar.set_margin(0, 0, 12, 12);
+                bar
+            }))
+            .map_err(|e| chart_err(&e))?;
+        if let Some(y) = line {
+            let label = match results.audit.favorable {
+                Favorable::Positive => format!("four-fifths line: {} × reference rate", results.audit.di_threshold),
+                Favorable::Negative => format!("four-fifths line: reference rate / {}", results.audit.di_threshold),
+            };
+            chart
+                .draw_series(LineSeries::new(
+                    [(SegmentValue::Exact(0), y), (SegmentValue::Last, y)],
+                    BLACK_LINE.stroke_width(2),
+                ))
+                .map_err(|e| chart_err(&e))?
+                .label(label)
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK_LINE.stroke_width(2)));
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.8))
+                .border_style(BLACK)
+                .position(SeriesLabelPosition::UpperRight)
+                .draw()
+                .map_err(|e| chart_err(&e))?;
+        }
+        root.present().map_err(|e| chart_err(&e))?;
+    }
+    Ok(svg)
+}

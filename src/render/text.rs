@@ -1,0 +1,77 @@
+//! Small text helpers shared by the human-readable formats: number formatting, escaping of
+//! names that come from the data, and the words for each attribute set.
+
+use crate::results::{AttributeSetResult, GroupMeasures};
+
+/// A rate as a percentage with one decimal, or `n/a` when undefined.
+pub fn pct(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// A ratio with two decimals, or `n/a`.
+pub fn ratio(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{v:.2}"))
+}
+
+/// A difference in percentage points with one decimal and a sign, or `n/a`.
+pub fn points(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{:+.1} pp", v * 100.0))
+}
+
+/// Escapes text from the data for a markdown table cell: no markup, no HTML, no column break.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' => out.push_str("&#124;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A group's name for people: `African-American` or `Female, 25 - 45`.
+pub fn group_label(g: &GroupMeasures) -> String {
+    g.values.values().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// The attribute set's name: `race` or `race × sex`.
+pub fn set_label(set: &AttributeSetResult) -> String {
+    set.attributes.join(" × ")
+}
+
+/// A name safe in a file name: ASCII letters, digits, `-` and `_` only.
+pub fn file_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_are_neutralised() {
+        assert_eq!(md("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(md("a | b"), "a &#124; b");
+        assert_eq!(md("**x**"), "\\*\\*x\\*\\*");
+        assert_eq!(file_safe("../../etc/passwd"), "______etc_passwd");
+    }
+
+    #[test]
+    fn undefined_prints_na() {
+        assert_eq!(pct(None), "n/a");
+        assert_eq!(pct(Some(0.44847)), "44.8%");
+        assert_eq!(ratio(Some(1.91209)), "1.91");
+        assert_eq!(points(Some(-0.25)), "-25.0 pp");
+    }
+}

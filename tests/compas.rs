@@ -1,0 +1,84 @@
+//! ProPublica's COMPAS truth tables and aequitas' published COMPAS disparities, reproduced from
+//! the raw ProPublica CSV (repeated column names, commas inside quoted fields).
+
+mod common;
+use common::*;
+
+const RACE: usize = 0;
+
+fn propublica_audit(out: &std::path::Path) -> serde_json::Value {
+    let data = dataset("compas/compas-scores-two-years.csv");
+    audit(
+        out,
+        &[
+            "--data", data.to_str().unwrap(),
+            "--score", "decile_score", "--threshold", "5",
+            "--label", "two_year_recid", "--favorable", "negative",
+            "--protected", "race", "--reference", "race=Caucasian",
+        ],
+    )
+}
+
+#[test]
+fn reproduces_propublica_truth_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = propublica_audit(&dir.path().join("out"));
+    assert_eq!(r["input"]["rows_read"], 7214);
+    assert_eq!(r["input"]["rows_used"], 7214);
+    let aa = group(&r, RACE, &[("race", "African-American")]);
+    assert_eq!((aa["fp"].as_u64(), aa["tn"].as_u64(), aa["fn"].as_u64(), aa["tp"].as_u64()),
+        (Some(805), Some(990), Some(532), Some(1369)));
+    close(num(aa, "fpr"), 0.4485, 5e-5);
+    close(num(aa, "fnr"), 0.2799, 5e-5);
+    let wh = group(&r, RACE, &[("race", "Caucasian")]);
+    assert_eq!((wh["fp"].as_u64(), wh["tn"].as_u64(), wh["fn"].as_u64(), wh["tp"].as_u64()),
+        (Some(349), Some(1139), Some(461), Some(505)));
+    close(num(wh, "fpr"), 0.2345, 5e-5);
+    close(num(wh, "fnr"), 0.4772, 5e-5);
+    // aequitas' published COMPAS audit: FPR disparity of African-American vs Caucasian.
+    close(num(&aa["vs_reference"], "fpr_ratio"), 1.9121, 5e-5);
+    assert_eq!(r["attribute_sets"][RACE]["reference"]["race"], "Caucasian");
+    assert_eq!(r["attribute_sets"][RACE]["reference_strategy"], "explicit");
+}
+
+#[test]
+fn derived_metrics_follow_their_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = propublica_audit(&dir.path().join("out"));
+    let aa = group(&r, RACE, &[("race", "African-American")]);
+    let wh = group(&r, RACE, &[("race", "Caucasian")]);
+    let vs = &aa["vs_reference"];
+    // Selection (high-risk) rates straight from the counts: (tp + fp) / n.
+    let sel_aa = (1369.0 + 805.0) / 3696.0;
+    let sel_wh = (505.0 + 349.0) / 2454.0;
+    close(num(aa, "selection_rate"), sel_aa, 1e-12);
+    close(num(vs, "disparate_impact_ratio"), sel_aa / sel_wh, 1e-12);
+    close(num(vs, "statistical_parity_difference"), sel_aa - sel_wh, 1e-12);
+    let (dtpr, dfpr) = (num(aa, "tpr") - num(wh, "tpr"), num(aa, "fpr") - num(wh, "fpr"));
+    close(num(vs, "equal_opportunity_difference"), dtpr, 1e-12);
+    close(num(vs, "average_odds_difference"), (dtpr + dfpr) / 2.0, 1e-12);
+    close(num(vs, "equalized_odds_difference"), dtpr.abs().max(dfpr.abs()), 1e-12);
+    // The reference compares as ratio 1, difference 0.
+    assert_eq!(num(&wh["vs_reference"], "fpr_ratio"), 1.0);
+    assert_eq!(num(&wh["vs_reference"], "fpr_difference"), 0.0);
+    // "High risk" is adverse: 1.69 > 1.25 fails the four-fifths rule.
+    assert_eq!(aa["verdict"]["four_fifths"], "fail");
+    assert_eq!(wh["verdict"]["four_fifths"], "pass");
+}
+
+#[test]
+fn aequitas_extract_gives_the_same_counts() {
+    // aequitas' extract encodes score = (score_text != Low), i.e. decile_score >= 5.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dataset("compas/compas_for_aequitas.csv");
+    let r = audit(
+        &dir.path().join("out"),
+        &[
+            "--data", data.to_str().unwrap(), "--outcome", "score", "--label", "label_value",
+            "--favorable", "negative", "--protected", "race", "--reference", "race=Caucasian",
+        ],
+    );
+    let aa = group(&r, RACE, &[("race", "African-American")]);
+    assert_eq!((aa["fp"].as_u64(), aa["tn"].as_u64(), aa["fn"].as_u64(), aa["tp"].as_u64()),
+        (Some(805), Some(990), Some(532), Some(1369)));
+}
