@@ -7,7 +7,7 @@
 
 use crate::binary;
 use crate::error::{AuditError, Result};
-use crate::load::read_error;
+use crate::load::{self, read_error};
 use crate::spec::{AuditSpec, Decision};
 use indexmap::IndexMap;
 use polars::prelude::*;
@@ -161,12 +161,7 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
     if let Some(label) = &spec.label {
         keys.push(col(label.column.as_str()).alias(LABEL_KEY));
     }
-    let cells_df = frame
-        .clone()
-        .group_by(keys)
-        .agg(aggs)
-        .collect()
-        .map_err(|e| read_error(path, e))?;
+    let cells_df = load::collect(path, frame.clone().group_by(keys).agg(aggs))?;
 
     if let Decision::Score { column, .. } = &spec.decision {
         let bad = column_u64(path, &cells_df, BAD_SCORE_KEY)?.iter().sum::<u64>();
@@ -367,11 +362,7 @@ fn describe(values: &[ValueCount]) -> String {
 
 /// The most frequent values of `column` in `frame`, for error messages.
 fn offending_values(path: &Path, frame: LazyFrame, column: &str) -> Result<Vec<ValueCount>> {
-    let df = frame
-        .group_by([col(column)])
-        .agg([len().alias(COUNT_KEY)])
-        .collect()
-        .map_err(|e| read_error(path, e))?;
+    let df = load::collect(path, frame.group_by([col(column)]).agg([len().alias(COUNT_KEY)]))?;
     let counts = column_u64(path, &df, COUNT_KEY)?;
     let values = df.column(column).map_err(|e| read_error(path, e))?;
     let mut out = Vec::with_capacity(df.height());

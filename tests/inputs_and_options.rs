@@ -151,5 +151,5 @@ fn outputs_are_complete_and_deterministic() {
     assert_eq!(sha.len(), 64);
     assert!(report.contains(&sha) && report.contains("charts/selection_rate_2_race_x_sex.svg"));
     let svg = std::fs::read_to_string(dir.path().join("a/charts/selection_rate_1_race.svg")).unwrap();
-    assert!(svg.contains("African-American (n=3696)") && svg.contains("four-fifths line"));
+    assert!(svg.contains("African-American (reference, n=3696)") && svg.contains("four-fifths line"));
 }

@@ -59,7 +59,6 @@ fn threshold_line(results: &AuditResults, set: &AttributeSetResult) -> Option<f6
 fn selection_chart(results: &AuditResults, set: &AttributeSetResult) -> Result<String> {
     let chart_err = |e: &dyn std::fmt::Display| AuditError::output(std::path::Path::new("charts"), e);
     let k = set.groups.len();
-    let width = (160 * k as u32).clamp(480, 1600);
     let line = threshold_line(results, set);
     let top = set
         .groups
@@ -67,64 +66,66 @@ fn selection_chart(results: &AuditResults, set: &AttributeSetResult) -> Result<S
         .filter_map(|g| g.measures.rate("selection_rate"))
         .chain(line)
         .fold(0.0f64, f64::max);
-    let y_max = (top * 1.15).clamp(0.05, 1.0);
+    let x_max = (top * 1.15).clamp(0.05, 1.0);
+    // Groups run top to bottom in the report's order; plotters counts segments from the bottom.
+    let row = |i: usize| k - 1 - i;
     let labels: Vec<String> = set
         .groups
         .iter()
-        .map(|g| format!("{} (n={})", group_label(&g.measures), g.measures.count("n")))
+        .map(|g| {
+            let reference = if g.measures.is_reference { "reference, " } else { "" };
+            format!("{} ({reference}n={})", group_label(&g.measures), g.measures.count("n"))
+        })
         .collect();
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20;
+    let height = 34 * k as u32 + 150;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, 420)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (label_width + 620, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| chart_err(&e))?;
         let mut chart = ChartBuilder::on(&root)
             .caption(format!("Selection rate by {}", set_label(set)), ("sans-serif", 20))
             .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d((0..k).into_segmented(), 0.0..y_max)
+            .x_label_area_size(50)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(0.0..x_max, (0..k - 1).into_segmented())
             .map_err(|e| chart_err(&e))?;
         chart
             .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(k)
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+            .disable_y_mesh()
+            .y_labels(k)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(k - 1 - *i).cloned().unwrap_or_default(),
                 _ => String::new(),
             })
-            .y_desc("selection rate (%)")
-            .y_label_formatter(&|v| format!("{:.0}", v * 100.0))
-            .x_desc("group (n = rows)")
+            .x_desc("selection rate (% of the group with a positive decision); orange: fails the four-fifths rule, grey: inconclusive")
+            .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
             .draw()
             .map_err(|e| chart_err(&e))?;
-        let colours: Vec<RGBColor> = set
-            .groups
-            .iter()
-            .map(|g| match g.verdict.four_fifths {
-                VerdictState::Pass => BLUE,
-                VerdictState::Fail => VERMILLION,
-                VerdictState::Inconclusive => GREY,
-            })
-            .collect();
         chart
             .draw_series(set.groups.iter().enumerate().map(|(i, g)| {
+                let colour = match g.verdict.four_fifths {
+                    VerdictState::Pass => BLUE,
+                    VerdictState::Fail => VERMILLION,
+                    VerdictState::Inconclusive => GREY,
+                };
                 let rate = g.measures.rate("selection_rate").unwrap_or(0.0);
                 let mut bar = Rectangle::new(
-                    [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), rate)],
-                    colours[i].filled(),
+                    [(0.0, SegmentValue::Exact(row(i))), (rate, SegmentValue::Exact(row(i) + 1))],
+                    colour.filled(),
                 );
-                bar.set_margin(0, 0, 12, 12);
+                bar.set_margin(6, 6, 0, 0);
                 bar
             }))
             .map_err(|e| chart_err(&e))?;
-        if let Some(y) = line {
+        if let Some(x) = line {
             let label = match results.audit.favorable {
                 Favorable::Positive => format!("four-fifths line: {} × reference rate", results.audit.di_threshold),
                 Favorable::Negative => format!("four-fifths line: reference rate / {}", results.audit.di_threshold),
             };
             chart
                 .draw_series(LineSeries::new(
-                    [(SegmentValue::Exact(0), y), (SegmentValue::Last, y)],
+                    [(x, SegmentValue::Exact(0)), (x, SegmentValue::Last)],
                     BLACK_LINE.stroke_width(2),
                 ))
                 .map_err(|e| chart_err(&e))?
@@ -134,7 +135,7 @@ fn selection_chart(results: &AuditResults, set: &AttributeSetResult) -> Result<S
                 .configure_series_labels()
                 .background_style(WHITE.mix(0.8))
                 .border_style(BLACK)
-                .position(SeriesLabelPosition::UpperRight)
+                .position(SeriesLabelPosition::LowerRight)
                 .draw()
                 .map_err(|e| chart_err(&e))?;
         }

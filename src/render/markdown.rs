@@ -2,7 +2,7 @@
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
 use super::charts::chart_file;
-use super::text::{group_label, md, pct, points, ratio, set_label};
+use super::text::{code, group_label, md, pct, points, ratio, set_label};
 use super::{OutputFile, Renderer};
 use crate::error::Result;
 use crate::metrics::rate;
@@ -24,7 +24,7 @@ impl Renderer for Markdown {
 
 fn report(r: &AuditResults) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# Fairness audit of `{}`\n", md(&decision_text(r)));
+    let _ = writeln!(s, "# Fairness audit of {}\n", code(&decision_text(r)));
     scope(&mut s, r);
     for (i, set) in r.attribute_sets.iter().enumerate() {
         attribute_set(&mut s, r, i, set);
@@ -61,8 +61,8 @@ fn scope(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "## What was audited\n");
     let _ = writeln!(
         s,
-        "- **Decision log:** `{}` ({}, {} bytes), SHA-256 `{}`",
-        md(&r.input.path),
+        "- **Decision log:** {} ({}, {} bytes), SHA-256 `{}`",
+        code(&r.input.path),
         serde_json::to_value(r.input.format).map(|v| v.as_str().unwrap_or("").to_string()).unwrap_or_default(),
         r.input.size_bytes,
         r.input.sha256
@@ -81,13 +81,13 @@ fn scope(s: &mut String, r: &AuditResults) {
         excluded.join(", ")
     );
     let positive = match (&a.score, &a.outcome, &a.positive) {
-        (Some(sc), _, _) => format!("score `{}` at or above {}", md(&sc.column), sc.threshold),
+        (Some(sc), _, _) => format!("score {} at or above {}", code(&sc.column), sc.threshold),
         (None, Some(o), Some(p)) => format!(
-            "`{}` is one of: {}",
-            md(o),
+            "{} is one of: {}",
+            code(o),
             p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")
         ),
-        (None, Some(o), None) => format!("`{}` is 1, true or yes", md(o)),
+        (None, Some(o), None) => format!("{} is 1, true or yes", code(o)),
         (None, None, _) => String::new(),
     };
     let _ = writeln!(s, "- **Positive decision:** {positive}");
@@ -99,8 +99,8 @@ fn scope(s: &mut String, r: &AuditResults) {
         Some(label) => {
             let _ = writeln!(
                 s,
-                "- **True outcome (label):** `{}`{}; error-rate metrics are computed.",
-                md(label),
+                "- **True outcome (label):** {}{}; error-rate metrics are computed.",
+                code(label),
                 a.label_positive
                     .as_ref()
                     .map(|p| format!(", positive when one of: {}", p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")))
@@ -226,10 +226,16 @@ fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &Attribute
             g.verdict.reason
         );
     }
-    let _ = writeln!(s, "\nBetween groups (over groups whose rate is defined):\n");
+    let _ = writeln!(s, "\nBetween groups (over the groups whose rate is defined):\n");
     for (name, value) in &set.summary {
-        let shown = if name.ends_with("_ratio") { ratio(*value) } else { points(*value) };
-        let _ = writeln!(s, "- {}: {}", name.replace('_', " "), shown);
+        let (shown, formula) = match name.as_str() {
+            "demographic_parity_difference" => (pct(*value), "highest − lowest selection rate"),
+            "demographic_parity_ratio" => (ratio(*value), "lowest / highest selection rate"),
+            "equalized_odds_difference" => (pct(*value), "the larger of the tpr and fpr spreads (highest − lowest)"),
+            "equalized_odds_ratio" => (ratio(*value), "the smaller of lowest / highest tpr and lowest / highest fpr"),
+            _ => (ratio(*value), ""),
+        };
+        let _ = writeln!(s, "- {}: {} ({})", name.replace('_', " "), shown, formula);
     }
     let _ = writeln!(
         s,

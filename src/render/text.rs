@@ -38,6 +38,12 @@ pub fn md(s: &str) -> String {
     out
 }
 
+/// Text from the data as an inline code span (for names outside tables): code spans show their
+/// content literally, so only backticks and line breaks need neutralising.
+pub fn code(s: &str) -> String {
+    format!("`{}`", s.replace('`', "'").replace(['\n', '\r'], " "))
+}
+
 /// A group's name for people: `African-American` or `Female, 25 - 45`.
 pub fn group_label(g: &GroupMeasures) -> String {
     g.values.values().cloned().collect::<Vec<_>>().join(", ")
