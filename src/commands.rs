@@ -1,14 +1,20 @@
 //! What each subcommand does, and its exit code: 0 done, 1 a verdict failed with
-//! `--fail-on-violation`, 2 bad input (nothing written).
+//! `--fail-on-violation` (or `examples --check` found stale reports), 2 bad input (nothing
+//! written).
 
-use crate::cli::{AuditArgs, Cli, Command};
+use crate::cli::{AuditArgs, Cli, Command, SynthArgs};
+use crate::showcase;
+use anyhow::bail;
 use fairaudit::render;
-use fairaudit::results::VerdictState;
+use fairaudit::results::{AuditResults, VerdictState};
 
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
+        Command::Audit(args) if args.is_empty() => showcase::demo(),
         Command::Audit(args) => audit(args),
+        Command::Synth(args) => synth(args),
+        Command::Examples(args) => showcase::examples(args.check),
     };
     match result {
         Ok(code) => code,
@@ -19,6 +25,16 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// Number of groups whose verdict is `fail`.
+pub fn failures(results: &AuditResults) -> usize {
+    results
+        .attribute_sets
+        .iter()
+        .flat_map(|s| &s.groups)
+        .filter(|g| g.verdict.four_fifths == VerdictState::Fail)
+        .count()
+}
+
 fn audit(args: AuditArgs) -> anyhow::Result<i32> {
     let args = args.merged()?;
     let spec = args.spec()?;
@@ -27,12 +43,7 @@ fn audit(args: AuditArgs) -> anyhow::Result<i32> {
     let results = fairaudit::audit::run(&spec)?;
     let files = render::render_all(&results)?;
     render::write_outputs(&out, &files, args.force)?;
-    let failed = results
-        .attribute_sets
-        .iter()
-        .flat_map(|s| &s.groups)
-        .filter(|g| g.verdict.four_fifths == VerdictState::Fail)
-        .count();
+    let failed = failures(&results);
     println!(
         "audited {} rows ({} used); {} failing verdict(s); report in {}",
         results.input.rows_read,
@@ -41,4 +52,21 @@ fn audit(args: AuditArgs) -> anyhow::Result<i32> {
         out.join("report.md").display()
     );
     Ok(if failed > 0 && args.fail_on_violation { 1 } else { 0 })
+}
+
+fn synth(args: SynthArgs) -> anyhow::Result<i32> {
+    let spec = args.spec()?;
+    if args.out.exists() && !args.force {
+        bail!("{}: exists; pass --force to replace it", args.out.display());
+    }
+    let (mut df, truth) = fairaudit::synth::generate(&spec)?;
+    fairaudit::synth::write(&args.out, &mut df, &truth)?;
+    println!(
+        "wrote {} {:?} decisions to {} and the ground truth to {}",
+        df.height(),
+        spec.kind,
+        args.out.display(),
+        fairaudit::synth::truth_path(&args.out).display()
+    );
+    Ok(0)
 }

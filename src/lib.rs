@@ -2,7 +2,8 @@
 //!
 //! The pipeline's stages, each a module: [`load`] → [`tally`] → [`measure`] → [`judge`] →
 //! [`render`], run together by [`audit::run`]. Stages talk through plain data types
-//! ([`tally::Tally`], [`results::GroupMeasures`], [`results::AuditResults`]).
+//! ([`tally::Tally`], [`results::GroupMeasures`], [`results::AuditResults`]). [`synth`] makes
+//! realistic decision logs with planted effects of known size.
 
 pub mod audit;
 pub mod binary;
@@ -14,4 +15,5 @@ pub mod metrics;
 pub mod render;
 pub mod results;
 pub mod spec;
+pub mod synth;
 pub mod tally;

@@ -59,3 +59,24 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// Runs `fairaudit synth ARGS --out DIR/NAME` and returns the log's path.
+pub fn synth(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    fairaudit().arg("synth").args(args).arg("--out").arg(&out).assert().success();
+    out
+}
+
+/// Verdicts that failed, as (attribute set index, group values joined by ", ").
+pub fn failing(results: &Value) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, set) in results["attribute_sets"].as_array().unwrap().iter().enumerate() {
+        for g in set["groups"].as_array().unwrap() {
+            if g["verdict"]["four_fifths"] == "fail" {
+                let values: Vec<&str> = g["values"].as_object().unwrap().values().map(|v| v.as_str().unwrap()).collect();
+                out.push((i, values.join(", ")));
+            }
+        }
+    }
+    out
+}

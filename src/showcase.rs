@@ -1,0 +1,128 @@
+//! The demo run (`fairaudit audit` with no arguments) and the example reports of the bundled
+//! datasets (`fairaudit examples`): each audits configs from `datasets/` and writes one report
+//! per log under a common directory with an index page.
+
+use crate::cli::AuditArgs;
+use crate::commands::failures;
+use anyhow::{bail, Context};
+use fairaudit::render::{self, OutputFile};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// The bundled business logs the demo audits, in the index's order.
+const DEMO_LOGS: [&str; 3] = ["offers", "pricing", "service"];
+
+/// Audits the bundled business logs into `reports/demo/` (replaced on every run).
+pub fn demo() -> anyhow::Result<i32> {
+    let datasets = datasets_dir()?;
+    let names: Vec<String> = DEMO_LOGS.iter().map(|s| s.to_string()).collect();
+    let files = audit_all(&datasets, &names, "fairaudit demo: the bundled business logs")?;
+    let out = Path::new("reports").join("demo");
+    render::write_outputs(&out, &files, true)?;
+    println!("demo: audited {} logs; open {}", names.len(), out.join("index.md").display());
+    Ok(0)
+}
+
+/// Writes (or with `check`, compares) the example reports of every `datasets/*.toml` in
+/// `reports/examples/`.
+pub fn examples(check: bool) -> anyhow::Result<i32> {
+    let datasets = datasets_dir()?;
+    let mut names: Vec<String> = std::fs::read_dir(&datasets)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.strip_suffix(".toml").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    let files = audit_all(&datasets, &names, "fairaudit examples: the bundled datasets")?;
+    let out = Path::new("reports").join("examples");
+    if !check {
+        render::write_outputs(&out, &files, true)?;
+        println!("examples: wrote {} reports to {}", names.len(), out.display());
+        return Ok(0);
+    }
+    let stale = stale_files(&out, &files);
+    if stale.is_empty() {
+        println!("examples: all {} files of {} are up to date", files.len(), out.display());
+        Ok(0)
+    } else {
+        println!(
+            "examples: out of date in {}: {}; regenerate with `cargo run --release -- examples`",
+            out.display(),
+            stale.join(", ")
+        );
+        Ok(1)
+    }
+}
+
+/// Files that differ from, are missing from or are extra in `dir`.
+fn stale_files(dir: &Path, files: &[OutputFile]) -> Vec<String> {
+    let mut stale: Vec<String> = files
+        .iter()
+        .filter(|f| std::fs::read(dir.join(&f.name)).ok().as_deref() != Some(&f.bytes[..]))
+        .map(|f| f.name.clone())
+        .collect();
+    let mut on_disk = Vec::new();
+    list_files(dir, dir, &mut on_disk);
+    stale.extend(on_disk.into_iter().filter(|n| !files.iter().any(|f| &f.name == n)));
+    stale
+}
+
+fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            list_files(root, &path, out);
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_string_lossy().to_string());
+        }
+    }
+}
+
+/// `datasets/` under the working directory (the repository root).
+fn datasets_dir() -> anyhow::Result<PathBuf> {
+    let dir = PathBuf::from("datasets");
+    if !dir.is_dir() {
+        bail!("datasets/ not found in the working directory; run from the fairaudit repository root");
+    }
+    Ok(dir)
+}
+
+/// Audits `datasets/<name>.toml` for every name; returns every output under `<name>/` and an
+/// `index.md` linking the reports.
+fn audit_all(datasets: &Path, names: &[String], title: &str) -> anyhow::Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    let mut index = format!("# {title}\n\n| log | rows | decision audited | failing groups | report |\n|---|---:|---|---:|---|\n");
+    for name in names {
+        let config = datasets.join(format!("{name}.toml"));
+        let args = AuditArgs {
+            config: Some(config.clone()),
+            ..Default::default()
+        }
+        .merged()?;
+        let spec = args.spec().with_context(|| format!("{}", config.display()))?;
+        let results = fairaudit::audit::run(&spec)?;
+        let decision = results
+            .audit
+            .outcome
+            .clone()
+            .or_else(|| results.audit.score.as_ref().map(|s| format!("{} >= {}", s.column, s.threshold)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            index,
+            "| {name} | {} | {decision} | {} | [{name}/report.md]({name}/report.md) |",
+            results.input.rows_used,
+            failures(&results)
+        );
+        files.extend(render::render_all(&results)?.into_iter().map(|f| OutputFile {
+            name: format!("{name}/{}", f.name),
+            bytes: f.bytes,
+        }));
+    }
+    files.push(OutputFile {
+        name: "index.md".into(),
+        bytes: index.into_bytes(),
+    });
+    Ok(files)
+}

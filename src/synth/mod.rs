@@ -1,0 +1,216 @@
+//! `fairaudit synth`: realistic decision logs of a small online business, with planted effects
+//! whose size is known, and the ground truth next to them. Deterministic for a given seed.
+
+mod effects;
+mod kinds;
+mod population;
+
+pub use effects::{truth, Effects, PlantedEffect};
+
+use crate::error::{AuditError, Result};
+use polars::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use std::path::Path;
+
+/// The kind of decision log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Who was sent a discount offer, and whether they would have redeemed it.
+    Offers,
+    /// Quotes: product, options, region, risk tier, quoted price and discount.
+    Pricing,
+    /// Service tickets: escalation to a human, time to resolution, satisfaction.
+    Service,
+}
+
+/// How a kind's decision rule is built: its favourable decision, and the legitimate factor
+/// the rule may use.
+#[derive(Debug, Clone, Copy)]
+pub struct Design {
+    /// The column holding the favourable binary decision.
+    pub decision: &'static str,
+    /// The continuous outcome (price, hours), if any.
+    pub outcome: Option<&'static str>,
+    /// The legitimate factor, in words (`channel = app`).
+    pub factor: &'static str,
+    /// The column holding it.
+    pub factor_column: &'static str,
+    /// How the factor multiplies the favourable decision's probability.
+    pub factor_multiplier: f64,
+    /// Share of customers for whom it holds (outside the legitimate effect's group).
+    pub factor_share: f64,
+    /// The continuous outcome's multiplier when the factor holds, and its mean otherwise.
+    pub factor_outcome: (f64, f64),
+    /// Index of the age band the legitimate effect concerns, and its name.
+    pub legitimate_age: usize,
+    /// Name of that age band.
+    pub legitimate_group: &'static str,
+}
+
+impl Design {
+    /// The design of each kind.
+    pub fn of(kind: Kind) -> Self {
+        match kind {
+            Kind::Offers => Design {
+                decision: "offer_sent",
+                outcome: None,
+                factor: "channel = app",
+                factor_column: "channel",
+                factor_multiplier: 3.0,
+                factor_share: 0.3,
+                factor_outcome: (1.0, 1.0),
+                legitimate_age: 5,
+                legitimate_group: "65+",
+            },
+            Kind::Pricing => Design {
+                decision: "discount_given",
+                outcome: Some("quoted_price"),
+                factor: "risk_tier = high",
+                factor_column: "risk_tier",
+                factor_multiplier: 1.0 / 3.0,
+                factor_share: 0.3,
+                factor_outcome: (1.35, (0.4 * 0.9 + 0.3 * 1.0) / 0.7),
+                legitimate_age: 0,
+                legitimate_group: "18-24",
+            },
+            Kind::Service => Design {
+                decision: "escalated",
+                outcome: Some("hours_to_resolution"),
+                factor: "priority = high",
+                factor_column: "priority",
+                factor_multiplier: 3.0,
+                factor_share: 0.3,
+                factor_outcome: (0.6, 1.0),
+                legitimate_age: 5,
+                legitimate_group: "65+",
+            },
+        }
+    }
+
+    /// Raw rate ratio of a group for which the factor holds with share `a`.
+    pub fn legitimate_ratio(&self, a: f64) -> f64 {
+        let k = self.factor_multiplier;
+        (1.0 + (k - 1.0) * a) / (1.0 + (k - 1.0) * self.factor_share)
+    }
+
+    /// The factor's share in the legitimate effect's group that gives a raw ratio of `s`.
+    pub fn factor_share_for(&self, s: f64) -> f64 {
+        let k = self.factor_multiplier;
+        (s * (1.0 + (k - 1.0) * self.factor_share) - 1.0) / (k - 1.0)
+    }
+
+    /// Expected ratio of mean outcomes between the legitimate effect's group and the others.
+    pub fn legitimate_outcome_ratio(&self, s: f64) -> f64 {
+        let (with, without) = self.factor_outcome;
+        let mean = |a: f64| a * with + (1.0 - a) * without;
+        mean(self.factor_share_for(s)) / mean(self.factor_share)
+    }
+}
+
+/// Everything that defines a synthetic log.
+#[derive(Debug, Clone, Serialize)]
+pub struct SynthSpec {
+    /// Which business log.
+    pub kind: Kind,
+    /// Rows (decisions).
+    pub rows: usize,
+    /// Months the decisions are spread over.
+    pub months: u32,
+    /// Random seed: the same seed gives the same file.
+    pub seed: u64,
+    /// First month, `YYYY-MM`.
+    pub start: String,
+    /// Planted effects.
+    pub effects: Effects,
+}
+
+/// The ground truth written next to a log (`FILE.truth.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Truth {
+    /// How the log was made.
+    pub spec: SynthSpec,
+    /// The favourable binary decision column.
+    pub decision: &'static str,
+    /// The continuous outcome column, if any.
+    pub outcome: Option<&'static str>,
+    /// Every effect, planted or not.
+    pub effects: Vec<PlantedEffect>,
+}
+
+/// Generates the log and its ground truth.
+pub fn generate(spec: &SynthSpec) -> Result<(DataFrame, Truth)> {
+    let design = Design::of(spec.kind);
+    spec.effects.validate(&design, spec.months).map_err(AuditError::Spec)?;
+    if spec.rows == 0 || spec.months == 0 {
+        return Err(AuditError::Spec("--rows and --months must be at least 1".into()));
+    }
+    let (year, month) = parse_start(&spec.start)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let df = kinds::rows(spec, &design, (year, month), &mut rng).map_err(|e| AuditError::Spec(e.to_string()))?;
+    let truth = Truth {
+        spec: spec.clone(),
+        decision: design.decision,
+        outcome: design.outcome,
+        effects: truth(&spec.effects, &design),
+    };
+    Ok((df, truth))
+}
+
+fn parse_start(start: &str) -> Result<(i32, u32)> {
+    let bad = || AuditError::Spec(format!("--start {start:?}: expected YYYY-MM"));
+    let (y, m) = start.split_once('-').ok_or_else(bad)?;
+    let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(1..=12).contains(&m) {
+        return Err(bad());
+    }
+    Ok((y, m))
+}
+
+/// Writes the log (CSV or Parquet, by extension) and `FILE.truth.json`, each through a temporary
+/// sibling file renamed into place.
+pub fn write(path: &Path, df: &mut DataFrame, truth: &Truth) -> Result<()> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if !matches!(ext.as_str(), "csv" | "parquet" | "pq") {
+        return Err(AuditError::output(path, "the output must end in .csv or .parquet"));
+    }
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| AuditError::output(dir, e))?;
+    }
+    let mut json = serde_json::to_vec_pretty(truth).map_err(|e| AuditError::output(path, e))?;
+    json.push(b'\n');
+    let truth_path = truth_path(path);
+    write_via_temp(path, |file| {
+        match ext.as_str() {
+            "csv" => CsvWriter::new(file).finish(df),
+            _ => ParquetWriter::new(file).finish(df).map(|_| ()),
+        }
+        .map_err(|e| e.to_string())
+    })?;
+    write_via_temp(&truth_path, |file| std::io::Write::write_all(file, &json).map_err(|e| e.to_string()))
+}
+
+/// Writes `path` through `.<name>.tmp` beside it, renamed into place once complete.
+fn write_via_temp(path: &Path, write: impl FnOnce(&mut std::fs::File) -> std::result::Result<(), String>) -> Result<()> {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(".tmp");
+    let tmp = path.with_file_name(name);
+    let result = std::fs::File::create(&tmp)
+        .map_err(|e| e.to_string())
+        .and_then(|mut file| write(&mut file))
+        .and_then(|_| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        AuditError::output(path, e)
+    })
+}
+
+/// `FILE.truth.json` for `FILE`.
+pub fn truth_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".truth.json");
+    path.with_file_name(name)
+}
