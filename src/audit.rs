@@ -1,8 +1,9 @@
 //! The audit pipeline: load → tally → measure → judge, producing `AuditResults`.
 
 use crate::error::{AuditError, Result};
-use crate::judge::judge_set;
-use crate::measure::measure_set;
+use crate::judge::{judge_set, Rules};
+use crate::measure::{measure_set, MeasuredSet};
+use crate::stats::adjust::{adjust, PAdjust};
 use crate::results::{AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
 use crate::spec::{AuditSpec, Decision};
 use crate::{load, tally};
@@ -23,14 +24,20 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     });
     let tallies = tallies?;
     let (sha256, size_bytes) = hash?;
-    let attribute_sets = tallies
+    let mut measured = tallies
         .sets
         .iter()
-        .map(|set| {
-            let measured = measure_set(set, spec, tallies.has_label)?;
-            Ok(judge_set(measured, spec.favorable, spec.di_threshold))
-        })
+        .enumerate()
+        .map(|(i, set)| measure_set(set, spec, tallies.has_label, i))
         .collect::<Result<Vec<_>>>()?;
+    let tests_in_family = adjust_family(&mut measured, spec.stats.p_adjust);
+    let rules = Rules {
+        favorable: spec.favorable,
+        threshold: spec.di_threshold,
+        alpha: spec.stats.alpha,
+        p_adjust: spec.stats.p_adjust,
+    };
+    let attribute_sets = measured.into_iter().map(|set| judge_set(set, rules)).collect();
     let (outcome, score, positive) = match &spec.decision {
         Decision::Outcome(c) => (Some(c.column.clone()), None, c.positive.clone()),
         Decision::Score { column, threshold } => (
@@ -63,9 +70,33 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             label_positive: spec.label.as_ref().and_then(|l| l.positive.clone()),
             label_negative_values: tallies.label_negative_values.clone(),
             di_threshold: spec.di_threshold,
+            confidence: spec.stats.confidence,
+            alpha: spec.stats.alpha,
+            p_adjust: spec.stats.p_adjust,
+            tests_in_family,
+            bootstrap: spec.stats.bootstrap,
+            seed: spec.stats.seed,
+            min_group_size: spec.exclusion.min_group_size,
+            min_group_share: spec.exclusion.min_group_share,
+            exclude_missing: spec.exclusion.exclude_missing,
+            weight: spec.weight.clone(),
+            membership: spec.membership.iter().map(|m| m.attribute.clone()).collect(),
         },
         attribute_sets,
     })
+}
+
+/// Adjusts every test of every group that is neither the reference nor excluded, across all
+/// attribute sets, as one family; returns the family's size.
+fn adjust_family(sets: &mut [MeasuredSet], method: PAdjust) -> usize {
+    let tests = || sets.iter().flat_map(|s| &s.groups).flat_map(|g| g.vs_reference.tests.values());
+    let p: Vec<f64> = tests().map(|t| t.p_value).collect();
+    let adjusted = adjust(&p, method);
+    let mut next = adjusted.iter();
+    for t in sets.iter_mut().flat_map(|s| &mut s.groups).flat_map(|g| g.vs_reference.tests.values_mut()) {
+        t.p_adjusted = next.next().copied().unwrap_or(1.0);
+    }
+    p.len()
 }
 
 /// SHA-256 (hex) and size of a file.

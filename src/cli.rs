@@ -3,7 +3,10 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use fairaudit::spec::{AuditSpec, BinaryColumn, Decision, Favorable, Format, ReferenceChoice, ReferenceStrategy};
+use fairaudit::spec::{
+    AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, Membership, ReferenceChoice, ReferenceStrategy, StatsSpec,
+};
+use fairaudit::stats::adjust::PAdjust;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -137,6 +140,15 @@ pub enum StrategyArg {
     Overall,
 }
 
+/// `--p-adjust` values.
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PAdjustArg {
+    Holm,
+    Bh,
+    None,
+}
+
 /// A list given either as one comma-separated string or as an array (TOML).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -226,6 +238,38 @@ pub struct AuditArgs {
     /// Most distinct values a protected attribute may have (default 1000).
     #[arg(long)]
     pub max_groups: Option<usize>,
+    /// Confidence level of every interval (default 0.95).
+    #[arg(long)]
+    pub confidence: Option<f64>,
+    /// Significance level behind `fail` verdicts (default 0.05).
+    #[arg(long)]
+    pub alpha: Option<f64>,
+    /// Multiple-comparison adjustment: holm (default), bh or none.
+    #[arg(long, value_enum)]
+    pub p_adjust: Option<PAdjustArg>,
+    /// Bootstrap replicates for the between-groups summaries (default 1000; 0 turns it off).
+    #[arg(long)]
+    pub bootstrap: Option<usize>,
+    /// Seed of the bootstrap (default 20240601); the same seed gives the same results.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Groups with fewer rows (or less weight) are excluded (default 30).
+    #[arg(long)]
+    pub min_group_size: Option<f64>,
+    /// Groups with a smaller share of the rows are excluded (default 0; NYC LL144 audits use 0.02).
+    #[arg(long)]
+    pub min_group_share: Option<f64>,
+    /// Leave the (missing) group out of references, comparisons and summaries.
+    #[arg(long)]
+    #[serde(default)]
+    pub exclude_missing: bool,
+    /// Column of row weights: every count becomes a weighted sum.
+    #[arg(long)]
+    pub weight: Option<String>,
+    /// An attribute known as probabilities per row: ATTR=COL:VALUE,COL:VALUE,... (repeatable).
+    #[arg(long)]
+    #[serde(default, deserialize_with = "one_or_many_sets")]
+    pub membership: Vec<String>,
 }
 
 impl AuditArgs {
@@ -265,6 +309,16 @@ impl AuditArgs {
             force: self.force || file.force,
             fail_on_violation: self.fail_on_violation || file.fail_on_violation,
             max_groups: self.max_groups.or(file.max_groups),
+            confidence: self.confidence.or(file.confidence),
+            alpha: self.alpha.or(file.alpha),
+            p_adjust: self.p_adjust.or(file.p_adjust),
+            bootstrap: self.bootstrap.or(file.bootstrap),
+            seed: self.seed.or(file.seed),
+            min_group_size: self.min_group_size.or(file.min_group_size),
+            min_group_share: self.min_group_share.or(file.min_group_share),
+            exclude_missing: self.exclude_missing || file.exclude_missing,
+            weight: self.weight.or(file.weight),
+            membership: if self.membership.is_empty() { file.membership } else { self.membership },
         })
     }
 
@@ -320,6 +374,35 @@ impl AuditArgs {
         if !(di_threshold > 0.0 && di_threshold <= 1.0) {
             bail!("--di-threshold {di_threshold}: must be in (0, 1]");
         }
+        let membership = self.membership.iter().map(|m| parse_membership(m)).collect::<anyhow::Result<Vec<_>>>()?;
+        for set in &protected {
+            if set.iter().filter(|a| membership.iter().any(|m| &m.attribute == *a)).count() > 1 {
+                bail!("--protected {}: at most one attribute of a set can be a --membership", set.join(","));
+            }
+        }
+        let defaults = StatsSpec::default();
+        let stats = StatsSpec {
+            confidence: self.confidence.unwrap_or(defaults.confidence),
+            alpha: self.alpha.unwrap_or(defaults.alpha),
+            p_adjust: match self.p_adjust.unwrap_or(PAdjustArg::Holm) {
+                PAdjustArg::Holm => PAdjust::Holm,
+                PAdjustArg::Bh => PAdjust::Bh,
+                PAdjustArg::None => PAdjust::None,
+            },
+            bootstrap: self.bootstrap.unwrap_or(defaults.bootstrap),
+            seed: self.seed.unwrap_or(defaults.seed),
+        };
+        for (flag, v) in [("--confidence", stats.confidence), ("--alpha", stats.alpha)] {
+            if !(v > 0.0 && v < 1.0) {
+                bail!("{flag} {v}: must be between 0 and 1");
+            }
+        }
+        let defaults = Exclusion::default();
+        let exclusion = Exclusion {
+            min_group_size: self.min_group_size.unwrap_or(defaults.min_group_size),
+            min_group_share: self.min_group_share.unwrap_or(defaults.min_group_share),
+            exclude_missing: self.exclude_missing,
+        };
         Ok(AuditSpec {
             data,
             format,
@@ -338,6 +421,10 @@ impl AuditArgs {
             },
             di_threshold,
             max_groups: self.max_groups.unwrap_or(1000),
+            weight: self.weight.clone(),
+            membership,
+            stats,
+            exclusion,
         })
     }
 
@@ -352,6 +439,20 @@ impl AuditArgs {
 
 fn split_list(s: &str) -> Vec<String> {
     s.split(',').map(|x| x.trim().to_string()).collect()
+}
+
+/// Parses `ATTR=COL:VALUE,COL:VALUE,...`.
+fn parse_membership(text: &str) -> anyhow::Result<Membership> {
+    let usage = || format!("--membership {text:?}: expected ATTR=COLUMN:VALUE,COLUMN:VALUE,...");
+    let (attribute, pairs) = text.split_once('=').with_context(usage)?;
+    let columns = pairs
+        .split(',')
+        .map(|p| p.split_once(':').map(|(c, v)| (c.trim().to_string(), v.trim().to_string())).with_context(usage))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if attribute.trim().is_empty() || columns.is_empty() {
+        bail!(usage());
+    }
+    Ok(Membership { attribute: attribute.trim().to_string(), columns })
 }
 
 /// Parses `A=V` or `A,B=V1,V2`; the attribute set must be one of the audited ones.
@@ -395,6 +496,14 @@ mod tests {
         assert_eq!(spec.protected, vec![vec!["race".to_string()], vec!["race".into(), "sex".into()]]);
         let Decision::Outcome(c) = spec.decision else { panic!("outcome expected") };
         assert_eq!(c.positive, Some(vec!["Medium".to_string(), "High".to_string()]));
+    }
+
+    #[test]
+    fn membership_parses() {
+        let m = parse_membership("race=p_white:White,p_black:Black").unwrap();
+        assert_eq!(m.attribute, "race");
+        assert_eq!(m.columns, vec![("p_white".into(), "White".into()), ("p_black".into(), "Black".into())]);
+        assert!(parse_membership("race=p_white").is_err());
     }
 
     #[test]

@@ -15,5 +15,6 @@ pub mod metrics;
 pub mod render;
 pub mod results;
 pub mod spec;
+pub mod stats;
 pub mod synth;
 pub mod tally;

@@ -1,7 +1,7 @@
 //! The table of group rates: each is a numerator over a denominator of a group's tally.
 //! Adding a metric is one line here (fairlearn's MetricFrame habit), not a new code path.
 
-use crate::tally::Tally;
+use crate::tally::{Cells, Tally};
 
 /// A rate computed per group from its tally.
 #[derive(Debug, Clone, Copy)]
@@ -12,22 +12,39 @@ pub struct Rate {
     pub needs_label: bool,
     /// Formula as printed in the report.
     pub formula: &'static str,
-    /// Counts on top of the fraction.
-    pub numerator: fn(&Tally) -> u64,
-    /// Counts below the fraction; a zero makes the rate undefined.
-    pub denominator: fn(&Tally) -> u64,
+    /// Cells on top of the fraction.
+    pub numerator: fn(&Cells) -> f64,
+    /// Cells below the fraction; a zero makes the rate undefined.
+    pub denominator: fn(&Cells) -> f64,
 }
 
 impl Rate {
     /// The rate of `tally`, `None` when its denominator is zero.
     pub fn of(&self, tally: &Tally) -> Option<f64> {
-        ratio_of_counts((self.numerator)(tally), (self.denominator)(tally))
+        self.of_cells(&tally.sum)
+    }
+
+    /// The rate of plain cell counts.
+    pub fn of_cells(&self, cells: &Cells) -> Option<f64> {
+        ratio_of_counts((self.numerator)(cells), (self.denominator)(cells))
+    }
+
+    /// Effective successes and trials (Kish: `n_eff = (Σw)² / Σw²` over the denominator's rows),
+    /// for intervals and tests; the raw counts when unweighted. `None` when undefined.
+    pub fn effective(&self, tally: &Tally) -> Option<(f64, f64)> {
+        let den = (self.denominator)(&tally.sum);
+        let den_sq = (self.denominator)(&tally.sq);
+        if den <= 0.0 || den_sq <= 0.0 {
+            return None;
+        }
+        let n_eff = den * den / den_sq;
+        Some(((self.numerator)(&tally.sum) / den * n_eff, n_eff))
     }
 }
 
 /// `num / den`, undefined (`None`) when `den` is zero.
-pub fn ratio_of_counts(num: u64, den: u64) -> Option<f64> {
-    (den != 0).then(|| num as f64 / den as f64)
+pub fn ratio_of_counts(num: f64, den: f64) -> Option<f64> {
+    (den != 0.0).then(|| num / den)
 }
 
 /// Every group rate, in report order.
@@ -70,8 +87,25 @@ mod tests {
     }
 
     #[test]
+    fn kish_effective_size_ignores_a_common_scale_of_the_weights() {
+        let mut once = Tally::default();
+        let mut twice = Tally::default();
+        for (d, l, w) in [(true, true, 1.0), (true, false, 3.0), (false, false, 2.0), (false, true, 0.5)] {
+            once.record(d, Some(l), w, w * w);
+            twice.record(d, Some(l), 2.0 * w, 4.0 * w * w);
+        }
+        let sel = rate("selection_rate").unwrap();
+        let (x1, n1) = sel.effective(&once).unwrap();
+        let (x2, n2) = sel.effective(&twice).unwrap();
+        assert!((x1 - x2).abs() < 1e-12 && (n1 - n2).abs() < 1e-12);
+        // (1 + 3 + 2 + 0.5)² / (1 + 9 + 4 + 0.25) = 42.25 / 14.25
+        assert!((n1 - 42.25 / 14.25).abs() < 1e-12);
+        assert_eq!(sel.effective(&Tally::from_counts(2, 1, 1, 0)), Some((3.0, 4.0)));
+    }
+
+    #[test]
     fn complementary_rates_add_up() {
-        let t = Tally { n: 20, pp: 9, pn: 11, tp: 6, fp: 3, tn: 8, fn_: 3 };
+        let t = Tally::from_counts(6, 3, 8, 3);
         let r = |n: &str| rate(n).unwrap().of(&t).unwrap();
         assert!((r("tpr") + r("fnr") - 1.0).abs() < 1e-12);
         assert!((r("fpr") + r("tnr") - 1.0).abs() < 1e-12);

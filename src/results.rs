@@ -1,12 +1,18 @@
 //! The result types every stage after `tally` fills in; `results.json` is their serialization.
 
 use crate::spec::{Favorable, Format};
+use crate::stats::adjust::PAdjust;
+use crate::stats::test::TestResult;
+use crate::tally::Tally;
 use crate::tally::ValueCount;
 use indexmap::IndexMap;
 use serde::Serialize;
 
 /// Named numbers where `None` means undefined (`null` in JSON, `n/a` in reports).
 pub type Values = IndexMap<String, Option<f64>>;
+
+/// Named confidence intervals `[low, high]`; `None` where undefined.
+pub type Intervals = IndexMap<String, Option<[f64; 2]>>;
 
 /// The whole outcome of one audit run.
 #[derive(Debug, Clone, Serialize)]
@@ -89,6 +95,28 @@ pub struct AuditInfo {
     pub label_negative_values: Option<Vec<ValueCount>>,
     /// The four-fifths threshold.
     pub di_threshold: f64,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// Significance level of the tests.
+    pub alpha: f64,
+    /// Multiple-comparison adjustment of the tests.
+    pub p_adjust: PAdjust,
+    /// Number of tests in the adjusted family.
+    pub tests_in_family: usize,
+    /// Bootstrap replicates of the summaries.
+    pub bootstrap: usize,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+    /// Groups smaller than this are excluded.
+    pub min_group_size: f64,
+    /// Groups with a smaller share are excluded.
+    pub min_group_share: f64,
+    /// Whether the `(missing)` group is excluded.
+    pub exclude_missing: bool,
+    /// The weight column, if any.
+    pub weight: Option<String>,
+    /// Attributes given as membership probabilities.
+    pub membership: Vec<String>,
 }
 
 /// Results for one attribute set.
@@ -102,8 +130,20 @@ pub struct AttributeSetResult {
     pub reference_strategy: String,
     /// Every group present in the data, reference included.
     pub groups: Vec<GroupResult>,
-    /// Between-groups summaries (fairlearn's definitions).
-    pub summary: Values,
+    /// Between-groups summaries (fairlearn's definitions) over the groups not excluded.
+    pub summary: Summary,
+    /// Rows (or weight) with a missing value of an attribute of the set: the `(missing)` group.
+    pub missing: f64,
+}
+
+/// Between-groups summaries with their bootstrap intervals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// The summaries.
+    #[serde(flatten)]
+    pub values: Values,
+    /// Stratified bootstrap percentile intervals.
+    pub ci: Intervals,
 }
 
 /// One group's judged results: its measures and its verdict.
@@ -121,17 +161,38 @@ pub struct GroupResult {
 pub struct GroupMeasures {
     /// The group's value of each attribute of the set.
     pub values: IndexMap<String, String>,
-    /// Counts: `n`, `pp`, `pn`, and with a label `tp`, `fp`, `tn`, `fn`.
+    /// Counts: `n`, `pp`, `pn`, and with a label `tp`, `fp`, `tn`, `fn` (weighted sums when
+    /// the audit is weighted; whole numbers print as integers).
     #[serde(flatten)]
-    pub counts: IndexMap<String, u64>,
+    pub counts: IndexMap<String, serde_json::Value>,
     /// `group_share`, `share_of_predicted_positives` and every rate.
     #[serde(flatten)]
     pub rates: Values,
-    /// Ratios and differences against the reference.
-    pub vs_reference: Values,
+    /// Wilson intervals of every rate.
+    pub ci: Intervals,
+    /// Ratios, differences and tests against the reference.
+    pub vs_reference: Comparison,
     /// Whether this group is the reference of its set.
     #[serde(skip)]
     pub is_reference: bool,
+    /// Why the group is excluded, if it is.
+    #[serde(skip)]
+    pub excluded: Option<String>,
+    /// The group's tally.
+    #[serde(skip)]
+    pub tally: Tally,
+}
+
+/// A group against its reference.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Comparison {
+    /// Ratios and differences.
+    #[serde(flatten)]
+    pub values: Values,
+    /// Katz intervals of the ratios, Newcombe intervals of the differences.
+    pub ci: Intervals,
+    /// Tests of `selection_rate`, and with a label `tpr` and `fpr`.
+    pub tests: IndexMap<String, TestResult>,
 }
 
 impl GroupMeasures {
@@ -142,12 +203,17 @@ impl GroupMeasures {
 
     /// A comparison with the reference by name (`None` if undefined or absent).
     pub fn vs(&self, name: &str) -> Option<f64> {
-        self.vs_reference.get(name).copied().flatten()
+        self.vs_reference.values.get(name).copied().flatten()
     }
 
     /// A count by name (0 if absent).
-    pub fn count(&self, name: &str) -> u64 {
-        self.counts.get(name).copied().unwrap_or(0)
+    pub fn count(&self, name: &str) -> f64 {
+        self.counts.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0)
+    }
+
+    /// The interval of a rate by name.
+    pub fn interval(&self, name: &str) -> Option<[f64; 2]> {
+        self.ci.get(name).copied().flatten()
     }
 }
 
@@ -159,14 +225,16 @@ pub enum VerdictState {
     Pass,
     /// The rule could not be applied (an undefined ratio).
     Inconclusive,
-    /// Beyond the threshold.
+    /// Beyond the threshold and statistically significant.
     Fail,
+    /// Left out: too small, too rare, or a missing value excluded by the audit.
+    Excluded,
 }
 
 /// A verdict and the sentence that explains it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
-    /// The four-fifths rule's outcome.
+    /// The four-fifths rule's outcome, with significance.
     pub four_fifths: VerdictState,
     /// Why, in one sentence.
     pub reason: String,

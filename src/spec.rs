@@ -92,6 +92,64 @@ pub struct ReferenceChoice {
     pub values: Vec<String>,
 }
 
+/// A protected attribute known only as probabilities per row (e.g. BISG race/ethnicity
+/// estimates): each row counts toward each group with its probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Membership {
+    /// The attribute's name, used with `--protected` like a column.
+    pub attribute: String,
+    /// `(probability column, group value)` pairs.
+    pub columns: Vec<(String, String)>,
+}
+
+/// Statistical settings: intervals, tests, bootstrap.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatsSpec {
+    /// Confidence level of every interval.
+    pub confidence: f64,
+    /// Significance level of the tests behind `fail` verdicts.
+    pub alpha: f64,
+    /// Multiple-comparison adjustment.
+    pub p_adjust: crate::stats::adjust::PAdjust,
+    /// Bootstrap replicates for the between-groups summaries (0: no bootstrap).
+    pub bootstrap: usize,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+}
+
+impl Default for StatsSpec {
+    fn default() -> Self {
+        Self {
+            confidence: 0.95,
+            alpha: 0.05,
+            p_adjust: crate::stats::adjust::PAdjust::Holm,
+            bootstrap: 1000,
+            seed: 20240601,
+        }
+    }
+}
+
+/// Which groups are left out of references, comparisons and summaries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exclusion {
+    /// Groups with fewer rows (or less total weight) are excluded.
+    pub min_group_size: f64,
+    /// Groups with a smaller share of the attribute set are excluded (NYC LL144 allows 0.02).
+    pub min_group_share: f64,
+    /// Whether the `(missing)` group is excluded.
+    pub exclude_missing: bool,
+}
+
+impl Default for Exclusion {
+    fn default() -> Self {
+        Self {
+            min_group_size: 30.0,
+            min_group_share: 0.0,
+            exclude_missing: false,
+        }
+    }
+}
+
 /// The complete definition of one audit run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditSpec {
@@ -115,6 +173,14 @@ pub struct AuditSpec {
     pub di_threshold: f64,
     /// Most distinct values a protected attribute may have.
     pub max_groups: usize,
+    /// A column of row weights.
+    pub weight: Option<String>,
+    /// Attributes given as probabilities per row.
+    pub membership: Vec<Membership>,
+    /// Intervals, tests and bootstrap.
+    pub stats: StatsSpec,
+    /// Small, rare and missing groups.
+    pub exclusion: Exclusion,
 }
 
 impl AuditSpec {
@@ -126,22 +192,32 @@ impl AuditSpec {
                 cols.push(c.to_string());
             }
         };
-        self.protected.iter().flatten().for_each(|c| push(c));
+        self.protected_columns().iter().for_each(|c| push(c));
         push(self.decision.column());
         if let Some(label) = &self.label {
             push(&label.column);
         }
+        if let Some(w) = &self.weight {
+            push(w);
+        }
+        self.membership.iter().flat_map(|m| &m.columns).for_each(|(c, _)| push(c));
         cols
     }
 
-    /// The distinct protected attributes, in order of first mention.
+    /// The distinct protected attributes read from columns (not soft memberships), in order of
+    /// first mention.
     pub fn protected_columns(&self) -> Vec<String> {
         let mut cols: Vec<String> = Vec::new();
         for c in self.protected.iter().flatten() {
-            if !cols.contains(c) {
+            if !cols.contains(c) && self.soft(c).is_none() {
                 cols.push(c.clone());
             }
         }
         cols
+    }
+
+    /// The soft membership of attribute `name`, if it is one.
+    pub fn soft(&self, name: &str) -> Option<&Membership> {
+        self.membership.iter().find(|m| m.attribute == name)
     }
 }

@@ -21,61 +21,100 @@ pub const MISSING: &str = "(missing)";
 const DECISION_KEY: &str = "__fairaudit_decision";
 const LABEL_KEY: &str = "__fairaudit_label";
 const COUNT_KEY: &str = "__fairaudit_n";
-const BAD_SCORE_KEY: &str = "__fairaudit_bad_score";
+const WEIGHT_KEY: &str = "__fairaudit_w";
+const WEIGHT_SQ_KEY: &str = "__fairaudit_w2";
+const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
+const SOFT_KEY: &str = "__fairaudit_m";
+const CHECK_KEY: &str = "__fairaudit_check";
 
-/// Decision and confusion counts of one group: the sufficient statistics of every rate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Tally {
-    /// Rows in the group (with a non-null decision, and label when there is one).
-    pub n: u64,
+/// Row counts of one group by decision and label: `n`, positive and negative decisions `pp`,
+/// `pn`, and with a label the confusion cells `tp`, `fp`, `tn`, `fn`. Weighted sums when the
+/// audit has weights or soft membership.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Cells {
+    /// Rows.
+    pub n: f64,
     /// Positive decisions.
-    pub pp: u64,
+    pub pp: f64,
     /// Negative decisions.
-    pub pn: u64,
+    pub pn: f64,
     /// Positive decision, positive label.
-    pub tp: u64,
+    pub tp: f64,
     /// Positive decision, negative label.
-    pub fp: u64,
+    pub fp: f64,
     /// Negative decision, negative label.
-    pub tn: u64,
+    pub tn: f64,
     /// Negative decision, positive label.
     #[serde(rename = "fn")]
-    pub fn_: u64,
+    pub fn_: f64,
 }
 
-impl Tally {
-    /// Adds `count` rows with the given decision and label.
-    pub fn record(&mut self, decision: bool, label: Option<bool>, count: u64) {
-        self.n += count;
+impl Cells {
+    /// Adds `amount` rows with the given decision and label.
+    pub fn record(&mut self, decision: bool, label: Option<bool>, amount: f64) {
+        self.n += amount;
         match (decision, label) {
-            (true, Some(true)) => self.tp += count,
-            (true, Some(false)) => self.fp += count,
-            (false, Some(false)) => self.tn += count,
-            (false, Some(true)) => self.fn_ += count,
+            (true, Some(true)) => self.tp += amount,
+            (true, Some(false)) => self.fp += amount,
+            (false, Some(false)) => self.tn += amount,
+            (false, Some(true)) => self.fn_ += amount,
             _ => {}
         }
         if decision {
-            self.pp += count;
+            self.pp += amount;
         } else {
-            self.pn += count;
+            self.pn += amount;
         }
+    }
+
+    /// Adds another set of cells.
+    pub fn add(&mut self, o: &Cells) {
+        self.n += o.n;
+        self.pp += o.pp;
+        self.pn += o.pn;
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.tn += o.tn;
+        self.fn_ += o.fn_;
+    }
+}
+
+/// The sufficient statistics of one group: the sums of its weights per cell and the sums of
+/// their squares (for Kish's effective sample size). Unweighted, both are row counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    /// Sums of weights (row counts when unweighted).
+    pub sum: Cells,
+    /// Sums of squared weights.
+    pub sq: Cells,
+}
+
+impl Tally {
+    /// Adds rows with total weight `w` and total squared weight `w2`.
+    pub fn record(&mut self, decision: bool, label: Option<bool>, w: f64, w2: f64) {
+        self.sum.record(decision, label, w);
+        self.sq.record(decision, label, w2);
     }
 
     /// Adds another tally to this one.
     pub fn add(&mut self, other: &Tally) {
-        self.n += other.n;
-        self.pp += other.pp;
-        self.pn += other.pn;
-        self.tp += other.tp;
-        self.fp += other.fp;
-        self.tn += other.tn;
-        self.fn_ += other.fn_;
+        self.sum.add(&other.sum);
+        self.sq.add(&other.sq);
     }
 
-    /// The tally of a list of decisions and labels (used to build small examples and tests).
+    /// The unweighted tally of a list of decisions and labels (for examples and tests).
     pub fn from_pairs(pairs: impl IntoIterator<Item = (bool, Option<bool>)>) -> Self {
         let mut t = Tally::default();
-        pairs.into_iter().for_each(|(d, l)| t.record(d, l, 1));
+        pairs.into_iter().for_each(|(d, l)| t.record(d, l, 1.0, 1.0));
+        t
+    }
+
+    /// The unweighted tally of the given cell counts (with a label).
+    pub fn from_counts(tp: u64, fp: u64, tn: u64, fn_: u64) -> Self {
+        let mut t = Tally::default();
+        for (d, l, k) in [(true, true, tp), (true, false, fp), (false, false, tn), (false, true, fn_)] {
+            t.record(d, Some(l), k as f64, k as f64);
+        }
         t
     }
 }
@@ -136,7 +175,21 @@ struct Cell {
     values: Vec<Option<String>>,
     decision: Option<String>,
     label: Option<String>,
-    n: u64,
+    rows: u64,
+    w: f64,
+    w2: f64,
+    null_weight: u64,
+    /// Per soft attribute, per value (the last is `(missing)`): Σ p·w and Σ (p·w)².
+    soft: Vec<Vec<(f64, f64)>>,
+}
+
+/// Where an attribute of a set comes from.
+#[derive(Clone, Copy)]
+enum Source {
+    /// Index among the hard protected columns.
+    Hard(usize),
+    /// Index among the soft memberships.
+    Soft(usize),
 }
 
 /// Runs the tally pass over `frame` (the log at `path`) for the audit `spec`.
@@ -144,44 +197,71 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
     let protected = spec.protected_columns();
     let mut keys: Vec<Expr> = protected.iter().map(|c| col(c.as_str())).collect();
     let mut aggs = vec![len().alias(COUNT_KEY)];
+    let mut checks: Vec<(String, Expr, &'static str)> = Vec::new();
     match &spec.decision {
         Decision::Outcome(c) => keys.push(col(c.column.as_str()).alias(DECISION_KEY)),
         Decision::Score { column, threshold } => {
-            let numeric = col(column.as_str()).cast(DataType::Float64);
+            let numeric = number(column);
             keys.push(numeric.clone().gt_eq(lit(*threshold)).alias(DECISION_KEY));
-            aggs.push(
-                col(column.as_str())
-                    .is_not_null()
-                    .and(numeric.is_null())
-                    .sum()
-                    .alias(BAD_SCORE_KEY),
-            );
+            checks.push((column.clone(), not_a_number(column), "score values are not numbers"));
         }
     }
     if let Some(label) = &spec.label {
         keys.push(col(label.column.as_str()).alias(LABEL_KEY));
     }
+    let weight = match &spec.weight {
+        Some(w) => {
+            checks.push((w.clone(), not_a_number(w).or(number(w).lt(lit(0.0))), "weights are not non-negative numbers"));
+            aggs.push(col(w.as_str()).is_null().sum().alias(NULL_WEIGHT_KEY));
+            number(w).fill_null(lit(0.0))
+        }
+        None => lit(1.0),
+    };
+    if spec.weight.is_some() {
+        aggs.push(weight.clone().sum().alias(WEIGHT_KEY));
+        aggs.push((weight.clone() * weight.clone()).sum().alias(WEIGHT_SQ_KEY));
+    } else {
+        // A literal is not broadcast inside an aggregation: count the rows instead.
+        aggs.push(len().cast(DataType::Float64).alias(WEIGHT_KEY));
+        aggs.push(len().cast(DataType::Float64).alias(WEIGHT_SQ_KEY));
+    }
+    for (i, m) in spec.membership.iter().enumerate() {
+        let mut total = lit(0.0);
+        for (j, (column, _)) in m.columns.iter().enumerate() {
+            let p = number(column).fill_null(lit(0.0));
+            checks.push((
+                column.clone(),
+                not_a_number(column).or(number(column).lt(lit(0.0))).or(number(column).gt(lit(1.0))),
+                "membership probabilities are not numbers from 0 to 1",
+            ));
+            aggs.extend(soft_sums(p.clone() * weight.clone(), i, j));
+            total = total + p;
+        }
+        checks.push((
+            m.columns.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", "),
+            total.clone().gt(lit(1.0 + 1e-6)),
+            "membership probabilities of a row add up to more than 1",
+        ));
+        let rest = lit(1.0) - total;
+        let rest = when(rest.clone().lt(lit(0.0))).then(lit(0.0)).otherwise(rest);
+        aggs.extend(soft_sums(rest * weight.clone(), i, m.columns.len()));
+    }
+    for (k, (_, bad, _)) in checks.iter().enumerate() {
+        aggs.push(bad.clone().sum().alias(format!("{CHECK_KEY}{k}")));
+    }
     let cells_df = load::collect(path, frame.clone().group_by(keys).agg(aggs))?;
 
-    if let Decision::Score { column, .. } = &spec.decision {
-        let bad = column_u64(path, &cells_df, BAD_SCORE_KEY)?.iter().sum::<u64>();
-        if bad > 0 {
-            let numeric = col(column.as_str()).cast(DataType::Float64);
-            let sample = offending_values(
-                path,
-                frame.filter(col(column.as_str()).is_not_null().and(numeric.is_null())),
-                column,
-            )?;
-            return Err(AuditError::column(
-                path,
-                column,
-                format!("{bad} score values are not numbers: {}", describe(&sample)),
-            ));
+    for (k, (column, bad, message)) in checks.iter().enumerate() {
+        let count: f64 = column_f64(path, &cells_df, &format!("{CHECK_KEY}{k}"))?.iter().sum();
+        if count > 0.0 {
+            let shown = column.split(", ").next().unwrap_or(column);
+            let sample = offending_values(path, frame.filter(bad.clone()), shown)?;
+            return Err(AuditError::column(path, column, format!("{count} rows: {message}: {}", describe(&sample))));
         }
     }
 
-    let cells = read_cells(path, &cells_df, protected.len(), spec.label.is_some())?;
-    let rows_read: u64 = cells.iter().map(|c| c.n).sum();
+    let cells = read_cells(path, &cells_df, protected.len(), spec)?;
+    let rows_read: u64 = cells.iter().map(|c| c.rows).sum();
     if rows_read == 0 {
         return Err(AuditError::input(path, "the decision log has a header but no rows"));
     }
@@ -215,37 +295,75 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
     if spec.label.is_some() {
         rows_excluded.insert("null label".to_string(), 0);
     }
-    let mut per_set: Vec<HashMap<Vec<Option<String>>, Tally>> = vec![HashMap::new(); spec.protected.len()];
-    let positions: Vec<Vec<usize>> = spec
+    if spec.weight.is_some() {
+        rows_excluded.insert("null weight".to_string(), 0);
+    }
+    let sources: Vec<Vec<Source>> = spec
         .protected
         .iter()
-        .map(|set| set.iter().map(|a| protected.iter().position(|p| p == a).unwrap_or(0)).collect())
+        .map(|set| {
+            set.iter()
+                .map(|a| match spec.membership.iter().position(|m| &m.attribute == a) {
+                    Some(i) => Source::Soft(i),
+                    None => Source::Hard(protected.iter().position(|p| p == a).unwrap_or(0)),
+                })
+                .collect()
+        })
         .collect();
+    let mut per_set: Vec<HashMap<Vec<Option<String>>, Tally>> = vec![HashMap::new(); spec.protected.len()];
     for cell in &cells {
         let Some(decision) = cell.decision.as_ref().map(|v| decision_of[v]) else {
-            rows_excluded["null outcome"] += cell.n;
+            rows_excluded["null outcome"] += cell.rows;
             continue;
         };
         let label = match &label_of {
             Some(map) => match &cell.label {
                 Some(v) => Some(map[v]),
                 None => {
-                    rows_excluded["null label"] += cell.n;
+                    rows_excluded["null label"] += cell.rows;
                     continue;
                 }
             },
             None => None,
         };
-        for (set_index, pos) in positions.iter().enumerate() {
-            let key: Vec<Option<String>> = pos.iter().map(|&i| cell.values[i].clone()).collect();
-            per_set[set_index].entry(key).or_default().record(decision, label, cell.n);
+        if spec.weight.is_some() {
+            rows_excluded["null weight"] += cell.null_weight;
+        }
+        for (set_index, set_sources) in sources.iter().enumerate() {
+            let hard_key = |soft_value: Option<String>| -> Vec<Option<String>> {
+                set_sources
+                    .iter()
+                    .map(|s| match s {
+                        Source::Hard(i) => cell.values[*i].clone(),
+                        Source::Soft(_) => soft_value.clone(),
+                    })
+                    .collect()
+            };
+            match set_sources.iter().find_map(|s| match s {
+                Source::Soft(i) => Some(*i),
+                Source::Hard(_) => None,
+            }) {
+                None => per_set[set_index]
+                    .entry(hard_key(None))
+                    .or_default()
+                    .record(decision, label, cell.w, cell.w2),
+                Some(m) => {
+                    let names = &spec.membership[m].columns;
+                    for (j, &(mass, mass_sq)) in cell.soft[m].iter().enumerate() {
+                        if mass > 0.0 {
+                            let value = names.get(j).map(|(_, v)| v.clone());
+                            per_set[set_index].entry(hard_key(value)).or_default().record(decision, label, mass, mass_sq);
+                        }
+                    }
+                }
+            }
         }
     }
     if rows_excluded.values().sum::<u64>() == rows_read {
         return Err(AuditError::column(
             path,
             spec.decision.column(),
-            "every row has a null decision or label; nothing to audit",
+            "every row has a null decision, label or weight; nothing to audit",
         ));
     }
 
@@ -275,6 +393,24 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
     })
 }
 
+/// A column read as a number (text that is not a number becomes null).
+fn number(column: &str) -> Expr {
+    col(column).cast(DataType::Float64)
+}
+
+/// Rows whose `column` holds something that is not a number.
+fn not_a_number(column: &str) -> Expr {
+    col(column).is_not_null().and(number(column).is_null())
+}
+
+/// The aggregations of one soft group's mass: Σ mass and Σ mass².
+fn soft_sums(mass: Expr, attribute: usize, value: usize) -> [Expr; 2] {
+    [
+        mass.clone().sum().alias(format!("{SOFT_KEY}{attribute}_{value}")),
+        (mass.clone() * mass).sum().alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
+    ]
+}
+
 /// The display name of an attribute value (`None` is a missing value).
 pub fn value_name(value: &Option<String>) -> &str {
     value.as_deref().unwrap_or(MISSING)
@@ -295,7 +431,7 @@ fn read_binary<'a>(
     let mut counts: IndexMap<&str, u64> = IndexMap::new();
     for cell in cells {
         if let Some(v) = value(cell) {
-            *counts.entry(v.as_str()).or_default() += cell.n;
+            *counts.entry(v.as_str()).or_default() += cell.rows;
         }
     }
     let mut map = HashMap::new();
@@ -394,14 +530,35 @@ fn check_group_counts(path: &Path, protected: &[String], cells: &[Cell], max_gro
     Ok(())
 }
 
-fn read_cells(path: &Path, df: &DataFrame, n_protected: usize, has_label: bool) -> Result<Vec<Cell>> {
+fn read_cells(path: &Path, df: &DataFrame, n_protected: usize, spec: &AuditSpec) -> Result<Vec<Cell>> {
     let err = |e| read_error(path, e);
-    let counts = column_u64(path, df, COUNT_KEY)?;
+    let rows = column_u64(path, df, COUNT_KEY)?;
+    let w = column_f64(path, df, WEIGHT_KEY)?;
+    let w2 = column_f64(path, df, WEIGHT_SQ_KEY)?;
+    let null_weight = match spec.weight {
+        Some(_) => column_u64(path, df, NULL_WEIGHT_KEY)?,
+        None => vec![0; df.height()],
+    };
+    let soft: Vec<Vec<(Vec<f64>, Vec<f64>)>> = spec
+        .membership
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (0..=m.columns.len())
+                .map(|j| {
+                    Ok((
+                        column_f64(path, df, &format!("{SOFT_KEY}{i}_{j}"))?,
+                        column_f64(path, df, &format!("{SOFT_KEY}{i}_{j}_sq"))?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<Vec<_>>>()?;
     let columns = df.columns();
     let decision = df.column(DECISION_KEY).map_err(err)?;
-    let label = if has_label { Some(df.column(LABEL_KEY).map_err(err)?) } else { None };
+    let label = if spec.label.is_some() { Some(df.column(LABEL_KEY).map_err(err)?) } else { None };
     let mut cells = Vec::with_capacity(df.height());
-    for (row, n) in counts.into_iter().enumerate() {
+    for row in 0..df.height() {
         let values = columns[..n_protected]
             .iter()
             .map(|c| c.get(row).map(|v| value_text(&v)))
@@ -412,9 +569,27 @@ fn read_cells(path: &Path, df: &DataFrame, n_protected: usize, has_label: bool) 
             Some(l) => value_text(&l.get(row).map_err(err)?),
             None => None,
         };
-        cells.push(Cell { values, decision, label, n });
+        cells.push(Cell {
+            values,
+            decision,
+            label,
+            rows: rows[row],
+            w: w[row],
+            w2: w2[row],
+            null_weight: null_weight[row],
+            soft: soft.iter().map(|per_value| per_value.iter().map(|(s, q)| (s[row], q[row])).collect()).collect(),
+        });
     }
     Ok(cells)
+}
+
+fn column_f64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let column = df
+        .column(name)
+        .and_then(|c| c.cast(&DataType::Float64))
+        .map_err(|e| read_error(path, e))?;
+    let values = column.f64().map_err(|e| read_error(path, e))?;
+    Ok(values.iter().map(|v| v.unwrap_or(0.0)).collect())
 }
 
 fn column_u64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<u64>> {

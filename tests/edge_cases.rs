@@ -12,6 +12,7 @@ fn edge_audit(out: &std::path::Path) -> Value {
         &[
             "--data", data.to_str().unwrap(), "--outcome", "prediction", "--label", "label",
             "--protected", "grp", "--protected", "site", "--protected", "grp,sex",
+            "--min-group-size", "1",
         ],
     )
 }

@@ -36,6 +36,7 @@ pub fn chart_file(index: usize, set: &AttributeSetResult) -> String {
 const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const LIGHT_GREY: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 const BLACK_LINE: RGBColor = RGBColor(0x33, 0x33, 0x33);
 
 /// The rate a group must not fall below (favourable) or rise above (adverse) to pass.
@@ -43,9 +44,8 @@ fn threshold_line(results: &AuditResults, set: &AttributeSetResult) -> Option<f6
     let reference = match &set.reference {
         Some(_) => set.groups.iter().find(|g| g.measures.is_reference)?.measures.rate("selection_rate")?,
         None => {
-            let (pp, n) = set.groups.iter().fold((0, 0), |(pp, n), g| {
-                (pp + g.measures.count("pp"), n + g.measures.count("n"))
-            });
+            let included = set.groups.iter().filter(|g| g.measures.excluded.is_none());
+            let (pp, n) = included.fold((0.0, 0.0), |(pp, n), g| (pp + g.measures.count("pp"), n + g.measures.count("n")));
             crate::metrics::ratio_of_counts(pp, n)?
         }
     };
@@ -73,8 +73,12 @@ fn selection_chart(results: &AuditResults, set: &AttributeSetResult) -> Result<S
         .groups
         .iter()
         .map(|g| {
-            let reference = if g.measures.is_reference { "reference, " } else { "" };
-            format!("{} ({reference}n={})", group_label(&g.measures), g.measures.count("n"))
+            let reference = match g.verdict.four_fifths {
+                _ if g.measures.is_reference => "reference, ",
+                VerdictState::Excluded => "excluded, ",
+                _ => "",
+            };
+            format!("{} ({reference}n={})", group_label(&g.measures), g.measures.count("n").round())
         })
         .collect();
     let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20;
@@ -98,7 +102,10 @@ fn selection_chart(results: &AuditResults, set: &AttributeSetResult) -> Result<S
                 SegmentValue::CenterOf(i) => labels.get(k - 1 - *i).cloned().unwrap_or_default(),
                 _ => String::new(),
             })
-            .x_desc("selection rate (% of the group with a positive decision); orange: fails the four-fifths rule, grey: inconclusive")
+            .x_desc(format!(
+                "selection rate (% of the group with a positive decision), with its {:.0}% interval; orange: fails, grey: inconclusive",
+                results.audit.confidence * 100.0
+            ))
             .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
             .draw()
             .map_err(|e| chart_err(&e))?;
@@ -108,6 +115,7 @@ fn selection_chart(results: &AuditResults, set: &AttributeSetResult) -> Result<S
                     VerdictState::Pass => BLUE,
                     VerdictState::Fail => VERMILLION,
                     VerdictState::Inconclusive => GREY,
+                    VerdictState::Excluded => LIGHT_GREY,
                 };
                 let rate = g.measures.rate("selection_rate").unwrap_or(0.0);
                 let mut bar = Rectangle::new(
@@ -116,6 +124,13 @@ fn selection_chart(results: &AuditResults, set: &AttributeSetResult) -> Result<S
                 );
                 bar.set_margin(6, 6, 0, 0);
                 bar
+            }))
+            .map_err(|e| chart_err(&e))?;
+        chart
+            .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+                let [lo, hi] = g.measures.interval("selection_rate")?;
+                let y = SegmentValue::CenterOf(row(i));
+                Some(PathElement::new([(lo, y.clone()), (hi, y)], BLACK_LINE.stroke_width(2)))
             }))
             .map_err(|e| chart_err(&e))?;
         if let Some(x) = line {

@@ -122,7 +122,39 @@ fn scope(s: &mut String, r: &AuditResults) {
             1.0 / a.di_threshold
         ),
     };
-    let _ = writeln!(s, "- **Four-fifths rule:** {rule}.\n");
+    let _ = writeln!(
+        s,
+        "- **Four-fifths rule:** {rule}, and the difference is statistically significant (two-proportion z-test, \
+         Fisher's exact test for small counts; {} tests adjusted together with {}; significance level {}); \
+         crossed but not significant is *inconclusive*.",
+        a.tests_in_family,
+        match a.p_adjust {
+            crate::stats::adjust::PAdjust::Holm => "Holm's method",
+            crate::stats::adjust::PAdjust::Bh => "Benjamini-Hochberg",
+            crate::stats::adjust::PAdjust::None => "no adjustment",
+        },
+        a.alpha
+    );
+    let _ = writeln!(
+        s,
+        "- **Groups left out:** fewer than {} rows{}{}; bootstrap: {} replicates, seed {}.",
+        a.min_group_size,
+        if a.min_group_share > 0.0 { format!(", or under {}% of the rows", a.min_group_share * 100.0) } else { String::new() },
+        if a.exclude_missing { ", or a missing value" } else { "" },
+        a.bootstrap,
+        a.seed
+    );
+    if let Some(w) = &a.weight {
+        let _ = writeln!(s, "- **Weights:** column {}; counts are weighted sums, intervals and tests use Kish's effective sample size.", code(w));
+    }
+    if !a.membership.is_empty() {
+        let _ = writeln!(
+            s,
+            "- **Estimated attributes:** {} (each row counts toward each group with its probability).",
+            a.membership.iter().map(|m| code(m)).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let _ = writeln!(s);
 }
 
 fn value_counts(values: &[crate::tally::ValueCount]) -> String {
@@ -154,17 +186,41 @@ fn verdict_text(v: VerdictState) -> &'static str {
         VerdictState::Pass => "pass",
         VerdictState::Inconclusive => "inconclusive",
         VerdictState::Fail => "**FAIL**",
+        VerdictState::Excluded => "excluded",
     }
 }
 
+/// A rate with its interval: `58.8% (57.2–60.4%)`.
+fn pct_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
+    match ci {
+        Some([lo, hi]) if v.is_some() => format!("{} ({:.1}–{:.1}%)", pct(v), lo * 100.0, hi * 100.0),
+        _ => pct(v),
+    }
+}
+
+/// A ratio with its interval: `1.69 (1.59–1.80)`.
+fn ratio_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
+    match ci {
+        Some([lo, hi]) if v.is_some() => format!("{} ({lo:.2}–{hi:.2})", ratio(v)),
+        _ => ratio(v),
+    }
+}
+
+/// A count for people: whole numbers without decimals, weighted sums with one.
+fn count_text(x: f64) -> String {
+    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") }
+}
+
 fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &AttributeSetResult) {
+    let confidence = r.audit.confidence * 100.0;
     let _ = writeln!(s, "## {}\n", md(&set_label(set)));
     let _ = writeln!(s, "Reference group: {}.\n", reference_text(set));
     let _ = writeln!(
         s,
         "Headline: **disparate impact ratio** = selection rate of the group / selection rate of the reference \
          (selection rate = {}); **statistical parity difference** = selection rate of the group − that of the reference. \
-         The positive decision is {}.\n",
+         The positive decision is {}. Brackets give {confidence}% confidence intervals (Wilson for rates, Katz for ratios, \
+         Newcombe for differences).\n",
         rate("selection_rate").map_or("", |r| r.formula),
         direction_text(r.audit.favorable)
     );
@@ -172,15 +228,16 @@ fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &Attribute
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
     for g in &set.groups {
         let m = &g.measures;
+        let ci = |name: &str| m.vs_reference.ci.get(name).copied().flatten();
         let _ = writeln!(
             s,
             "| {}{} | {} | {} | {} | {} | {} | {} |",
             md(&group_label(m)),
             if m.is_reference { " (reference)" } else { "" },
-            m.count("n"),
+            count_text(m.count("n")),
             pct(m.rate("group_share")),
-            pct(m.rate("selection_rate")),
-            ratio(m.vs("disparate_impact_ratio")),
+            pct_ci(m.rate("selection_rate"), m.interval("selection_rate")),
+            ratio_ci(m.vs("disparate_impact_ratio"), ci("disparate_impact_ratio")),
             points(m.vs("statistical_parity_difference")),
             verdict_text(g.verdict.four_fifths)
         );
@@ -199,16 +256,17 @@ fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &Attribute
         let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for g in &set.groups {
             let m = &g.measures;
+            let ci = |name: &str| m.vs_reference.ci.get(name).copied().flatten();
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 md(&group_label(m)),
                 pct(m.rate("base_rate")),
-                pct(m.rate("tpr")),
-                pct(m.rate("fpr")),
+                pct_ci(m.rate("tpr"), m.interval("tpr")),
+                pct_ci(m.rate("fpr"), m.interval("fpr")),
                 pct(m.rate("fnr")),
                 pct(m.rate("ppv")),
-                ratio(m.vs("fpr_ratio")),
+                ratio_ci(m.vs("fpr_ratio"), ci("fpr_ratio")),
                 ratio(m.vs("fnr_ratio")),
                 points(m.vs("equal_opportunity_difference")),
                 points(m.vs("average_odds_difference"))
@@ -216,8 +274,8 @@ fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &Attribute
         }
         let _ = writeln!(s);
     }
-    let _ = writeln!(s, "Verdicts:\n");
-    for g in &set.groups {
+    let _ = writeln!(s, "Verdicts (how sure we are: the selection-rate test of each group against the reference):\n");
+    for g in set.groups.iter().filter(|g| g.verdict.four_fifths != VerdictState::Excluded) {
         let _ = writeln!(
             s,
             "- {}: {} — {}",
@@ -226,13 +284,36 @@ fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &Attribute
             g.verdict.reason
         );
     }
-    let _ = writeln!(s, "\nBetween groups (over the groups whose rate is defined):\n");
-    for (name, value) in &set.summary {
+    let excluded: Vec<_> = set.groups.iter().filter(|g| g.verdict.four_fifths == VerdictState::Excluded).collect();
+    if !excluded.is_empty() {
+        let _ = writeln!(s, "\nExcluded groups (no ratios, tests or verdicts; left out of the summaries):\n");
+        let _ = writeln!(s, "| group | n | selection rate | reason |\n|---|---:|---:|---|");
+        for g in excluded {
+            let m = &g.measures;
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                md(&group_label(m)),
+                count_text(m.count("n")),
+                pct(m.rate("selection_rate")),
+                m.excluded.as_deref().unwrap_or("")
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nMissing values: {} rows have no value for {} (the `(missing)` group).",
+        count_text(set.missing),
+        md(&set_label(set))
+    );
+    let _ = writeln!(s, "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bootstrap intervals):\n");
+    for (name, value) in &set.summary.values {
+        let ci = set.summary.ci.get(name).copied().flatten();
         let (shown, formula) = match name.as_str() {
-            "demographic_parity_difference" => (pct(*value), "highest − lowest selection rate"),
-            "demographic_parity_ratio" => (ratio(*value), "lowest / highest selection rate"),
-            "equalized_odds_difference" => (pct(*value), "the larger of the tpr and fpr spreads (highest − lowest)"),
-            "equalized_odds_ratio" => (ratio(*value), "the smaller of lowest / highest tpr and lowest / highest fpr"),
+            "demographic_parity_difference" => (pct_ci(*value, ci), "highest − lowest selection rate"),
+            "demographic_parity_ratio" => (ratio_ci(*value, ci), "lowest / highest selection rate"),
+            "equalized_odds_difference" => (pct_ci(*value, ci), "the larger of the tpr and fpr spreads (highest − lowest)"),
+            "equalized_odds_ratio" => (ratio_ci(*value, ci), "the smaller of lowest / highest tpr and lowest / highest fpr"),
             _ => (ratio(*value), ""),
         };
         let _ = writeln!(s, "- {}: {} ({})", name.replace('_', " "), shown, formula);
