@@ -88,7 +88,7 @@ pub fn measure_set(set: &SetTally, spec: &AuditSpec, has_label: bool, index: usi
         .iter()
         .filter(|g| g.values.iter().any(|v| v.is_none()))
         .map(|g| g.tally.sum.n)
-        .sum();
+        .fold(0.0, |a, b| a + b);
     Ok(MeasuredSet {
         attributes: set.attributes.clone(),
         reference: reference_index.map(|i| values_map(&set.attributes, &set.groups[i])),
