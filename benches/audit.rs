@@ -68,7 +68,7 @@ fn spec(path: &Path, format: Format, bootstrap: usize) -> AuditSpec {
 
 fn full_audit(path: &Path, format: Format, out: &Path, bootstrap: usize) {
     let results = fairaudit::audit::run(&spec(path, format, bootstrap)).unwrap();
-    let files = fairaudit::render::render_all(&results).unwrap();
+    let files = fairaudit::render::render_all(&results, &fairaudit::render::RunContext::default()).unwrap();
     fairaudit::render::write_outputs(out, &files, true).unwrap();
 }
 

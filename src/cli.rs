@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use fairaudit::spec::{
     AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, Membership, ReferenceChoice, ReferenceStrategy, StatsSpec,
 };
+use fairaudit::render::context::{timestamp, FindingsFile, InputFile, Privacy};
+use fairaudit::render::RunContext;
 use fairaudit::stats::adjust::PAdjust;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,18 @@ pub enum Command {
     Synth(SynthArgs),
     /// Regenerate the example reports of the bundled datasets in reports/examples/.
     Examples(ExamplesArgs),
+    /// Check an evidence bundle: re-hash every file its manifest lists (exit 1 on any change).
+    Verify(VerifyArgs),
+}
+
+/// Arguments of `fairaudit verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// The output directory of an audit.
+    pub dir: PathBuf,
+    /// Check the outputs only, not the input files (for a bundle moved without its data).
+    #[arg(long)]
+    pub outputs_only: bool,
 }
 
 /// `--kind` values.
@@ -270,6 +284,19 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub membership: Vec<String>,
+    /// Pin the run's timestamp (RFC 3339 or seconds since 1970; default SOURCE_DATE_EPOCH, else now).
+    #[arg(long)]
+    pub timestamp: Option<String>,
+    /// TOML file of earlier findings ([[finding]] with finding, owner, action, due, status).
+    #[arg(long)]
+    pub findings: Option<PathBuf>,
+    /// Counts below this are shown as "<N" in the report and tables (default 5).
+    #[arg(long)]
+    pub min_cell: Option<f64>,
+    /// Also drop counts below --min-cell from results.json (as null).
+    #[arg(long)]
+    #[serde(default)]
+    pub suppress_json: bool,
 }
 
 impl AuditArgs {
@@ -319,6 +346,10 @@ impl AuditArgs {
             exclude_missing: self.exclude_missing || file.exclude_missing,
             weight: self.weight.or(file.weight),
             membership: if self.membership.is_empty() { file.membership } else { self.membership },
+            timestamp: self.timestamp.or(file.timestamp),
+            findings: self.findings.or(rel(file.findings)),
+            min_cell: self.min_cell.or(file.min_cell),
+            suppress_json: self.suppress_json || file.suppress_json,
         })
     }
 
@@ -425,6 +456,32 @@ impl AuditArgs {
             membership,
             stats,
             exclusion,
+        })
+    }
+
+    /// The run's context for the renderers: configuration, input files with their hashes,
+    /// timestamp, follow-up of earlier findings and privacy settings.
+    pub fn context(&self, spec: &AuditSpec, log: InputFile) -> anyhow::Result<RunContext> {
+        let mut inputs = vec![log];
+        let mut follow_up = Vec::new();
+        for (path, role) in [(&self.config, "config"), (&self.findings, "findings")] {
+            if let Some(path) = path {
+                let (sha256, size_bytes) = fairaudit::audit::sha256_file(path)?;
+                inputs.push(InputFile { path: path.display().to_string(), role: role.into(), sha256, size_bytes });
+            }
+        }
+        if let Some(path) = &self.findings {
+            let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the findings", path.display()))?;
+            let file: FindingsFile = toml::from_str(&text).with_context(|| format!("{}: invalid findings file", path.display()))?;
+            follow_up = file.finding;
+        }
+        let min_cell = self.min_cell.unwrap_or(Privacy::default().min_cell);
+        Ok(RunContext {
+            configuration: serde_json::to_value(spec)?,
+            timestamp: timestamp(self.timestamp.as_deref()).map_err(anyhow::Error::msg)?,
+            inputs,
+            follow_up,
+            privacy: Privacy { min_cell, suppress_json: self.suppress_json },
         })
     }
 

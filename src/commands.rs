@@ -2,10 +2,11 @@
 //! `--fail-on-violation` (or `examples --check` found stale reports), 2 bad input (nothing
 //! written).
 
-use crate::cli::{AuditArgs, Cli, Command, SynthArgs};
+use crate::cli::{AuditArgs, Cli, Command, SynthArgs, VerifyArgs};
 use crate::showcase;
 use anyhow::bail;
 use fairaudit::render;
+use fairaudit::render::context::InputFile;
 use fairaudit::results::{AuditResults, VerdictState};
 
 /// Runs the parsed command line and returns the process exit code.
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Audit(args) => audit(args),
         Command::Synth(args) => synth(args),
         Command::Examples(args) => showcase::examples(args.check),
+        Command::Verify(args) => verify(args),
     };
     match result {
         Ok(code) => code,
@@ -41,7 +43,8 @@ fn audit(args: AuditArgs) -> anyhow::Result<i32> {
     let out = args.out_dir(&spec);
     render::check_output_dir(&out, args.force)?;
     let results = fairaudit::audit::run(&spec)?;
-    let files = render::render_all(&results)?;
+    let ctx = args.context(&spec, log_input(&results))?;
+    let files = render::render_all(&results, &ctx)?;
     render::write_outputs(&out, &files, args.force)?;
     let failed = failures(&results);
     println!(
@@ -52,6 +55,36 @@ fn audit(args: AuditArgs) -> anyhow::Result<i32> {
         out.join("report.md").display()
     );
     Ok(if failed > 0 && args.fail_on_violation { 1 } else { 0 })
+}
+
+/// The decision log as an input file of the run.
+pub fn log_input(results: &AuditResults) -> InputFile {
+    InputFile {
+        path: results.input.path.clone(),
+        role: "decision log".into(),
+        sha256: results.input.sha256.clone(),
+        size_bytes: results.input.size_bytes,
+    }
+}
+
+fn verify(args: VerifyArgs) -> anyhow::Result<i32> {
+    let v = fairaudit::verify::verify(&args.dir, !args.outputs_only)?;
+    for (what, files) in [("changed", &v.changed), ("added", &v.added), ("removed", &v.removed)] {
+        for f in files {
+            println!("{what}: {f}");
+        }
+    }
+    if v.ok() {
+        println!("verified: {} files of {} are intact", v.intact, args.dir.display());
+        Ok(0)
+    } else {
+        println!(
+            "NOT verified: {} file(s) of {} changed, added or removed since its manifest was written",
+            v.changed.len() + v.added.len() + v.removed.len(),
+            args.dir.display()
+        );
+        Ok(1)
+    }
 }
 
 fn synth(args: SynthArgs) -> anyhow::Result<i32> {

@@ -18,3 +18,4 @@ pub mod spec;
 pub mod stats;
 pub mod synth;
 pub mod tally;
+pub mod verify;

@@ -28,7 +28,7 @@ pub struct AuditResults {
 }
 
 /// Name and version of the tool.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ToolInfo {
     /// Always `fairaudit`.
     pub name: String,

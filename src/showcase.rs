@@ -3,11 +3,14 @@
 //! per log under a common directory with an index page.
 
 use crate::cli::AuditArgs;
-use crate::commands::failures;
+use crate::commands::{failures, log_input};
 use anyhow::{bail, Context};
 use fairaudit::render::{self, OutputFile};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+
+/// The timestamp of the committed example reports, so that they are reproducible.
+const EXAMPLES_TIMESTAMP: &str = "2026-01-01T00:00:00Z";
 
 /// The bundled business logs the demo audits, in the index's order.
 const DEMO_LOGS: [&str; 3] = ["offers", "pricing", "service"];
@@ -16,7 +19,7 @@ const DEMO_LOGS: [&str; 3] = ["offers", "pricing", "service"];
 pub fn demo() -> anyhow::Result<i32> {
     let datasets = datasets_dir()?;
     let names: Vec<String> = DEMO_LOGS.iter().map(|s| s.to_string()).collect();
-    let files = audit_all(&datasets, &names, "fairaudit demo: the bundled business logs")?;
+    let files = audit_all(&datasets, &names, "fairaudit demo: the bundled business logs", None)?;
     let out = Path::new("reports").join("demo");
     render::write_outputs(&out, &files, true)?;
     println!("demo: audited {} logs; open {}", names.len(), out.join("index.md").display());
@@ -35,7 +38,7 @@ pub fn examples(check: bool) -> anyhow::Result<i32> {
         })
         .collect();
     names.sort();
-    let files = audit_all(&datasets, &names, "fairaudit examples: the bundled datasets")?;
+    let files = audit_all(&datasets, &names, "fairaudit examples: the bundled datasets", Some(EXAMPLES_TIMESTAMP))?;
     let out = Path::new("reports").join("examples");
     if !check {
         render::write_outputs(&out, &files, true)?;
@@ -64,20 +67,9 @@ fn stale_files(dir: &Path, files: &[OutputFile]) -> Vec<String> {
         .map(|f| f.name.clone())
         .collect();
     let mut on_disk = Vec::new();
-    list_files(dir, dir, &mut on_disk);
+    fairaudit::verify::list_files(dir, dir, &mut on_disk);
     stale.extend(on_disk.into_iter().filter(|n| !files.iter().any(|f| &f.name == n)));
     stale
-}
-
-fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            list_files(root, &path, out);
-        } else if let Ok(rel) = path.strip_prefix(root) {
-            out.push(rel.to_string_lossy().to_string());
-        }
-    }
 }
 
 /// `datasets/` under the working directory (the repository root).
@@ -91,13 +83,14 @@ fn datasets_dir() -> anyhow::Result<PathBuf> {
 
 /// Audits `datasets/<name>.toml` for every name; returns every output under `<name>/` and an
 /// `index.md` linking the reports.
-fn audit_all(datasets: &Path, names: &[String], title: &str) -> anyhow::Result<Vec<OutputFile>> {
+fn audit_all(datasets: &Path, names: &[String], title: &str, timestamp: Option<&str>) -> anyhow::Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     let mut index = format!("# {title}\n\n| log | rows | decision audited | failing groups | report |\n|---|---:|---|---:|---|\n");
     for name in names {
         let config = datasets.join(format!("{name}.toml"));
         let args = AuditArgs {
             config: Some(config.clone()),
+            timestamp: timestamp.map(str::to_string),
             ..Default::default()
         }
         .merged()?;
@@ -115,7 +108,8 @@ fn audit_all(datasets: &Path, names: &[String], title: &str) -> anyhow::Result<V
             results.input.rows_used,
             failures(&results)
         );
-        files.extend(render::render_all(&results)?.into_iter().map(|f| OutputFile {
+        let ctx = args.context(&spec, log_input(&results))?;
+        files.extend(render::render_all(&results, &ctx)?.into_iter().map(|f| OutputFile {
             name: format!("{name}/{}", f.name),
             bytes: f.bytes,
         }));

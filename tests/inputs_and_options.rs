@@ -147,10 +147,19 @@ fn fail_on_violation_exits_1_only_on_failure() {
 fn outputs_are_complete_and_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let data = dataset("compas/compas_for_aequitas.csv");
-    let args = ["--data", data.to_str().unwrap(), "--outcome", "score", "--label", "label_value", "--favorable", "negative", "--protected", "race", "--protected", "race,sex"];
+    let args = ["--data", data.to_str().unwrap(), "--outcome", "score", "--label", "label_value", "--favorable", "negative", "--protected", "race", "--protected", "race,sex", "--timestamp", "2026-11-01T00:00:00Z"];
     audit(&dir.path().join("a"), &args);
     audit(&dir.path().join("b"), &args);
-    for f in ["results.json", "report.md", "charts/selection_rate_1_race.svg", "charts/selection_rate_2_race_x_sex.svg"] {
+    let (mut a_files, mut b_files) = (Vec::new(), Vec::new());
+    fairaudit::verify::list_files(&dir.path().join("a"), &dir.path().join("a"), &mut a_files);
+    fairaudit::verify::list_files(&dir.path().join("b"), &dir.path().join("b"), &mut b_files);
+    a_files.sort();
+    b_files.sort();
+    assert_eq!(a_files, b_files);
+    for f in ["results.json", "report.md", "report.html", "manifest.json", "charts/selection_rate_2_race_x_sex.svg", "tables/1_race_groups.csv"] {
+        assert!(a_files.contains(&f.to_string()), "{f} missing");
+    }
+    for f in &a_files {
         let a = std::fs::read(dir.path().join("a").join(f)).unwrap();
         assert!(a == std::fs::read(dir.path().join("b").join(f)).unwrap(), "{f} differs between runs");
     }

@@ -2,7 +2,7 @@
 //! verdict, with the four-fifths line drawn from the reference's rate.
 
 use super::text::{file_safe, group_label, set_label};
-use super::{OutputFile, Renderer};
+use super::{OutputFile, Renderer, RunContext};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
 use crate::spec::Favorable;
@@ -12,7 +12,7 @@ use plotters::prelude::*;
 pub struct Charts;
 
 impl Renderer for Charts {
-    fn render(&self, results: &AuditResults) -> Result<Vec<OutputFile>> {
+    fn render(&self, results: &AuditResults, _ctx: &RunContext) -> Result<Vec<OutputFile>> {
         results
             .attribute_sets
             .iter()

@@ -3,7 +3,8 @@
 
 use super::charts::chart_file;
 use super::text::{code, group_label, md, pct, points, ratio, set_label};
-use super::{OutputFile, Renderer};
+use super::headline::{decision_text, headlines};
+use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
 use crate::metrics::rate;
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
@@ -14,39 +15,116 @@ use std::fmt::Write;
 pub struct Markdown;
 
 impl Renderer for Markdown {
-    fn render(&self, results: &AuditResults) -> Result<Vec<OutputFile>> {
+    fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
         Ok(vec![OutputFile {
             name: "report.md".into(),
-            bytes: report(results).into_bytes(),
+            bytes: report(results, ctx).into_bytes(),
         }])
     }
 }
 
-fn report(r: &AuditResults) -> String {
+fn report(r: &AuditResults, ctx: &RunContext) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# Fairness audit of {}\n", code(&decision_text(r)));
-    scope(&mut s, r);
-    for (i, set) in r.attribute_sets.iter().enumerate() {
-        attribute_set(&mut s, r, i, set);
-    }
     let _ = writeln!(
         s,
-        "---\nProduced by {} {}. Undefined values (a zero denominator) are shown as n/a, never as 0.",
-        r.tool.name, r.tool.version
+        "This report checks whether the automated decision {} treated groups of people differently, how sure we \
+         can be, and what to do next. The executive summary says what was concluded; the findings give the numbers \
+         behind it.\n",
+        code(&decision_text(r))
     );
+    executive_summary(&mut s, r);
+    scope(&mut s, r);
+    let _ = writeln!(s, "## Findings\n");
+    for (i, set) in r.attribute_sets.iter().enumerate() {
+        attribute_set(&mut s, r, ctx, i, set);
+    }
+    follow_up(&mut s, ctx);
+    limitations(&mut s, r);
+    glossary(&mut s);
+    appendix(&mut s, r, ctx);
     s
 }
 
-/// The decision in words: `decile_score >= 5` or `offer in {yes}`.
-fn decision_text(r: &AuditResults) -> String {
-    match (&r.audit.score, &r.audit.outcome) {
-        (Some(score), _) => format!("{} >= {}", score.column, score.threshold),
-        (None, Some(outcome)) => match &r.audit.positive {
-            Some(p) => format!("{outcome} in {{{}}}", p.join(", ")),
-            None => outcome.clone(),
-        },
-        (None, None) => String::new(),
+fn executive_summary(s: &mut String, r: &AuditResults) {
+    let _ = writeln!(s, "## Executive summary\n");
+    let _ = writeln!(s, "| status | decision | attributes | what it means | next step |\n|---|---|---|---|---|");
+    for h in headlines(r) {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            h.status.label(),
+            md(&h.decision),
+            md(&h.attributes),
+            md(&h.sentence),
+            h.status.next_step()
+        );
     }
+    let _ = writeln!(
+        s,
+        "\n✖ ACTION NEEDED: a group is treated differently beyond the four-fifths rule and the gap is statistically \
+         significant. ▲ REVIEW: a gap beyond the rule that the data cannot confirm. ✔ OK: every group within the rule.\n"
+    );
+}
+
+fn follow_up(s: &mut String, ctx: &RunContext) {
+    if ctx.follow_up.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "## Actions on earlier findings\n");
+    let _ = writeln!(s, "| finding | owner | action | due | status |\n|---|---|---|---|---|");
+    for f in &ctx.follow_up {
+        let _ = writeln!(s, "| {} | {} | {} | {} | {} |", md(&f.finding), md(&f.owner), md(&f.action), md(&f.due), md(&f.status));
+    }
+    let _ = writeln!(s);
+}
+
+fn limitations(s: &mut String, r: &AuditResults) {
+    let _ = writeln!(s, "## Limitations of this audit\n");
+    let _ = writeln!(s, "- It measures differences in outcomes between groups; it does not by itself show why they exist or whether a difference is justified by legitimate factors.");
+    let _ = writeln!(s, "- Groups smaller than {} rows are excluded and get no verdict; small groups that remain have wide intervals, so a gap there is often *inconclusive* rather than *pass* or *fail*.", r.audit.min_group_size);
+    let _ = writeln!(s, "- The four-fifths rule is a screening rule, not a legal finding; significance tests assume the decisions are independent.");
+    if r.audit.label.is_none() {
+        let _ = writeln!(s, "- No true outcome (label) was given, so error rates (who was wrongly flagged or wrongly refused) could not be checked.");
+    }
+    if r.attribute_sets.iter().any(|s| s.reference_strategy == "overall") {
+        let _ = writeln!(s, "- Against the whole population, intervals of ratios treat the group and the population as independent, which they are not; the tests compare each group with everyone else.");
+    }
+    let _ = writeln!(s, "- Bootstrap intervals of the between-groups summaries (highest − lowest) are wide and lean upwards when some groups are small.\n");
+}
+
+fn glossary(s: &mut String) {
+    let _ = writeln!(s, "## Glossary\n");
+    for (term, meaning) in [
+        ("selection rate", "the share of a group that received the positive decision"),
+        ("reference group", "the group every other group is compared with"),
+        ("disparate impact ratio", "a group's selection rate divided by the reference group's; 1 means equal treatment"),
+        ("four-fifths rule", "a screening rule from US employment practice: a ratio below 0.8 (or above 1.25 for an adverse decision) is treated as evidence of adverse impact"),
+        ("statistical parity difference", "a group's selection rate minus the reference group's, in percentage points"),
+        ("confidence interval", "the range of values compatible with the data; a wide interval means little data"),
+        ("significant", "unlikely to be a chance result: the p-value, adjusted for the number of comparisons, is below the significance level"),
+        ("z", "how many standard errors apart the two rates are"),
+        ("true / false positive rate (tpr / fpr)", "among people whose true outcome was positive / negative, the share who received the positive decision"),
+        ("inconclusive", "the gap crosses the threshold but the data cannot confirm it, or the ratio cannot be computed"),
+        ("excluded", "too small, too rare or missing to be judged"),
+    ] {
+        let _ = writeln!(s, "- **{term}**: {meaning}.");
+    }
+    let _ = writeln!(s);
+}
+
+fn appendix(s: &mut String, r: &AuditResults, ctx: &RunContext) {
+    let _ = writeln!(s, "## Appendix\n");
+    let _ = writeln!(s, "- Tool: {} {}; run at {}.", r.tool.name, r.tool.version, ctx.timestamp);
+    for input in &ctx.inputs {
+        let _ = writeln!(s, "- Input ({}): {}, {} bytes, SHA-256 `{}`.", input.role, code(&input.path), input.size_bytes, input.sha256);
+    }
+    let _ = writeln!(s, "- Every output file is listed with its SHA-256 in `manifest.json`; `fairaudit verify DIR` checks them.");
+    let _ = writeln!(s, "- Counts below {} are shown as <{} in this report and its tables.", ctx.privacy.min_cell, ctx.privacy.min_cell);
+    let fence = "`".repeat(3);
+    let config = serde_json::to_string_pretty(&ctx.configuration).unwrap_or_default().replace(&fence, "` ` `");
+    let _ = writeln!(s, "\nThe full configuration:\n\n{fence}json\n{config}\n{fence}\n");
+    let _ = writeln!(s, "Undefined values (a zero denominator) are shown as n/a, never as 0.");
 }
 
 fn direction_text(f: Favorable) -> &'static str {
@@ -58,7 +136,7 @@ fn direction_text(f: Favorable) -> &'static str {
 
 fn scope(s: &mut String, r: &AuditResults) {
     let a = &r.audit;
-    let _ = writeln!(s, "## What was audited\n");
+    let _ = writeln!(s, "## Scope\n");
     let _ = writeln!(
         s,
         "- **Decision log:** {} ({}, {} bytes), SHA-256 `{}`",
@@ -206,14 +284,9 @@ fn ratio_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
     }
 }
 
-/// A count for people: whole numbers without decimals, weighted sums with one.
-fn count_text(x: f64) -> String {
-    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") }
-}
-
-fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &AttributeSetResult) {
+fn attribute_set(s: &mut String, r: &AuditResults, ctx: &RunContext, index: usize, set: &AttributeSetResult) {
     let confidence = r.audit.confidence * 100.0;
-    let _ = writeln!(s, "## {}\n", md(&set_label(set)));
+    let _ = writeln!(s, "### {}\n", md(&set_label(set)));
     let _ = writeln!(s, "Reference group: {}.\n", reference_text(set));
     let _ = writeln!(
         s,
@@ -234,7 +307,7 @@ fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &Attribute
             "| {}{} | {} | {} | {} | {} | {} | {} |",
             md(&group_label(m)),
             if m.is_reference { " (reference)" } else { "" },
-            count_text(m.count("n")),
+            ctx.count(m.count("n")),
             pct(m.rate("group_share")),
             pct_ci(m.rate("selection_rate"), m.interval("selection_rate")),
             ratio_ci(m.vs("disparate_impact_ratio"), ci("disparate_impact_ratio")),
@@ -294,7 +367,7 @@ fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &Attribute
                 s,
                 "| {} | {} | {} | {} |",
                 md(&group_label(m)),
-                count_text(m.count("n")),
+                ctx.count(m.count("n")),
                 pct(m.rate("selection_rate")),
                 m.excluded.as_deref().unwrap_or("")
             );
@@ -303,7 +376,7 @@ fn attribute_set(s: &mut String, r: &AuditResults, index: usize, set: &Attribute
     let _ = writeln!(
         s,
         "\nMissing values: {} rows have no value for {} (the `(missing)` group).",
-        count_text(set.missing),
+        ctx.count(set.missing),
         md(&set_label(set))
     );
     let _ = writeln!(s, "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bootstrap intervals):\n");

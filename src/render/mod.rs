@@ -3,9 +3,16 @@
 //! place, so a failed run never leaves half a report.
 
 mod charts;
+pub mod context;
+mod headline;
+mod html;
 mod json;
+pub mod manifest;
 mod markdown;
+mod tables;
 mod text;
+
+pub use context::RunContext;
 
 use crate::error::{AuditError, Result};
 use crate::results::AuditResults;
@@ -22,17 +29,20 @@ pub struct OutputFile {
 
 /// One output format.
 pub trait Renderer {
-    /// The files this format produces for `results`.
-    fn render(&self, results: &AuditResults) -> Result<Vec<OutputFile>>;
+    /// The files this format produces for `results` in the run `ctx`.
+    fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>>;
 }
 
-/// Every output of an audit run, in the order they are written.
-pub fn render_all(results: &AuditResults) -> Result<Vec<OutputFile>> {
-    let renderers: [&dyn Renderer; 3] = [&json::Json, &markdown::Markdown, &charts::Charts];
+/// Every output of an audit run, the manifest last.
+pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
+    let renderers: [&dyn Renderer; 4] = [&json::Json, &markdown::Markdown, &charts::Charts, &tables::Tables];
     let mut files = Vec::new();
     for r in renderers {
-        files.extend(r.render(results)?);
+        files.extend(r.render(results, ctx)?);
     }
+    files.extend(html::Html.render_with(results, ctx, &files)?);
+    let manifest = manifest::manifest(results, ctx, &files)?;
+    files.push(manifest);
     Ok(files)
 }
 

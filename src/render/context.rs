@@ -1,0 +1,128 @@
+//! What the outputs need besides the results: the effective configuration, the input files, the
+//! pinned timestamp, follow-up of earlier findings and the privacy settings.
+
+use serde::{Deserialize, Serialize};
+
+/// An input file of the run, as given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// The path as given.
+    pub path: String,
+    /// What it is: `decision log`, `config`, `findings`.
+    pub role: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+}
+
+/// An earlier finding and what was done about it (`--findings findings.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// The finding, in words.
+    pub finding: String,
+    /// Who owns the action.
+    pub owner: String,
+    /// What is being done.
+    pub action: String,
+    /// When it is due (as written).
+    pub due: String,
+    /// Where it stands: open, in progress, done, ...
+    pub status: String,
+}
+
+/// The `--findings` file: a list of `[[finding]]` tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingsFile {
+    /// The findings.
+    #[serde(default)]
+    pub finding: Vec<FollowUp>,
+}
+
+/// Privacy settings of the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Privacy {
+    /// Counts below this are shown as `<N` in the report and tables.
+    pub min_cell: f64,
+    /// Whether `results.json` drops them too (as `null`).
+    pub suppress_json: bool,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Self { min_cell: 5.0, suppress_json: false }
+    }
+}
+
+/// Everything the renderers need besides the results.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunContext {
+    /// The full effective configuration.
+    pub configuration: serde_json::Value,
+    /// When the run happened (RFC 3339, UTC), pinned by `--timestamp` or `SOURCE_DATE_EPOCH`.
+    pub timestamp: String,
+    /// Every input file.
+    pub inputs: Vec<InputFile>,
+    /// Follow-up of earlier findings.
+    pub follow_up: Vec<FollowUp>,
+    /// Privacy settings.
+    pub privacy: Privacy,
+}
+
+impl RunContext {
+    /// A count for people: `<5` below the minimum cell size, whole numbers without decimals,
+    /// weighted sums with one.
+    pub fn count(&self, x: f64) -> String {
+        if x > 0.0 && x < self.privacy.min_cell {
+            format!("<{}", self.privacy.min_cell)
+        } else if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.1}")
+        }
+    }
+}
+
+/// The run's timestamp: `--timestamp` (RFC 3339 or seconds since 1970), else
+/// `SOURCE_DATE_EPOCH`, else now; always printed as RFC 3339 UTC.
+pub fn timestamp(given: Option<&str>) -> Result<String, String> {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    let from_text = |text: &str, what: &str| -> Result<DateTime<Utc>, String> {
+        if let Ok(secs) = text.trim().parse::<i64>() {
+            return DateTime::from_timestamp(secs, 0).ok_or_else(|| format!("{what} {text:?}: out of range"));
+        }
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| format!("{what} {text:?}: expected RFC 3339 (2026-11-01T00:00:00Z) or seconds since 1970"))
+    };
+    let time = match (given, std::env::var("SOURCE_DATE_EPOCH").ok()) {
+        (Some(t), _) => from_text(t, "--timestamp")?,
+        (None, Some(epoch)) => from_text(&epoch, "SOURCE_DATE_EPOCH")?,
+        (None, None) => Utc::now(),
+    };
+    Ok(time.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_accept_rfc3339_and_epoch_seconds() {
+        assert_eq!(timestamp(Some("0")).unwrap(), "1970-01-01T00:00:00Z");
+        assert_eq!(timestamp(Some("1700000000")).unwrap(), "2023-11-14T22:13:20Z");
+        assert_eq!(timestamp(Some("2026-11-01T01:00:00+01:00")).unwrap(), "2026-11-01T00:00:00Z");
+        assert!(timestamp(Some("yesterday")).is_err());
+    }
+
+    #[test]
+    fn small_counts_are_suppressed_for_people() {
+        let ctx = RunContext::default();
+        assert_eq!(ctx.count(3.0), "<5");
+        assert_eq!(ctx.count(0.0), "0");
+        assert_eq!(ctx.count(5.0), "5");
+        assert_eq!(ctx.count(12.25), "12.2");
+    }
+}

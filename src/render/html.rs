@@ -1,0 +1,54 @@
+//! `report.html`: the markdown report as one self-contained page (charts inlined as data URIs,
+//! no external requests), readable on a phone and printable.
+
+use super::manifest::MANIFEST;
+use super::{OutputFile, RunContext};
+use crate::error::{AuditError, Result};
+use crate::results::AuditResults;
+use base64::Engine;
+
+/// Renders `report.html` from `report.md` and the charts already rendered.
+pub struct Html;
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.45;color:#1a1a1a}\
+table{border-collapse:collapse;display:block;overflow-x:auto;margin:0.5rem 0 1rem}\
+th,td{border:1px solid #bbb;padding:0.25rem 0.5rem;text-align:left;white-space:nowrap}\
+img{max-width:100%;height:auto;border:1px solid #ddd}\
+code{background:#f3f3f3;padding:0 0.2rem}\
+@media print{body{max-width:none}img,table{page-break-inside:avoid}}";
+
+impl Html {
+    /// The page, built from the files rendered so far (`report.md` and the charts).
+    pub fn render_with(&self, results: &AuditResults, _ctx: &RunContext, files: &[OutputFile]) -> Result<Vec<OutputFile>> {
+        let err = |m: &str| AuditError::output(std::path::Path::new("report.html"), m);
+        let markdown = files.iter().find(|f| f.name == "report.md").ok_or_else(|| err("report.md was not rendered"))?;
+        let text = String::from_utf8_lossy(&markdown.bytes);
+        let mut options = pulldown_cmark::Options::empty();
+        options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+        let events = pulldown_cmark::Parser::new_ext(&text, options).map(|event| match event {
+            // Inline every chart the report links, so the page needs no other file.
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url, title, id }) => {
+                let inlined = files
+                    .iter()
+                    .find(|f| f.name == dest_url.as_ref() && f.name.ends_with(".svg") && f.name != MANIFEST)
+                    .map(|f| format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(&f.bytes)));
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+                    link_type,
+                    dest_url: inlined.map_or(dest_url, Into::into),
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        });
+        let mut body = String::new();
+        pulldown_cmark::html::push_html(&mut body, events);
+        let title = super::headline::decision_text(results).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
+             <title>Fairness audit of {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        );
+        Ok(vec![OutputFile { name: "report.html".into(), bytes: page.into_bytes() }])
+    }
+}

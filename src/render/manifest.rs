@@ -1,0 +1,71 @@
+//! `manifest.json`: every output and input file with its SHA-256 and size, the effective
+//! configuration, the tool version, the seed and the timestamp. `verify` checks a bundle
+//! against it.
+
+use super::context::{InputFile, RunContext};
+use super::OutputFile;
+use crate::error::{AuditError, Result};
+use crate::results::{AuditResults, ToolInfo};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// Name of the manifest inside an output directory.
+pub const MANIFEST: &str = "manifest.json";
+
+/// An output file as listed in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedFile {
+    /// Path relative to the output directory.
+    pub path: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+}
+
+/// The manifest of an evidence bundle.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Tool name and version.
+    pub tool: ToolInfo,
+    /// When the run happened (RFC 3339, UTC).
+    pub timestamp: String,
+    /// Seed of the run's randomness (the bootstrap).
+    pub seed: u64,
+    /// The full effective configuration.
+    pub configuration: serde_json::Value,
+    /// Input files, paths as given on the command line.
+    pub inputs: Vec<InputFile>,
+    /// Output files, paths relative to the output directory.
+    pub outputs: Vec<ListedFile>,
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The manifest file for `files` (every other output of the run).
+pub fn manifest(results: &AuditResults, ctx: &RunContext, files: &[OutputFile]) -> Result<OutputFile> {
+    let mut outputs: Vec<ListedFile> = files
+        .iter()
+        .map(|f| ListedFile {
+            path: f.name.clone(),
+            sha256: sha256_hex(&f.bytes),
+            size_bytes: f.bytes.len() as u64,
+        })
+        .collect();
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = Manifest {
+        tool: results.tool.clone(),
+        timestamp: ctx.timestamp.clone(),
+        seed: results.audit.seed,
+        configuration: ctx.configuration.clone(),
+        inputs: ctx.inputs.clone(),
+        outputs,
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| AuditError::output(Path::new(MANIFEST), e))?;
+    bytes.push(b'\n');
+    Ok(OutputFile { name: MANIFEST.into(), bytes })
+}

@@ -1,0 +1,132 @@
+//! `tables/*.csv`: every table of the report as data. Counts below the minimum cell size are
+//! written as `<N`, as in the report; numbers keep full precision.
+
+use super::context::RunContext;
+use super::headline::headlines;
+use super::text::file_safe;
+use super::{OutputFile, Renderer};
+use crate::error::{AuditError, Result};
+use crate::results::{AttributeSetResult, AuditResults, GroupMeasures, VerdictState};
+
+/// Renders the CSV tables under `tables/`.
+pub struct Tables;
+
+impl Renderer for Tables {
+    fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
+        let mut files = vec![table(
+            "tables/executive_summary.csv",
+            &["decision", "attributes", "status", "finding", "next_step"],
+            headlines(results)
+                .into_iter()
+                .map(|h| vec![h.decision, h.attributes, h.status.label().to_string(), h.sentence, h.status.next_step().to_string()])
+                .collect(),
+        )?];
+        for (i, set) in results.attribute_sets.iter().enumerate() {
+            let prefix = format!("tables/{}_{}", i + 1, file_safe(&set.attributes.join("_x_")));
+            files.push(groups_table(&prefix, set, ctx)?);
+            if results.audit.label.is_some() {
+                files.push(error_rates_table(&prefix, set)?);
+            }
+            files.push(summary_table(&prefix, set)?);
+        }
+        Ok(files)
+    }
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| v.to_string())
+}
+
+fn bounds(ci: Option<[f64; 2]>) -> [String; 2] {
+    ci.map_or([String::new(), String::new()], |[lo, hi]| [lo.to_string(), hi.to_string()])
+}
+
+fn values(set: &AttributeSetResult, g: &GroupMeasures) -> Vec<String> {
+    set.attributes.iter().map(|a| g.values.get(a).cloned().unwrap_or_default()).collect()
+}
+
+fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Result<OutputFile> {
+    let mut header: Vec<&str> = set.attributes.iter().map(String::as_str).collect();
+    header.extend([
+        "reference", "n", "group_share", "selection_rate", "selection_rate_low", "selection_rate_high",
+        "disparate_impact_ratio", "disparate_impact_ratio_low", "disparate_impact_ratio_high",
+        "statistical_parity_difference", "z", "p_adjusted", "verdict", "reason",
+    ]);
+    let rows = set
+        .groups
+        .iter()
+        .map(|g| {
+            let m = &g.measures;
+            let test = m.vs_reference.tests.get("selection_rate");
+            let mut row = values(set, m);
+            row.push(m.is_reference.to_string());
+            row.push(ctx.count(m.count("n")));
+            row.push(num(m.rate("group_share")));
+            row.push(num(m.rate("selection_rate")));
+            row.extend(bounds(m.interval("selection_rate")));
+            row.push(num(m.vs("disparate_impact_ratio")));
+            row.extend(bounds(m.vs_reference.ci.get("disparate_impact_ratio").copied().flatten()));
+            row.push(num(m.vs("statistical_parity_difference")));
+            row.push(num(test.and_then(|t| t.z)));
+            row.push(num(test.map(|t| t.p_adjusted)));
+            row.push(verdict_name(g.verdict.four_fifths).to_string());
+            row.push(g.verdict.reason.clone());
+            row
+        })
+        .collect();
+    table(&format!("{prefix}_groups.csv"), &header, rows)
+}
+
+fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
+    const RATES: [&str; 6] = ["base_rate", "tpr", "fpr", "fnr", "ppv", "npv"];
+    const VS: [&str; 4] = ["fpr_ratio", "fnr_ratio", "equal_opportunity_difference", "average_odds_difference"];
+    let mut header: Vec<&str> = set.attributes.iter().map(String::as_str).collect();
+    header.extend(RATES);
+    header.extend(VS);
+    let rows = set
+        .groups
+        .iter()
+        .map(|g| {
+            let m = &g.measures;
+            let mut row = values(set, m);
+            row.extend(RATES.iter().map(|r| num(m.rate(r))));
+            row.extend(VS.iter().map(|r| num(m.vs(r))));
+            row
+        })
+        .collect();
+    table(&format!("{prefix}_error_rates.csv"), &header, rows)
+}
+
+fn summary_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
+    let rows = set
+        .summary
+        .values
+        .iter()
+        .map(|(name, v)| {
+            let [lo, hi] = bounds(set.summary.ci.get(name).copied().flatten());
+            vec![name.clone(), num(*v), lo, hi]
+        })
+        .collect();
+    table(&format!("{prefix}_between_groups.csv"), &["metric", "value", "low", "high"], rows)
+}
+
+/// The word for a verdict.
+pub fn verdict_name(v: VerdictState) -> &'static str {
+    match v {
+        VerdictState::Pass => "pass",
+        VerdictState::Inconclusive => "inconclusive",
+        VerdictState::Fail => "fail",
+        VerdictState::Excluded => "excluded",
+    }
+}
+
+fn table(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<OutputFile> {
+    let err = |e: &dyn std::fmt::Display| AuditError::output(std::path::Path::new(name), e);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(|e| err(&e))?;
+    for row in rows {
+        w.write_record(&row).map_err(|e| err(&e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| err(&e))?;
+    Ok(OutputFile { name: name.to_string(), bytes })
+}
