@@ -1,7 +1,7 @@
 //! `report.md`: what was audited, on which data, and every attribute set's groups, rates,
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
-use super::charts::chart_file;
+use super::charts::{chart_file, more_charts};
 use super::text::{code, group_label, md, pct, points, ratio, set_label};
 use super::headline::{decision_text, headlines};
 use super::{OutputFile, Renderer, RunContext};
@@ -48,11 +48,10 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
 
 fn executive_summary(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "## Executive summary\n");
-    let _ = writeln!(s, "| status | decision | attributes | what it means | next step |\n|---|---|---|---|---|");
     for h in headlines(r) {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} |",
+            "- **{}** — {} by {}: {} *Next step:* {}.",
             h.status.label(),
             md(&h.decision),
             md(&h.attributes),
@@ -397,4 +396,7 @@ fn attribute_set(s: &mut String, r: &AuditResults, ctx: &RunContext, index: usiz
         md(&set_label(set)),
         chart_file(index, set)
     );
+    for (title, path) in more_charts(r, index, set) {
+        let _ = writeln!(s, "![{title}, {}]({path})\n", md(&set_label(set)));
+    }
 }
