@@ -29,7 +29,7 @@ impl Status {
     /// The suggested next step.
     pub fn next_step(self) -> &'static str {
         match self {
-            Status::ActionNeeded => "find out why the decision rule treats this group differently (see the drivers and the error rates), decide on a remedy, and audit again after the change",
+            Status::ActionNeeded => "find out why the decision rule treats this group differently (a legitimate factor, a proxy, or the attribute itself), decide on a remedy, and audit again after the change",
             Status::Review => "review by hand or collect more data: the gap is large but the numbers are too small to be sure",
             Status::Ok => "no action; keep auditing every month",
         }
