@@ -284,6 +284,12 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub membership: Vec<String>,
+    /// The decision system audited, in words (shown in the report's scope).
+    #[arg(long)]
+    pub system: Option<String>,
+    /// The period the log covers, in words (shown in the report's scope).
+    #[arg(long)]
+    pub period: Option<String>,
     /// Pin the run's timestamp (RFC 3339 or seconds since 1970; default SOURCE_DATE_EPOCH, else now).
     #[arg(long)]
     pub timestamp: Option<String>,
@@ -346,6 +352,8 @@ impl AuditArgs {
             exclude_missing: self.exclude_missing || file.exclude_missing,
             weight: self.weight.or(file.weight),
             membership: if self.membership.is_empty() { file.membership } else { self.membership },
+            system: self.system.or(file.system),
+            period: self.period.or(file.period),
             timestamp: self.timestamp.or(file.timestamp),
             findings: self.findings.or(rel(file.findings)),
             min_cell: self.min_cell.or(file.min_cell),
@@ -482,6 +490,8 @@ impl AuditArgs {
             inputs,
             follow_up,
             privacy: Privacy { min_cell, suppress_json: self.suppress_json },
+            system: self.system.clone(),
+            period: self.period.clone(),
         })
     }
 

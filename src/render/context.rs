@@ -69,6 +69,10 @@ pub struct RunContext {
     pub follow_up: Vec<FollowUp>,
     /// Privacy settings.
     pub privacy: Privacy,
+    /// The decision system audited, in words.
+    pub system: Option<String>,
+    /// The period the log covers, in words.
+    pub period: Option<String>,
 }
 
 impl RunContext {

@@ -33,8 +33,8 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
          behind it.\n",
         code(&decision_text(r))
     );
+    scope(&mut s, r, ctx);
     executive_summary(&mut s, r);
-    scope(&mut s, r);
     let _ = writeln!(s, "## Findings\n");
     for (i, set) in r.attribute_sets.iter().enumerate() {
         attribute_set(&mut s, r, ctx, i, set);
@@ -89,7 +89,8 @@ fn limitations(s: &mut String, r: &AuditResults) {
     if r.attribute_sets.iter().any(|s| s.reference_strategy == "overall") {
         let _ = writeln!(s, "- Against the whole population, intervals of ratios treat the group and the population as independent, which they are not; the tests compare each group with everyone else.");
     }
-    let _ = writeln!(s, "- Bootstrap intervals of the between-groups summaries (highest − lowest) are wide and lean upwards when some groups are small.\n");
+    let _ = writeln!(s, "- Bootstrap intervals of the between-groups summaries (highest − lowest) are wide and lean upwards when some groups are small.");
+    let _ = writeln!(s, "- This version audits yes/no decisions only: prices and durations are not compared, and the drivers of a gap (legitimate factors, proxies) are not yet analysed, so a gap flagged here may still have a legitimate explanation.\n");
 }
 
 fn glossary(s: &mut String) {
@@ -133,9 +134,17 @@ fn direction_text(f: Favorable) -> &'static str {
     }
 }
 
-fn scope(s: &mut String, r: &AuditResults) {
+fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let a = &r.audit;
     let _ = writeln!(s, "## Scope\n");
+    let _ = writeln!(s, "- **Decision system:** {}", ctx.system.as_deref().map_or("not named (use --system)".to_string(), md));
+    let _ = writeln!(s, "- **Period:** {}", ctx.period.as_deref().map_or("not stated (use --period)".to_string(), md));
+    let _ = writeln!(
+        s,
+        "- **Who it affects:** {} people in the log, grouped by {}",
+        ctx.count(r.input.rows_used as f64),
+        r.attribute_sets.iter().map(|set| md(&set_label(set))).collect::<Vec<_>>().join("; ")
+    );
     let _ = writeln!(
         s,
         "- **Decision log:** {} ({}, {} bytes), SHA-256 `{}`",
