@@ -9,6 +9,8 @@ use super::{OutputFile, Renderer, RunContext};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
 use crate::spec::Favorable;
+use plotters::coord::ranged1d::{SegmentedCoord, ValueFormatter};
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -202,7 +204,6 @@ fn row(set: &AttributeSetResult, i: usize) -> usize {
 }
 
 fn selection_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetResult, root: &DrawingArea<DB, Shift>) -> Plot {
-    let k = set.groups.len();
     let line = threshold_line(results, set);
     let top = set
         .groups
@@ -210,29 +211,17 @@ fn selection_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSe
         .filter_map(|g| g.measures.interval("selection_rate").map(|ci| ci[1]))
         .chain(line)
         .fold(0.0f64, f64::max);
-    let labels: Vec<String> = set.groups.iter().map(label).collect();
-    let mut chart = ChartBuilder::on(root)
-        .caption(format!("Selection rate by {}", set_label(set)), ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(50)
-        .y_label_area_size(labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20)
-        .build_cartesian_2d(0.0..(top * 1.1).clamp(0.05, 1.0), (0..k - 1).into_segmented())
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(k)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => labels.get(k - 1 - *i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .x_desc(format!(
+    let mut chart = groups_chart(
+        root,
+        format!("Selection rate by {}", set_label(set)),
+        RangedCoordf64::from(0.0..(top * 1.1).clamp(0.05, 1.0)),
+        set,
+        format!(
             "selection rate (% of the group with a positive decision), with its {:.0}% interval; orange: fails, grey: inconclusive",
             results.audit.confidence * 100.0
-        ))
-        .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-        .draw()
-        .map_err(|e| e.to_string())?;
+        ),
+        &|v| format!("{:.0}%", v * 100.0),
+    )?;
     chart
         .draw_series(set.groups.iter().enumerate().map(|(i, g)| {
             let rate = g.measures.rate("selection_rate").unwrap_or(0.0);
@@ -260,9 +249,46 @@ fn selection_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSe
     Ok(())
 }
 
+/// Axes shared by the per-group charts: one row per group (top to bottom, labelled with n) and
+/// a rate or ratio along x.
+fn groups_chart<'a, DB: DrawingBackend + 'a, X>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: String,
+    x: X,
+    set: &AttributeSetResult,
+    x_desc: String,
+    x_format: &dyn Fn(&f64) -> String,
+) -> std::result::Result<ChartContext<'a, DB, Cartesian2d<X, SegmentedCoord<RangedCoordusize>>>, String>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let k = set.groups.len();
+    let labels: Vec<String> = set.groups.iter().map(label).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(50)
+        .y_label_area_size(labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20)
+        .build_cartesian_2d(x, (0..k - 1).into_segmented())
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(k)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(k - 1 - *i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .x_desc(x_desc)
+        .x_label_formatter(x_format)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
 /// Interval whiskers at the centre of each group's row.
 fn whiskers<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<X, plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize>>>,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, SegmentedCoord<RangedCoordusize>>>,
     set: &AttributeSetResult,
     ci: impl Fn(&GroupResult) -> Option<[f64; 2]>,
 ) -> Plot {
@@ -287,7 +313,6 @@ fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(chart: &mut ChartCo
 }
 
 fn ratio_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetResult, root: &DrawingArea<DB, Shift>) -> Plot {
-    let k = set.groups.len();
     let t = results.audit.di_threshold;
     let ci = |g: &GroupResult| g.measures.vs_reference.ci.get("disparate_impact_ratio").copied().flatten();
     let values: Vec<f64> = set
@@ -299,38 +324,22 @@ fn ratio_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetRes
         .collect();
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min) * 0.9;
     let hi = values.iter().copied().fold(0.0, f64::max) * 1.1;
-    let labels: Vec<String> = set.groups.iter().map(label).collect();
-    let mut chart = ChartBuilder::on(root)
-        .caption(format!("Disparate impact ratio by {} (log scale)", set_label(set)), ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(50)
-        .y_label_area_size(labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20)
-        .build_cartesian_2d(
-            (lo..hi).log_scale().with_key_points(
-                [0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 2.0 / 3.0, t, 1.0, 1.0 / t, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0]
-                    .into_iter()
-                    .filter(|v| (lo..=hi).contains(v))
-                    .collect::<Vec<f64>>(),
-            ),
-            (0..k - 1).into_segmented(),
-        )
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(k)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => labels.get(k - 1 - *i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .x_desc(format!(
+    let ticks: Vec<f64> = [0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 2.0 / 3.0, t, 1.0, 1.0 / t, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0]
+        .into_iter()
+        .filter(|v| (lo..=hi).contains(v))
+        .collect();
+    let mut chart = groups_chart(
+        root,
+        format!("Disparate impact ratio by {} (log scale)", set_label(set)),
+        (lo..hi).log_scale().with_key_points(ticks),
+        set,
+        format!(
             "selection rate of the group / of the reference, with its {:.0}% interval; shaded: {t} to {:.2} (four-fifths rule)",
             results.audit.confidence * 100.0,
             1.0 / t
-        ))
-        .x_label_formatter(&|v| format!("{v:.2}"))
-        .draw()
-        .map_err(|e| e.to_string())?;
+        ),
+        &|v| format!("{v:.2}"),
+    )?;
     chart
         .draw_series([Rectangle::new([(t, SegmentValue::Exact(0)), (1.0 / t, SegmentValue::Last)], BAND.filled())])
         .map_err(|e| e.to_string())?;
@@ -348,30 +357,17 @@ fn ratio_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetRes
 }
 
 fn error_rate_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetResult, root: &DrawingArea<DB, Shift>) -> Plot {
-    let k = set.groups.len();
-    let labels: Vec<String> = set.groups.iter().map(label).collect();
-    let mut chart = ChartBuilder::on(root)
-        .caption(format!("True and false positive rates by {}", set_label(set)), ("sans-serif", 20))
-        .margin(12)
-        .x_label_area_size(50)
-        .y_label_area_size(labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20)
-        .build_cartesian_2d(0.0..1.0, (0..k - 1).into_segmented())
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(k)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => labels.get(k - 1 - *i).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
-        .x_desc(format!(
+    let mut chart = groups_chart(
+        root,
+        format!("True and false positive rates by {}", set_label(set)),
+        RangedCoordf64::from(0.0..1.0),
+        set,
+        format!(
             "rate (%): tpr = share of the true positives with a positive decision; fpr = the same among the true negatives{}",
             if results.audit.favorable == Favorable::Negative { " (wrongly flagged)" } else { "" }
-        ))
-        .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-        .draw()
-        .map_err(|e| e.to_string())?;
+        ),
+        &|v| format!("{:.0}%", v * 100.0),
+    )?;
     for (metric, colour, top) in [("tpr", BLUE, true), ("fpr", ORANGE, false)] {
         chart
             .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
