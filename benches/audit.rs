@@ -5,7 +5,9 @@
 //! Run with `cargo bench --bench audit` (rows: `FAIRAUDIT_BENCH_ROWS`, default 10,000,000).
 //! The generated logs are cached in `bench-data/` (git-ignored).
 
-use fairaudit::spec::{AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, ReferenceStrategy, StatsSpec};
+use fairaudit::spec::{
+    AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, ReferenceStrategy, StatsSpec,
+};
 use polars::prelude::*;
 use rand::{Rng, SeedableRng};
 use std::path::{Path, PathBuf};
@@ -42,8 +44,12 @@ fn generate(rows: usize, dir: &Path) -> (PathBuf, PathBuf) {
     let mut df = df!("sex" => sex, "age_band" => age, "label" => label, "decision" => decision,
         "score" => score, "price" => price)
     .unwrap();
-    ParquetWriter::new(std::fs::File::create(&parquet).unwrap()).finish(&mut df).unwrap();
-    CsvWriter::new(std::fs::File::create(&csv).unwrap()).finish(&mut df).unwrap();
+    ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    CsvWriter::new(std::fs::File::create(&csv).unwrap())
+        .finish(&mut df)
+        .unwrap();
     (parquet, csv)
 }
 
@@ -51,24 +57,38 @@ fn spec(path: &Path, format: Format, bootstrap: usize) -> AuditSpec {
     AuditSpec {
         data: path.to_path_buf(),
         format,
-        decision: Decision::Outcome(BinaryColumn { column: "decision".into(), positive: None }),
+        decision: Decision::Outcome(BinaryColumn {
+            column: "decision".into(),
+            positive: None,
+        }),
         favorable: Favorable::Positive,
-        label: Some(BinaryColumn { column: "label".into(), positive: None }),
-        protected: vec![vec!["sex".into()], vec!["age_band".into()], vec!["sex".into(), "age_band".into()]],
+        label: Some(BinaryColumn {
+            column: "label".into(),
+            positive: None,
+        }),
+        protected: vec![
+            vec!["sex".into()],
+            vec!["age_band".into()],
+            vec!["sex".into(), "age_band".into()],
+        ],
         references: vec![],
         reference_strategy: ReferenceStrategy::Largest,
         di_threshold: 0.8,
         max_groups: 1000,
         weight: None,
         membership: vec![],
-        stats: StatsSpec { bootstrap, ..StatsSpec::default() },
+        stats: StatsSpec {
+            bootstrap,
+            ..StatsSpec::default()
+        },
         exclusion: Exclusion::default(),
     }
 }
 
 fn full_audit(path: &Path, format: Format, out: &Path, bootstrap: usize) {
     let results = fairaudit::audit::run(&spec(path, format, bootstrap)).unwrap();
-    let files = fairaudit::render::render_all(&results, &fairaudit::render::RunContext::default()).unwrap();
+    let files =
+        fairaudit::render::render_all(&results, &fairaudit::render::RunContext::default()).unwrap();
     fairaudit::render::write_outputs(out, &files, true).unwrap();
 }
 
@@ -78,7 +98,10 @@ fn bare_group_by(path: &Path, format: Format, engine: Engine) {
     let pl_path = PlRefPath::try_from_path(path).unwrap();
     let frame = match format {
         Format::Parquet => LazyFrame::scan_parquet(pl_path, Default::default()).unwrap(),
-        _ => LazyCsvReader::new(pl_path).with_has_header(true).finish().unwrap(),
+        _ => LazyCsvReader::new(pl_path)
+            .with_has_header(true)
+            .finish()
+            .unwrap(),
     };
     let counts = frame
         .group_by([col("sex"), col("age_band"), col("decision"), col("label")])
@@ -102,13 +125,22 @@ fn median(mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
-    let rows: usize = std::env::var("FAIRAUDIT_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000_000);
+    let rows: usize = std::env::var("FAIRAUDIT_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench-data");
     let started = Instant::now();
     let (parquet, csv) = generate(rows, &dir);
-    println!("log: {rows} rows ({:.1} s to generate or find)", started.elapsed().as_secs_f64());
+    println!(
+        "log: {rows} rows ({:.1} s to generate or find)",
+        started.elapsed().as_secs_f64()
+    );
     let out = tempfile::tempdir().unwrap();
-    for (name, path, format) in [("parquet", &parquet, Format::Parquet), ("csv", &csv, Format::Csv)] {
+    for (name, path, format) in [
+        ("parquet", &parquet, Format::Parquet),
+        ("csv", &csv, Format::Csv),
+    ] {
         let size = std::fs::metadata(path).unwrap().len() as f64 / 1e6;
         let audit = median(|| full_audit(path, format, &out.path().join("report"), 1000));
         let no_bootstrap = median(|| full_audit(path, format, &out.path().join("report"), 0));

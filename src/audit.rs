@@ -3,9 +3,9 @@
 use crate::error::{AuditError, Result};
 use crate::judge::{judge_set, Rules};
 use crate::measure::{measure_set, MeasuredSet};
-use crate::stats::adjust::{adjust, PAdjust};
 use crate::results::{AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
 use crate::spec::{AuditSpec, Decision};
+use crate::stats::adjust::{adjust, PAdjust};
 use crate::{load, tally};
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -19,7 +19,9 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     let (tallies, hash) = std::thread::scope(|s| {
         let hasher = s.spawn(|| sha256_file(path));
         let tallies = tally::tally(path, frame, spec);
-        let hash = hasher.join().unwrap_or_else(|_| Err(AuditError::input(path, "hashing failed")));
+        let hash = hasher
+            .join()
+            .unwrap_or_else(|_| Err(AuditError::input(path, "hashing failed")));
         (tallies, hash)
     });
     let tallies = tallies?;
@@ -37,7 +39,10 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         alpha: spec.stats.alpha,
         p_adjust: spec.stats.p_adjust,
     };
-    let attribute_sets = measured.into_iter().map(|set| judge_set(set, rules)).collect();
+    let attribute_sets = measured
+        .into_iter()
+        .map(|set| judge_set(set, rules))
+        .collect();
     let (outcome, score, positive) = match &spec.decision {
         Decision::Outcome(c) => (Some(c.column.clone()), None, c.positive.clone()),
         Decision::Score { column, threshold } => (
@@ -80,7 +85,11 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             min_group_share: spec.exclusion.min_group_share,
             exclude_missing: spec.exclusion.exclude_missing,
             weight: spec.weight.clone(),
-            membership: spec.membership.iter().map(|m| m.attribute.clone()).collect(),
+            membership: spec
+                .membership
+                .iter()
+                .map(|m| m.attribute.clone())
+                .collect(),
         },
         attribute_sets,
     })
@@ -89,11 +98,19 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
 /// Adjusts every test of every group that is neither the reference nor excluded, across all
 /// attribute sets, as one family; returns the family's size.
 fn adjust_family(sets: &mut [MeasuredSet], method: PAdjust) -> usize {
-    let tests = || sets.iter().flat_map(|s| &s.groups).flat_map(|g| g.vs_reference.tests.values());
+    let tests = || {
+        sets.iter()
+            .flat_map(|s| &s.groups)
+            .flat_map(|g| g.vs_reference.tests.values())
+    };
     let p: Vec<f64> = tests().map(|t| t.p_value).collect();
     let adjusted = adjust(&p, method);
     let mut next = adjusted.iter();
-    for t in sets.iter_mut().flat_map(|s| &mut s.groups).flat_map(|g| g.vs_reference.tests.values_mut()) {
+    for t in sets
+        .iter_mut()
+        .flat_map(|s| &mut s.groups)
+        .flat_map(|g| g.vs_reference.tests.values_mut())
+    {
         t.p_adjusted = next.next().copied().unwrap_or(1.0);
     }
     p.len()
@@ -106,7 +123,9 @@ pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
     let mut buf = vec![0u8; 1 << 20];
     let mut size = 0u64;
     loop {
-        let n = file.read(&mut buf).map_err(|e| AuditError::input(path, e.to_string()))?;
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| AuditError::input(path, e.to_string()))?;
         if n == 0 {
             break;
         }

@@ -3,11 +3,12 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use fairaudit::spec::{
-    AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, Membership, ReferenceChoice, ReferenceStrategy, StatsSpec,
-};
 use fairaudit::render::context::{timestamp, FindingsFile, InputFile, Privacy};
 use fairaudit::render::RunContext;
+use fairaudit::spec::{
+    AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, Membership, ReferenceChoice,
+    ReferenceStrategy, StatsSpec,
+};
 use fairaudit::stats::adjust::PAdjust;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -104,7 +105,8 @@ impl SynthArgs {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("{}: cannot read the effects file", path.display()))?;
-                toml::from_str(&text).with_context(|| format!("{}: invalid effects file", path.display()))?
+                toml::from_str(&text)
+                    .with_context(|| format!("{}: invalid effects file", path.display()))?
             }
             None => Effects::default(),
         };
@@ -319,8 +321,8 @@ impl AuditArgs {
         };
         let text = std::fs::read_to_string(&config)
             .with_context(|| format!("{}: cannot read the config file", config.display()))?;
-        let file: AuditArgs =
-            toml::from_str(&text).with_context(|| format!("{}: invalid config", config.display()))?;
+        let file: AuditArgs = toml::from_str(&text)
+            .with_context(|| format!("{}: invalid config", config.display()))?;
         let base = config.parent().unwrap_or(Path::new(""));
         let rel = |p: Option<PathBuf>| p.map(|p| base.join(p));
         Ok(AuditArgs {
@@ -334,8 +336,16 @@ impl AuditArgs {
             favorable: self.favorable.or(file.favorable),
             label: self.label.or(file.label),
             label_positive: self.label_positive.or(file.label_positive),
-            protected: if self.protected.is_empty() { file.protected } else { self.protected },
-            reference: if self.reference.is_empty() { file.reference } else { self.reference },
+            protected: if self.protected.is_empty() {
+                file.protected
+            } else {
+                self.protected
+            },
+            reference: if self.reference.is_empty() {
+                file.reference
+            } else {
+                self.reference
+            },
             reference_strategy: self.reference_strategy.or(file.reference_strategy),
             di_threshold: self.di_threshold.or(file.di_threshold),
             out: self.out.or(rel(file.out)),
@@ -351,7 +361,11 @@ impl AuditArgs {
             min_group_share: self.min_group_share.or(file.min_group_share),
             exclude_missing: self.exclude_missing || file.exclude_missing,
             weight: self.weight.or(file.weight),
-            membership: if self.membership.is_empty() { file.membership } else { self.membership },
+            membership: if self.membership.is_empty() {
+                file.membership
+            } else {
+                self.membership
+            },
             system: self.system.or(file.system),
             period: self.period.or(file.period),
             timestamp: self.timestamp.or(file.timestamp),
@@ -368,13 +382,9 @@ impl AuditArgs {
         };
         let format = match &self.format {
             Some(f) => Format::parse(f).with_context(|| format!("--format {f}: use csv, parquet or ndjson"))?,
-            None => data
-                .extension()
-                .and_then(|e| e.to_str())
-                .and_then(Format::from_extension)
-                .with_context(|| {
-                    format!("{}: unknown file extension; name the format with --format csv|parquet|ndjson", data.display())
-                })?,
+            None => data.extension().and_then(|e| e.to_str()).and_then(Format::from_extension).with_context(|| {
+                format!("{}: unknown file extension; name the format with --format csv|parquet|ndjson", data.display())
+            })?,
         };
         let decision = match (&self.outcome, &self.score, self.threshold) {
             (Some(_), Some(_), _) => bail!("give either --outcome or --score, not both"),
@@ -387,13 +397,21 @@ impl AuditArgs {
                 if self.positive.is_some() {
                     bail!("--positive goes with --outcome; with --score the decision is score >= --threshold");
                 }
-                Decision::Score { column: score.clone(), threshold }
+                Decision::Score {
+                    column: score.clone(),
+                    threshold,
+                }
             }
             (None, Some(_), None) => bail!("--score needs --threshold"),
-            (None, None, _) => bail!("--outcome (or --score with --threshold) is required: the decision to audit"),
+            (None, None, _) => {
+                bail!("--outcome (or --score with --threshold) is required: the decision to audit")
+            }
         };
         let label = match (&self.label, &self.label_positive) {
-            (Some(l), p) => Some(BinaryColumn { column: l.clone(), positive: p.clone() }),
+            (Some(l), p) => Some(BinaryColumn {
+                column: l.clone(),
+                positive: p.clone(),
+            }),
             (None, Some(_)) => bail!("--label-positive goes with --label"),
             (None, None) => None,
         };
@@ -401,7 +419,11 @@ impl AuditArgs {
             bail!("--protected is required: the attribute(s) to audit, e.g. --protected sex --protected race,sex");
         }
         let protected: Vec<Vec<String>> = self.protected.iter().map(|p| split_list(p)).collect();
-        if let Some(empty) = self.protected.iter().find(|p| split_list(p).iter().any(|a| a.is_empty())) {
+        if let Some(empty) = self
+            .protected
+            .iter()
+            .find(|p| split_list(p).iter().any(|a| a.is_empty()))
+        {
             bail!("--protected {empty:?}: empty attribute name");
         }
         let references = self
@@ -413,10 +435,22 @@ impl AuditArgs {
         if !(di_threshold > 0.0 && di_threshold <= 1.0) {
             bail!("--di-threshold {di_threshold}: must be in (0, 1]");
         }
-        let membership = self.membership.iter().map(|m| parse_membership(m)).collect::<anyhow::Result<Vec<_>>>()?;
+        let membership = self
+            .membership
+            .iter()
+            .map(|m| parse_membership(m))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         for set in &protected {
-            if set.iter().filter(|a| membership.iter().any(|m| &m.attribute == *a)).count() > 1 {
-                bail!("--protected {}: at most one attribute of a set can be a --membership", set.join(","));
+            if set
+                .iter()
+                .filter(|a| membership.iter().any(|m| &m.attribute == *a))
+                .count()
+                > 1
+            {
+                bail!(
+                    "--protected {}: at most one attribute of a set can be a --membership",
+                    set.join(",")
+                );
             }
         }
         let defaults = StatsSpec::default();
@@ -475,12 +509,19 @@ impl AuditArgs {
         for (path, role) in [(&self.config, "config"), (&self.findings, "findings")] {
             if let Some(path) = path {
                 let (sha256, size_bytes) = fairaudit::audit::sha256_file(path)?;
-                inputs.push(InputFile { path: path.display().to_string(), role: role.into(), sha256, size_bytes });
+                inputs.push(InputFile {
+                    path: path.display().to_string(),
+                    role: role.into(),
+                    sha256,
+                    size_bytes,
+                });
             }
         }
         if let Some(path) = &self.findings {
-            let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the findings", path.display()))?;
-            let file: FindingsFile = toml::from_str(&text).with_context(|| format!("{}: invalid findings file", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read the findings", path.display()))?;
+            let file: FindingsFile = toml::from_str(&text)
+                .with_context(|| format!("{}: invalid findings file", path.display()))?;
             follow_up = file.finding;
         }
         let min_cell = self.min_cell.unwrap_or(Privacy::default().min_cell);
@@ -489,7 +530,10 @@ impl AuditArgs {
             timestamp: timestamp(self.timestamp.as_deref()).map_err(anyhow::Error::msg)?,
             inputs,
             follow_up,
-            privacy: Privacy { min_cell, suppress_json: self.suppress_json },
+            privacy: Privacy {
+                min_cell,
+                suppress_json: self.suppress_json,
+            },
             system: self.system.clone(),
             period: self.period.clone(),
         })
@@ -498,7 +542,10 @@ impl AuditArgs {
     /// Where outputs go: `--out`, or `reports/<log file stem>`.
     pub fn out_dir(&self, spec: &AuditSpec) -> PathBuf {
         self.out.clone().unwrap_or_else(|| {
-            let stem = spec.data.file_stem().map(|s| s.to_string_lossy().to_string());
+            let stem = spec
+                .data
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string());
             Path::new("reports").join(stem.unwrap_or_else(|| "audit".into()))
         })
     }
@@ -514,12 +561,19 @@ fn parse_membership(text: &str) -> anyhow::Result<Membership> {
     let (attribute, pairs) = text.split_once('=').with_context(usage)?;
     let columns = pairs
         .split(',')
-        .map(|p| p.split_once(':').map(|(c, v)| (c.trim().to_string(), v.trim().to_string())).with_context(usage))
+        .map(|p| {
+            p.split_once(':')
+                .map(|(c, v)| (c.trim().to_string(), v.trim().to_string()))
+                .with_context(usage)
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     if attribute.trim().is_empty() || columns.is_empty() {
         bail!(usage());
     }
-    Ok(Membership { attribute: attribute.trim().to_string(), columns })
+    Ok(Membership {
+        attribute: attribute.trim().to_string(),
+        columns,
+    })
 }
 
 /// Parses `A=V` or `A,B=V1,V2`; the attribute set must be one of the audited ones.
@@ -530,10 +584,18 @@ fn parse_reference(text: &str, protected: &[Vec<String>]) -> anyhow::Result<Refe
     let attributes = split_list(attrs);
     let values = split_list(values);
     if attributes.len() != values.len() {
-        bail!("--reference {text:?}: {} attributes but {} values", attributes.len(), values.len());
+        bail!(
+            "--reference {text:?}: {} attributes but {} values",
+            attributes.len(),
+            values.len()
+        );
     }
     if !protected.contains(&attributes) {
-        bail!("--reference {text:?}: {} is not an audited attribute set (add --protected {})", attrs, attrs);
+        bail!(
+            "--reference {text:?}: {} is not an audited attribute set (add --protected {})",
+            attrs,
+            attrs
+        );
     }
     Ok(ReferenceChoice { attributes, values })
 }
@@ -560,16 +622,30 @@ mod tests {
         assert_eq!(spec.data, dir.path().join("log.csv"));
         assert_eq!(spec.di_threshold, 0.75);
         assert_eq!(spec.favorable, Favorable::Negative);
-        assert_eq!(spec.protected, vec![vec!["race".to_string()], vec!["race".into(), "sex".into()]]);
-        let Decision::Outcome(c) = spec.decision else { panic!("outcome expected") };
-        assert_eq!(c.positive, Some(vec!["Medium".to_string(), "High".to_string()]));
+        assert_eq!(
+            spec.protected,
+            vec![vec!["race".to_string()], vec!["race".into(), "sex".into()]]
+        );
+        let Decision::Outcome(c) = spec.decision else {
+            panic!("outcome expected")
+        };
+        assert_eq!(
+            c.positive,
+            Some(vec!["Medium".to_string(), "High".to_string()])
+        );
     }
 
     #[test]
     fn membership_parses() {
         let m = parse_membership("race=p_white:White,p_black:Black").unwrap();
         assert_eq!(m.attribute, "race");
-        assert_eq!(m.columns, vec![("p_white".into(), "White".into()), ("p_black".into(), "Black".into())]);
+        assert_eq!(
+            m.columns,
+            vec![
+                ("p_white".into(), "White".into()),
+                ("p_black".into(), "Black".into())
+            ]
+        );
         assert!(parse_membership("race=p_white").is_err());
     }
 

@@ -54,7 +54,11 @@ fn audit(args: AuditArgs) -> anyhow::Result<i32> {
         failed,
         out.join("report.md").display()
     );
-    Ok(if failed > 0 && args.fail_on_violation { 1 } else { 0 })
+    Ok(if failed > 0 && args.fail_on_violation {
+        1
+    } else {
+        0
+    })
 }
 
 /// The decision log as an input file of the run.
@@ -69,13 +73,21 @@ pub fn log_input(results: &AuditResults) -> InputFile {
 
 fn verify(args: VerifyArgs) -> anyhow::Result<i32> {
     let v = fairaudit::verify::verify(&args.dir, !args.outputs_only)?;
-    for (what, files) in [("changed", &v.changed), ("added", &v.added), ("removed", &v.removed)] {
+    for (what, files) in [
+        ("changed", &v.changed),
+        ("added", &v.added),
+        ("removed", &v.removed),
+    ] {
         for f in files {
             println!("{what}: {f}");
         }
     }
     if v.ok() {
-        println!("verified: {} files of {} are intact", v.intact, args.dir.display());
+        println!(
+            "verified: {} files of {} are intact",
+            v.intact,
+            args.dir.display()
+        );
         Ok(0)
     } else {
         println!(

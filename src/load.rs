@@ -16,7 +16,10 @@ pub fn open(path: &Path, format: Format) -> Result<LazyFrame> {
         return Err(AuditError::input(path, "is not a file"));
     }
     if meta.len() == 0 {
-        return Err(AuditError::input(path, "the decision log is empty (0 bytes)"));
+        return Err(AuditError::input(
+            path,
+            "the decision log is empty (0 bytes)",
+        ));
     }
     let pl_path = PlRefPath::try_from_path(path).map_err(|e| read_error(path, e))?;
     let frame = match format {
@@ -46,10 +49,7 @@ pub fn check_columns(path: &Path, frame: &mut LazyFrame, needed: &[String]) -> R
             return Err(AuditError::column(
                 path,
                 column,
-                format!(
-                    "no such column; the file has: {}",
-                    available.join(", ")
-                ),
+                format!("no such column; the file has: {}", available.join(", ")),
             ));
         }
     }

@@ -31,10 +31,19 @@ pub struct MeasuredSet {
 }
 
 /// Measures one attribute set (the `index`-th of the audit).
-pub fn measure_set(set: &SetTally, spec: &AuditSpec, has_label: bool, index: usize) -> Result<MeasuredSet> {
+pub fn measure_set(
+    set: &SetTally,
+    spec: &AuditSpec,
+    has_label: bool,
+    index: usize,
+) -> Result<MeasuredSet> {
     let mut total = Tally::default();
     set.groups.iter().for_each(|g| total.add(&g.tally));
-    let excluded: Vec<Option<String>> = set.groups.iter().map(|g| exclusion(g, &total, spec)).collect();
+    let excluded: Vec<Option<String>> = set
+        .groups
+        .iter()
+        .map(|g| exclusion(g, &total, spec))
+        .collect();
     let (reference_index, strategy) = choose_reference(set, spec, &excluded)?;
     let mut included_total = Tally::default();
     set.groups
@@ -69,7 +78,9 @@ pub fn measure_set(set: &SetTally, spec: &AuditSpec, has_label: bool, index: usi
                 values: values_map(&set.attributes, g),
                 counts: counts(&g.tally.sum, has_label),
                 rates: group_rates(&g.tally, &total, has_label),
-                ci: rates_for(has_label).map(|r| (r.name.to_string(), wilson(r, &g.tally, z))).collect(),
+                ci: rates_for(has_label)
+                    .map(|r| (r.name.to_string(), wilson(r, &g.tally, z)))
+                    .collect(),
                 vs_reference,
                 is_reference,
                 excluded,
@@ -77,7 +88,11 @@ pub fn measure_set(set: &SetTally, spec: &AuditSpec, has_label: bool, index: usi
             }
         })
         .collect();
-    let included: Vec<Tally> = groups.iter().filter(|g| g.excluded.is_none()).map(|g| g.tally).collect();
+    let included: Vec<Tally> = groups
+        .iter()
+        .filter(|g| g.excluded.is_none())
+        .map(|g| g.tally)
+        .collect();
     let cells: Vec<Cells> = included.iter().map(|t| t.sum).collect();
     let summary = Summary {
         values: summarize(&cells, has_label),
@@ -106,10 +121,16 @@ fn exclusion(g: &GroupTally, total: &Tally, spec: &AuditSpec) -> Option<String> 
         return Some(format!("{MISSING} value, excluded with --exclude-missing"));
     }
     if g.tally.sum.n < e.min_group_size {
-        return Some(format!("fewer than {} rows (--min-group-size)", e.min_group_size));
+        return Some(format!(
+            "fewer than {} rows (--min-group-size)",
+            e.min_group_size
+        ));
     }
     if g.tally.sum.n < e.min_group_share * total.sum.n {
-        return Some(format!("less than {}% of the rows (--min-group-share)", e.min_group_share * 100.0));
+        return Some(format!(
+            "less than {}% of the rows (--min-group-share)",
+            e.min_group_share * 100.0
+        ));
     }
     None
 }
@@ -148,7 +169,10 @@ fn counts(c: &Cells, has_label: bool) -> IndexMap<String, serde_json::Value> {
 fn group_rates(t: &Tally, total: &Tally, has_label: bool) -> Values {
     let mut v = Values::new();
     v.insert("group_share".into(), ratio_of_counts(t.sum.n, total.sum.n));
-    v.insert("share_of_predicted_positives".into(), ratio_of_counts(t.sum.pp, total.sum.pp));
+    v.insert(
+        "share_of_predicted_positives".into(),
+        ratio_of_counts(t.sum.pp, total.sum.pp),
+    );
     for rate in rates_for(has_label) {
         v.insert(rate.name.into(), rate.of(t));
     }
@@ -171,7 +195,10 @@ fn minus(a: &Tally, b: &Tally) -> Tally {
         fn_: -c.fn_,
     };
     let mut out = *a;
-    out.add(&Tally { sum: neg(&b.sum), sq: neg(&b.sq) });
+    out.add(&Tally {
+        sum: neg(&b.sum),
+        sq: neg(&b.sq),
+    });
     out
 }
 
@@ -192,8 +219,14 @@ pub fn difference(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 fn self_comparison(t: &Tally, has_label: bool) -> Comparison {
     let mut values = Values::new();
     for rate in rates_for(has_label) {
-        values.insert(format!("{}_ratio", rate.name), ratio(rate.of(t), rate.of(t)));
-        values.insert(format!("{}_difference", rate.name), difference(rate.of(t), rate.of(t)));
+        values.insert(
+            format!("{}_ratio", rate.name),
+            ratio(rate.of(t), rate.of(t)),
+        );
+        values.insert(
+            format!("{}_difference", rate.name),
+            difference(rate.of(t), rate.of(t)),
+        );
     }
     Comparison {
         values: named(values, has_label),
@@ -215,11 +248,20 @@ fn compare(g: &Tally, r: &Tally, rest: Option<&Tally>, has_label: bool, z: f64) 
         values.insert(diff_name.clone(), difference(gv, rv));
         let (ge, re) = (rate.effective(g), rate.effective(r));
         let pair = ge.zip(re);
-        ci.insert(ratio_name, pair.and_then(|((x1, n1), (x2, n2))| interval::katz(x1, n1, x2, n2, z)));
-        ci.insert(diff_name, pair.and_then(|((x1, n1), (x2, n2))| interval::newcombe(x1, n1, x2, n2, z)));
+        ci.insert(
+            ratio_name,
+            pair.and_then(|((x1, n1), (x2, n2))| interval::katz(x1, n1, x2, n2, z)),
+        );
+        ci.insert(
+            diff_name,
+            pair.and_then(|((x1, n1), (x2, n2))| interval::newcombe(x1, n1, x2, n2, z)),
+        );
         if TESTED.contains(&rate.name) {
             let against = rest.map_or(re, |t| rate.effective(t));
-            if let Some(result) = ge.zip(against).and_then(|((x1, n1), (x2, n2))| test::two_proportions(x1, n1, x2, n2)) {
+            if let Some(result) = ge
+                .zip(against)
+                .and_then(|((x1, n1), (x2, n2))| test::two_proportions(x1, n1, x2, n2))
+            {
                 tests.insert(rate.name.to_string(), result);
             }
         }
@@ -234,14 +276,26 @@ fn compare(g: &Tally, r: &Tally, rest: Option<&Tally>, has_label: bool, z: f64) 
 /// The field's named metrics, as aliases or combinations of the ratios and differences.
 fn named(mut v: Values, has_label: bool) -> Values {
     v.insert("disparate_impact_ratio".into(), v["selection_rate_ratio"]);
-    v.insert("statistical_parity_difference".into(), v["selection_rate_difference"]);
+    v.insert(
+        "statistical_parity_difference".into(),
+        v["selection_rate_difference"],
+    );
     if has_label {
         let (dtpr, dfpr) = (v["tpr_difference"], v["fpr_difference"]);
         let both = dtpr.zip(dfpr);
         v.insert("equal_opportunity_difference".into(), dtpr);
-        v.insert("average_odds_difference".into(), both.map(|(t, f)| (t + f) / 2.0));
-        v.insert("average_abs_odds_difference".into(), both.map(|(t, f)| (t.abs() + f.abs()) / 2.0));
-        v.insert("equalized_odds_difference".into(), both.map(|(t, f)| t.abs().max(f.abs())));
+        v.insert(
+            "average_odds_difference".into(),
+            both.map(|(t, f)| (t + f) / 2.0),
+        );
+        v.insert(
+            "average_abs_odds_difference".into(),
+            both.map(|(t, f)| (t.abs() + f.abs()) / 2.0),
+        );
+        v.insert(
+            "equalized_odds_difference".into(),
+            both.map(|(t, f)| t.abs().max(f.abs())),
+        );
         v.insert("predictive_parity_difference".into(), v["ppv_difference"]);
         v.insert("predictive_parity_ratio".into(), v["ppv_ratio"]);
     }
@@ -250,7 +304,10 @@ fn named(mut v: Values, has_label: bool) -> Values {
 
 fn named_intervals(mut ci: Intervals, has_label: bool) -> Intervals {
     ci.insert("disparate_impact_ratio".into(), ci["selection_rate_ratio"]);
-    ci.insert("statistical_parity_difference".into(), ci["selection_rate_difference"]);
+    ci.insert(
+        "statistical_parity_difference".into(),
+        ci["selection_rate_difference"],
+    );
     if has_label {
         ci.insert("equal_opportunity_difference".into(), ci["tpr_difference"]);
         ci.insert("predictive_parity_difference".into(), ci["ppv_difference"]);
@@ -261,7 +318,9 @@ fn named_intervals(mut ci: Intervals, has_label: bool) -> Intervals {
 
 /// (max − min, min / max) of a rate over the groups where it is defined.
 fn spread(groups: &[Cells], name: &str) -> (Option<f64>, Option<f64>) {
-    let Some(rate) = crate::metrics::rate(name) else { return (None, None) };
+    let Some(rate) = crate::metrics::rate(name) else {
+        return (None, None);
+    };
     let defined: Vec<f64> = groups.iter().filter_map(|g| rate.of_cells(g)).collect();
     if defined.is_empty() {
         return (None, None);
@@ -280,19 +339,42 @@ pub fn summarize(groups: &[Cells], has_label: bool) -> Values {
     if has_label {
         let (tpr_diff, tpr_ratio) = spread(groups, "tpr");
         let (fpr_diff, fpr_ratio) = spread(groups, "fpr");
-        v.insert("equalized_odds_difference".into(), tpr_diff.zip(fpr_diff).map(|(a, b)| a.max(b)));
-        v.insert("equalized_odds_ratio".into(), tpr_ratio.zip(fpr_ratio).map(|(a, b)| a.min(b)));
+        v.insert(
+            "equalized_odds_difference".into(),
+            tpr_diff.zip(fpr_diff).map(|(a, b)| a.max(b)),
+        );
+        v.insert(
+            "equalized_odds_ratio".into(),
+            tpr_ratio.zip(fpr_ratio).map(|(a, b)| a.min(b)),
+        );
     }
     v
 }
 
 /// The index of the reference group (`None`: the whole population, or no group qualifies) and
 /// how it was chosen. Excluded groups are never the reference.
-fn choose_reference(set: &SetTally, spec: &AuditSpec, excluded: &[Option<String>]) -> Result<(Option<usize>, &'static str)> {
-    let name = |g: &GroupTally| g.values.iter().map(value_name).collect::<Vec<_>>().join(",");
-    if let Some(choice) = spec.references.iter().find(|r| r.attributes == set.attributes) {
+fn choose_reference(
+    set: &SetTally,
+    spec: &AuditSpec,
+    excluded: &[Option<String>],
+) -> Result<(Option<usize>, &'static str)> {
+    let name = |g: &GroupTally| {
+        g.values
+            .iter()
+            .map(value_name)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if let Some(choice) = spec
+        .references
+        .iter()
+        .find(|r| r.attributes == set.attributes)
+    {
         let found = set.groups.iter().position(|g| {
-            g.values.iter().zip(&choice.values).all(|(v, want)| value_name(v) == want)
+            g.values
+                .iter()
+                .zip(&choice.values)
+                .all(|(v, want)| value_name(v) == want)
         });
         return match found {
             Some(i) => match &excluded[i] {
@@ -315,7 +397,9 @@ fn choose_reference(set: &SetTally, spec: &AuditSpec, excluded: &[Option<String>
     let best_by = |key: &dyn Fn(&Cells) -> f64| {
         let mut best: Option<usize> = None;
         for (i, g) in set.groups.iter().enumerate() {
-            if excluded[i].is_none() && best.is_none_or(|b| key(&g.tally.sum) > key(&set.groups[b].tally.sum)) {
+            if excluded[i].is_none()
+                && best.is_none_or(|b| key(&g.tally.sum) > key(&set.groups[b].tally.sum))
+            {
                 best = Some(i);
             }
         }

@@ -49,18 +49,90 @@ pub fn ratio_of_counts(num: f64, den: f64) -> Option<f64> {
 
 /// Every group rate, in report order.
 pub const RATES: &[Rate] = &[
-    Rate { name: "selection_rate", needs_label: false, formula: "pp / n", numerator: |t| t.pp, denominator: |t| t.n },
-    Rate { name: "base_rate", needs_label: true, formula: "(tp + fn) / n", numerator: |t| t.tp + t.fn_, denominator: |t| t.n },
-    Rate { name: "tpr", needs_label: true, formula: "tp / (tp + fn)", numerator: |t| t.tp, denominator: |t| t.tp + t.fn_ },
-    Rate { name: "fpr", needs_label: true, formula: "fp / (fp + tn)", numerator: |t| t.fp, denominator: |t| t.fp + t.tn },
-    Rate { name: "fnr", needs_label: true, formula: "fn / (tp + fn)", numerator: |t| t.fn_, denominator: |t| t.tp + t.fn_ },
-    Rate { name: "tnr", needs_label: true, formula: "tn / (fp + tn)", numerator: |t| t.tn, denominator: |t| t.fp + t.tn },
-    Rate { name: "ppv", needs_label: true, formula: "tp / (tp + fp)", numerator: |t| t.tp, denominator: |t| t.tp + t.fp },
-    Rate { name: "npv", needs_label: true, formula: "tn / (tn + fn)", numerator: |t| t.tn, denominator: |t| t.tn + t.fn_ },
-    Rate { name: "fdr", needs_label: true, formula: "fp / (tp + fp)", numerator: |t| t.fp, denominator: |t| t.tp + t.fp },
-    Rate { name: "for", needs_label: true, formula: "fn / (tn + fn)", numerator: |t| t.fn_, denominator: |t| t.tn + t.fn_ },
-    Rate { name: "accuracy", needs_label: true, formula: "(tp + tn) / n", numerator: |t| t.tp + t.tn, denominator: |t| t.n },
-    Rate { name: "error_rate", needs_label: true, formula: "(fp + fn) / n", numerator: |t| t.fp + t.fn_, denominator: |t| t.n },
+    Rate {
+        name: "selection_rate",
+        needs_label: false,
+        formula: "pp / n",
+        numerator: |t| t.pp,
+        denominator: |t| t.n,
+    },
+    Rate {
+        name: "base_rate",
+        needs_label: true,
+        formula: "(tp + fn) / n",
+        numerator: |t| t.tp + t.fn_,
+        denominator: |t| t.n,
+    },
+    Rate {
+        name: "tpr",
+        needs_label: true,
+        formula: "tp / (tp + fn)",
+        numerator: |t| t.tp,
+        denominator: |t| t.tp + t.fn_,
+    },
+    Rate {
+        name: "fpr",
+        needs_label: true,
+        formula: "fp / (fp + tn)",
+        numerator: |t| t.fp,
+        denominator: |t| t.fp + t.tn,
+    },
+    Rate {
+        name: "fnr",
+        needs_label: true,
+        formula: "fn / (tp + fn)",
+        numerator: |t| t.fn_,
+        denominator: |t| t.tp + t.fn_,
+    },
+    Rate {
+        name: "tnr",
+        needs_label: true,
+        formula: "tn / (fp + tn)",
+        numerator: |t| t.tn,
+        denominator: |t| t.fp + t.tn,
+    },
+    Rate {
+        name: "ppv",
+        needs_label: true,
+        formula: "tp / (tp + fp)",
+        numerator: |t| t.tp,
+        denominator: |t| t.tp + t.fp,
+    },
+    Rate {
+        name: "npv",
+        needs_label: true,
+        formula: "tn / (tn + fn)",
+        numerator: |t| t.tn,
+        denominator: |t| t.tn + t.fn_,
+    },
+    Rate {
+        name: "fdr",
+        needs_label: true,
+        formula: "fp / (tp + fp)",
+        numerator: |t| t.fp,
+        denominator: |t| t.tp + t.fp,
+    },
+    Rate {
+        name: "for",
+        needs_label: true,
+        formula: "fn / (tn + fn)",
+        numerator: |t| t.fn_,
+        denominator: |t| t.tn + t.fn_,
+    },
+    Rate {
+        name: "accuracy",
+        needs_label: true,
+        formula: "(tp + tn) / n",
+        numerator: |t| t.tp + t.tn,
+        denominator: |t| t.n,
+    },
+    Rate {
+        name: "error_rate",
+        needs_label: true,
+        formula: "(fp + fn) / n",
+        numerator: |t| t.fp + t.fn_,
+        denominator: |t| t.n,
+    },
 ];
 
 /// The rates that exist for an audit with or without a label.
@@ -90,7 +162,12 @@ mod tests {
     fn kish_effective_size_ignores_a_common_scale_of_the_weights() {
         let mut once = Tally::default();
         let mut twice = Tally::default();
-        for (d, l, w) in [(true, true, 1.0), (true, false, 3.0), (false, false, 2.0), (false, true, 0.5)] {
+        for (d, l, w) in [
+            (true, true, 1.0),
+            (true, false, 3.0),
+            (false, false, 2.0),
+            (false, true, 0.5),
+        ] {
             once.record(d, Some(l), w, w * w);
             twice.record(d, Some(l), 2.0 * w, 4.0 * w * w);
         }
@@ -100,7 +177,10 @@ mod tests {
         assert!((x1 - x2).abs() < 1e-12 && (n1 - n2).abs() < 1e-12);
         // (1 + 3 + 2 + 0.5)² / (1 + 9 + 4 + 0.25) = 42.25 / 14.25
         assert!((n1 - 42.25 / 14.25).abs() < 1e-12);
-        assert_eq!(sel.effective(&Tally::from_counts(2, 1, 1, 0)), Some((3.0, 4.0)));
+        assert_eq!(
+            sel.effective(&Tally::from_counts(2, 1, 1, 0)),
+            Some((3.0, 4.0))
+        );
     }
 
     #[test]

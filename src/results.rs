@@ -208,7 +208,10 @@ impl GroupMeasures {
 
     /// A count by name (0 if absent).
     pub fn count(&self, name: &str) -> f64 {
-        self.counts.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0)
+        self.counts
+            .get(name)
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
     }
 
     /// The interval of a rate by name.

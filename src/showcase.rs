@@ -19,10 +19,19 @@ const DEMO_LOGS: [&str; 3] = ["offers", "pricing", "service"];
 pub fn demo() -> anyhow::Result<i32> {
     let datasets = datasets_dir()?;
     let names: Vec<String> = DEMO_LOGS.iter().map(|s| s.to_string()).collect();
-    let files = audit_all(&datasets, &names, "fairaudit demo: the bundled business logs", None)?;
+    let files = audit_all(
+        &datasets,
+        &names,
+        "fairaudit demo: the bundled business logs",
+        None,
+    )?;
     let out = Path::new("reports").join("demo");
     render::write_outputs(&out, &files, true)?;
-    println!("demo: audited {} logs; open {}", names.len(), out.join("index.md").display());
+    println!(
+        "demo: audited {} logs; open {}",
+        names.len(),
+        out.join("index.md").display()
+    );
     Ok(0)
 }
 
@@ -38,16 +47,29 @@ pub fn examples(check: bool) -> anyhow::Result<i32> {
         })
         .collect();
     names.sort();
-    let files = audit_all(&datasets, &names, "fairaudit examples: the bundled datasets", Some(EXAMPLES_TIMESTAMP))?;
+    let files = audit_all(
+        &datasets,
+        &names,
+        "fairaudit examples: the bundled datasets",
+        Some(EXAMPLES_TIMESTAMP),
+    )?;
     let out = Path::new("reports").join("examples");
     if !check {
         render::write_outputs(&out, &files, true)?;
-        println!("examples: wrote {} reports to {}", names.len(), out.display());
+        println!(
+            "examples: wrote {} reports to {}",
+            names.len(),
+            out.display()
+        );
         return Ok(0);
     }
     let stale = stale_files(&out, &files);
     if stale.is_empty() {
-        println!("examples: all {} files of {} are up to date", files.len(), out.display());
+        println!(
+            "examples: all {} files of {} are up to date",
+            files.len(),
+            out.display()
+        );
         Ok(0)
     } else {
         println!(
@@ -68,7 +90,11 @@ fn stale_files(dir: &Path, files: &[OutputFile]) -> Vec<String> {
         .collect();
     let mut on_disk = Vec::new();
     fairaudit::verify::list_files(dir, dir, &mut on_disk);
-    stale.extend(on_disk.into_iter().filter(|n| !files.iter().any(|f| &f.name == n)));
+    stale.extend(
+        on_disk
+            .into_iter()
+            .filter(|n| !files.iter().any(|f| &f.name == n)),
+    );
     stale
 }
 
@@ -76,16 +102,24 @@ fn stale_files(dir: &Path, files: &[OutputFile]) -> Vec<String> {
 fn datasets_dir() -> anyhow::Result<PathBuf> {
     let dir = PathBuf::from("datasets");
     if !dir.is_dir() {
-        bail!("datasets/ not found in the working directory; run from the fairaudit repository root");
+        bail!(
+            "datasets/ not found in the working directory; run from the fairaudit repository root"
+        );
     }
     Ok(dir)
 }
 
 /// Audits `datasets/<name>.toml` for every name; returns every output under `<name>/` and an
 /// `index.md` linking the reports.
-fn audit_all(datasets: &Path, names: &[String], title: &str, timestamp: Option<&str>) -> anyhow::Result<Vec<OutputFile>> {
+fn audit_all(
+    datasets: &Path,
+    names: &[String],
+    title: &str,
+    timestamp: Option<&str>,
+) -> anyhow::Result<Vec<OutputFile>> {
     let mut files = Vec::new();
-    let mut index = format!("# {title}\n\n| log | rows | decision audited | failing groups | report |\n|---|---:|---|---:|---|\n");
+    let mut index =
+        format!("# {title}\n\n| log | rows | decision audited | failing groups | report |\n|---|---:|---|---:|---|\n");
     for name in names {
         let config = datasets.join(format!("{name}.toml"));
         let args = AuditArgs {
@@ -94,13 +128,21 @@ fn audit_all(datasets: &Path, names: &[String], title: &str, timestamp: Option<&
             ..Default::default()
         }
         .merged()?;
-        let spec = args.spec().with_context(|| format!("{}", config.display()))?;
+        let spec = args
+            .spec()
+            .with_context(|| format!("{}", config.display()))?;
         let results = fairaudit::audit::run(&spec)?;
         let decision = results
             .audit
             .outcome
             .clone()
-            .or_else(|| results.audit.score.as_ref().map(|s| format!("{} >= {}", s.column, s.threshold)))
+            .or_else(|| {
+                results
+                    .audit
+                    .score
+                    .as_ref()
+                    .map(|s| format!("{} >= {}", s.column, s.threshold))
+            })
             .unwrap_or_default();
         let _ = writeln!(
             index,
@@ -109,10 +151,14 @@ fn audit_all(datasets: &Path, names: &[String], title: &str, timestamp: Option<&
             failures(&results)
         );
         let ctx = args.context(&spec, log_input(&results))?;
-        files.extend(render::render_all(&results, &ctx)?.into_iter().map(|f| OutputFile {
-            name: format!("{name}/{}", f.name),
-            bytes: f.bytes,
-        }));
+        files.extend(
+            render::render_all(&results, &ctx)?
+                .into_iter()
+                .map(|f| OutputFile {
+                    name: format!("{name}/{}", f.name),
+                    bytes: f.bytes,
+                }),
+        );
     }
     files.push(OutputFile {
         name: "index.md".into(),

@@ -200,7 +200,10 @@ impl AuditSpec {
         if let Some(w) = &self.weight {
             push(w);
         }
-        self.membership.iter().flat_map(|m| &m.columns).for_each(|(c, _)| push(c));
+        self.membership
+            .iter()
+            .flat_map(|m| &m.columns)
+            .for_each(|(c, _)| push(c));
         cols
     }
 

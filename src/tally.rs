@@ -105,14 +105,21 @@ impl Tally {
     /// The unweighted tally of a list of decisions and labels (for examples and tests).
     pub fn from_pairs(pairs: impl IntoIterator<Item = (bool, Option<bool>)>) -> Self {
         let mut t = Tally::default();
-        pairs.into_iter().for_each(|(d, l)| t.record(d, l, 1.0, 1.0));
+        pairs
+            .into_iter()
+            .for_each(|(d, l)| t.record(d, l, 1.0, 1.0));
         t
     }
 
     /// The unweighted tally of the given cell counts (with a label).
     pub fn from_counts(tp: u64, fp: u64, tn: u64, fn_: u64) -> Self {
         let mut t = Tally::default();
-        for (d, l, k) in [(true, true, tp), (true, false, fp), (false, false, tn), (false, true, fn_)] {
+        for (d, l, k) in [
+            (true, true, tp),
+            (true, false, fp),
+            (false, false, tn),
+            (false, true, fn_),
+        ] {
             t.record(d, Some(l), k as f64, k as f64);
         }
         t
@@ -203,7 +210,11 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
         Decision::Score { column, threshold } => {
             let numeric = number(column);
             keys.push(numeric.clone().gt_eq(lit(*threshold)).alias(DECISION_KEY));
-            checks.push((column.clone(), not_a_number(column), "score values are not numbers"));
+            checks.push((
+                column.clone(),
+                not_a_number(column),
+                "score values are not numbers",
+            ));
         }
     }
     if let Some(label) = &spec.label {
@@ -211,7 +222,11 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
     }
     let weight = match &spec.weight {
         Some(w) => {
-            checks.push((w.clone(), not_a_number(w).or(number(w).lt(lit(0.0))), "weights are not non-negative numbers"));
+            checks.push((
+                w.clone(),
+                not_a_number(w).or(number(w).lt(lit(0.0))),
+                "weights are not non-negative numbers",
+            ));
             aggs.push(col(w.as_str()).is_null().sum().alias(NULL_WEIGHT_KEY));
             number(w).fill_null(lit(0.0))
         }
@@ -231,19 +246,27 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
             let p = number(column).fill_null(lit(0.0));
             checks.push((
                 column.clone(),
-                not_a_number(column).or(number(column).lt(lit(0.0))).or(number(column).gt(lit(1.0))),
+                not_a_number(column)
+                    .or(number(column).lt(lit(0.0)))
+                    .or(number(column).gt(lit(1.0))),
                 "membership probabilities are not numbers from 0 to 1",
             ));
             aggs.extend(soft_sums(p.clone() * weight.clone(), i, j));
             total = total + p;
         }
         checks.push((
-            m.columns.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", "),
+            m.columns
+                .iter()
+                .map(|c| c.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             total.clone().gt(lit(1.0 + 1e-6)),
             "membership probabilities of a row add up to more than 1",
         ));
         let rest = lit(1.0) - total;
-        let rest = when(rest.clone().lt(lit(0.0))).then(lit(0.0)).otherwise(rest);
+        let rest = when(rest.clone().lt(lit(0.0)))
+            .then(lit(0.0))
+            .otherwise(rest);
         aggs.extend(soft_sums(rest * weight.clone(), i, m.columns.len()));
     }
     for (k, (_, bad, _)) in checks.iter().enumerate() {
@@ -252,18 +275,27 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
     let cells_df = load::collect(path, frame.clone().group_by(keys).agg(aggs))?;
 
     for (k, (column, bad, message)) in checks.iter().enumerate() {
-        let count: f64 = column_f64(path, &cells_df, &format!("{CHECK_KEY}{k}"))?.iter().sum();
+        let count: f64 = column_f64(path, &cells_df, &format!("{CHECK_KEY}{k}"))?
+            .iter()
+            .sum();
         if count > 0.0 {
             let shown = column.split(", ").next().unwrap_or(column);
             let sample = offending_values(path, frame.filter(bad.clone()), shown)?;
-            return Err(AuditError::column(path, column, format!("{count} rows: {message}: {}", describe(&sample))));
+            return Err(AuditError::column(
+                path,
+                column,
+                format!("{count} rows: {message}: {}", describe(&sample)),
+            ));
         }
     }
 
     let cells = read_cells(path, &cells_df, protected.len(), spec)?;
     let rows_read: u64 = cells.iter().map(|c| c.rows).sum();
     if rows_read == 0 {
-        return Err(AuditError::input(path, "the decision log has a header but no rows"));
+        return Err(AuditError::input(
+            path,
+            "the decision log has a header but no rows",
+        ));
     }
     check_group_counts(path, &protected, &cells, spec.max_groups)?;
 
@@ -303,14 +335,17 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
         .iter()
         .map(|set| {
             set.iter()
-                .map(|a| match spec.membership.iter().position(|m| &m.attribute == a) {
-                    Some(i) => Source::Soft(i),
-                    None => Source::Hard(protected.iter().position(|p| p == a).unwrap_or(0)),
-                })
+                .map(
+                    |a| match spec.membership.iter().position(|m| &m.attribute == a) {
+                        Some(i) => Source::Soft(i),
+                        None => Source::Hard(protected.iter().position(|p| p == a).unwrap_or(0)),
+                    },
+                )
                 .collect()
         })
         .collect();
-    let mut per_set: Vec<HashMap<Vec<Option<String>>, Tally>> = vec![HashMap::new(); spec.protected.len()];
+    let mut per_set: Vec<HashMap<Vec<Option<String>>, Tally>> =
+        vec![HashMap::new(); spec.protected.len()];
     for cell in &cells {
         let Some(decision) = cell.decision.as_ref().map(|v| decision_of[v]) else {
             rows_excluded["null outcome"] += cell.rows;
@@ -352,7 +387,10 @@ pub fn tally(path: &Path, frame: LazyFrame, spec: &AuditSpec) -> Result<Tallies>
                     for (j, &(mass, mass_sq)) in cell.soft[m].iter().enumerate() {
                         if mass > 0.0 {
                             let value = names.get(j).map(|(_, v)| v.clone());
-                            per_set[set_index].entry(hard_key(value)).or_default().record(decision, label, mass, mass_sq);
+                            per_set[set_index]
+                                .entry(hard_key(value))
+                                .or_default()
+                                .record(decision, label, mass, mass_sq);
                         }
                     }
                 }
@@ -406,8 +444,12 @@ fn not_a_number(column: &str) -> Expr {
 /// The aggregations of one soft group's mass: Σ mass and Σ mass².
 fn soft_sums(mass: Expr, attribute: usize, value: usize) -> [Expr; 2] {
     [
-        mass.clone().sum().alias(format!("{SOFT_KEY}{attribute}_{value}")),
-        (mass.clone() * mass).sum().alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
+        mass.clone()
+            .sum()
+            .alias(format!("{SOFT_KEY}{attribute}_{value}")),
+        (mass.clone() * mass)
+            .sum()
+            .alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
     ]
 }
 
@@ -417,7 +459,10 @@ pub fn value_name(value: &Option<String>) -> &str {
 }
 
 fn sort_key(values: &[Option<String>]) -> Vec<(bool, &str)> {
-    values.iter().map(|v| (v.is_none(), v.as_deref().unwrap_or(""))).collect()
+    values
+        .iter()
+        .map(|v| (v.is_none(), v.as_deref().unwrap_or("")))
+        .collect()
 }
 
 /// Reads every distinct value of a binary column as positive or negative. Fails naming the
@@ -442,10 +487,16 @@ fn read_binary<'a>(
             Some(p) => {
                 map.insert(v.to_string(), p);
                 if !p {
-                    negatives.push(ValueCount { value: v.to_string(), count });
+                    negatives.push(ValueCount {
+                        value: v.to_string(),
+                        count,
+                    });
                 }
             }
-            None => offending.push(ValueCount { value: v.to_string(), count }),
+            None => offending.push(ValueCount {
+                value: v.to_string(),
+                count,
+            }),
         }
     }
     if !offending.is_empty() {
@@ -498,7 +549,10 @@ fn describe(values: &[ValueCount]) -> String {
 
 /// The most frequent values of `column` in `frame`, for error messages.
 fn offending_values(path: &Path, frame: LazyFrame, column: &str) -> Result<Vec<ValueCount>> {
-    let df = load::collect(path, frame.group_by([col(column)]).agg([len().alias(COUNT_KEY)]))?;
+    let df = load::collect(
+        path,
+        frame.group_by([col(column)]).agg([len().alias(COUNT_KEY)]),
+    )?;
     let counts = column_u64(path, &df, COUNT_KEY)?;
     let values = df.column(column).map_err(|e| read_error(path, e))?;
     let mut out = Vec::with_capacity(df.height());
@@ -513,9 +567,15 @@ fn offending_values(path: &Path, frame: LazyFrame, column: &str) -> Result<Vec<V
     Ok(out)
 }
 
-fn check_group_counts(path: &Path, protected: &[String], cells: &[Cell], max_groups: usize) -> Result<()> {
+fn check_group_counts(
+    path: &Path,
+    protected: &[String],
+    cells: &[Cell],
+    max_groups: usize,
+) -> Result<()> {
     for (i, column) in protected.iter().enumerate() {
-        let distinct: std::collections::HashSet<&Option<String>> = cells.iter().map(|c| &c.values[i]).collect();
+        let distinct: std::collections::HashSet<&Option<String>> =
+            cells.iter().map(|c| &c.values[i]).collect();
         if distinct.len() > max_groups {
             return Err(AuditError::column(
                 path,
@@ -530,7 +590,12 @@ fn check_group_counts(path: &Path, protected: &[String], cells: &[Cell], max_gro
     Ok(())
 }
 
-fn read_cells(path: &Path, df: &DataFrame, n_protected: usize, spec: &AuditSpec) -> Result<Vec<Cell>> {
+fn read_cells(
+    path: &Path,
+    df: &DataFrame,
+    n_protected: usize,
+    spec: &AuditSpec,
+) -> Result<Vec<Cell>> {
     let err = |e| read_error(path, e);
     let rows = column_u64(path, df, COUNT_KEY)?;
     let w = column_f64(path, df, WEIGHT_KEY)?;
@@ -556,7 +621,11 @@ fn read_cells(path: &Path, df: &DataFrame, n_protected: usize, spec: &AuditSpec)
         .collect::<Result<Vec<_>>>()?;
     let columns = df.columns();
     let decision = df.column(DECISION_KEY).map_err(err)?;
-    let label = if spec.label.is_some() { Some(df.column(LABEL_KEY).map_err(err)?) } else { None };
+    let label = if spec.label.is_some() {
+        Some(df.column(LABEL_KEY).map_err(err)?)
+    } else {
+        None
+    };
     let mut cells = Vec::with_capacity(df.height());
     for row in 0..df.height() {
         let values = columns[..n_protected]
@@ -577,7 +646,10 @@ fn read_cells(path: &Path, df: &DataFrame, n_protected: usize, spec: &AuditSpec)
             w: w[row],
             w2: w2[row],
             null_weight: null_weight[row],
-            soft: soft.iter().map(|per_value| per_value.iter().map(|(s, q)| (s[row], q[row])).collect()).collect(),
+            soft: soft
+                .iter()
+                .map(|per_value| per_value.iter().map(|(s, q)| (s[row], q[row])).collect())
+                .collect(),
         });
     }
     Ok(cells)

@@ -29,10 +29,13 @@ impl Verification {
 /// the working directory) unless `check_inputs` is false.
 pub fn verify(dir: &Path, check_inputs: bool) -> Result<Verification> {
     let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path).map_err(|e| AuditError::input(&path, format!("cannot read the manifest: {e}")))?;
-    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| AuditError::input(&path, format!("not a fairaudit manifest: {e}")))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| AuditError::input(&path, format!("cannot read the manifest: {e}")))?;
+    let manifest: Manifest = serde_json::from_str(&text)
+        .map_err(|e| AuditError::input(&path, format!("not a fairaudit manifest: {e}")))?;
     let mut v = Verification::default();
-    let mut check = |shown: String, file: &Path, sha256: &str, size: u64| match std::fs::read(file) {
+    let mut check = |shown: String, file: &Path, sha256: &str, size: u64| match std::fs::read(file)
+    {
         Ok(bytes) if bytes.len() as u64 == size && sha256_hex(&bytes) == sha256 => v.intact += 1,
         Ok(_) => v.changed.push(shown),
         Err(_) => v.removed.push(shown),
@@ -42,7 +45,12 @@ pub fn verify(dir: &Path, check_inputs: bool) -> Result<Verification> {
     }
     if check_inputs {
         for f in &manifest.inputs {
-            check(format!("{} (input)", f.path), Path::new(&f.path), &f.sha256, f.size_bytes);
+            check(
+                format!("{} (input)", f.path),
+                Path::new(&f.path),
+                &f.sha256,
+                f.size_bytes,
+            );
         }
     }
     let mut present = Vec::new();
@@ -62,7 +70,12 @@ pub fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
         if path.is_dir() {
             list_files(root, &path, out);
         } else if let Ok(rel) = path.strip_prefix(root) {
-            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            out.push(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            );
         }
     }
 }

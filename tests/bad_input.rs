@@ -9,51 +9,143 @@ use std::path::Path;
 /// Runs an audit expected to fail; checks exit code 2, one error line, no output directory, and
 /// returns stderr.
 fn fails(out: &Path, args: &[&str]) -> String {
-    let output = fairaudit().arg("audit").args(args).arg("--out").arg(out).assert().code(2).get_output().clone();
+    let output = fairaudit()
+        .arg("audit")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
     assert!(!out.exists(), "output directory was created");
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(stderr.trim_end().lines().count(), 1, "not one line: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "not one line: {stderr}"
+    );
     stderr
 }
 
 #[test]
 fn missing_file() {
     let dir = tempfile::tempdir().unwrap();
-    let err = fails(&dir.path().join("out"), &["--data", "nowhere/log.csv", "--outcome", "y", "--protected", "g"]);
-    assert!(err.contains("nowhere/log.csv") && err.contains("cannot open"), "{err}");
+    let err = fails(
+        &dir.path().join("out"),
+        &[
+            "--data",
+            "nowhere/log.csv",
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+        ],
+    );
+    assert!(
+        err.contains("nowhere/log.csv") && err.contains("cannot open"),
+        "{err}"
+    );
 }
 
 #[test]
 fn empty_file_and_header_only_file() {
     let dir = tempfile::tempdir().unwrap();
     let empty = write(dir.path(), "empty.csv", "");
-    let err = fails(&dir.path().join("out"), &["--data", empty.to_str().unwrap(), "--outcome", "y", "--protected", "g"]);
+    let err = fails(
+        &dir.path().join("out"),
+        &[
+            "--data",
+            empty.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+        ],
+    );
     assert!(err.contains("empty.csv") && err.contains("empty"), "{err}");
     let header = write(dir.path(), "header.csv", "y,g\n");
-    let err = fails(&dir.path().join("out"), &["--data", header.to_str().unwrap(), "--outcome", "y", "--protected", "g"]);
-    assert!(err.contains("header.csv") && err.contains("no rows"), "{err}");
+    let err = fails(
+        &dir.path().join("out"),
+        &[
+            "--data",
+            header.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+        ],
+    );
+    assert!(
+        err.contains("header.csv") && err.contains("no rows"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_column_lists_the_available_ones() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "log.csv", "y,g\n1,a\n0,b\n");
-    let err = fails(&dir.path().join("out"), &["--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "race"]);
-    assert!(err.contains("log.csv") && err.contains("'race'") && err.contains("y, g"), "{err}");
+    let err = fails(
+        &dir.path().join("out"),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "race",
+        ],
+    );
+    assert!(
+        err.contains("log.csv") && err.contains("'race'") && err.contains("y, g"),
+        "{err}"
+    );
 }
 
 #[test]
 fn outcome_and_label_outside_the_binary_values() {
     let dir = tempfile::tempdir().unwrap();
-    let data = write(dir.path(), "log.csv", "y,l,g\n1,0,a\nmaybe,1,a\nmaybe,2,b\n0,0,b\n2,1,a\n");
-    let err = fails(&dir.path().join("out"), &["--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "g"]);
-    assert!(err.contains("log.csv") && err.contains("'y'"), "{err}");
-    assert!(err.contains("\"maybe\" (2 rows), \"2\" (1 rows)") && err.contains("--positive"), "{err}");
+    let data = write(
+        dir.path(),
+        "log.csv",
+        "y,l,g\n1,0,a\nmaybe,1,a\nmaybe,2,b\n0,0,b\n2,1,a\n",
+    );
     let err = fails(
         &dir.path().join("out"),
-        &["--data", data.to_str().unwrap(), "--outcome", "y", "--positive", "1", "--label", "l", "--protected", "g"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+        ],
     );
-    assert!(err.contains("'l'") && err.contains("\"2\" (1 rows)") && err.contains("--label-positive"), "{err}");
+    assert!(err.contains("log.csv") && err.contains("'y'"), "{err}");
+    assert!(
+        err.contains("\"maybe\" (2 rows), \"2\" (1 rows)") && err.contains("--positive"),
+        "{err}"
+    );
+    let err = fails(
+        &dir.path().join("out"),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--positive",
+            "1",
+            "--label",
+            "l",
+            "--protected",
+            "g",
+        ],
+    );
+    assert!(
+        err.contains("'l'") && err.contains("\"2\" (1 rows)") && err.contains("--label-positive"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -62,9 +154,23 @@ fn identifier_used_as_protected_attribute() {
     let data = dataset("compas/compas-scores-two-years.csv");
     let err = fails(
         &dir.path().join("out"),
-        &["--data", data.to_str().unwrap(), "--score", "decile_score", "--threshold", "5", "--protected", "id"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--score",
+            "decile_score",
+            "--threshold",
+            "5",
+            "--protected",
+            "id",
+        ],
     );
-    assert!(err.contains("compas-scores-two-years.csv") && err.contains("'id'") && err.contains("7214 distinct values"), "{err}");
+    assert!(
+        err.contains("compas-scores-two-years.csv")
+            && err.contains("'id'")
+            && err.contains("7214 distinct values"),
+        "{err}"
+    );
     assert!(err.contains("--max-groups 1000"), "{err}");
 }
 
@@ -74,9 +180,21 @@ fn score_that_is_not_a_number() {
     let data = write(dir.path(), "log.csv", "s,g\n0.5,a\nhigh,b\n0.7,b\n");
     let err = fails(
         &dir.path().join("out"),
-        &["--data", data.to_str().unwrap(), "--score", "s", "--threshold", "0.6", "--protected", "g"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--score",
+            "s",
+            "--threshold",
+            "0.6",
+            "--protected",
+            "g",
+        ],
     );
-    assert!(err.contains("log.csv") && err.contains("'s'") && err.contains("\"high\" (1 rows)"), "{err}");
+    assert!(
+        err.contains("log.csv") && err.contains("'s'") && err.contains("\"high\" (1 rows)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -85,9 +203,21 @@ fn positive_value_that_never_occurs() {
     let data = write(dir.path(), "log.csv", "risk,g\nLow,a\nHigh,b\n");
     let err = fails(
         &dir.path().join("out"),
-        &["--data", data.to_str().unwrap(), "--outcome", "risk", "--positive", "high", "--protected", "g"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "risk",
+            "--positive",
+            "high",
+            "--protected",
+            "g",
+        ],
     );
-    assert!(err.contains("'risk'") && err.contains("high") && err.contains("\"High\" (1 rows)"), "{err}");
+    assert!(
+        err.contains("'risk'") && err.contains("high") && err.contains("\"High\" (1 rows)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -96,7 +226,16 @@ fn unknown_reference_group() {
     let data = write(dir.path(), "log.csv", "y,g\n1,a\n0,b\n");
     let err = fails(
         &dir.path().join("out"),
-        &["--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "g", "--reference", "g=c"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+            "--reference",
+            "g=c",
+        ],
     );
     assert!(err.contains("g=c") && err.contains("a; b"), "{err}");
 }
@@ -108,9 +247,26 @@ fn existing_output_directory_is_kept_without_force() {
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("keep.txt"), "mine").unwrap();
-    let args = ["audit", "--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "g", "--out", out.to_str().unwrap()];
-    fairaudit().args(args).assert().code(2).stderr(contains("--force"));
-    assert_eq!(std::fs::read_to_string(out.join("keep.txt")).unwrap(), "mine");
+    let args = [
+        "audit",
+        "--data",
+        data.to_str().unwrap(),
+        "--outcome",
+        "y",
+        "--protected",
+        "g",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    fairaudit()
+        .args(args)
+        .assert()
+        .code(2)
+        .stderr(contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "mine"
+    );
     fairaudit().args(args).arg("--force").assert().success();
     assert!(!out.join("keep.txt").exists() && out.join("results.json").exists());
 }

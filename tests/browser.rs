@@ -8,8 +8,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn chromium() -> Option<PathBuf> {
-    let candidates = [std::env::var("CHROMIUM").ok(), Some("/usr/bin/chromium".into()), Some("/usr/bin/chromium-browser".into())];
-    candidates.into_iter().flatten().map(PathBuf::from).find(|p| p.exists())
+    let candidates = [
+        std::env::var("CHROMIUM").ok(),
+        Some("/usr/bin/chromium".into()),
+        Some("/usr/bin/chromium-browser".into()),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
 }
 
 /// Pixels of the screenshot within 12 of the colour in every channel.
@@ -28,33 +36,73 @@ fn pixels_of(png_path: &Path, colour: [u8; 3]) -> usize {
 #[test]
 fn report_html_loads_and_shows_its_charts() {
     let Some(browser) = chromium() else {
-        assert!(std::env::var("FAIRAUDIT_REQUIRE_BROWSER").is_err(), "Chromium is required (apt-get install chromium)");
+        assert!(
+            std::env::var("FAIRAUDIT_REQUIRE_BROWSER").is_err(),
+            "Chromium is required (apt-get install chromium)"
+        );
         eprintln!("NOTE: Chromium not found; the browser test did not run (CI runs it)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let data = dataset("compas/compas_for_aequitas.csv");
-    audit(&out, &["--data", data.to_str().unwrap(), "--outcome", "score", "--favorable", "negative", "--protected", "race", "--reference", "race=Caucasian"]);
+    audit(
+        &out,
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "score",
+            "--favorable",
+            "negative",
+            "--protected",
+            "race",
+            "--reference",
+            "race=Caucasian",
+        ],
+    );
     let page = out.join("report.html");
     let shot = dir.path().join("shot.png");
     let output = Command::new(browser)
         .args([
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--enable-logging=stderr", "--v=0", "--hide-scrollbars", "--window-size=1000,6000",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--hide-scrollbars",
+            "--window-size=1000,6000",
         ])
-        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", page.display()))
         .output()
         .unwrap();
     let log = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "chromium failed: {log}");
-    for bad in ["Uncaught", "Refused to", "Failed to load resource", "ERR_FILE_NOT_FOUND"] {
+    for bad in [
+        "Uncaught",
+        "Refused to",
+        "Failed to load resource",
+        "ERR_FILE_NOT_FOUND",
+    ] {
         assert!(!log.contains(bad), "page error ({bad}): {log}");
     }
     // The chart's bars are drawn in the colour-blind-safe blue (pass) and vermillion (fail).
-    assert!(pixels_of(&shot, [0x00, 0x72, 0xB2]) > 2_000, "no chart bars visible");
-    assert!(pixels_of(&shot, [0xD5, 0x5E, 0x00]) > 500, "the failing group's bar is not visible");
+    assert!(
+        pixels_of(&shot, [0x00, 0x72, 0xB2]) > 2_000,
+        "no chart bars visible"
+    );
+    assert!(
+        pixels_of(&shot, [0xD5, 0x5E, 0x00]) > 500,
+        "the failing group's bar is not visible"
+    );
 }

@@ -11,10 +11,20 @@ fn propublica_audit(out: &std::path::Path) -> serde_json::Value {
     audit(
         out,
         &[
-            "--data", data.to_str().unwrap(),
-            "--score", "decile_score", "--threshold", "5",
-            "--label", "two_year_recid", "--favorable", "negative",
-            "--protected", "race", "--reference", "race=Caucasian",
+            "--data",
+            data.to_str().unwrap(),
+            "--score",
+            "decile_score",
+            "--threshold",
+            "5",
+            "--label",
+            "two_year_recid",
+            "--favorable",
+            "negative",
+            "--protected",
+            "race",
+            "--reference",
+            "race=Caucasian",
         ],
     )
 }
@@ -26,13 +36,27 @@ fn reproduces_propublica_truth_tables() {
     assert_eq!(r["input"]["rows_read"], 7214);
     assert_eq!(r["input"]["rows_used"], 7214);
     let aa = group(&r, RACE, &[("race", "African-American")]);
-    assert_eq!((aa["fp"].as_u64(), aa["tn"].as_u64(), aa["fn"].as_u64(), aa["tp"].as_u64()),
-        (Some(805), Some(990), Some(532), Some(1369)));
+    assert_eq!(
+        (
+            aa["fp"].as_u64(),
+            aa["tn"].as_u64(),
+            aa["fn"].as_u64(),
+            aa["tp"].as_u64()
+        ),
+        (Some(805), Some(990), Some(532), Some(1369))
+    );
     close(num(aa, "fpr"), 0.4485, 5e-5);
     close(num(aa, "fnr"), 0.2799, 5e-5);
     let wh = group(&r, RACE, &[("race", "Caucasian")]);
-    assert_eq!((wh["fp"].as_u64(), wh["tn"].as_u64(), wh["fn"].as_u64(), wh["tp"].as_u64()),
-        (Some(349), Some(1139), Some(461), Some(505)));
+    assert_eq!(
+        (
+            wh["fp"].as_u64(),
+            wh["tn"].as_u64(),
+            wh["fn"].as_u64(),
+            wh["tp"].as_u64()
+        ),
+        (Some(349), Some(1139), Some(461), Some(505))
+    );
     close(num(wh, "fpr"), 0.2345, 5e-5);
     close(num(wh, "fnr"), 0.4772, 5e-5);
     // aequitas' published COMPAS audit: FPR disparity of African-American vs Caucasian.
@@ -53,11 +77,26 @@ fn derived_metrics_follow_their_definitions() {
     let sel_wh = (505.0 + 349.0) / 2454.0;
     close(num(aa, "selection_rate"), sel_aa, 1e-12);
     close(num(vs, "disparate_impact_ratio"), sel_aa / sel_wh, 1e-12);
-    close(num(vs, "statistical_parity_difference"), sel_aa - sel_wh, 1e-12);
-    let (dtpr, dfpr) = (num(aa, "tpr") - num(wh, "tpr"), num(aa, "fpr") - num(wh, "fpr"));
+    close(
+        num(vs, "statistical_parity_difference"),
+        sel_aa - sel_wh,
+        1e-12,
+    );
+    let (dtpr, dfpr) = (
+        num(aa, "tpr") - num(wh, "tpr"),
+        num(aa, "fpr") - num(wh, "fpr"),
+    );
     close(num(vs, "equal_opportunity_difference"), dtpr, 1e-12);
-    close(num(vs, "average_odds_difference"), (dtpr + dfpr) / 2.0, 1e-12);
-    close(num(vs, "equalized_odds_difference"), dtpr.abs().max(dfpr.abs()), 1e-12);
+    close(
+        num(vs, "average_odds_difference"),
+        (dtpr + dfpr) / 2.0,
+        1e-12,
+    );
+    close(
+        num(vs, "equalized_odds_difference"),
+        dtpr.abs().max(dfpr.abs()),
+        1e-12,
+    );
     // The reference compares as ratio 1, difference 0.
     assert_eq!(num(&wh["vs_reference"], "fpr_ratio"), 1.0);
     assert_eq!(num(&wh["vs_reference"], "fpr_difference"), 0.0);
@@ -74,11 +113,28 @@ fn aequitas_extract_gives_the_same_counts() {
     let r = audit(
         &dir.path().join("out"),
         &[
-            "--data", data.to_str().unwrap(), "--outcome", "score", "--label", "label_value",
-            "--favorable", "negative", "--protected", "race", "--reference", "race=Caucasian",
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "score",
+            "--label",
+            "label_value",
+            "--favorable",
+            "negative",
+            "--protected",
+            "race",
+            "--reference",
+            "race=Caucasian",
         ],
     );
     let aa = group(&r, RACE, &[("race", "African-American")]);
-    assert_eq!((aa["fp"].as_u64(), aa["tn"].as_u64(), aa["fn"].as_u64(), aa["tp"].as_u64()),
-        (Some(805), Some(990), Some(532), Some(1369)));
+    assert_eq!(
+        (
+            aa["fp"].as_u64(),
+            aa["tn"].as_u64(),
+            aa["fn"].as_u64(),
+            aa["tp"].as_u64()
+        ),
+        (Some(805), Some(990), Some(532), Some(1369))
+    );
 }

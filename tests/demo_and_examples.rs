@@ -7,27 +7,53 @@ use std::path::Path;
 #[test]
 fn demo_audits_the_bundled_business_logs_and_finds_what_was_planted() {
     let dir = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets"), dir.path().join("datasets")).unwrap();
-    fairaudit().current_dir(dir.path()).arg("audit").assert().success();
+    std::os::unix::fs::symlink(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets"),
+        dir.path().join("datasets"),
+    )
+    .unwrap();
+    fairaudit()
+        .current_dir(dir.path())
+        .arg("audit")
+        .assert()
+        .success();
     let demo = dir.path().join("reports/demo");
     let index = std::fs::read_to_string(demo.join("index.md")).unwrap();
     for (log, planted) in [
-        ("offers", vec![(0, "Black"), (2, "65+"), (3, "Black, Female"), (3, "Black, Male")]),
+        (
+            "offers",
+            vec![
+                (0, "Black"),
+                (2, "65+"),
+                (3, "Black, Female"),
+                (3, "Black, Male"),
+            ],
+        ),
         ("pricing", vec![(0, "Black"), (2, "18-24")]),
         ("service", vec![(0, "Female")]),
     ] {
-        assert!(index.contains(&format!("[{log}/report.md]({log}/report.md)")), "{index}");
+        assert!(
+            index.contains(&format!("[{log}/report.md]({log}/report.md)")),
+            "{index}"
+        );
         assert!(demo.join(log).join("report.md").exists());
         let found = failing(&results(&demo.join(log)));
         for (set, group) in planted {
-            assert!(found.contains(&(set, group.to_string())), "{log}: {group} not failing in {found:?}");
+            assert!(
+                found.contains(&(set, group.to_string())),
+                "{log}: {group} not failing in {found:?}"
+            );
         }
     }
 }
 
 #[test]
 fn example_reports_are_up_to_date() {
-    let output = fairaudit().current_dir(env!("CARGO_MANIFEST_DIR")).args(["examples", "--check"]).output().unwrap();
+    let output = fairaudit()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["examples", "--check"])
+        .output()
+        .unwrap();
     assert!(
         output.status.success(),
         "{}{}",

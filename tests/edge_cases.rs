@@ -10,9 +10,20 @@ fn edge_audit(out: &std::path::Path) -> Value {
     audit(
         out,
         &[
-            "--data", data.to_str().unwrap(), "--outcome", "prediction", "--label", "label",
-            "--protected", "grp", "--protected", "site", "--protected", "grp,sex",
-            "--min-group-size", "1",
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "prediction",
+            "--label",
+            "label",
+            "--protected",
+            "grp",
+            "--protected",
+            "site",
+            "--protected",
+            "grp,sex",
+            "--min-group-size",
+            "1",
         ],
     )
 }

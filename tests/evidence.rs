@@ -8,7 +8,20 @@ use std::path::{Path, PathBuf};
 
 fn bundle(dir: &Path, data: &Path, extra: &[&str]) -> PathBuf {
     let out = dir.join("bundle");
-    let mut args = vec!["--data", data.to_str().unwrap(), "--outcome", "y", "--label", "l", "--protected", "g", "--min-group-size", "1", "--timestamp", "2026-11-01T00:00:00Z"];
+    let mut args = vec![
+        "--data",
+        data.to_str().unwrap(),
+        "--outcome",
+        "y",
+        "--label",
+        "l",
+        "--protected",
+        "g",
+        "--min-group-size",
+        "1",
+        "--timestamp",
+        "2026-11-01T00:00:00Z",
+    ];
     args.extend_from_slice(extra);
     audit(&out, &args);
     out
@@ -17,14 +30,28 @@ fn bundle(dir: &Path, data: &Path, extra: &[&str]) -> PathBuf {
 fn log(dir: &Path) -> PathBuf {
     let mut csv = String::from("y,l,g\n");
     for i in 0..200 {
-        csv += &format!("{},{},{}\n", u8::from(i % 3 == 0), u8::from(i % 2 == 0), if i < 120 { "a" } else if i < 197 { "b" } else { "c" });
+        csv += &format!(
+            "{},{},{}\n",
+            u8::from(i % 3 == 0),
+            u8::from(i % 2 == 0),
+            if i < 120 {
+                "a"
+            } else if i < 197 {
+                "b"
+            } else {
+                "c"
+            }
+        );
     }
     write(dir, "log.csv", &csv)
 }
 
 fn verify(out: &Path) -> (i32, String) {
     let o = fairaudit().arg("verify").arg(out).output().unwrap();
-    (o.status.code().unwrap(), String::from_utf8(o.stdout).unwrap())
+    (
+        o.status.code().unwrap(),
+        String::from_utf8(o.stdout).unwrap(),
+    )
 }
 
 #[test]
@@ -53,13 +80,19 @@ fn verify_passes_on_a_fresh_bundle_and_names_any_changed_byte() {
     let original = std::fs::read(&data).unwrap();
     std::fs::write(&data, [&original[..], b"1,1,a\n"].concat()).unwrap();
     let (code, text) = verify(&out);
-    assert!(code == 1 && text.contains("changed: ") && text.contains("log.csv (input)"), "{text}");
+    assert!(
+        code == 1 && text.contains("changed: ") && text.contains("log.csv (input)"),
+        "{text}"
+    );
     std::fs::write(&data, &original).unwrap();
     // Added and removed files.
     std::fs::write(out.join("extra.txt"), "x").unwrap();
     std::fs::remove_file(out.join("report.html")).unwrap();
     let (code, text) = verify(&out);
-    assert!(code == 1 && text.contains("added: extra.txt") && text.contains("removed: report.html"), "{text}");
+    assert!(
+        code == 1 && text.contains("added: extra.txt") && text.contains("removed: report.html"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -70,7 +103,16 @@ fn source_date_epoch_pins_the_bundle_byte_for_byte() {
         let out = dir.path().join(name);
         fairaudit()
             .env("SOURCE_DATE_EPOCH", "1700000000")
-            .args(["audit", "--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "g", "--out"])
+            .args([
+                "audit",
+                "--data",
+                data.to_str().unwrap(),
+                "--outcome",
+                "y",
+                "--protected",
+                "g",
+                "--out",
+            ])
             .arg(&out)
             .assert()
             .success();
@@ -78,43 +120,76 @@ fn source_date_epoch_pins_the_bundle_byte_for_byte() {
     };
     let (a, b) = (run("a"), run("b"));
     assert!(a == b);
-    assert!(String::from_utf8(a).unwrap().contains("\"timestamp\": \"2023-11-14T22:13:20Z\""));
+    assert!(String::from_utf8(a)
+        .unwrap()
+        .contains("\"timestamp\": \"2023-11-14T22:13:20Z\""));
 }
 
 #[test]
 fn hostile_names_cannot_break_or_inject() {
     let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("y,\"<b>grp</b>|x\",\"../../evil\"\n");
-    for (i, g) in ["<script>alert(1)</script>", "a | b", "**x**"].iter().enumerate() {
+    for (i, g) in ["<script>alert(1)</script>", "a | b", "**x**"]
+        .iter()
+        .enumerate()
+    {
         for k in 0..40 {
             csv += &format!("{},\"{g}\",v{}\n", u8::from(k % (i + 2) == 0), k % 2);
         }
     }
     let data = write(dir.path(), "hostile.csv", &csv);
     let out = dir.path().join("out");
-    audit(&out, &["--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "<b>grp</b>|x", "--protected", "../../evil"]);
+    audit(
+        &out,
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "<b>grp</b>|x",
+            "--protected",
+            "../../evil",
+        ],
+    );
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     // Outside the appendix's fenced configuration block (code, shown literally), no raw HTML.
     let fence = "`".repeat(3);
     let (before, rest) = report.split_once(&format!("{fence}json")).unwrap();
     let after = rest.split_once(&fence).unwrap().1;
     for part in [before, after] {
-        assert!(!part.contains("<script>") && !part.contains("<b>"), "raw HTML in report.md");
+        assert!(
+            !part.contains("<script>") && !part.contains("<b>"),
+            "raw HTML in report.md"
+        );
     }
     // Every row of the first findings table keeps its 7 columns.
-    let table: Vec<&str> = report.lines().filter(|l| l.starts_with("| &lt;script") || l.starts_with("| a &#124; b") || l.starts_with("| \\*\\*x")).collect();
+    let table: Vec<&str> = report
+        .lines()
+        .filter(|l| {
+            l.starts_with("| &lt;script")
+                || l.starts_with("| a &#124; b")
+                || l.starts_with("| \\*\\*x")
+        })
+        .collect();
     assert!(!table.is_empty());
     for row in table {
         assert!(row.matches(" | ").count() >= 6, "{row}");
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(!html.contains("<script") && !html.contains("<b>grp"), "raw HTML in report.html");
+    assert!(
+        !html.contains("<script") && !html.contains("<b>grp"),
+        "raw HTML in report.html"
+    );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     // Chart files stay inside the output directory.
     let mut files = Vec::new();
     fairaudit::verify::list_files(&out, &out, &mut files);
     assert!(files.iter().all(|f| !f.contains("..")), "{files:?}");
-    assert!(files.contains(&"charts/selection_rate_2_______evil.svg".to_string()), "{files:?}");
+    assert!(
+        files.contains(&"charts/selection_rate_2_______evil.svg".to_string()),
+        "{files:?}"
+    );
     assert!(!dir.path().join("evil").exists());
 }
 
@@ -126,7 +201,10 @@ fn small_counts_are_suppressed_in_report_and_tables_and_optionally_json() {
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("| c | <5 |"), "{report}");
     let table = std::fs::read_to_string(out.join("tables/1_g_groups.csv")).unwrap();
-    assert!(table.lines().any(|l| l.starts_with("c,false,<5,")), "{table}");
+    assert!(
+        table.lines().any(|l| l.starts_with("c,false,<5,")),
+        "{table}"
+    );
     assert_eq!(results(&out)["attribute_sets"][0]["groups"][2]["n"], 3);
     let dir2 = tempfile::tempdir().unwrap();
     let out = bundle(dir2.path(), &data, &["--suppress-json"]);
@@ -144,11 +222,21 @@ fn earlier_findings_are_followed_up_in_the_report() {
         "findings.toml",
         "[[finding]]\nfinding = \"Group b under-selected\"\nowner = \"Pricing team\"\naction = \"Remove area from the rule\"\ndue = \"2026-12-31\"\nstatus = \"in progress\"\n",
     );
-    let out = bundle(dir.path(), &data, &["--findings", findings.to_str().unwrap()]);
+    let out = bundle(
+        dir.path(),
+        &data,
+        &["--findings", findings.to_str().unwrap()],
+    );
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("## Actions on earlier findings"));
-    assert!(report.contains("| Group b under-selected | Pricing team | Remove area from the rule | 2026-12-31 | in progress |"));
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    assert!(manifest["inputs"].as_array().unwrap().iter().any(|i| i["role"] == "findings"));
+    assert!(report
+        .contains("| Group b under-selected | Pricing team | Remove area from the rule | 2026-12-31 | in progress |"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["role"] == "findings"));
     assert_eq!(manifest["configuration"]["stats"]["seed"], 20240601);
 }

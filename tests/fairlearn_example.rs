@@ -9,7 +9,10 @@ const GROUPS: &str = "b,b,a,b,b,c,c,c,a,a,c,a,b,c,c,b,c,c";
 
 /// The example as a CSV decision log.
 pub fn example_csv() -> String {
-    let cols: Vec<Vec<&str>> = [Y_TRUE, Y_PRED, GROUPS].iter().map(|c| c.split(',').collect()).collect();
+    let cols: Vec<Vec<&str>> = [Y_TRUE, Y_PRED, GROUPS]
+        .iter()
+        .map(|c| c.split(',').collect())
+        .collect();
     let mut s = String::from("y_true,y_pred,group\n");
     for i in 0..cols[0].len() {
         s += &format!("{},{},{}\n", cols[0][i], cols[1][i], cols[2][i]);
@@ -23,9 +26,24 @@ fn group_rates_and_summaries_match_fairlearn() {
     let data = write(dir.path(), "example.csv", &example_csv());
     let r = audit(
         &dir.path().join("out"),
-        &["--data", data.to_str().unwrap(), "--outcome", "y_pred", "--label", "y_true", "--protected", "group", "--min-group-size", "1"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y_pred",
+            "--label",
+            "y_true",
+            "--protected",
+            "group",
+            "--min-group-size",
+            "1",
+        ],
     );
-    for (name, tpr, fpr, sel) in [("a", 0.5, 1.0, 0.75), ("b", 0.6, 0.0, 0.5), ("c", 0.4, 0.6667, 0.5)] {
+    for (name, tpr, fpr, sel) in [
+        ("a", 0.5, 1.0, 0.75),
+        ("b", 0.6, 0.0, 0.5),
+        ("c", 0.4, 0.6667, 0.5),
+    ] {
         let g = group(&r, 0, &[("group", name)]);
         close(num(g, "tpr"), tpr, 5e-5);
         close(num(g, "fpr"), fpr, 5e-5);

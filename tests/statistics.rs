@@ -9,8 +9,20 @@ use std::path::Path;
 fn compas(out: &Path, extra: &[&str]) -> Value {
     let data = dataset("compas/compas-scores-two-years.csv");
     let mut args = vec![
-        "--data", data.to_str().unwrap(), "--score", "decile_score", "--threshold", "5",
-        "--label", "two_year_recid", "--favorable", "negative", "--protected", "race", "--reference", "race=Caucasian",
+        "--data",
+        data.to_str().unwrap(),
+        "--score",
+        "decile_score",
+        "--threshold",
+        "5",
+        "--label",
+        "two_year_recid",
+        "--favorable",
+        "negative",
+        "--protected",
+        "race",
+        "--reference",
+        "race=Caucasian",
     ];
     args.extend_from_slice(extra);
     audit(out, &args)
@@ -42,18 +54,28 @@ fn compas_false_positive_rates_with_intervals_and_test() {
     let sel = &vs["tests"]["selection_rate"];
     assert!(sel["p_adjusted"].as_f64().unwrap() >= sel["p_value"].as_f64().unwrap());
     assert_eq!(aa["verdict"]["four_fifths"], "fail");
-    assert!(aa["verdict"]["reason"].as_str().unwrap().contains("significant: z = "));
+    assert!(aa["verdict"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("significant: z = "));
     let native = group(&r, 0, &[("race", "Native American")]);
     assert_eq!(native["verdict"]["four_fifths"], "excluded");
     assert!(native["vs_reference"]["disparate_impact_ratio"].is_null());
-    assert!(native["vs_reference"]["tests"].as_object().unwrap().is_empty());
+    assert!(native["vs_reference"]["tests"]
+        .as_object()
+        .unwrap()
+        .is_empty());
     let summary = &r["attribute_sets"][0]["summary"];
     let dp = interval(&summary["ci"]["demographic_parity_difference"]);
     let value = num(summary, "demographic_parity_difference");
     assert!(dp[0] < value && value < dp[1], "{dp:?} around {value}");
 }
 
-fn small_groups_log(dir: &Path, small: (usize, usize), reference: (usize, usize)) -> std::path::PathBuf {
+fn small_groups_log(
+    dir: &Path,
+    small: (usize, usize),
+    reference: (usize, usize),
+) -> std::path::PathBuf {
     let mut csv = String::from("y,g\n");
     for (name, (pos, n)) in [("small", small), ("ref", reference)] {
         for i in 0..n {
@@ -69,7 +91,18 @@ fn fisher_on_small_groups_is_inconclusive_not_fail() {
     let data = small_groups_log(dir.path(), (0, 5), (500, 1000));
     let r = audit(
         &dir.path().join("a"),
-        &["--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "g", "--reference", "g=ref", "--min-group-size", "1"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+            "--reference",
+            "g=ref",
+            "--min-group-size",
+            "1",
+        ],
     );
     let small = group(&r, 0, &[("g", "small")]);
     let test = &small["vs_reference"]["tests"]["selection_rate"];
@@ -82,12 +115,26 @@ fn fisher_on_small_groups_is_inconclusive_not_fail() {
     let data = small_groups_log(dir.path(), (1, 8), (30, 40));
     let r = audit(
         &dir.path().join("b"),
-        &["--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "g", "--reference", "g=ref", "--min-group-size", "1"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+            "--reference",
+            "g=ref",
+            "--min-group-size",
+            "1",
+        ],
     );
     let test = &group(&r, 0, &[("g", "small")])["vs_reference"]["tests"]["selection_rate"];
     assert_eq!(test["method"], "fisher");
     close(test["p_value"].as_f64().unwrap(), 0.00166, 5e-6);
-    assert_eq!(group(&r, 0, &[("g", "small")])["verdict"]["four_fifths"], "fail");
+    assert_eq!(
+        group(&r, 0, &[("g", "small")])["verdict"]["four_fifths"],
+        "fail"
+    );
 }
 
 #[test]
@@ -98,8 +145,14 @@ fn same_seed_same_results_other_seed_other_bootstrap() {
     let c = compas(&dir.path().join("c"), &["--seed", "8"]);
     let bytes = |d: &str| std::fs::read(dir.path().join(d).join("results.json")).unwrap();
     assert!(bytes("a") == bytes("b"));
-    assert_eq!(a["attribute_sets"][0]["summary"]["ci"], b["attribute_sets"][0]["summary"]["ci"]);
-    assert_ne!(a["attribute_sets"][0]["summary"]["ci"], c["attribute_sets"][0]["summary"]["ci"]);
+    assert_eq!(
+        a["attribute_sets"][0]["summary"]["ci"],
+        b["attribute_sets"][0]["summary"]["ci"]
+    );
+    assert_ne!(
+        a["attribute_sets"][0]["summary"]["ci"],
+        c["attribute_sets"][0]["summary"]["ci"]
+    );
 }
 
 /// The aequitas COMPAS extract with extra columns: weights and race as 0/1 probabilities.
@@ -107,11 +160,27 @@ fn weighted_log(dir: &Path) -> std::path::PathBuf {
     let text = std::fs::read_to_string(dataset("compas/compas_for_aequitas.csv")).unwrap();
     let mut lines = text.lines();
     let header = lines.next().unwrap();
-    let races = ["African-American", "Asian", "Caucasian", "Hispanic", "Native American", "Other"];
-    let mut out = format!("{header},w1,w2,{}\n", (0..races.len()).map(|i| format!("p{i}")).collect::<Vec<_>>().join(","));
+    let races = [
+        "African-American",
+        "Asian",
+        "Caucasian",
+        "Hispanic",
+        "Native American",
+        "Other",
+    ];
+    let mut out = format!(
+        "{header},w1,w2,{}\n",
+        (0..races.len())
+            .map(|i| format!("p{i}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
     for line in lines {
         let race = line.split(',').nth(3).unwrap();
-        let probs: Vec<&str> = races.iter().map(|r| if *r == race { "1" } else { "0" }).collect();
+        let probs: Vec<&str> = races
+            .iter()
+            .map(|r| if *r == race { "1" } else { "0" })
+            .collect();
         out += &format!("{line},1,2,{}\n", probs.join(","));
     }
     write(dir, "weighted.csv", &out)
@@ -135,34 +204,92 @@ fn strip_groups_of(r: &Value, fields: &[&str]) -> Value {
 fn weights_of_one_change_nothing_and_doubling_them_only_doubles_counts() {
     let dir = tempfile::tempdir().unwrap();
     let data = weighted_log(dir.path());
-    let base = ["--data", data.to_str().unwrap(), "--outcome", "score", "--label", "label_value", "--favorable", "negative", "--protected", "race", "--protected", "race,sex"];
+    let base = [
+        "--data",
+        data.to_str().unwrap(),
+        "--outcome",
+        "score",
+        "--label",
+        "label_value",
+        "--favorable",
+        "negative",
+        "--protected",
+        "race",
+        "--protected",
+        "race,sex",
+    ];
     let plain = audit(&dir.path().join("plain"), &base);
-    let ones = audit(&dir.path().join("ones"), &[&base[..], &["--weight", "w1"]].concat());
-    let twos = audit(&dir.path().join("twos"), &[&base[..], &["--weight", "w2", "--min-group-size", "60"]].concat());
+    let ones = audit(
+        &dir.path().join("ones"),
+        &[&base[..], &["--weight", "w1"]].concat(),
+    );
+    let twos = audit(
+        &dir.path().join("twos"),
+        &[&base[..], &["--weight", "w2", "--min-group-size", "60"]].concat(),
+    );
     assert_eq!(plain["attribute_sets"], ones["attribute_sets"]);
     let aa_plain = group(&plain, 0, &[("race", "African-American")]);
     let aa_twos = group(&twos, 0, &[("race", "African-American")]);
     for count in ["n", "tp", "fp", "tn", "fn", "pp", "pn"] {
-        assert_eq!(aa_twos[count].as_f64().unwrap(), 2.0 * aa_plain[count].as_f64().unwrap(), "{count}");
+        assert_eq!(
+            aa_twos[count].as_f64().unwrap(),
+            2.0 * aa_plain[count].as_f64().unwrap(),
+            "{count}"
+        );
     }
     // Rates, ratios, intervals, tests and summaries do not change (min-group-size doubled too).
     let counts = ["n", "tp", "fp", "tn", "fn", "pp", "pn"];
-    assert_eq!(strip_groups_of(&plain, &counts), strip_groups_of(&twos, &counts));
+    assert_eq!(
+        strip_groups_of(&plain, &counts),
+        strip_groups_of(&twos, &counts)
+    );
 }
 
 #[test]
 fn soft_membership_with_certain_probabilities_equals_the_hard_attribute() {
     let dir = tempfile::tempdir().unwrap();
     let data = weighted_log(dir.path());
-    let base = ["--data", data.to_str().unwrap(), "--outcome", "score", "--label", "label_value", "--favorable", "negative"];
-    let hard = audit(&dir.path().join("hard"), &[&base[..], &["--protected", "race", "--protected", "race,sex"]].concat());
+    let base = [
+        "--data",
+        data.to_str().unwrap(),
+        "--outcome",
+        "score",
+        "--label",
+        "label_value",
+        "--favorable",
+        "negative",
+    ];
+    let hard = audit(
+        &dir.path().join("hard"),
+        &[
+            &base[..],
+            &["--protected", "race", "--protected", "race,sex"],
+        ]
+        .concat(),
+    );
     let membership = "race_est=p0:African-American,p1:Asian,p2:Caucasian,p3:Hispanic,p4:Native American,p5:Other";
     let soft = audit(
         &dir.path().join("soft"),
-        &[&base[..], &["--membership", membership, "--protected", "race_est", "--protected", "race_est,sex"]].concat(),
+        &[
+            &base[..],
+            &[
+                "--membership",
+                membership,
+                "--protected",
+                "race_est",
+                "--protected",
+                "race_est,sex",
+            ],
+        ]
+        .concat(),
     );
-    let renamed = serde_json::to_string(&soft["attribute_sets"]).unwrap().replace("race_est", "race");
-    assert_eq!(serde_json::from_str::<Value>(&renamed).unwrap(), hard["attribute_sets"]);
+    let renamed = serde_json::to_string(&soft["attribute_sets"])
+        .unwrap()
+        .replace("race_est", "race");
+    assert_eq!(
+        serde_json::from_str::<Value>(&renamed).unwrap(),
+        hard["attribute_sets"]
+    );
 }
 
 #[test]
@@ -170,10 +297,25 @@ fn soft_membership_splits_rows_by_probability() {
     let dir = tempfile::tempdir().unwrap();
     // Two rows, each half A and half B, one positive: each group gets n = 1 and pp = 0.5; the
     // third row has probabilities summing to 0.6, so 0.4 of it is (missing).
-    let data = write(dir.path(), "soft.csv", "y,pa,pb\n1,0.5,0.5\n0,0.5,0.5\n1,0.6,0\n");
+    let data = write(
+        dir.path(),
+        "soft.csv",
+        "y,pa,pb\n1,0.5,0.5\n0,0.5,0.5\n1,0.6,0\n",
+    );
     let r = audit(
         &dir.path().join("out"),
-        &["--data", data.to_str().unwrap(), "--outcome", "y", "--membership", "grp=pa:A,pb:B", "--protected", "grp", "--min-group-size", "0"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--membership",
+            "grp=pa:A,pb:B",
+            "--protected",
+            "grp",
+            "--min-group-size",
+            "0",
+        ],
     );
     let a = group(&r, 0, &[("grp", "A")]);
     close(num(a, "n"), 1.6, 1e-12);
@@ -196,7 +338,19 @@ fn small_rare_and_missing_groups_are_excluded_and_listed() {
     let out = dir.path().join("out");
     let r = audit(
         &out,
-        &["--data", data.to_str().unwrap(), "--outcome", "y", "--protected", "g", "--min-group-share", "0.02", "--min-group-size", "5", "--exclude-missing"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+            "--min-group-share",
+            "0.02",
+            "--min-group-size",
+            "5",
+            "--exclude-missing",
+        ],
     );
     let verdict = |g: &str| group(&r, 0, &[("g", g)])["verdict"]["four_fifths"].clone();
     assert_eq!(verdict("big"), "pass");
@@ -206,18 +360,33 @@ fn small_rare_and_missing_groups_are_excluded_and_listed() {
     assert_eq!(r["attribute_sets"][0]["missing"], 60.0);
     assert!(group(&r, 0, &[("g", "rare")])["vs_reference"]["selection_rate_ratio"].is_null());
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("| rare | 12 | 50.0% | less than 2% of the rows (--min-group-share) |"), "{report}");
+    assert!(
+        report.contains("| rare | 12 | 50.0% | less than 2% of the rows (--min-group-share) |"),
+        "{report}"
+    );
     assert!(report.contains("Missing values: 60 rows"));
 }
 
 #[test]
 fn bad_weights_and_probabilities_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let data = write(dir.path(), "log.csv", "y,g,w,pa,pb\n1,a,1,0.7,0.6\n0,b,-2,0.2,0.1\n");
+    let data = write(
+        dir.path(),
+        "log.csv",
+        "y,g,w,pa,pb\n1,a,1,0.7,0.6\n0,b,-2,0.2,0.1\n",
+    );
     let run = |extra: &[&str]| {
         let out = dir.path().join("out");
         let output = fairaudit()
-            .args(["audit", "--data", data.to_str().unwrap(), "--outcome", "y", "--out", out.to_str().unwrap()])
+            .args([
+                "audit",
+                "--data",
+                data.to_str().unwrap(),
+                "--outcome",
+                "y",
+                "--out",
+                out.to_str().unwrap(),
+            ])
             .args(extra)
             .assert()
             .code(2)
@@ -227,7 +396,15 @@ fn bad_weights_and_probabilities_are_refused() {
         String::from_utf8(output.stderr).unwrap()
     };
     let err = run(&["--protected", "g", "--weight", "w"]);
-    assert!(err.contains("log.csv") && err.contains("'w'") && err.contains("\"-2\" (1 rows)"), "{err}");
+    assert!(
+        err.contains("log.csv") && err.contains("'w'") && err.contains("\"-2\" (1 rows)"),
+        "{err}"
+    );
     let err = run(&["--membership", "grp=pa:A,pb:B", "--protected", "grp"]);
-    assert!(err.contains("'pa, pb'") && err.contains("add up to more than 1") && err.contains("\"0.7\" (1 rows)"), "{err}");
+    assert!(
+        err.contains("'pa, pb'")
+            && err.contains("add up to more than 1")
+            && err.contains("\"0.7\" (1 rows)"),
+        "{err}"
+    );
 }

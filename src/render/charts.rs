@@ -38,7 +38,12 @@ impl Kind {
 }
 
 /// Draws one chart on any backend.
-fn draw<DB: DrawingBackend>(kind: Kind, r: &AuditResults, set: &AttributeSetResult, root: &DrawingArea<DB, Shift>) -> Plot {
+fn draw<DB: DrawingBackend>(
+    kind: Kind,
+    r: &AuditResults,
+    set: &AttributeSetResult,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     match kind {
         Kind::Selection => selection_chart(r, set, root),
@@ -58,8 +63,14 @@ impl Renderer for Charts {
         for (i, set) in results.attribute_sets.iter().enumerate() {
             for (kind, dims) in charts_of(results, set) {
                 let stem = chart_stem(kind.name(), i, set);
-                files.push(OutputFile { name: format!("{stem}.svg"), bytes: svg(results, set, kind, dims)? });
-                files.push(OutputFile { name: format!("{stem}.png"), bytes: png(results, set, kind, dims)? });
+                files.push(OutputFile {
+                    name: format!("{stem}.svg"),
+                    bytes: svg(results, set, kind, dims)?,
+                });
+                files.push(OutputFile {
+                    name: format!("{stem}.png"),
+                    bytes: png(results, set, kind, dims)?,
+                });
             }
         }
         Ok(files)
@@ -68,7 +79,11 @@ impl Renderer for Charts {
 
 /// `charts/<kind>_<n>_<attributes>` with attribute names sanitised (no path traversal).
 fn chart_stem(kind: &str, index: usize, set: &AttributeSetResult) -> String {
-    format!("charts/{kind}_{}_{}", index + 1, file_safe(&set.attributes.join("_x_")))
+    format!(
+        "charts/{kind}_{}_{}",
+        index + 1,
+        file_safe(&set.attributes.join("_x_"))
+    )
 }
 
 /// The selection-rate chart's path inside the output directory (the report embeds it).
@@ -78,7 +93,10 @@ pub fn chart_file(index: usize, set: &AttributeSetResult) -> String {
 
 /// The charts of an attribute set with their sizes.
 fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u32, u32))> {
-    let mut charts = vec![(Kind::Selection, size(set, 34)), (Kind::Ratio, size(set, 30))];
+    let mut charts = vec![
+        (Kind::Selection, size(set, 34)),
+        (Kind::Ratio, size(set, 30)),
+    ];
     if results.audit.label.is_some() {
         charts.push((Kind::ErrorRates, size(set, 44)));
     }
@@ -89,7 +107,11 @@ fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u3
 }
 
 /// Every chart of the set after the selection-rate chart, as (title, path) for the report.
-pub fn more_charts(results: &AuditResults, index: usize, set: &AttributeSetResult) -> Vec<(&'static str, String)> {
+pub fn more_charts(
+    results: &AuditResults,
+    index: usize,
+    set: &AttributeSetResult,
+) -> Vec<(&'static str, String)> {
     charts_of(results, set)
         .into_iter()
         .skip(1)
@@ -100,7 +122,10 @@ pub fn more_charts(results: &AuditResults, index: usize, set: &AttributeSetResul
                 Kind::ErrorRates => "True and false positive rates",
                 Kind::Heatmap => "Selection rate by intersection",
             };
-            (title, format!("{}.svg", chart_stem(kind.name(), index, set)))
+            (
+                title,
+                format!("{}.svg", chart_stem(kind.name(), index, set)),
+            )
         })
         .collect()
 }
@@ -116,7 +141,12 @@ fn register_font() {
 }
 
 fn size(set: &AttributeSetResult, per_group: u32) -> (u32, u32) {
-    let longest = set.groups.iter().map(|g| label(g).chars().count()).max().unwrap_or(0) as u32;
+    let longest = set
+        .groups
+        .iter()
+        .map(|g| label(g).chars().count())
+        .max()
+        .unwrap_or(0) as u32;
     (longest * 7 + 660, per_group * set.groups.len() as u32 + 160)
 }
 
@@ -124,7 +154,12 @@ fn chart_error(e: String) -> AuditError {
     AuditError::output(std::path::Path::new("charts"), e)
 }
 
-fn svg(results: &AuditResults, set: &AttributeSetResult, kind: Kind, dims: (u32, u32)) -> Result<Vec<u8>> {
+fn svg(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    kind: Kind,
+    dims: (u32, u32),
+) -> Result<Vec<u8>> {
     let mut text = String::new();
     {
         let root = SVGBackend::with_string(&mut text, dims).into_drawing_area();
@@ -134,7 +169,12 @@ fn svg(results: &AuditResults, set: &AttributeSetResult, kind: Kind, dims: (u32,
     Ok(text.into_bytes())
 }
 
-fn png(results: &AuditResults, set: &AttributeSetResult, kind: Kind, dims: (u32, u32)) -> Result<Vec<u8>> {
+fn png(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    kind: Kind,
+    dims: (u32, u32),
+) -> Result<Vec<u8>> {
     let mut pixels = vec![255u8; (dims.0 * dims.1 * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, dims).into_drawing_area();
@@ -169,7 +209,11 @@ fn label(g: &GroupResult) -> String {
         VerdictState::Excluded => "excluded, ",
         _ => "",
     };
-    format!("{} ({reference}n={})", group_label(&g.measures), g.measures.count("n").round())
+    format!(
+        "{} ({reference}n={})",
+        group_label(&g.measures),
+        g.measures.count("n").round()
+    )
 }
 
 fn verdict_colour(v: VerdictState) -> RGBColor {
@@ -184,10 +228,17 @@ fn verdict_colour(v: VerdictState) -> RGBColor {
 /// The rate a group must not fall below (favourable) or rise above (adverse) to pass.
 fn threshold_line(results: &AuditResults, set: &AttributeSetResult) -> Option<f64> {
     let reference = match &set.reference {
-        Some(_) => set.groups.iter().find(|g| g.measures.is_reference)?.measures.rate("selection_rate")?,
+        Some(_) => set
+            .groups
+            .iter()
+            .find(|g| g.measures.is_reference)?
+            .measures
+            .rate("selection_rate")?,
         None => {
             let included = set.groups.iter().filter(|g| g.measures.excluded.is_none());
-            let (pp, n) = included.fold((0.0, 0.0), |(pp, n), g| (pp + g.measures.count("pp"), n + g.measures.count("n")));
+            let (pp, n) = included.fold((0.0, 0.0), |(pp, n), g| {
+                (pp + g.measures.count("pp"), n + g.measures.count("n"))
+            });
             crate::metrics::ratio_of_counts(pp, n)?
         }
     };
@@ -203,7 +254,11 @@ fn row(set: &AttributeSetResult, i: usize) -> usize {
     set.groups.len() - 1 - i
 }
 
-fn selection_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetResult, root: &DrawingArea<DB, Shift>) -> Plot {
+fn selection_chart<DB: DrawingBackend>(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
     let line = threshold_line(results, set);
     let top = set
         .groups
@@ -226,7 +281,10 @@ fn selection_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSe
         .draw_series(set.groups.iter().enumerate().map(|(i, g)| {
             let rate = g.measures.rate("selection_rate").unwrap_or(0.0);
             let mut bar = Rectangle::new(
-                [(0.0, SegmentValue::Exact(row(set, i))), (rate, SegmentValue::Exact(row(set, i) + 1))],
+                [
+                    (0.0, SegmentValue::Exact(row(set, i))),
+                    (rate, SegmentValue::Exact(row(set, i) + 1)),
+                ],
                 verdict_colour(g.verdict.four_fifths).filled(),
             );
             bar.set_margin(6, 6, 0, 0);
@@ -236,11 +294,20 @@ fn selection_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSe
     whiskers(&mut chart, set, |g| g.measures.interval("selection_rate"))?;
     if let Some(x) = line {
         let text = match results.audit.favorable {
-            Favorable::Positive => format!("four-fifths line: {} × reference rate", results.audit.di_threshold),
-            Favorable::Negative => format!("four-fifths line: reference rate / {}", results.audit.di_threshold),
+            Favorable::Positive => format!(
+                "four-fifths line: {} × reference rate",
+                results.audit.di_threshold
+            ),
+            Favorable::Negative => format!(
+                "four-fifths line: reference rate / {}",
+                results.audit.di_threshold
+            ),
         };
         chart
-            .draw_series(LineSeries::new([(x, SegmentValue::Exact(0)), (x, SegmentValue::Last)], INK.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                [(x, SegmentValue::Exact(0)), (x, SegmentValue::Last)],
+                INK.stroke_width(2),
+            ))
             .map_err(|e| e.to_string())?
             .label(text)
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], INK.stroke_width(2)));
@@ -258,7 +325,10 @@ fn groups_chart<'a, DB: DrawingBackend + 'a, X>(
     set: &AttributeSetResult,
     x_desc: String,
     x_format: &dyn Fn(&f64) -> String,
-) -> std::result::Result<ChartContext<'a, DB, Cartesian2d<X, SegmentedCoord<RangedCoordusize>>>, String>
+) -> std::result::Result<
+    ChartContext<'a, DB, Cartesian2d<X, SegmentedCoord<RangedCoordusize>>>,
+    String,
+>
 where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
@@ -268,7 +338,9 @@ where
         .caption(title, ("sans-serif", 20))
         .margin(12)
         .x_label_area_size(50)
-        .y_label_area_size(labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20)
+        .y_label_area_size(
+            labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20,
+        )
         .build_cartesian_2d(x, (0..k - 1).into_segmented())
         .map_err(|e| e.to_string())?;
     chart
@@ -296,13 +368,18 @@ fn whiskers<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
         .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
             let [lo, hi] = ci(g)?;
             let y = SegmentValue::CenterOf(row(set, i));
-            Some(PathElement::new([(lo, y.clone()), (hi, y)], INK.stroke_width(2)))
+            Some(PathElement::new(
+                [(lo, y.clone()), (hi, y)],
+                INK.stroke_width(2),
+            ))
         }))
         .map_err(|e| e.to_string())?;
     Ok(())
 }
 
-fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>) -> Plot {
+fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> Plot {
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.85))
@@ -312,22 +389,54 @@ fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(chart: &mut ChartCo
         .map_err(|e| e.to_string())
 }
 
-fn ratio_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetResult, root: &DrawingArea<DB, Shift>) -> Plot {
+fn ratio_chart<DB: DrawingBackend>(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
     let t = results.audit.di_threshold;
-    let ci = |g: &GroupResult| g.measures.vs_reference.ci.get("disparate_impact_ratio").copied().flatten();
+    let ci = |g: &GroupResult| {
+        g.measures
+            .vs_reference
+            .ci
+            .get("disparate_impact_ratio")
+            .copied()
+            .flatten()
+    };
     let values: Vec<f64> = set
         .groups
         .iter()
-        .flat_map(|g| g.measures.vs("disparate_impact_ratio").into_iter().chain(ci(g).into_iter().flatten()))
+        .flat_map(|g| {
+            g.measures
+                .vs("disparate_impact_ratio")
+                .into_iter()
+                .chain(ci(g).into_iter().flatten())
+        })
         .filter(|v| *v > 0.0)
         .chain([t * 0.9, 1.1 / t])
         .collect();
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min) * 0.9;
     let hi = values.iter().copied().fold(0.0, f64::max) * 1.1;
-    let ticks: Vec<f64> = [0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 2.0 / 3.0, t, 1.0, 1.0 / t, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0]
-        .into_iter()
-        .filter(|v| (lo..=hi).contains(v))
-        .collect();
+    let ticks: Vec<f64> = [
+        0.1,
+        0.2,
+        0.25,
+        1.0 / 3.0,
+        0.5,
+        2.0 / 3.0,
+        t,
+        1.0,
+        1.0 / t,
+        1.5,
+        2.0,
+        3.0,
+        4.0,
+        5.0,
+        10.0,
+    ]
+    .into_iter()
+    .filter(|v| (lo..=hi).contains(v))
+    .collect();
     let mut chart = groups_chart(
         root,
         format!("Disparate impact ratio by {} (log scale)", set_label(set)),
@@ -341,22 +450,39 @@ fn ratio_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetRes
         &|v| format!("{v:.2}"),
     )?;
     chart
-        .draw_series([Rectangle::new([(t, SegmentValue::Exact(0)), (1.0 / t, SegmentValue::Last)], BAND.filled())])
+        .draw_series([Rectangle::new(
+            [(t, SegmentValue::Exact(0)), (1.0 / t, SegmentValue::Last)],
+            BAND.filled(),
+        )])
         .map_err(|e| e.to_string())?;
     chart
-        .draw_series(LineSeries::new([(1.0, SegmentValue::Exact(0)), (1.0, SegmentValue::Last)], INK.stroke_width(1)))
+        .draw_series(LineSeries::new(
+            [(1.0, SegmentValue::Exact(0)), (1.0, SegmentValue::Last)],
+            INK.stroke_width(1),
+        ))
         .map_err(|e| e.to_string())?;
     whiskers(&mut chart, set, ci)?;
     chart
         .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
-            let di = g.measures.vs("disparate_impact_ratio").filter(|v| *v > 0.0)?;
-            Some(Circle::new((di, SegmentValue::CenterOf(row(set, i))), 6, verdict_colour(g.verdict.four_fifths).filled()))
+            let di = g
+                .measures
+                .vs("disparate_impact_ratio")
+                .filter(|v| *v > 0.0)?;
+            Some(Circle::new(
+                (di, SegmentValue::CenterOf(row(set, i))),
+                6,
+                verdict_colour(g.verdict.four_fifths).filled(),
+            ))
         }))
         .map_err(|e| e.to_string())?;
     Ok(())
 }
 
-fn error_rate_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeSetResult, root: &DrawingArea<DB, Shift>) -> Plot {
+fn error_rate_chart<DB: DrawingBackend>(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
     let mut chart = groups_chart(
         root,
         format!("True and false positive rates by {}", set_label(set)),
@@ -373,7 +499,10 @@ fn error_rate_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeS
             .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
                 let rate = g.measures.rate(metric)?;
                 let mut bar = Rectangle::new(
-                    [(0.0, SegmentValue::Exact(row(set, i))), (rate, SegmentValue::Exact(row(set, i) + 1))],
+                    [
+                        (0.0, SegmentValue::Exact(row(set, i))),
+                        (rate, SegmentValue::Exact(row(set, i) + 1)),
+                    ],
                     colour.filled(),
                 );
                 if top {
@@ -390,7 +519,11 @@ fn error_rate_chart<DB: DrawingBackend>(results: &AuditResults, set: &AttributeS
     legend(&mut chart)
 }
 
-fn heatmap_chart<DB: DrawingBackend>(_results: &AuditResults, set: &AttributeSetResult, root: &DrawingArea<DB, Shift>) -> Plot {
+fn heatmap_chart<DB: DrawingBackend>(
+    _results: &AuditResults,
+    set: &AttributeSetResult,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
     let distinct = |a: &str| {
         let mut v: Vec<String> = Vec::new();
         for g in &set.groups {
@@ -404,11 +537,17 @@ fn heatmap_chart<DB: DrawingBackend>(_results: &AuditResults, set: &AttributeSet
     };
     let (xs, ys) = (distinct(&set.attributes[0]), distinct(&set.attributes[1]));
     let mut chart = ChartBuilder::on(root)
-        .caption(format!("Selection rate by {}", set_label(set)), ("sans-serif", 20))
+        .caption(
+            format!("Selection rate by {}", set_label(set)),
+            ("sans-serif", 20),
+        )
         .margin(12)
         .x_label_area_size(60)
         .y_label_area_size(ys.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20)
-        .build_cartesian_2d((0..xs.len() - 1).into_segmented(), (0..ys.len() - 1).into_segmented())
+        .build_cartesian_2d(
+            (0..xs.len() - 1).into_segmented(),
+            (0..ys.len() - 1).into_segmented(),
+        )
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -423,36 +562,70 @@ fn heatmap_chart<DB: DrawingBackend>(_results: &AuditResults, set: &AttributeSet
             SegmentValue::CenterOf(i) => ys.get(*i).cloned().unwrap_or_default(),
             _ => String::new(),
         })
-        .x_desc(format!("{} (cells: selection rate and n; darker is higher; grey: excluded; blank: no one)", set.attributes[0]))
+        .x_desc(format!(
+            "{} (cells: selection rate and n; darker is higher; grey: excluded; blank: no one)",
+            set.attributes[0]
+        ))
         .y_desc(set.attributes[1].clone())
         .draw()
         .map_err(|e| e.to_string())?;
-    let rates = set.groups.iter().filter(|g| g.measures.excluded.is_none()).filter_map(|g| g.measures.rate("selection_rate"));
-    let (min, max) = rates.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| (lo.min(r), hi.max(r)));
+    let rates = set
+        .groups
+        .iter()
+        .filter(|g| g.measures.excluded.is_none())
+        .filter_map(|g| g.measures.rate("selection_rate"));
+    let (min, max) = rates.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
+        (lo.min(r), hi.max(r))
+    });
     // Shade from light (lowest rate) to full blue (highest); a single rate gets full blue.
-    let depth = |rate: f64| if max > min { 0.15 + 0.85 * (rate - min) / (max - min) } else { 1.0 };
+    let depth = |rate: f64| {
+        if max > min {
+            0.15 + 0.85 * (rate - min) / (max - min)
+        } else {
+            1.0
+        }
+    };
     for g in &set.groups {
         let (Some(x), Some(y)) = (
-            xs.iter().position(|v| Some(v) == g.measures.values.get(&set.attributes[0])),
-            ys.iter().position(|v| Some(v) == g.measures.values.get(&set.attributes[1])),
+            xs.iter()
+                .position(|v| Some(v) == g.measures.values.get(&set.attributes[0])),
+            ys.iter()
+                .position(|v| Some(v) == g.measures.values.get(&set.attributes[1])),
         ) else {
             continue;
         };
         let rate = g.measures.rate("selection_rate").unwrap_or(0.0);
-        let shade = |c: u8| (255.0 - (255.0 - c as f64) * depth(rate).clamp(0.0, 1.0)).round() as u8;
-        let fill = if g.measures.excluded.is_some() { LIGHT_GREY } else { RGBColor(shade(0x00), shade(0x72), shade(0xB2)) };
+        let shade =
+            |c: u8| (255.0 - (255.0 - c as f64) * depth(rate).clamp(0.0, 1.0)).round() as u8;
+        let fill = if g.measures.excluded.is_some() {
+            LIGHT_GREY
+        } else {
+            RGBColor(shade(0x00), shade(0x72), shade(0xB2))
+        };
         chart
-            .draw_series([Rectangle::new([(SegmentValue::Exact(x), SegmentValue::Exact(y)), (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1))], fill.filled())])
+            .draw_series([Rectangle::new(
+                [
+                    (SegmentValue::Exact(x), SegmentValue::Exact(y)),
+                    (SegmentValue::Exact(x + 1), SegmentValue::Exact(y + 1)),
+                ],
+                fill.filled(),
+            )])
             .map_err(|e| e.to_string())?;
-        let ink = if depth(rate) > 0.6 && g.measures.excluded.is_none() { WHITE } else { BLACK };
+        let ink = if depth(rate) > 0.6 && g.measures.excluded.is_none() {
+            WHITE
+        } else {
+            BLACK
+        };
         chart
             .draw_series([Text::new(
                 format!("{:.1}% (n={})", rate * 100.0, g.measures.count("n").round()),
                 (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y)),
-                ("sans-serif", 13).into_font().color(&ink).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
+                ("sans-serif", 13).into_font().color(&ink).pos(
+                    plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Center,
+                    ),
+                ),
             )])
             .map_err(|e| e.to_string())?;
     }

@@ -52,7 +52,10 @@ pub struct Privacy {
 
 impl Default for Privacy {
     fn default() -> Self {
-        Self { min_cell: 5.0, suppress_json: false }
+        Self {
+            min_cell: 5.0,
+            suppress_json: false,
+        }
     }
 }
 
@@ -95,7 +98,8 @@ pub fn timestamp(given: Option<&str>) -> Result<String, String> {
     use chrono::{DateTime, SecondsFormat, Utc};
     let from_text = |text: &str, what: &str| -> Result<DateTime<Utc>, String> {
         if let Ok(secs) = text.trim().parse::<i64>() {
-            return DateTime::from_timestamp(secs, 0).ok_or_else(|| format!("{what} {text:?}: out of range"));
+            return DateTime::from_timestamp(secs, 0)
+                .ok_or_else(|| format!("{what} {text:?}: out of range"));
         }
         DateTime::parse_from_rfc3339(text.trim())
             .map(|t| t.with_timezone(&Utc))
@@ -116,8 +120,14 @@ mod tests {
     #[test]
     fn timestamps_accept_rfc3339_and_epoch_seconds() {
         assert_eq!(timestamp(Some("0")).unwrap(), "1970-01-01T00:00:00Z");
-        assert_eq!(timestamp(Some("1700000000")).unwrap(), "2023-11-14T22:13:20Z");
-        assert_eq!(timestamp(Some("2026-11-01T01:00:00+01:00")).unwrap(), "2026-11-01T00:00:00Z");
+        assert_eq!(
+            timestamp(Some("1700000000")).unwrap(),
+            "2023-11-14T22:13:20Z"
+        );
+        assert_eq!(
+            timestamp(Some("2026-11-01T01:00:00+01:00")).unwrap(),
+            "2026-11-01T00:00:00Z"
+        );
         assert!(timestamp(Some("yesterday")).is_err());
     }
 

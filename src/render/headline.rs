@@ -66,10 +66,16 @@ pub fn headlines(r: &AuditResults) -> Vec<Headline> {
     r.attribute_sets
         .iter()
         .map(|set| {
-            let worst = |state| set.groups.iter().filter(move |g| g.verdict.four_fifths == state);
+            let worst = |state| {
+                set.groups
+                    .iter()
+                    .filter(move |g| g.verdict.four_fifths == state)
+            };
             let status = if worst(VerdictState::Fail).next().is_some() {
                 Status::ActionNeeded
-            } else if worst(VerdictState::Inconclusive).next().is_some() || set.reference.is_none() && set.reference_strategy != "overall" {
+            } else if worst(VerdictState::Inconclusive).next().is_some()
+                || set.reference.is_none() && set.reference_strategy != "overall"
+            {
                 Status::Review
             } else {
                 Status::Ok
@@ -84,7 +90,13 @@ pub fn headlines(r: &AuditResults) -> Vec<Headline> {
                 decision: decision_text(r),
                 attributes: set_label(set),
                 status,
-                sentence: focus.map_or_else(|| "No group could be compared: every group is too small or excluded.".to_string(), |g| sentence(r, set, g)),
+                sentence: focus.map_or_else(
+                    || {
+                        "No group could be compared: every group is too small or excluded."
+                            .to_string()
+                    },
+                    |g| sentence(r, set, g),
+                ),
             }
         })
         .collect()
@@ -96,18 +108,34 @@ fn severity(g: &GroupResult, status: Status) -> f64 {
         (VerdictState::Inconclusive, _) => 1.0,
         _ => 0.0,
     };
-    order * 100.0 + g.measures.vs("disparate_impact_ratio").map_or(0.0, |r| r.ln().abs())
+    order * 100.0
+        + g.measures
+            .vs("disparate_impact_ratio")
+            .map_or(0.0, |r| r.ln().abs())
 }
 
 fn sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> String {
-    let who = g.measures.values.iter().map(|(a, v)| format!("{a} = {v}")).collect::<Vec<_>>().join(", ");
+    let who = g
+        .measures
+        .values
+        .iter()
+        .map(|(a, v)| format!("{a} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let who = format!("Group {who}");
     let reference = match &set.reference {
-        Some(values) => format!("the reference group ({})", values.values().cloned().collect::<Vec<_>>().join(", ")),
+        Some(values) => format!(
+            "the reference group ({})",
+            values.values().cloned().collect::<Vec<_>>().join(", ")
+        ),
         None => "the whole population".to_string(),
     };
     let rate = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{:.1}%", v * 100.0));
-    let reference_rate = g.measures.rate("selection_rate").zip(g.measures.vs("statistical_parity_difference")).map(|(s, d)| s - d);
+    let reference_rate = g
+        .measures
+        .rate("selection_rate")
+        .zip(g.measures.vs("statistical_parity_difference"))
+        .map(|(s, d)| s - d);
     let decision = decision_text(r);
     let kind = match r.audit.favorable {
         Favorable::Positive => "the favourable decision",
@@ -120,7 +148,9 @@ fn sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> Stri
     };
     let certainty = match g.verdict.four_fifths {
         VerdictState::Fail => " The gap is statistically significant.",
-        VerdictState::Inconclusive => " The gap crosses the four-fifths threshold but is not statistically certain.",
+        VerdictState::Inconclusive => {
+            " The gap crosses the four-fifths threshold but is not statistically certain."
+        }
         _ => " This is within the four-fifths rule.",
     };
     format!(

@@ -19,19 +19,41 @@ code{background:#f3f3f3;padding:0 0.2rem}\
 
 impl Html {
     /// The page, built from the files rendered so far (`report.md` and the charts).
-    pub fn render_with(&self, results: &AuditResults, _ctx: &RunContext, files: &[OutputFile]) -> Result<Vec<OutputFile>> {
+    pub fn render_with(
+        &self,
+        results: &AuditResults,
+        _ctx: &RunContext,
+        files: &[OutputFile],
+    ) -> Result<Vec<OutputFile>> {
         let err = |m: &str| AuditError::output(std::path::Path::new("report.html"), m);
-        let markdown = files.iter().find(|f| f.name == "report.md").ok_or_else(|| err("report.md was not rendered"))?;
+        let markdown = files
+            .iter()
+            .find(|f| f.name == "report.md")
+            .ok_or_else(|| err("report.md was not rendered"))?;
         let text = String::from_utf8_lossy(&markdown.bytes);
         let mut options = pulldown_cmark::Options::empty();
         options.insert(pulldown_cmark::Options::ENABLE_TABLES);
         let events = pulldown_cmark::Parser::new_ext(&text, options).map(|event| match event {
             // Inline every chart the report links, so the page needs no other file.
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url, title, id }) => {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let inlined = files
                     .iter()
-                    .find(|f| f.name == dest_url.as_ref() && f.name.ends_with(".svg") && f.name != MANIFEST)
-                    .map(|f| format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(&f.bytes)));
+                    .find(|f| {
+                        f.name == dest_url.as_ref()
+                            && f.name.ends_with(".svg")
+                            && f.name != MANIFEST
+                    })
+                    .map(|f| {
+                        format!(
+                            "data:image/svg+xml;base64,{}",
+                            base64::engine::general_purpose::STANDARD.encode(&f.bytes)
+                        )
+                    });
                 pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
                     link_type,
                     dest_url: inlined.map_or(dest_url, Into::into),
@@ -43,12 +65,18 @@ impl Html {
         });
         let mut body = String::new();
         pulldown_cmark::html::push_html(&mut body, events);
-        let title = super::headline::decision_text(results).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let title = super::headline::decision_text(results)
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         let page = format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
              <title>Fairness audit of {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
         );
-        Ok(vec![OutputFile { name: "report.html".into(), bytes: page.into_bytes() }])
+        Ok(vec![OutputFile {
+            name: "report.html".into(),
+            bytes: page.into_bytes(),
+        }])
     }
 }

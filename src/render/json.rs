@@ -9,7 +9,8 @@ pub struct Json;
 
 impl Renderer for Json {
     fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-        let err = |e: serde_json::Error| AuditError::output(std::path::Path::new("results.json"), e);
+        let err =
+            |e: serde_json::Error| AuditError::output(std::path::Path::new("results.json"), e);
         let mut value = serde_json::to_value(results).map_err(err)?;
         if ctx.privacy.suppress_json {
             suppress(&mut value, ctx.privacy.min_cell);
@@ -27,7 +28,11 @@ impl Renderer for Json {
 fn suppress(value: &mut serde_json::Value, min_cell: f64) {
     const COUNTS: [&str; 7] = ["n", "tp", "fp", "tn", "fn", "pp", "pn"];
     if let Some(sets) = value["attribute_sets"].as_array_mut() {
-        for group in sets.iter_mut().filter_map(|s| s["groups"].as_array_mut()).flatten() {
+        for group in sets
+            .iter_mut()
+            .filter_map(|s| s["groups"].as_array_mut())
+            .flatten()
+        {
             for c in COUNTS {
                 if group[c].as_f64().is_some_and(|v| v > 0.0 && v < min_cell) {
                     group[c] = serde_json::Value::Null;

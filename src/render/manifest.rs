@@ -43,11 +43,18 @@ pub struct Manifest {
 
 /// SHA-256 of bytes, hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The manifest file for `files` (every other output of the run).
-pub fn manifest(results: &AuditResults, ctx: &RunContext, files: &[OutputFile]) -> Result<OutputFile> {
+pub fn manifest(
+    results: &AuditResults,
+    ctx: &RunContext,
+    files: &[OutputFile],
+) -> Result<OutputFile> {
     let mut outputs: Vec<ListedFile> = files
         .iter()
         .map(|f| ListedFile {
@@ -65,7 +72,11 @@ pub fn manifest(results: &AuditResults, ctx: &RunContext, files: &[OutputFile]) 
         inputs: ctx.inputs.clone(),
         outputs,
     };
-    let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| AuditError::output(Path::new(MANIFEST), e))?;
+    let mut bytes = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| AuditError::output(Path::new(MANIFEST), e))?;
     bytes.push(b'\n');
-    Ok(OutputFile { name: MANIFEST.into(), bytes })
+    Ok(OutputFile {
+        name: MANIFEST.into(),
+        bytes,
+    })
 }

@@ -2,8 +2,8 @@
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
 use super::charts::{chart_file, more_charts};
-use super::text::{code, group_label, md, pct, points, ratio, set_label};
 use super::headline::{decision_text, headlines};
+use super::text::{code, group_label, md, pct, points, ratio, set_label};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
 use crate::metrics::rate;
@@ -71,9 +71,20 @@ fn follow_up(s: &mut String, ctx: &RunContext) {
         return;
     }
     let _ = writeln!(s, "## Actions on earlier findings\n");
-    let _ = writeln!(s, "| finding | owner | action | due | status |\n|---|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "| finding | owner | action | due | status |\n|---|---|---|---|---|"
+    );
     for f in &ctx.follow_up {
-        let _ = writeln!(s, "| {} | {} | {} | {} | {} |", md(&f.finding), md(&f.owner), md(&f.action), md(&f.due), md(&f.status));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            md(&f.finding),
+            md(&f.owner),
+            md(&f.action),
+            md(&f.due),
+            md(&f.status)
+        );
     }
     let _ = writeln!(s);
 }
@@ -86,7 +97,10 @@ fn limitations(s: &mut String, r: &AuditResults) {
     if r.audit.label.is_none() {
         let _ = writeln!(s, "- No true outcome (label) was given, so error rates (who was wrongly flagged or wrongly refused) could not be checked.");
     }
-    if r.attribute_sets.iter().any(|s| s.reference_strategy == "overall") {
+    if r.attribute_sets
+        .iter()
+        .any(|s| s.reference_strategy == "overall")
+    {
         let _ = writeln!(s, "- Against the whole population, intervals of ratios treat the group and the population as independent, which they are not; the tests compare each group with everyone else.");
     }
     let _ = writeln!(s, "- Bootstrap intervals of the between-groups summaries (highest − lowest) are wide and lean upwards when some groups are small.");
@@ -115,41 +129,89 @@ fn glossary(s: &mut String) {
 
 fn appendix(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let _ = writeln!(s, "## Appendix\n");
-    let _ = writeln!(s, "- Tool: {} {}; run at {}.", r.tool.name, r.tool.version, ctx.timestamp);
+    let _ = writeln!(
+        s,
+        "- Tool: {} {}; run at {}.",
+        r.tool.name, r.tool.version, ctx.timestamp
+    );
     for input in &ctx.inputs {
-        let _ = writeln!(s, "- Input ({}): {}, {} bytes, SHA-256 `{}`.", input.role, code(&input.path), input.size_bytes, input.sha256);
+        let _ = writeln!(
+            s,
+            "- Input ({}): {}, {} bytes, SHA-256 `{}`.",
+            input.role,
+            code(&input.path),
+            input.size_bytes,
+            input.sha256
+        );
     }
-    let _ = writeln!(s, "- Every output file is listed with its SHA-256 in `manifest.json`; `fairaudit verify DIR` checks them.");
-    let _ = writeln!(s, "- Counts below {} are shown as <{} in this report and its tables.", ctx.privacy.min_cell, ctx.privacy.min_cell);
+    let _ = writeln!(
+        s,
+        "- Every output file is listed with its SHA-256 in `manifest.json`; `fairaudit verify DIR` checks them."
+    );
+    let _ = writeln!(
+        s,
+        "- Counts below {} are shown as <{} in this report and its tables.",
+        ctx.privacy.min_cell, ctx.privacy.min_cell
+    );
     let fence = "`".repeat(3);
-    let config = serde_json::to_string_pretty(&ctx.configuration).unwrap_or_default().replace(&fence, "` ` `");
-    let _ = writeln!(s, "\nThe full configuration:\n\n{fence}json\n{config}\n{fence}\n");
-    let _ = writeln!(s, "Undefined values (a zero denominator) are shown as n/a, never as 0.");
+    let config = serde_json::to_string_pretty(&ctx.configuration)
+        .unwrap_or_default()
+        .replace(&fence, "` ` `");
+    let _ = writeln!(
+        s,
+        "\nThe full configuration:\n\n{fence}json\n{config}\n{fence}\n"
+    );
+    let _ = writeln!(
+        s,
+        "Undefined values (a zero denominator) are shown as n/a, never as 0."
+    );
 }
 
 fn direction_text(f: Favorable) -> &'static str {
     match f {
-        Favorable::Positive => "favourable to the customer (an offer, an approval): a lower rate is the disadvantage",
-        Favorable::Negative => "adverse to the customer (a flag, a denial): a higher rate is the disadvantage",
+        Favorable::Positive => {
+            "favourable to the customer (an offer, an approval): a lower rate is the disadvantage"
+        }
+        Favorable::Negative => {
+            "adverse to the customer (a flag, a denial): a higher rate is the disadvantage"
+        }
     }
 }
 
 fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let a = &r.audit;
     let _ = writeln!(s, "## Scope\n");
-    let _ = writeln!(s, "- **Decision system:** {}", ctx.system.as_deref().map_or("not named (use --system)".to_string(), md));
-    let _ = writeln!(s, "- **Period:** {}", ctx.period.as_deref().map_or("not stated (use --period)".to_string(), md));
+    let _ = writeln!(
+        s,
+        "- **Decision system:** {}",
+        ctx.system
+            .as_deref()
+            .map_or("not named (use --system)".to_string(), md)
+    );
+    let _ = writeln!(
+        s,
+        "- **Period:** {}",
+        ctx.period
+            .as_deref()
+            .map_or("not stated (use --period)".to_string(), md)
+    );
     let _ = writeln!(
         s,
         "- **Who it affects:** {} people in the log, grouped by {}",
         ctx.count(r.input.rows_used as f64),
-        r.attribute_sets.iter().map(|set| md(&set_label(set))).collect::<Vec<_>>().join("; ")
+        r.attribute_sets
+            .iter()
+            .map(|set| md(&set_label(set)))
+            .collect::<Vec<_>>()
+            .join("; ")
     );
     let _ = writeln!(
         s,
         "- **Decision log:** {} ({}, {} bytes), SHA-256 `{}`",
         code(&r.input.path),
-        serde_json::to_value(r.input.format).map(|v| v.as_str().unwrap_or("").to_string()).unwrap_or_default(),
+        serde_json::to_value(r.input.format)
+            .map(|v| v.as_str().unwrap_or("").to_string())
+            .unwrap_or_default(),
         r.input.size_bytes,
         r.input.sha256
     );
@@ -168,19 +230,29 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     );
     let positive = match (&a.score, &a.outcome, &a.positive) {
         (Some(sc), _, _) => format!("score {} at or above {}", code(&sc.column), sc.threshold),
-        (None, Some(o), Some(p)) => format!(
-            "{} is one of: {}",
-            code(o),
-            p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")
-        ),
+        (None, Some(o), Some(p)) => {
+            format!(
+                "{} is one of: {}",
+                code(o),
+                p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")
+            )
+        }
         (None, Some(o), None) => format!("{} is 1, true or yes", code(o)),
         (None, None, _) => String::new(),
     };
     let _ = writeln!(s, "- **Positive decision:** {positive}");
     if let Some(neg) = &a.negative_values {
-        let _ = writeln!(s, "- **Counted as negative decisions:** {}", value_counts(neg));
+        let _ = writeln!(
+            s,
+            "- **Counted as negative decisions:** {}",
+            value_counts(neg)
+        );
     }
-    let _ = writeln!(s, "- **Direction:** the positive decision is {}.", direction_text(a.favorable));
+    let _ = writeln!(
+        s,
+        "- **Direction:** the positive decision is {}.",
+        direction_text(a.favorable)
+    );
     match &a.label {
         Some(label) => {
             let _ = writeln!(
@@ -189,19 +261,32 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
                 code(label),
                 a.label_positive
                     .as_ref()
-                    .map(|p| format!(", positive when one of: {}", p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")))
+                    .map(|p| format!(
+                        ", positive when one of: {}",
+                        p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")
+                    ))
                     .unwrap_or_default()
             );
             if let Some(neg) = &a.label_negative_values {
-                let _ = writeln!(s, "- **Label values counted as negative:** {}", value_counts(neg));
+                let _ = writeln!(
+                    s,
+                    "- **Label values counted as negative:** {}",
+                    value_counts(neg)
+                );
             }
         }
         None => {
-            let _ = writeln!(s, "- **True outcome (label):** none given; only selection-rate metrics exist.");
+            let _ = writeln!(
+                s,
+                "- **True outcome (label):** none given; only selection-rate metrics exist."
+            );
         }
     }
     let rule = match a.favorable {
-        Favorable::Positive => format!("a group fails when its disparate impact ratio is below {}", a.di_threshold),
+        Favorable::Positive => format!(
+            "a group fails when its disparate impact ratio is below {}",
+            a.di_threshold
+        ),
         Favorable::Negative => format!(
             "a group fails when its disparate impact ratio is above 1/{} = {:.2}",
             a.di_threshold,
@@ -225,13 +310,25 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         s,
         "- **Groups left out:** fewer than {} rows{}{}; bootstrap: {} replicates, seed {}.",
         a.min_group_size,
-        if a.min_group_share > 0.0 { format!(", or under {}% of the rows", a.min_group_share * 100.0) } else { String::new() },
-        if a.exclude_missing { ", or a missing value" } else { "" },
+        if a.min_group_share > 0.0 {
+            format!(", or under {}% of the rows", a.min_group_share * 100.0)
+        } else {
+            String::new()
+        },
+        if a.exclude_missing {
+            ", or a missing value"
+        } else {
+            ""
+        },
         a.bootstrap,
         a.seed
     );
     if let Some(w) = &a.weight {
-        let _ = writeln!(s, "- **Weights:** column {}; counts are weighted sums, intervals and tests use Kish's effective sample size.", code(w));
+        let _ = writeln!(
+            s,
+            "- **Weights:** column {}; counts are weighted sums, intervals and tests use Kish's effective sample size.",
+            code(w)
+        );
     }
     if !a.membership.is_empty() {
         let _ = writeln!(
@@ -260,10 +357,15 @@ fn reference_text(set: &AttributeSetResult) -> String {
     };
     match &set.reference {
         Some(values) => {
-            let name: Vec<String> = values.iter().map(|(k, v)| format!("{} = {}", md(k), md(v))).collect();
+            let name: Vec<String> = values
+                .iter()
+                .map(|(k, v)| format!("{} = {}", md(k), md(v)))
+                .collect();
             format!("{} ({how})", name.join(", "))
         }
-        None => "the whole population of the attribute set (every group compared with everyone)".into(),
+        None => {
+            "the whole population of the attribute set (every group compared with everyone)".into()
+        }
     }
 }
 
@@ -279,7 +381,9 @@ fn verdict_text(v: VerdictState) -> &'static str {
 /// A rate with its interval: `58.8% (57.2–60.4%)`.
 fn pct_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
     match ci {
-        Some([lo, hi]) if v.is_some() => format!("{} ({:.1}–{:.1}%)", pct(v), lo * 100.0, hi * 100.0),
+        Some([lo, hi]) if v.is_some() => {
+            format!("{} ({:.1}–{:.1}%)", pct(v), lo * 100.0, hi * 100.0)
+        }
         _ => pct(v),
     }
 }
@@ -292,7 +396,13 @@ fn ratio_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
     }
 }
 
-fn attribute_set(s: &mut String, r: &AuditResults, ctx: &RunContext, index: usize, set: &AttributeSetResult) {
+fn attribute_set(
+    s: &mut String,
+    r: &AuditResults,
+    ctx: &RunContext,
+    index: usize,
+    set: &AttributeSetResult,
+) {
     let confidence = r.audit.confidence * 100.0;
     let _ = writeln!(s, "### {}\n", md(&set_label(set)));
     let _ = writeln!(s, "Reference group: {}.\n", reference_text(set));
@@ -305,7 +415,10 @@ fn attribute_set(s: &mut String, r: &AuditResults, ctx: &RunContext, index: usiz
         rate("selection_rate").map_or("", |r| r.formula),
         direction_text(r.audit.favorable)
     );
-    let _ = writeln!(s, "| group | n | share | selection rate | disparate impact ratio | statistical parity difference | verdict |");
+    let _ = writeln!(
+        s,
+        "| group | n | share | selection rate | disparate impact ratio | statistical parity difference | verdict |"
+    );
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
     for g in &set.groups {
         let m = &g.measures;
@@ -356,7 +469,11 @@ fn attribute_set(s: &mut String, r: &AuditResults, ctx: &RunContext, index: usiz
         let _ = writeln!(s);
     }
     let _ = writeln!(s, "Verdicts (how sure we are: the selection-rate test of each group against the reference):\n");
-    for g in set.groups.iter().filter(|g| g.verdict.four_fifths != VerdictState::Excluded) {
+    for g in set
+        .groups
+        .iter()
+        .filter(|g| g.verdict.four_fifths != VerdictState::Excluded)
+    {
         let _ = writeln!(
             s,
             "- {}: {} — {}",
@@ -365,10 +482,20 @@ fn attribute_set(s: &mut String, r: &AuditResults, ctx: &RunContext, index: usiz
             g.verdict.reason
         );
     }
-    let excluded: Vec<_> = set.groups.iter().filter(|g| g.verdict.four_fifths == VerdictState::Excluded).collect();
+    let excluded: Vec<_> = set
+        .groups
+        .iter()
+        .filter(|g| g.verdict.four_fifths == VerdictState::Excluded)
+        .collect();
     if !excluded.is_empty() {
-        let _ = writeln!(s, "\nExcluded groups (no ratios, tests or verdicts; left out of the summaries):\n");
-        let _ = writeln!(s, "| group | n | selection rate | reason |\n|---|---:|---:|---|");
+        let _ = writeln!(
+            s,
+            "\nExcluded groups (no ratios, tests or verdicts; left out of the summaries):\n"
+        );
+        let _ = writeln!(
+            s,
+            "| group | n | selection rate | reason |\n|---|---:|---:|---|"
+        );
         for g in excluded {
             let m = &g.measures;
             let _ = writeln!(
@@ -387,14 +514,25 @@ fn attribute_set(s: &mut String, r: &AuditResults, ctx: &RunContext, index: usiz
         ctx.count(set.missing),
         md(&set_label(set))
     );
-    let _ = writeln!(s, "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bootstrap intervals):\n");
+    let _ = writeln!(
+        s,
+        "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bootstrap intervals):\n"
+    );
     for (name, value) in &set.summary.values {
         let ci = set.summary.ci.get(name).copied().flatten();
         let (shown, formula) = match name.as_str() {
-            "demographic_parity_difference" => (pct_ci(*value, ci), "highest − lowest selection rate"),
+            "demographic_parity_difference" => {
+                (pct_ci(*value, ci), "highest − lowest selection rate")
+            }
             "demographic_parity_ratio" => (ratio_ci(*value, ci), "lowest / highest selection rate"),
-            "equalized_odds_difference" => (pct_ci(*value, ci), "the larger of the tpr and fpr spreads (highest − lowest)"),
-            "equalized_odds_ratio" => (ratio_ci(*value, ci), "the smaller of lowest / highest tpr and lowest / highest fpr"),
+            "equalized_odds_difference" => (
+                pct_ci(*value, ci),
+                "the larger of the tpr and fpr spreads (highest − lowest)",
+            ),
+            "equalized_odds_ratio" => (
+                ratio_ci(*value, ci),
+                "the smaller of lowest / highest tpr and lowest / highest fpr",
+            ),
             _ => (ratio(*value), ""),
         };
         let _ = writeln!(s, "- {}: {} ({})", name.replace('_', " "), shown, formula);

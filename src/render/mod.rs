@@ -35,7 +35,12 @@ pub trait Renderer {
 
 /// Every output of an audit run, the manifest last.
 pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-    let renderers: [&dyn Renderer; 4] = [&json::Json, &markdown::Markdown, &charts::Charts, &tables::Tables];
+    let renderers: [&dyn Renderer; 4] = [
+        &json::Json,
+        &markdown::Markdown,
+        &charts::Charts,
+        &tables::Tables,
+    ];
     let mut files = Vec::new();
     for r in renderers {
         files.extend(r.render(results, ctx)?);
@@ -48,7 +53,9 @@ pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<Output
 
 /// Fails when `dir` exists, is not empty and `force` is not set. Run it before any work.
 pub fn check_output_dir(dir: &Path, force: bool) -> Result<()> {
-    let non_empty = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let non_empty = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
     if non_empty && !force {
         return Err(AuditError::output(
             dir,

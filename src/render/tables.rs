@@ -18,11 +18,23 @@ impl Renderer for Tables {
             &["decision", "attributes", "status", "finding", "next_step"],
             headlines(results)
                 .into_iter()
-                .map(|h| vec![h.decision, h.attributes, h.status.label().to_string(), h.sentence, h.status.next_step().to_string()])
+                .map(|h| {
+                    vec![
+                        h.decision,
+                        h.attributes,
+                        h.status.label().to_string(),
+                        h.sentence,
+                        h.status.next_step().to_string(),
+                    ]
+                })
                 .collect(),
         )?];
         for (i, set) in results.attribute_sets.iter().enumerate() {
-            let prefix = format!("tables/{}_{}", i + 1, file_safe(&set.attributes.join("_x_")));
+            let prefix = format!(
+                "tables/{}_{}",
+                i + 1,
+                file_safe(&set.attributes.join("_x_"))
+            );
             files.push(groups_table(&prefix, set, ctx)?);
             if results.audit.label.is_some() {
                 files.push(error_rates_table(&prefix, set)?);
@@ -38,19 +50,35 @@ fn num(v: Option<f64>) -> String {
 }
 
 fn bounds(ci: Option<[f64; 2]>) -> [String; 2] {
-    ci.map_or([String::new(), String::new()], |[lo, hi]| [lo.to_string(), hi.to_string()])
+    ci.map_or([String::new(), String::new()], |[lo, hi]| {
+        [lo.to_string(), hi.to_string()]
+    })
 }
 
 fn values(set: &AttributeSetResult, g: &GroupMeasures) -> Vec<String> {
-    set.attributes.iter().map(|a| g.values.get(a).cloned().unwrap_or_default()).collect()
+    set.attributes
+        .iter()
+        .map(|a| g.values.get(a).cloned().unwrap_or_default())
+        .collect()
 }
 
 fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Result<OutputFile> {
     let mut header: Vec<&str> = set.attributes.iter().map(String::as_str).collect();
     header.extend([
-        "reference", "n", "group_share", "selection_rate", "selection_rate_low", "selection_rate_high",
-        "disparate_impact_ratio", "disparate_impact_ratio_low", "disparate_impact_ratio_high",
-        "statistical_parity_difference", "z", "p_adjusted", "verdict", "reason",
+        "reference",
+        "n",
+        "group_share",
+        "selection_rate",
+        "selection_rate_low",
+        "selection_rate_high",
+        "disparate_impact_ratio",
+        "disparate_impact_ratio_low",
+        "disparate_impact_ratio_high",
+        "statistical_parity_difference",
+        "z",
+        "p_adjusted",
+        "verdict",
+        "reason",
     ]);
     let rows = set
         .groups
@@ -65,7 +93,13 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Res
             row.push(num(m.rate("selection_rate")));
             row.extend(bounds(m.interval("selection_rate")));
             row.push(num(m.vs("disparate_impact_ratio")));
-            row.extend(bounds(m.vs_reference.ci.get("disparate_impact_ratio").copied().flatten()));
+            row.extend(bounds(
+                m.vs_reference
+                    .ci
+                    .get("disparate_impact_ratio")
+                    .copied()
+                    .flatten(),
+            ));
             row.push(num(m.vs("statistical_parity_difference")));
             row.push(num(test.and_then(|t| t.z)));
             row.push(num(test.map(|t| t.p_adjusted)));
@@ -79,7 +113,12 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Res
 
 fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
     const RATES: [&str; 6] = ["base_rate", "tpr", "fpr", "fnr", "ppv", "npv"];
-    const VS: [&str; 4] = ["fpr_ratio", "fnr_ratio", "equal_opportunity_difference", "average_odds_difference"];
+    const VS: [&str; 4] = [
+        "fpr_ratio",
+        "fnr_ratio",
+        "equal_opportunity_difference",
+        "average_odds_difference",
+    ];
     let mut header: Vec<&str> = set.attributes.iter().map(String::as_str).collect();
     header.extend(RATES);
     header.extend(VS);
@@ -107,7 +146,11 @@ fn summary_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
             vec![name.clone(), num(*v), lo, hi]
         })
         .collect();
-    table(&format!("{prefix}_between_groups.csv"), &["metric", "value", "low", "high"], rows)
+    table(
+        &format!("{prefix}_between_groups.csv"),
+        &["metric", "value", "low", "high"],
+        rows,
+    )
 }
 
 /// The word for a verdict.
@@ -128,5 +171,8 @@ fn table(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<OutputFi
         w.write_record(&row).map_err(|e| err(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| err(&e))?;
-    Ok(OutputFile { name: name.to_string(), bytes })
+    Ok(OutputFile {
+        name: name.to_string(),
+        bytes,
+    })
 }

@@ -57,7 +57,13 @@ pub fn set_label(set: &AttributeSetResult) -> String {
 /// A name safe in a file name: ASCII letters, digits, `-` and `_` only.
 pub fn file_safe(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -67,7 +73,10 @@ mod tests {
 
     #[test]
     fn hostile_names_are_neutralised() {
-        assert_eq!(md("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(
+            md("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
         assert_eq!(md("a | b"), "a &#124; b");
         assert_eq!(md("**x**"), "\\*\\*x\\*\\*");
         assert_eq!(file_safe("../../etc/passwd"), "______etc_passwd");

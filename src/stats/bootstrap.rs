@@ -13,18 +13,28 @@ use rand_distr::{Binomial, Distribution};
 use rayon::prelude::*;
 
 /// Percentile intervals of every summary over `groups` (the groups not excluded).
-pub fn summary_intervals(groups: &[Tally], has_label: bool, stats: &StatsSpec, set_index: usize) -> Intervals {
+pub fn summary_intervals(
+    groups: &[Tally],
+    has_label: bool,
+    stats: &StatsSpec,
+    set_index: usize,
+) -> Intervals {
     let names: Vec<String> = summarize(&[], has_label).keys().cloned().collect();
     if stats.bootstrap == 0 || groups.is_empty() {
         return names.into_iter().map(|n| (n, None)).collect();
     }
-    let seed = stats.seed.wrapping_add((set_index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let seed = stats
+        .seed
+        .wrapping_add((set_index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let replicates: Vec<Vec<Option<f64>>> = (0..stats.bootstrap)
         .into_par_iter()
         .map(|b| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(b as u64);
-            let cells: Vec<Cells> = groups.iter().map(|g| redraw(g, has_label, &mut rng)).collect();
+            let cells: Vec<Cells> = groups
+                .iter()
+                .map(|g| redraw(g, has_label, &mut rng))
+                .collect();
             summarize(&cells, has_label).into_values().collect()
         })
         .collect();
@@ -35,7 +45,12 @@ pub fn summary_intervals(groups: &[Tally], has_label: bool, stats: &StatsSpec, s
         .map(|(k, name)| {
             let mut values: Vec<f64> = replicates.iter().filter_map(|r| r[k]).collect();
             values.sort_by(f64::total_cmp);
-            let interval = (!values.is_empty()).then(|| [quantile(&values, alpha / 2.0), quantile(&values, 1.0 - alpha / 2.0)]);
+            let interval = (!values.is_empty()).then(|| {
+                [
+                    quantile(&values, alpha / 2.0),
+                    quantile(&values, 1.0 - alpha / 2.0),
+                ]
+            });
             (name, interval)
         })
         .collect()
@@ -44,7 +59,11 @@ pub fn summary_intervals(groups: &[Tally], has_label: bool, stats: &StatsSpec, s
 /// One replicate of a group: its effective size redrawn over its cells.
 fn redraw(g: &Tally, has_label: bool, rng: &mut ChaCha8Rng) -> Cells {
     let s = &g.sum;
-    let n_eff = if g.sq.n > 0.0 { s.n * s.n / g.sq.n } else { 0.0 };
+    let n_eff = if g.sq.n > 0.0 {
+        s.n * s.n / g.sq.n
+    } else {
+        0.0
+    };
     let trials = n_eff.round() as u64;
     let shares: Vec<f64> = if has_label {
         [s.tp, s.fp, s.tn, s.fn_].iter().map(|c| c / s.n).collect()
@@ -54,7 +73,10 @@ fn redraw(g: &Tally, has_label: bool, rng: &mut ChaCha8Rng) -> Cells {
     let drawn = multinomial(trials, &shares, rng);
     let mut out = Cells::default();
     if has_label {
-        for (k, (d, l)) in [(true, true), (true, false), (false, false), (false, true)].into_iter().enumerate() {
+        for (k, (d, l)) in [(true, true), (true, false), (false, false), (false, true)]
+            .into_iter()
+            .enumerate()
+        {
             out.record(d, Some(l), drawn[k] as f64);
         }
     } else {
@@ -120,7 +142,10 @@ mod tests {
         let stats = StatsSpec::default();
         let ci = summary_intervals(&[a, b], false, &stats, 0);
         let [lo, hi] = ci["demographic_parity_difference"].unwrap();
-        assert!((lo - 0.158).abs() < 0.01 && (hi - 0.242).abs() < 0.01, "{lo} {hi}");
+        assert!(
+            (lo - 0.158).abs() < 0.01 && (hi - 0.242).abs() < 0.01,
+            "{lo} {hi}"
+        );
         assert_eq!(ci, summary_intervals(&[a, b], false, &stats, 0));
     }
 }

@@ -42,7 +42,10 @@ mod tests {
     use crate::stats::z_for;
 
     fn close(a: [f64; 2], b: [f64; 2], tol: f64) {
-        assert!((a[0] - b[0]).abs() <= tol && (a[1] - b[1]).abs() <= tol, "{a:?} vs {b:?}");
+        assert!(
+            (a[0] - b[0]).abs() <= tol && (a[1] - b[1]).abs() <= tol,
+            "{a:?} vs {b:?}"
+        );
     }
 
     #[test]
@@ -60,8 +63,16 @@ mod tests {
     fn katz_and_newcombe_on_compas_fpr() {
         // COMPAS false positives: African-American 805 of 1795, Caucasian 349 of 1488.
         let z = z_for(0.95);
-        close(katz(805.0, 1795.0, 349.0, 1488.0, z).unwrap(), [1.7212, 2.1241], 5e-5);
-        close(newcombe(805.0, 1795.0, 349.0, 1488.0, z).unwrap(), [0.1821, 0.2450], 5e-5);
+        close(
+            katz(805.0, 1795.0, 349.0, 1488.0, z).unwrap(),
+            [1.7212, 2.1241],
+            5e-5,
+        );
+        close(
+            newcombe(805.0, 1795.0, 349.0, 1488.0, z).unwrap(),
+            [0.1821, 0.2450],
+            5e-5,
+        );
         assert_eq!(katz(0.0, 10.0, 3.0, 10.0, z), None);
     }
 

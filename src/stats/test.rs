@@ -28,17 +28,32 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
     let z = pooled_z(x1, n1, x2, n2);
     let total = n1 + n2;
     let positives = x1 + x2;
-    let expected = [n1 * positives / total, n1 * (total - positives) / total, n2 * positives / total, n2 * (total - positives) / total];
+    let expected = [
+        n1 * positives / total,
+        n1 * (total - positives) / total,
+        n2 * positives / total,
+        n2 * (total - positives) / total,
+    ];
     if expected.iter().any(|e| *e < 5.0) {
         let r = |v: f64| v.round().max(0.0) as u64;
         let (a, b, c, d) = (r(x1), r(n1 - x1), r(x2), r(n2 - x2));
-        return Some(TestResult { method: "fisher", z, p_value: fisher_exact(a, b, c, d), p_adjusted: f64::NAN });
+        return Some(TestResult {
+            method: "fisher",
+            z,
+            p_value: fisher_exact(a, b, c, d),
+            p_adjusted: f64::NAN,
+        });
     }
     let p_value = match z {
         Some(z) => 2.0 * (1.0 - standard_normal().cdf(z.abs())),
         None => 1.0,
     };
-    Some(TestResult { method: "z", z, p_value, p_adjusted: f64::NAN })
+    Some(TestResult {
+        method: "z",
+        z,
+        p_value,
+        p_adjusted: f64::NAN,
+    })
 }
 
 /// The pooled two-proportion z statistic; undefined when the pooled rate is 0 or 1.
@@ -85,7 +100,11 @@ mod tests {
         let t = two_proportions(0.0, 5.0, 500.0, 1000.0).unwrap();
         assert_eq!(t.method, "fisher");
         assert!((t.p_value - 0.0619).abs() < 5e-5, "{}", t.p_value);
-        assert!((fisher_exact(1, 7, 30, 10) - 0.00166).abs() < 5e-6, "{}", fisher_exact(1, 7, 30, 10));
+        assert!(
+            (fisher_exact(1, 7, 30, 10) - 0.00166).abs() < 5e-6,
+            "{}",
+            fisher_exact(1, 7, 30, 10)
+        );
         assert!((fisher_exact(3, 1, 1, 3) - 0.485714).abs() < 1e-6);
     }
 

@@ -33,7 +33,12 @@ pub struct Effects {
 impl Effects {
     /// Checks sizes and months; the message names the flag.
     pub fn validate(&self, design: &Design, months: u32) -> Result<(), String> {
-        for (name, size) in [("direct", self.direct), ("proxy", self.proxy), ("legitimate", self.legitimate), ("drift", self.drift)] {
+        for (name, size) in [
+            ("direct", self.direct),
+            ("proxy", self.proxy),
+            ("legitimate", self.legitimate),
+            ("drift", self.drift),
+        ] {
             if let Some(s) = size {
                 if !(s > 0.0 && s <= 2.0) {
                     return Err(format!("--{name} {s}: an effect size must be in (0, 2]"));
@@ -55,7 +60,9 @@ impl Effects {
             (Some(_), None) => return Err("--drift needs --drift-from MONTH".into()),
             (None, Some(_)) => return Err("--drift-from goes with --drift".into()),
             (Some(_), Some(m)) if m < 1 || m > months => {
-                return Err(format!("--drift-from {m}: must be a month from 1 to {months}"))
+                return Err(format!(
+                    "--drift-from {m}: must be a month from 1 to {months}"
+                ))
             }
             _ => {}
         }
@@ -63,13 +70,30 @@ impl Effects {
     }
 
     /// The multiplier of the favourable decision's probability for one customer.
-    pub fn decision_multiplier(&self, ethnicity: usize, proxy_area: bool, sex: usize, month: u32) -> f64 {
-        self.sizes(ethnicity, proxy_area, sex, month).iter().product()
+    pub fn decision_multiplier(
+        &self,
+        ethnicity: usize,
+        proxy_area: bool,
+        sex: usize,
+        month: u32,
+    ) -> f64 {
+        self.sizes(ethnicity, proxy_area, sex, month)
+            .iter()
+            .product()
     }
 
     /// The multiplier of the continuous outcome (price, hours) for one customer.
-    pub fn outcome_multiplier(&self, ethnicity: usize, proxy_area: bool, sex: usize, month: u32) -> f64 {
-        self.sizes(ethnicity, proxy_area, sex, month).iter().map(|s| outcome_factor(*s)).product()
+    pub fn outcome_multiplier(
+        &self,
+        ethnicity: usize,
+        proxy_area: bool,
+        sex: usize,
+        month: u32,
+    ) -> f64 {
+        self.sizes(ethnicity, proxy_area, sex, month)
+            .iter()
+            .map(|s| outcome_factor(*s))
+            .product()
     }
 
     fn sizes(&self, ethnicity: usize, proxy_area: bool, sex: usize, month: u32) -> Vec<f64> {
@@ -123,7 +147,10 @@ pub struct PlantedEffect {
 /// effect on its own (probabilities are capped at 1, which only matters for sizes above 1).
 pub fn truth(effects: &Effects, design: &Design) -> Vec<PlantedEffect> {
     let black = ETHNICITIES[DIRECT_GROUP].0;
-    let (p_black, p_white) = (proxy_share_of_ethnicity(DIRECT_GROUP), proxy_share_of_ethnicity(0));
+    let (p_black, p_white) = (
+        proxy_share_of_ethnicity(DIRECT_GROUP),
+        proxy_share_of_ethnicity(0),
+    );
     let proxy_ratio = |s: f64| (1.0 - (1.0 - s) * p_black) / (1.0 - (1.0 - s) * p_white);
     let proxy_outcome = |s: f64| {
         let f = outcome_factor(s) - 1.0;

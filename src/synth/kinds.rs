@@ -50,7 +50,12 @@ impl Log {
 }
 
 /// Generates `spec.rows` decisions spread evenly over `spec.months` months from `start`.
-pub fn rows(spec: &SynthSpec, design: &Design, start: (i32, u32), rng: &mut impl Rng) -> PolarsResult<DataFrame> {
+pub fn rows(
+    spec: &SynthSpec,
+    design: &Design,
+    start: (i32, u32),
+    rng: &mut impl Rng,
+) -> PolarsResult<DataFrame> {
     let mut log = Log::default();
     let mut ids = Vec::with_capacity(spec.rows);
     let mut dates = Vec::with_capacity(spec.rows);
@@ -59,7 +64,10 @@ pub fn rows(spec: &SynthSpec, design: &Design, start: (i32, u32), rng: &mut impl
         let c = Customer::draw(rng);
         let months_since = start.1 - 1 + month;
         let (year, mon) = (start.0 + (months_since / 12) as i32, months_since % 12 + 1);
-        dates.push(format!("{year:04}-{mon:02}-{:02}", rng.random_range(1..=28)));
+        dates.push(format!(
+            "{year:04}-{mon:02}-{:02}",
+            rng.random_range(1..=28)
+        ));
         ids.push(100_000 + i as i64);
         log.text("age_band", AGE_BANDS[c.age].0);
         log.text("sex", SEXES[c.sex].0);
@@ -74,16 +82,39 @@ pub fn rows(spec: &SynthSpec, design: &Design, start: (i32, u32), rng: &mut impl
             _ => design.factor_share,
         };
         let factor = rng.random_bool(share.clamp(0.0, 1.0));
-        let effect = spec.effects.decision_multiplier(c.ethnicity, c.in_proxy_area(), c.sex, month);
-        let outcome_effect = spec.effects.outcome_multiplier(c.ethnicity, c.in_proxy_area(), c.sex, month);
-        let factor_multiplier = if factor { design.factor_multiplier } else { 1.0 };
+        let effect = spec
+            .effects
+            .decision_multiplier(c.ethnicity, c.in_proxy_area(), c.sex, month);
+        let outcome_effect =
+            spec.effects
+                .outcome_multiplier(c.ethnicity, c.in_proxy_area(), c.sex, month);
+        let factor_multiplier = if factor {
+            design.factor_multiplier
+        } else {
+            1.0
+        };
         match spec.kind {
             Kind::Offers => offer(&mut log, rng, &c, factor, factor_multiplier * effect),
-            Kind::Pricing => quote(&mut log, rng, factor, factor_multiplier * effect, outcome_effect),
-            Kind::Service => ticket(&mut log, rng, factor, factor_multiplier * effect, outcome_effect),
+            Kind::Pricing => quote(
+                &mut log,
+                rng,
+                factor,
+                factor_multiplier * effect,
+                outcome_effect,
+            ),
+            Kind::Service => ticket(
+                &mut log,
+                rng,
+                factor,
+                factor_multiplier * effect,
+                outcome_effect,
+            ),
         }
     }
-    let mut columns = vec![Column::new("customer_id".into(), ids), Column::new("decision_date".into(), dates)];
+    let mut columns = vec![
+        Column::new("customer_id".into(), ids),
+        Column::new("decision_date".into(), dates),
+    ];
     columns.extend(log.columns.into_iter().map(|(name, values)| match values {
         Values::Text(v) => Column::new(name.into(), v),
         Values::Int(v) => Column::new(name.into(), v),
@@ -112,7 +143,11 @@ fn offer(log: &mut Log, rng: &mut impl Rng, c: &Customer, app: bool, multiplier:
     log.int("would_redeem", i64::from(rng.random_bool(redeem)));
 }
 
-const PRODUCTS: [(&str, f64, f64); 3] = [("basic", 0.5, 20.0), ("standard", 0.35, 35.0), ("premium", 0.15, 60.0)];
+const PRODUCTS: [(&str, f64, f64); 3] = [
+    ("basic", 0.5, 20.0),
+    ("standard", 0.35, 35.0),
+    ("premium", 0.15, 60.0),
+];
 
 /// A quote: price from product, options and risk tier; a discount less likely for high risk.
 fn quote(log: &mut Log, rng: &mut impl Rng, high_risk: bool, multiplier: f64, price_effect: f64) {
@@ -130,7 +165,11 @@ fn quote(log: &mut Log, rng: &mut impl Rng, high_risk: bool, multiplier: f64, pr
     let noise = LogNormal::new(0.0, 0.05).map_or(1.0, |d| d.sample(rng));
     let price = list * (1.0 + 0.08 * options as f64) * tier_factor * noise * price_effect;
     let discount = rng.random_bool((0.35 * multiplier).min(1.0));
-    let pct = if discount { [5, 10, 15][rng.random_range(0..3)] } else { 0 };
+    let pct = if discount {
+        [5, 10, 15][rng.random_range(0..3)]
+    } else {
+        0
+    };
     let accept = 0.55 + if discount { 0.15 } else { 0.0 } - if high_risk { 0.1 } else { 0.0 };
     log.text("product", product);
     log.int("options", options);
@@ -141,18 +180,30 @@ fn quote(log: &mut Log, rng: &mut impl Rng, high_risk: bool, multiplier: f64, pr
     log.int("accepted", i64::from(rng.random_bool(accept)));
 }
 
-const CATEGORIES: [(&str, f64); 4] = [("billing", 0.3), ("technical", 0.3), ("delivery", 0.25), ("complaint", 0.15)];
+const CATEGORIES: [(&str, f64); 4] = [
+    ("billing", 0.3),
+    ("technical", 0.3),
+    ("delivery", 0.25),
+    ("complaint", 0.15),
+];
 
 /// A service ticket: high priority is escalated to a human more often and resolved sooner.
 fn ticket(log: &mut Log, rng: &mut impl Rng, high: bool, multiplier: f64, hours_effect: f64) {
     let app = rng.random_bool(0.3);
     log.text("channel", channel(rng, app));
     let category = CATEGORIES[pick(rng, CATEGORIES.iter().map(|c| c.1))].0;
-    let priority = if high { "high" } else if rng.random_bool(0.5) { "normal" } else { "low" };
+    let priority = if high {
+        "high"
+    } else if rng.random_bool(0.5) {
+        "normal"
+    } else {
+        "low"
+    };
     let escalated = rng.random_bool((0.15 * multiplier).min(1.0));
     let base = LogNormal::new(24f64.ln(), 0.6).map_or(24.0, |d| d.sample(rng));
     let hours = base * if high { 0.6 } else { 1.0 } * hours_effect;
-    let satisfied = 0.75 - if hours > 48.0 { 0.15 } else { 0.0 } + if escalated { 0.05 } else { 0.0 };
+    let satisfied =
+        0.75 - if hours > 48.0 { 0.15 } else { 0.0 } + if escalated { 0.05 } else { 0.0 };
     log.text("category", category);
     log.text("priority", priority);
     log.int("escalated", i64::from(escalated));

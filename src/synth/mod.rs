@@ -143,13 +143,18 @@ pub struct Truth {
 /// Generates the log and its ground truth.
 pub fn generate(spec: &SynthSpec) -> Result<(DataFrame, Truth)> {
     let design = Design::of(spec.kind);
-    spec.effects.validate(&design, spec.months).map_err(AuditError::Spec)?;
+    spec.effects
+        .validate(&design, spec.months)
+        .map_err(AuditError::Spec)?;
     if spec.rows == 0 || spec.months == 0 {
-        return Err(AuditError::Spec("--rows and --months must be at least 1".into()));
+        return Err(AuditError::Spec(
+            "--rows and --months must be at least 1".into(),
+        ));
     }
     let (year, month) = parse_start(&spec.start)?;
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    let df = kinds::rows(spec, &design, (year, month), &mut rng).map_err(|e| AuditError::Spec(e.to_string()))?;
+    let df = kinds::rows(spec, &design, (year, month), &mut rng)
+        .map_err(|e| AuditError::Spec(e.to_string()))?;
     let truth = Truth {
         spec: spec.clone(),
         decision: design.decision,
@@ -172,9 +177,16 @@ fn parse_start(start: &str) -> Result<(i32, u32)> {
 /// Writes the log (CSV or Parquet, by extension) and `FILE.truth.json`, each through a temporary
 /// sibling file renamed into place.
 pub fn write(path: &Path, df: &mut DataFrame, truth: &Truth) -> Result<()> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if !matches!(ext.as_str(), "csv" | "parquet" | "pq") {
-        return Err(AuditError::output(path, "the output must end in .csv or .parquet"));
+        return Err(AuditError::output(
+            path,
+            "the output must end in .csv or .parquet",
+        ));
     }
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| AuditError::output(dir, e))?;
@@ -189,11 +201,16 @@ pub fn write(path: &Path, df: &mut DataFrame, truth: &Truth) -> Result<()> {
         }
         .map_err(|e| e.to_string())
     })?;
-    write_via_temp(&truth_path, |file| std::io::Write::write_all(file, &json).map_err(|e| e.to_string()))
+    write_via_temp(&truth_path, |file| {
+        std::io::Write::write_all(file, &json).map_err(|e| e.to_string())
+    })
 }
 
 /// Writes `path` through `.<name>.tmp` beside it, renamed into place once complete.
-fn write_via_temp(path: &Path, write: impl FnOnce(&mut std::fs::File) -> std::result::Result<(), String>) -> Result<()> {
+fn write_via_temp(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::result::Result<(), String>,
+) -> Result<()> {
     let mut name = std::ffi::OsString::from(".");
     name.push(path.file_name().unwrap_or_default());
     name.push(".tmp");

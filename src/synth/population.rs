@@ -5,8 +5,14 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 
 /// Age bands and their shares.
-pub const AGE_BANDS: [(&str, f64); 6] =
-    [("18-24", 0.12), ("25-34", 0.20), ("35-44", 0.20), ("45-54", 0.18), ("55-64", 0.15), ("65+", 0.15)];
+pub const AGE_BANDS: [(&str, f64); 6] = [
+    ("18-24", 0.12),
+    ("25-34", 0.20),
+    ("35-44", 0.20),
+    ("45-54", 0.18),
+    ("55-64", 0.15),
+    ("65+", 0.15),
+];
 /// Sexes and their shares.
 pub const SEXES: [(&str, f64); 2] = [("Female", 0.51), ("Male", 0.49)];
 /// Postcode areas: name, share of customers, whether it is one of the two areas where most
@@ -31,7 +37,11 @@ pub const ETHNICITIES: [(&str, f64, f64); 6] = [
     ("Not provided", 0.05, 0.05),
 ];
 /// Income bands with their shares inside and outside the proxy areas.
-const INCOME: [(&str, f64, f64); 3] = [("low", 0.50, 0.25), ("middle", 0.35, 0.45), ("high", 0.15, 0.30)];
+const INCOME: [(&str, f64, f64); 3] = [
+    ("low", 0.50, 0.25),
+    ("middle", 0.35, 0.45),
+    ("high", 0.15, 0.30),
+];
 /// Channels other than the app, with their shares of the non-app customers.
 pub const OTHER_CHANNELS: [(&str, f64); 3] = [("web", 0.58), ("store", 0.25), ("phone", 0.17)];
 
@@ -59,7 +69,10 @@ impl Customer {
     pub fn draw(rng: &mut impl Rng) -> Self {
         let area = pick(rng, AREAS.iter().map(|a| a.1));
         let proxy = AREAS[area].2;
-        let ethnicity = pick(rng, ETHNICITIES.iter().map(|e| if proxy { e.1 } else { e.2 }));
+        let ethnicity = pick(
+            rng,
+            ETHNICITIES.iter().map(|e| if proxy { e.1 } else { e.2 }),
+        );
         let income = INCOME[pick(rng, INCOME.iter().map(|i| if proxy { i.1 } else { i.2 }))].0;
         let tenure: f64 = Exp::new(1.0 / 30.0).map_or(0.0, |d| d.sample(rng));
         let spend: f64 = LogNormal::new(5.0, 0.8).map_or(0.0, |d| d.sample(rng));
@@ -99,7 +112,12 @@ pub fn pick(rng: &mut impl Rng, weights: impl Iterator<Item = f64> + Clone) -> u
 pub fn proxy_share_of_ethnicity(e: usize) -> f64 {
     let (mut inside, mut all) = (0.0, 0.0);
     for (_, share, proxy) in AREAS {
-        let p = share * if proxy { ETHNICITIES[e].1 } else { ETHNICITIES[e].2 };
+        let p = share
+            * if proxy {
+                ETHNICITIES[e].1
+            } else {
+                ETHNICITIES[e].2
+            };
         all += p;
         if proxy {
             inside += p;
