@@ -436,9 +436,11 @@ fn number(column: &str) -> Expr {
     col(column).cast(DataType::Float64)
 }
 
-/// Rows whose `column` holds something that is not a number.
+/// Rows whose `column` holds something that is not a number (NaN included).
 fn not_a_number(column: &str) -> Expr {
-    col(column).is_not_null().and(number(column).is_null())
+    col(column)
+        .is_not_null()
+        .and(number(column).is_null().or(number(column).is_nan()))
 }
 
 /// The aggregations of one soft group's mass: Σ mass and Σ mass².

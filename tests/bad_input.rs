@@ -177,7 +177,7 @@ fn identifier_used_as_protected_attribute() {
 #[test]
 fn score_that_is_not_a_number() {
     let dir = tempfile::tempdir().unwrap();
-    let data = write(dir.path(), "log.csv", "s,g\n0.5,a\nhigh,b\n0.7,b\n");
+    let data = write(dir.path(), "log.csv", "s,g\n0.5,a\nhigh,b\n0.7,b\nNaN,a\n");
     let err = fails(
         &dir.path().join("out"),
         &[
@@ -193,6 +193,11 @@ fn score_that_is_not_a_number() {
     );
     assert!(
         err.contains("log.csv") && err.contains("'s'") && err.contains("\"high\" (1 rows)"),
+        "{err}"
+    );
+    // NaN is not a number either: it would otherwise count as a negative decision.
+    assert!(
+        err.contains("2 rows") && err.contains("\"NaN\" (1 rows)"),
         "{err}"
     );
 }
