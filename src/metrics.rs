@@ -47,93 +47,39 @@ pub fn ratio_of_counts(num: f64, den: f64) -> Option<f64> {
     (den != 0.0).then(|| num / den)
 }
 
-/// Every group rate, in report order.
+/// Every group rate, in report order: name, needs a label, formula, numerator, denominator.
+#[rustfmt::skip]
 pub const RATES: &[Rate] = &[
-    Rate {
-        name: "selection_rate",
-        needs_label: false,
-        formula: "pp / n",
-        numerator: |t| t.pp,
-        denominator: |t| t.n,
-    },
-    Rate {
-        name: "base_rate",
-        needs_label: true,
-        formula: "(tp + fn) / n",
-        numerator: |t| t.tp + t.fn_,
-        denominator: |t| t.n,
-    },
-    Rate {
-        name: "tpr",
-        needs_label: true,
-        formula: "tp / (tp + fn)",
-        numerator: |t| t.tp,
-        denominator: |t| t.tp + t.fn_,
-    },
-    Rate {
-        name: "fpr",
-        needs_label: true,
-        formula: "fp / (fp + tn)",
-        numerator: |t| t.fp,
-        denominator: |t| t.fp + t.tn,
-    },
-    Rate {
-        name: "fnr",
-        needs_label: true,
-        formula: "fn / (tp + fn)",
-        numerator: |t| t.fn_,
-        denominator: |t| t.tp + t.fn_,
-    },
-    Rate {
-        name: "tnr",
-        needs_label: true,
-        formula: "tn / (fp + tn)",
-        numerator: |t| t.tn,
-        denominator: |t| t.fp + t.tn,
-    },
-    Rate {
-        name: "ppv",
-        needs_label: true,
-        formula: "tp / (tp + fp)",
-        numerator: |t| t.tp,
-        denominator: |t| t.tp + t.fp,
-    },
-    Rate {
-        name: "npv",
-        needs_label: true,
-        formula: "tn / (tn + fn)",
-        numerator: |t| t.tn,
-        denominator: |t| t.tn + t.fn_,
-    },
-    Rate {
-        name: "fdr",
-        needs_label: true,
-        formula: "fp / (tp + fp)",
-        numerator: |t| t.fp,
-        denominator: |t| t.tp + t.fp,
-    },
-    Rate {
-        name: "for",
-        needs_label: true,
-        formula: "fn / (tn + fn)",
-        numerator: |t| t.fn_,
-        denominator: |t| t.tn + t.fn_,
-    },
-    Rate {
-        name: "accuracy",
-        needs_label: true,
-        formula: "(tp + tn) / n",
-        numerator: |t| t.tp + t.tn,
-        denominator: |t| t.n,
-    },
-    Rate {
-        name: "error_rate",
-        needs_label: true,
-        formula: "(fp + fn) / n",
-        numerator: |t| t.fp + t.fn_,
-        denominator: |t| t.n,
-    },
+    rate_def("selection_rate", false, "pp / n", |t| t.pp, |t| t.n),
+    rate_def("base_rate", true, "(tp + fn) / n", |t| t.tp + t.fn_, |t| t.n),
+    rate_def("tpr", true, "tp / (tp + fn)", |t| t.tp, |t| t.tp + t.fn_),
+    rate_def("fpr", true, "fp / (fp + tn)", |t| t.fp, |t| t.fp + t.tn),
+    rate_def("fnr", true, "fn / (tp + fn)", |t| t.fn_, |t| t.tp + t.fn_),
+    rate_def("tnr", true, "tn / (fp + tn)", |t| t.tn, |t| t.fp + t.tn),
+    rate_def("ppv", true, "tp / (tp + fp)", |t| t.tp, |t| t.tp + t.fp),
+    rate_def("npv", true, "tn / (tn + fn)", |t| t.tn, |t| t.tn + t.fn_),
+    rate_def("fdr", true, "fp / (tp + fp)", |t| t.fp, |t| t.tp + t.fp),
+    rate_def("for", true, "fn / (tn + fn)", |t| t.fn_, |t| t.tn + t.fn_),
+    rate_def("accuracy", true, "(tp + tn) / n", |t| t.tp + t.tn, |t| t.n),
+    rate_def("error_rate", true, "(fp + fn) / n", |t| t.fp + t.fn_, |t| t.n),
 ];
+
+/// One row of the rate table.
+const fn rate_def(
+    name: &'static str,
+    needs_label: bool,
+    formula: &'static str,
+    numerator: fn(&Cells) -> f64,
+    denominator: fn(&Cells) -> f64,
+) -> Rate {
+    Rate {
+        name,
+        needs_label,
+        formula,
+        numerator,
+        denominator,
+    }
+}
 
 /// The rates that exist for an audit with or without a label.
 pub fn rates_for(has_label: bool) -> impl Iterator<Item = &'static Rate> {
