@@ -666,13 +666,12 @@ fn column_f64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<f64>> {
     Ok(values.iter().map(|v| v.unwrap_or(0.0)).collect())
 }
 
+/// A count column as whole numbers.
 fn column_u64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<u64>> {
-    let column = df
-        .column(name)
-        .and_then(|c| c.cast(&DataType::UInt64))
-        .map_err(|e| read_error(path, e))?;
-    let values = column.u64().map_err(|e| read_error(path, e))?;
-    Ok(values.iter().map(|v| v.unwrap_or(0)).collect())
+    Ok(column_f64(path, df, name)?
+        .into_iter()
+        .map(|v| v as u64)
+        .collect())
 }
 
 /// A cell value as text (`None` for null). Numbers print without a trailing `.0`.

@@ -275,3 +275,54 @@ fn existing_output_directory_is_kept_without_force() {
     fairaudit().args(args).arg("--force").assert().success();
     assert!(!out.join("keep.txt").exists() && out.join("results.json").exists());
 }
+
+#[test]
+fn unknown_extension_config_key_and_timestamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "log.txt", "y,g\n1,a\n0,b\n");
+    let err = fails(
+        &dir.path().join("out"),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+        ],
+    );
+    assert!(err.contains("log.txt") && err.contains("--format"), "{err}");
+
+    let config = write(
+        dir.path(),
+        "audit.toml",
+        "data = \"log.txt\"\nformat = \"csv\"\noutcom = \"y\"\n",
+    );
+    let err = fails(
+        &dir.path().join("out"),
+        &["--config", config.to_str().unwrap()],
+    );
+    assert!(
+        err.contains("audit.toml") && err.contains("outcom"),
+        "{err}"
+    );
+
+    let csv = write(dir.path(), "log.csv", "y,g\n1,a\n0,b\n");
+    let err = fails(
+        &dir.path().join("out"),
+        &[
+            "--data",
+            csv.to_str().unwrap(),
+            "--outcome",
+            "y",
+            "--protected",
+            "g",
+            "--timestamp",
+            "yesterday",
+        ],
+    );
+    assert!(
+        err.contains("--timestamp") && err.contains("yesterday"),
+        "{err}"
+    );
+}

@@ -82,7 +82,7 @@ fn derived_metrics_follow_their_definitions() {
         sel_aa - sel_wh,
         1e-12,
     );
-    let (dtpr, dfpr) = (
+    let (dtpr, dfpr): (f64, f64) = (
         num(aa, "tpr") - num(wh, "tpr"),
         num(aa, "fpr") - num(wh, "fpr"),
     );
@@ -136,5 +136,74 @@ fn aequitas_extract_gives_the_same_counts() {
             aa["tp"].as_u64()
         ),
         (Some(805), Some(990), Some(532), Some(1369))
+    );
+}
+
+#[test]
+fn every_rate_and_share_matches_the_truth_table_counts() {
+    // ProPublica's African-American truth table (tp 1369, fp 805, tn 990, fn 532; n 3696) and
+    // Caucasian one (505, 349, 1139, 461; n 2454); 7214 defendants, of whom 3317 are rated
+    // Medium or High (aequitas' extract: the sum of its `score` column).
+    let dir = tempfile::tempdir().unwrap();
+    let r = propublica_audit(&dir.path().join("out"));
+    let aa = group(&r, RACE, &[("race", "African-American")]);
+    let wh = group(&r, RACE, &[("race", "Caucasian")]);
+    let rates = |tp: f64, fp: f64, tn: f64, fn_: f64| {
+        let n = tp + fp + tn + fn_;
+        [
+            ("base_rate", (tp + fn_) / n),
+            ("tpr", tp / (tp + fn_)),
+            ("fpr", fp / (fp + tn)),
+            ("fnr", fn_ / (tp + fn_)),
+            ("tnr", tn / (fp + tn)),
+            ("ppv", tp / (tp + fp)),
+            ("npv", tn / (tn + fn_)),
+            ("fdr", fp / (tp + fp)),
+            ("for", fn_ / (tn + fn_)),
+            ("accuracy", (tp + tn) / n),
+            ("error_rate", (fp + fn_) / n),
+        ]
+    };
+    let expected_aa = rates(1369.0, 805.0, 990.0, 532.0);
+    let expected_wh = rates(505.0, 349.0, 1139.0, 461.0);
+    for ((name, a), (_, w)) in expected_aa.iter().zip(expected_wh.iter()) {
+        close(num(aa, name), *a, 1e-12);
+        close(num(wh, name), *w, 1e-12);
+        close(
+            num(&aa["vs_reference"], &format!("{name}_ratio")),
+            a / w,
+            1e-12,
+        );
+        close(
+            num(&aa["vs_reference"], &format!("{name}_difference")),
+            a - w,
+            1e-12,
+        );
+    }
+    close(num(aa, "group_share"), 3696.0 / 7214.0, 1e-12);
+    close(
+        num(aa, "share_of_predicted_positives"),
+        2174.0 / 3317.0,
+        1e-12,
+    );
+    let vs = &aa["vs_reference"];
+    let (dtpr, dfpr): (f64, f64) = (
+        1369.0 / 1901.0 - 505.0 / 966.0,
+        805.0 / 1795.0 - 349.0 / 1488.0,
+    );
+    close(
+        num(vs, "average_abs_odds_difference"),
+        (dtpr.abs() + dfpr.abs()) / 2.0,
+        1e-12,
+    );
+    close(
+        num(vs, "predictive_parity_difference"),
+        1369.0 / 2174.0 - 505.0 / 854.0,
+        1e-12,
+    );
+    close(
+        num(vs, "predictive_parity_ratio"),
+        (1369.0 / 2174.0) / (505.0 / 854.0),
+        1e-12,
     );
 }
