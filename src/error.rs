@@ -1,6 +1,9 @@
-//! Errors the engine reports to the user: each names the file, the column and the offending value.
+//! Errors the engine reports to the user, by kind. Each names the file, the column and the
+//! offending values as fields (so a caller can tell "not binary" from "too many groups") and
+//! keeps its source error; its message is the one line the CLI prints.
 
-use std::path::{Path, PathBuf};
+use crate::value::{describe, ValueCount};
+use std::path::PathBuf;
 
 /// Everything that can stop an audit. Every variant is a problem with the user's input or
 /// environment; the CLI prints it on one line and exits with code 2.
@@ -9,50 +12,210 @@ pub enum AuditError {
     /// The audit definition (flags or config file) is incomplete or contradictory.
     #[error("{0}")]
     Spec(String),
-    /// A problem with the decision log as a whole (missing, empty, unreadable).
-    #[error("{}: {message}", path.display())]
-    Input { path: PathBuf, message: String },
-    /// A problem with one column of the decision log.
-    #[error("{}: column '{column}': {message}", path.display())]
-    Column {
+    /// The decision log cannot be opened.
+    #[error("{}: cannot open the decision log: {source}", path.display())]
+    Open {
+        /// The log.
         path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The decision log is a directory or another non-file.
+    #[error("{}: is not a file", path.display())]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The decision log has no bytes.
+    #[error("{}: the decision log is empty (0 bytes)", path.display())]
+    EmptyFile {
+        /// The log.
+        path: PathBuf,
+    },
+    /// The decision log has a header and no rows.
+    #[error("{}: the decision log has a header but no rows", path.display())]
+    NoRows {
+        /// The log.
+        path: PathBuf,
+    },
+    /// A column the audit needs is not in the log.
+    #[error("{}: column '{column}': no such column; the file has: {}", path.display(), available.join(", "))]
+    ColumnNotFound {
+        /// The log.
+        path: PathBuf,
+        /// The missing column.
         column: String,
-        message: String,
+        /// The columns the log has.
+        available: Vec<String>,
+    },
+    /// A decision or label column holds values that are not binary and no positives were named.
+    #[error(
+        "{}: column '{column}': {} distinct values are not 0/1, true/false or yes/no: {}; name the positive values with {flag}",
+        path.display(), offending.len(), describe(offending)
+    )]
+    NotBinary {
+        /// The log.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// The values not recognised, most frequent first.
+        offending: Vec<ValueCount>,
+        /// The flag that names the positive values.
+        flag: &'static str,
+    },
+    /// None of the named positive values occurs in the column.
+    #[error(
+        "{}: column '{column}': none of the positive values {} occurs; the column holds {}",
+        path.display(), positive.join(", "), describe(present)
+    )]
+    PositiveAbsent {
+        /// The log.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// The positive values named.
+        positive: Vec<String>,
+        /// The values present, most frequent first.
+        present: Vec<ValueCount>,
+    },
+    /// A protected attribute has more distinct values than `--max-groups`.
+    #[error(
+        "{}: column '{column}': {distinct} distinct values, more than --max-groups {max}; this looks like an identifier, not a group (raise --max-groups if it is one)",
+        path.display()
+    )]
+    TooManyGroups {
+        /// The log.
+        path: PathBuf,
+        /// The attribute's column.
+        column: String,
+        /// Its distinct values.
+        distinct: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Rows hold values a column may not hold (not a number, a negative weight, ...).
+    #[error("{}: column '{column}': {rows} rows: {problem}: {}", path.display(), describe(sample))]
+    InvalidValues {
+        /// The log.
+        path: PathBuf,
+        /// The column (or columns, comma-separated).
+        column: String,
+        /// Rows affected.
+        rows: f64,
+        /// What is wrong with them.
+        problem: &'static str,
+        /// The most frequent offending values.
+        sample: Vec<ValueCount>,
+    },
+    /// Every row was excluded (null decision, label or weight).
+    #[error(
+        "{}: column '{column}': every row has a null decision, label or weight; nothing to audit",
+        path.display()
+    )]
+    NothingToAudit {
+        /// The log.
+        path: PathBuf,
+        /// The decision column.
+        column: String,
     },
     /// Polars could not read or process the decision log.
     #[error("{}: could not read the decision log: {source}", path.display())]
     Read {
+        /// The log.
         path: PathBuf,
+        /// Polars' error.
         source: polars::error::PolarsError,
     },
-    /// The outputs could not be written.
+    /// A file could not be read to hash it.
+    #[error("{}: {source}", path.display())]
+    Hash {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An explicit reference group is excluded.
+    #[error("--reference {}={}: that group is excluded ({why}) and cannot be the reference", attributes.join(","), values.join(","))]
+    ReferenceExcluded {
+        /// The attribute set.
+        attributes: Vec<String>,
+        /// The group's values.
+        values: Vec<String>,
+        /// Why it is excluded.
+        why: String,
+    },
+    /// An explicit reference group does not occur in the log.
+    #[error("--reference {}={}: no such group in {}; groups present: {}", attributes.join(","), values.join(","), path.display(), present.join("; "))]
+    ReferenceNotFound {
+        /// The log.
+        path: PathBuf,
+        /// The attribute set.
+        attributes: Vec<String>,
+        /// The group's values.
+        values: Vec<String>,
+        /// The groups present, values comma-separated.
+        present: Vec<String>,
+    },
+    /// The output directory is not empty and `--force` was not given.
+    #[error("{}: output directory exists and is not empty; pass --force to replace it", path.display())]
+    OutputExists {
+        /// The output directory.
+        path: PathBuf,
+    },
+    /// The output path is a file, not a directory.
+    #[error("{}: exists and is not a directory", path.display())]
+    NotADirectory {
+        /// The output path.
+        path: PathBuf,
+    },
+    /// A file or directory could not be written.
+    #[error("{}: {source}", path.display())]
+    Write {
+        /// What was being written.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An output could not be produced (serialization, drawing, encoding).
     #[error("{}: {message}", path.display())]
-    Output { path: PathBuf, message: String },
+    Render {
+        /// The output file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// An evidence bundle's manifest cannot be read.
+    #[error("{}: cannot read the manifest: {source}", path.display())]
+    ManifestUnreadable {
+        /// The manifest.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An evidence bundle's manifest is not a fairaudit manifest.
+    #[error("{}: not a fairaudit manifest: {source}", path.display())]
+    NotAManifest {
+        /// The manifest.
+        path: PathBuf,
+        /// The parse error.
+        source: serde_json::Error,
+    },
 }
 
 impl AuditError {
-    /// A whole-file problem with `path`.
-    pub fn input(path: &Path, message: impl Into<String>) -> Self {
-        Self::Input {
+    /// A failure writing `path`.
+    pub fn write(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Write {
             path: path.to_path_buf(),
-            message: message.into(),
+            source,
         }
     }
 
-    /// A problem with `column` of the file at `path`.
-    pub fn column(path: &Path, column: &str, message: impl Into<String>) -> Self {
-        Self::Column {
-            path: path.to_path_buf(),
-            column: column.to_string(),
-            message: message.into(),
-        }
-    }
-
-    /// A failure writing outputs at `path`.
-    pub fn output(path: &Path, err: impl std::fmt::Display) -> Self {
-        Self::Output {
-            path: path.to_path_buf(),
-            message: err.to_string(),
+    /// A failure producing the output `path`.
+    pub fn render(path: &str, message: impl std::fmt::Display) -> Self {
+        Self::Render {
+            path: PathBuf::from(path),
+            message: message.to_string(),
         }
     }
 }

@@ -1,11 +1,7 @@
 //! The `fairaudit` command: parses arguments and hands them to the engine.
 
 mod cli;
-mod commands;
-mod showcase;
-
-use clap::Parser;
 
 fn main() {
-    std::process::exit(commands::run(cli::Cli::parse()));
+    std::process::exit(cli::main());
 }

@@ -1,12 +1,18 @@
-//! The result types every stage after `tally` fills in; `results.json` is their serialization.
+//! The result types measure fills, judge completes and render formats; `results.json` is their
+//! serialization, and reads back into them ([`AuditResults::from_json`]). The JSON Schema of the
+//! file is generated from these types (`schema/results.schema.json`).
+//!
+//! A few fields are derived from the others and not written to `results.json` (marked
+//! "derived"); `from_json` restores them.
 
 use crate::spec::{Favorable, Format};
 use crate::stats::adjust::PAdjust;
 use crate::stats::test::TestResult;
 use crate::tally::Tally;
-use crate::tally::ValueCount;
+use crate::value::ValueCount;
 use indexmap::IndexMap;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// Named numbers where `None` means undefined (`null` in JSON, `n/a` in reports).
 pub type Values = IndexMap<String, Option<f64>>;
@@ -15,7 +21,7 @@ pub type Values = IndexMap<String, Option<f64>>;
 pub type Intervals = IndexMap<String, Option<[f64; 2]>>;
 
 /// The whole outcome of one audit run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AuditResults {
     /// Which tool produced it.
     pub tool: ToolInfo,
@@ -25,10 +31,13 @@ pub struct AuditResults {
     pub audit: AuditInfo,
     /// One entry per attribute set.
     pub attribute_sets: Vec<AttributeSetResult>,
+    /// Derived: the number of groups whose verdict is `fail` (filled by judge).
+    #[serde(skip)]
+    pub failures: usize,
 }
 
 /// Name and version of the tool.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ToolInfo {
     /// Always `fairaudit`.
     pub name: String,
@@ -47,7 +56,7 @@ impl ToolInfo {
 }
 
 /// The input file and what happened to its rows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct InputInfo {
     /// The path as given.
     pub path: String,
@@ -66,7 +75,7 @@ pub struct InputInfo {
 }
 
 /// How a decision was derived from a score.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ScoreRule {
     /// The score column.
     pub column: String,
@@ -75,7 +84,7 @@ pub struct ScoreRule {
 }
 
 /// The audit's definition as it applied.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AuditInfo {
     /// The outcome column (`null` when the decision comes from a score).
     pub outcome: Option<String>,
@@ -117,27 +126,65 @@ pub struct AuditInfo {
     pub weight: Option<String>,
     /// Attributes given as membership probabilities.
     pub membership: Vec<String>,
+    /// With `--suppress-json`: counts below this are `null` in this file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts_suppressed_below: Option<f64>,
+}
+
+/// How the reference group of an attribute set was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferenceUsed {
+    /// Named with `--reference`.
+    Explicit,
+    /// The largest group.
+    Largest,
+    /// The group with the most favourable selection rate.
+    Highest,
+    /// The whole population of the set (no reference group).
+    Overall,
+    /// No group qualified (every group excluded).
+    None,
+}
+
+/// The status of an attribute set: its worst verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SetStatus {
+    /// A group fails: significant and beyond the threshold.
+    ActionNeeded,
+    /// A gap beyond the threshold that is not certain, or no reference to compare with.
+    Review,
+    /// Every group within the threshold.
+    #[default]
+    Ok,
 }
 
 /// Results for one attribute set.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AttributeSetResult {
     /// The attributes (more than one: an intersection).
     pub attributes: Vec<String>,
     /// The reference group's values; `null` when groups are compared with the whole population.
     pub reference: Option<IndexMap<String, String>>,
-    /// How the reference was chosen: `explicit`, `largest`, `highest` or `overall`.
-    pub reference_strategy: String,
+    /// How the reference was chosen.
+    pub reference_strategy: ReferenceUsed,
     /// Every group present in the data, reference included.
     pub groups: Vec<GroupResult>,
     /// Between-groups summaries (fairlearn's definitions) over the groups not excluded.
     pub summary: Summary,
     /// Rows (or weight) with a missing value of an attribute of the set: the `(missing)` group.
     pub missing: f64,
+    /// Derived: the selection rate every group is compared with (the reference group's, or the
+    /// population's of the groups not excluded), filled by measure.
+    #[serde(skip)]
+    pub reference_rate: Option<f64>,
+    /// Derived: the set's worst verdict, filled by judge.
+    #[serde(skip)]
+    pub status: SetStatus,
 }
 
 /// Between-groups summaries with their bootstrap intervals.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     /// The summaries.
     #[serde(flatten)]
@@ -146,25 +193,148 @@ pub struct Summary {
     pub ci: Intervals,
 }
 
-/// One group's judged results: its measures and its verdict.
-#[derive(Debug, Clone, Serialize)]
+/// One group: its measures, and once judged its verdict.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct GroupResult {
     /// Counts, rates and comparisons.
     #[serde(flatten)]
     pub measures: GroupMeasures,
-    /// The judgement.
-    pub verdict: Verdict,
+    /// The judgement (`None` only between measure and judge).
+    pub verdict: Option<Verdict>,
+}
+
+impl GroupResult {
+    /// The verdict's state; a group not yet judged counts as inconclusive.
+    pub fn state(&self) -> VerdictState {
+        self.verdict
+            .as_ref()
+            .map_or(VerdictState::Inconclusive, |v| v.four_fifths)
+    }
+
+    /// The verdict's reason (empty before judging).
+    pub fn reason(&self) -> &str {
+        self.verdict.as_ref().map_or("", |v| v.reason.as_str())
+    }
+}
+
+/// A count: a whole number of rows (a weighted sum when the audit is weighted), or suppressed
+/// (`null`) in `results.json` under `--suppress-json`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Count {
+    /// The count.
+    Value(f64),
+    /// Below the minimum cell size and left out.
+    Suppressed,
+}
+
+impl Count {
+    /// The number (0 when suppressed).
+    pub fn get(self) -> f64 {
+        match self {
+            Count::Value(x) => x,
+            Count::Suppressed => 0.0,
+        }
+    }
+}
+
+impl Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            // Whole numbers print as integers, weighted sums as floats.
+            Count::Value(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => s.serialize_i64(x as i64),
+            Count::Value(x) => s.serialize_f64(x),
+            Count::Suppressed => s.serialize_none(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.map_or(Count::Suppressed, Count::Value))
+    }
+}
+
+impl JsonSchema for Count {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Count".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A count of rows (a weighted sum when weighted); null when suppressed.",
+            "type": ["number", "null"]
+        })
+    }
+}
+
+/// A group's counts: `n`, positive and negative decisions, and with a label the confusion cells.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Counts {
+    /// Rows.
+    pub n: Count,
+    /// Positive decision, positive label (with a label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tp: Option<Count>,
+    /// Positive decision, negative label (with a label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fp: Option<Count>,
+    /// Negative decision, negative label (with a label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tn: Option<Count>,
+    /// Negative decision, positive label (with a label).
+    #[serde(rename = "fn", default, skip_serializing_if = "Option::is_none")]
+    pub fn_: Option<Count>,
+    /// Positive decisions.
+    pub pp: Count,
+    /// Negative decisions.
+    pub pn: Count,
+}
+
+impl Counts {
+    /// Every count present, with its name, in order.
+    pub fn named(&self) -> Vec<(&'static str, Count)> {
+        let mut out = vec![("n", self.n)];
+        for (name, c) in [
+            ("tp", self.tp),
+            ("fp", self.fp),
+            ("tn", self.tn),
+            ("fn", self.fn_),
+        ] {
+            out.extend(c.map(|c| (name, c)));
+        }
+        out.extend([("pp", self.pp), ("pn", self.pn)]);
+        out
+    }
+
+    /// Replaces every count below `min_cell` (but above 0) with [`Count::Suppressed`].
+    pub fn suppress_below(&mut self, min_cell: f64) {
+        let small = |c: &mut Count| {
+            if let Count::Value(x) = *c {
+                if x > 0.0 && x < min_cell {
+                    *c = Count::Suppressed;
+                }
+            }
+        };
+        for c in [&mut self.n, &mut self.pp, &mut self.pn] {
+            small(c);
+        }
+        for c in [&mut self.tp, &mut self.fp, &mut self.tn, &mut self.fn_]
+            .into_iter()
+            .flatten()
+        {
+            small(c);
+        }
+    }
 }
 
 /// One group's counts, rates and comparisons with the reference.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct GroupMeasures {
     /// The group's value of each attribute of the set.
     pub values: IndexMap<String, String>,
-    /// Counts: `n`, `pp`, `pn`, and with a label `tp`, `fp`, `tn`, `fn` (weighted sums when
-    /// the audit is weighted; whole numbers print as integers).
+    /// Counts (weighted sums when the audit is weighted).
     #[serde(flatten)]
-    pub counts: IndexMap<String, serde_json::Value>,
+    pub counts: Counts,
     /// `group_share`, `share_of_predicted_positives` and every rate.
     #[serde(flatten)]
     pub rates: Values,
@@ -172,19 +342,19 @@ pub struct GroupMeasures {
     pub ci: Intervals,
     /// Ratios, differences and tests against the reference.
     pub vs_reference: Comparison,
-    /// Whether this group is the reference of its set.
+    /// Derived: whether this group is the reference of its set.
     #[serde(skip)]
     pub is_reference: bool,
-    /// Why the group is excluded, if it is.
+    /// Derived: why the group is excluded, if it is.
     #[serde(skip)]
     pub excluded: Option<String>,
-    /// The group's tally.
+    /// Derived: the group's tally (not restored by `from_json`).
     #[serde(skip)]
     pub tally: Tally,
 }
 
 /// A group against its reference.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Comparison {
     /// Ratios and differences.
     #[serde(flatten)]
@@ -206,12 +376,9 @@ impl GroupMeasures {
         self.vs_reference.values.get(name).copied().flatten()
     }
 
-    /// A count by name (0 if absent).
-    pub fn count(&self, name: &str) -> f64 {
-        self.counts
-            .get(name)
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0)
+    /// The interval of a comparison with the reference by name.
+    pub fn vs_interval(&self, name: &str) -> Option<[f64; 2]> {
+        self.vs_reference.ci.get(name).copied().flatten()
     }
 
     /// The interval of a rate by name.
@@ -221,12 +388,12 @@ impl GroupMeasures {
 }
 
 /// The outcome of the four-fifths rule for a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum VerdictState {
     /// Within the threshold.
     Pass,
-    /// The rule could not be applied (an undefined ratio).
+    /// The rule could not be applied (an undefined ratio), or a crossing is not significant.
     Inconclusive,
     /// Beyond the threshold and statistically significant.
     Fail,
@@ -234,11 +401,60 @@ pub enum VerdictState {
     Excluded,
 }
 
+impl VerdictState {
+    /// The word for the verdict.
+    pub fn name(self) -> &'static str {
+        match self {
+            VerdictState::Pass => "pass",
+            VerdictState::Inconclusive => "inconclusive",
+            VerdictState::Fail => "fail",
+            VerdictState::Excluded => "excluded",
+        }
+    }
+}
+
 /// A verdict and the sentence that explains it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Verdict {
     /// The four-fifths rule's outcome, with significance.
     pub four_fifths: VerdictState,
     /// Why, in one sentence.
     pub reason: String,
+}
+
+/// The prefix of an excluded group's verdict reason.
+pub const EXCLUDED_PREFIX: &str = "excluded: ";
+
+impl AuditResults {
+    /// Reads `results.json` back, restoring the derived fields from the stored ones (the
+    /// reference flag, the exclusion reason, the reference rate). Set status and failures
+    /// are restored by judge ([`crate::judge::restore`]).
+    pub fn from_json(text: &str) -> serde_json::Result<AuditResults> {
+        let mut results: AuditResults = serde_json::from_str(text)?;
+        for set in &mut results.attribute_sets {
+            for g in &mut set.groups {
+                let m = &mut g.measures;
+                m.is_reference = set.reference.as_ref() == Some(&m.values);
+                m.excluded = g
+                    .verdict
+                    .as_ref()
+                    .filter(|v| v.four_fifths == VerdictState::Excluded)
+                    .map(|v| {
+                        v.reason
+                            .strip_prefix(EXCLUDED_PREFIX)
+                            .unwrap_or(&v.reason)
+                            .to_string()
+                    });
+            }
+            set.reference_rate = set.groups.iter().find_map(|g| {
+                let m = &g.measures;
+                if m.is_reference {
+                    m.rate("selection_rate")
+                } else {
+                    Some(m.rate("selection_rate")? - m.vs("statistical_parity_difference")?)
+                }
+            });
+        }
+        Ok(results)
+    }
 }

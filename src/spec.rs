@@ -1,10 +1,10 @@
 //! The audit definition the engine runs: plain data, independent of how it was given (flags, TOML).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// File format of a decision log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Comma-separated values with a header row.
@@ -32,14 +32,77 @@ impl Format {
     }
 }
 
-/// Whether the positive decision is good or bad for the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Whether the positive decision is good or bad for the customer. Every direction-dependent
+/// rule (which side of the threshold fails, which group is best off) is a method here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Favorable {
     /// The positive decision is favourable (an offer, an approval).
     Positive,
     /// The positive decision is adverse (a flag, a denial, "high risk").
     Negative,
+}
+
+impl Favorable {
+    /// Whether a group's ratio to the reference crosses the four-fifths `threshold` to the
+    /// customer's disadvantage: below it when the decision is favourable, above `1 / threshold`
+    /// when it is adverse.
+    pub fn crosses(self, ratio: f64, threshold: f64) -> bool {
+        match self {
+            Favorable::Positive => ratio < threshold,
+            Favorable::Negative => ratio > 1.0 / threshold,
+        }
+    }
+
+    /// The rate a group must not fall below (favourable) or rise above (adverse) to pass, given
+    /// the reference's rate.
+    pub fn bound_rate(self, reference_rate: f64, threshold: f64) -> f64 {
+        match self {
+            Favorable::Positive => reference_rate * threshold,
+            Favorable::Negative => reference_rate / threshold,
+        }
+    }
+
+    /// The bound as people read it: `0.8`, or `1/0.8 = 1.25`.
+    pub fn bound_text(self, threshold: f64) -> String {
+        match self {
+            Favorable::Positive => format!("{threshold}"),
+            Favorable::Negative => format!("1/{threshold} = {:.2}", 1.0 / threshold),
+        }
+    }
+
+    /// The bound as a rate in words, for charts: `0.8 × reference rate`.
+    pub fn bound_rate_text(self, threshold: f64) -> String {
+        match self {
+            Favorable::Positive => format!("{threshold} × reference rate"),
+            Favorable::Negative => format!("reference rate / {threshold}"),
+        }
+    }
+
+    /// What the ratio compares, in words: `selection rate` or `rate of the adverse decision`.
+    pub fn rate_words(self) -> &'static str {
+        match self {
+            Favorable::Positive => "selection rate",
+            Favorable::Negative => "rate of the adverse decision",
+        }
+    }
+
+    /// The side of the bound that fails: `below` or `above`.
+    pub fn failing_side(self) -> &'static str {
+        match self {
+            Favorable::Positive => "below",
+            Favorable::Negative => "above",
+        }
+    }
+
+    /// How good a selection rate is for the customer: the rate itself when the decision is
+    /// favourable, its negation when adverse (higher is always better).
+    pub fn goodness(self, rate: f64) -> f64 {
+        match self {
+            Favorable::Positive => rate,
+            Favorable::Negative => -rate,
+        }
+    }
 }
 
 /// How the reference group of an attribute set is chosen when none is given explicitly.
@@ -184,6 +247,26 @@ pub struct AuditSpec {
 }
 
 impl AuditSpec {
+    /// An audit of `protected` in the CSV log `data` with every other setting at its default.
+    pub fn new(data: impl Into<PathBuf>, decision: Decision, protected: Vec<Vec<String>>) -> Self {
+        AuditSpec {
+            data: data.into(),
+            format: Format::Csv,
+            decision,
+            favorable: Favorable::Positive,
+            label: None,
+            protected,
+            references: Vec::new(),
+            reference_strategy: ReferenceStrategy::Largest,
+            di_threshold: 0.8,
+            max_groups: 1000,
+            weight: None,
+            membership: Vec::new(),
+            stats: StatsSpec::default(),
+            exclusion: Exclusion::default(),
+        }
+    }
+
     /// Every column the audit reads, each once, in a stable order.
     pub fn columns(&self) -> Vec<String> {
         let mut cols: Vec<String> = Vec::new();

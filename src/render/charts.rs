@@ -151,7 +151,7 @@ fn size(set: &AttributeSetResult, per_group: u32) -> (u32, u32) {
 }
 
 fn chart_error(e: String) -> AuditError {
-    AuditError::output(std::path::Path::new("charts"), e)
+    AuditError::render("charts", e)
 }
 
 fn svg(
@@ -187,7 +187,7 @@ fn png(
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Best);
     encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-    let err = |e: png::EncodingError| AuditError::output(std::path::Path::new("charts"), e);
+    let err = |e: png::EncodingError| AuditError::render("charts", e);
     let mut writer = encoder.write_header().map_err(err)?;
     writer.write_image_data(&pixels).map_err(err)?;
     writer.finish().map_err(err)?;
@@ -204,7 +204,7 @@ const BAND: RGBColor = RGBColor(0xE8, 0xF1, 0xF8);
 const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 
 fn label(g: &GroupResult) -> String {
-    let reference = match g.verdict.four_fifths {
+    let reference = match g.state() {
         _ if g.measures.is_reference => "reference, ",
         VerdictState::Excluded => "excluded, ",
         _ => "",
@@ -212,7 +212,7 @@ fn label(g: &GroupResult) -> String {
     format!(
         "{} ({reference}n={})",
         group_label(&g.measures),
-        g.measures.count("n").round()
+        g.measures.counts.n.get().round()
     )
 }
 
@@ -227,26 +227,8 @@ fn verdict_colour(v: VerdictState) -> RGBColor {
 
 /// The rate a group must not fall below (favourable) or rise above (adverse) to pass.
 fn threshold_line(results: &AuditResults, set: &AttributeSetResult) -> Option<f64> {
-    let reference = match &set.reference {
-        Some(_) => set
-            .groups
-            .iter()
-            .find(|g| g.measures.is_reference)?
-            .measures
-            .rate("selection_rate")?,
-        None => {
-            let included = set.groups.iter().filter(|g| g.measures.excluded.is_none());
-            let (pp, n) = included.fold((0.0, 0.0), |(pp, n), g| {
-                (pp + g.measures.count("pp"), n + g.measures.count("n"))
-            });
-            crate::metrics::ratio_of_counts(pp, n)?
-        }
-    };
-    let t = results.audit.di_threshold;
-    Some(match results.audit.favorable {
-        Favorable::Positive => reference * t,
-        Favorable::Negative => reference / t,
-    })
+    let a = &results.audit;
+    Some(a.favorable.bound_rate(set.reference_rate?, a.di_threshold))
 }
 
 /// Groups run top to bottom in the report's order; plotters counts segments from the bottom.
@@ -285,7 +267,7 @@ fn selection_chart<DB: DrawingBackend>(
                     (0.0, SegmentValue::Exact(row(set, i))),
                     (rate, SegmentValue::Exact(row(set, i) + 1)),
                 ],
-                verdict_colour(g.verdict.four_fifths).filled(),
+                verdict_colour(g.state()).filled(),
             );
             bar.set_margin(6, 6, 0, 0);
             bar
@@ -293,16 +275,13 @@ fn selection_chart<DB: DrawingBackend>(
         .map_err(|e| e.to_string())?;
     whiskers(&mut chart, set, |g| g.measures.interval("selection_rate"))?;
     if let Some(x) = line {
-        let text = match results.audit.favorable {
-            Favorable::Positive => format!(
-                "four-fifths line: {} × reference rate",
-                results.audit.di_threshold
-            ),
-            Favorable::Negative => format!(
-                "four-fifths line: reference rate / {}",
-                results.audit.di_threshold
-            ),
-        };
+        let text = format!(
+            "four-fifths line: {}",
+            results
+                .audit
+                .favorable
+                .bound_rate_text(results.audit.di_threshold)
+        );
         chart
             .draw_series(LineSeries::new(
                 [(x, SegmentValue::Exact(0)), (x, SegmentValue::Last)],
@@ -395,14 +374,7 @@ fn ratio_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     let t = results.audit.di_threshold;
-    let ci = |g: &GroupResult| {
-        g.measures
-            .vs_reference
-            .ci
-            .get("disparate_impact_ratio")
-            .copied()
-            .flatten()
-    };
+    let ci = |g: &GroupResult| g.measures.vs_interval("disparate_impact_ratio");
     let values: Vec<f64> = set
         .groups
         .iter()
@@ -471,7 +443,7 @@ fn ratio_chart<DB: DrawingBackend>(
             Some(Circle::new(
                 (di, SegmentValue::CenterOf(row(set, i))),
                 6,
-                verdict_colour(g.verdict.four_fifths).filled(),
+                verdict_colour(g.state()).filled(),
             ))
         }))
         .map_err(|e| e.to_string())?;
@@ -618,7 +590,7 @@ fn heatmap_chart<DB: DrawingBackend>(
         };
         chart
             .draw_series([Text::new(
-                format!("{:.1}% (n={})", rate * 100.0, g.measures.count("n").round()),
+                format!("{:.1}% (n={})", rate * 100.0, g.measures.counts.n.get().round()),
                 (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y)),
                 ("sans-serif", 13).into_font().color(&ink).pos(
                     plotters::style::text_anchor::Pos::new(

@@ -2,37 +2,24 @@
 //! sentence a non-specialist can read, and the suggested next step.
 
 use super::text::set_label;
-use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
+use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
 use crate::spec::Favorable;
 
-/// Status of an attribute set, worst verdict first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// A group fails: significant and beyond the threshold.
-    ActionNeeded,
-    /// A gap beyond the threshold that is not certain, or too little data.
-    Review,
-    /// Every group within the threshold.
-    Ok,
+/// A set status's label, with a shape that does not rely on colour.
+pub fn status_label(status: SetStatus) -> &'static str {
+    match status {
+        SetStatus::ActionNeeded => "✖ ACTION NEEDED",
+        SetStatus::Review => "▲ REVIEW",
+        SetStatus::Ok => "✔ OK",
+    }
 }
 
-impl Status {
-    /// The label with a shape that does not rely on colour.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::ActionNeeded => "✖ ACTION NEEDED",
-            Status::Review => "▲ REVIEW",
-            Status::Ok => "✔ OK",
-        }
-    }
-
-    /// The suggested next step.
-    pub fn next_step(self) -> &'static str {
-        match self {
-            Status::ActionNeeded => "find out why the decision rule treats this group differently (a legitimate factor, a proxy, or the attribute itself), decide on a remedy, and audit again after the change",
-            Status::Review => "review by hand or collect more data: the gap is large but the numbers are too small to be sure",
-            Status::Ok => "no action; keep auditing every month",
-        }
+/// The suggested next step for a set status.
+pub fn next_step(status: SetStatus) -> &'static str {
+    match status {
+        SetStatus::ActionNeeded => "find out why the decision rule treats this group differently (a legitimate factor, a proxy, or the attribute itself), decide on a remedy, and audit again after the change",
+        SetStatus::Review => "review by hand or collect more data: the gap is large but the numbers are too small to be sure",
+        SetStatus::Ok => "no action; keep auditing every month",
     }
 }
 
@@ -44,7 +31,7 @@ pub struct Headline {
     /// The attribute set.
     pub attributes: String,
     /// Its status.
-    pub status: Status,
+    pub status: SetStatus,
     /// What it means, in one plain sentence.
     pub sentence: String,
 }
@@ -66,26 +53,14 @@ pub fn headlines(r: &AuditResults) -> Vec<Headline> {
     r.attribute_sets
         .iter()
         .map(|set| {
-            let worst = |state| {
-                set.groups
-                    .iter()
-                    .filter(move |g| g.verdict.four_fifths == state)
-            };
-            let status = if worst(VerdictState::Fail).next().is_some() {
-                Status::ActionNeeded
-            } else if worst(VerdictState::Inconclusive).next().is_some()
-                || set.reference.is_none() && set.reference_strategy != "overall"
-            {
-                Status::Review
-            } else {
-                Status::Ok
-            };
+            let worst = |state| set.groups.iter().filter(move |g| g.state() == state);
+            let status = set.status;
             // The group that most needs attention: the failing one furthest from parity, else
             // the inconclusive one, else the one furthest from parity.
             let focus = worst(VerdictState::Fail)
                 .chain(worst(VerdictState::Inconclusive))
                 .chain(worst(VerdictState::Pass).filter(|g| !g.measures.is_reference))
-                .max_by(|a, b| severity(a, status).total_cmp(&severity(b, status)));
+                .max_by(|a, b| severity(a).total_cmp(&severity(b)));
             Headline {
                 decision: decision_text(r),
                 attributes: set_label(set),
@@ -102,10 +77,10 @@ pub fn headlines(r: &AuditResults) -> Vec<Headline> {
         .collect()
 }
 
-fn severity(g: &GroupResult, status: Status) -> f64 {
-    let order = match (g.verdict.four_fifths, status) {
-        (VerdictState::Fail, _) => 2.0,
-        (VerdictState::Inconclusive, _) => 1.0,
+fn severity(g: &GroupResult) -> f64 {
+    let order = match g.state() {
+        VerdictState::Fail => 2.0,
+        VerdictState::Inconclusive => 1.0,
         _ => 0.0,
     };
     order * 100.0
@@ -131,11 +106,7 @@ fn sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> Stri
         None => "the whole population".to_string(),
     };
     let rate = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{:.1}%", v * 100.0));
-    let reference_rate = g
-        .measures
-        .rate("selection_rate")
-        .zip(g.measures.vs("statistical_parity_difference"))
-        .map(|(s, d)| s - d);
+    let reference_rate = set.reference_rate;
     let decision = decision_text(r);
     let kind = match r.audit.favorable {
         Favorable::Positive => "the favourable decision",
@@ -146,7 +117,7 @@ fn sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> Stri
         Some(di) => format!("only {:.0}% as often as", di * 100.0),
         None => "at a rate that cannot be compared with".to_string(),
     };
-    let certainty = match g.verdict.four_fifths {
+    let certainty = match g.state() {
         VerdictState::Fail => " The gap is statistically significant.",
         VerdictState::Inconclusive => {
             " The gap crosses the four-fifths threshold but is not statistically certain."

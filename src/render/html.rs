@@ -1,7 +1,6 @@
 //! `report.html`: the markdown report as one self-contained page (charts inlined as data URIs,
 //! no external requests), readable on a phone and printable.
 
-use super::manifest::MANIFEST;
 use super::{OutputFile, RunContext};
 use crate::error::{AuditError, Result};
 use crate::results::AuditResults;
@@ -25,7 +24,7 @@ impl Html {
         _ctx: &RunContext,
         files: &[OutputFile],
     ) -> Result<Vec<OutputFile>> {
-        let err = |m: &str| AuditError::output(std::path::Path::new("report.html"), m);
+        let err = |m: &str| AuditError::render("report.html", m);
         let markdown = files
             .iter()
             .find(|f| f.name == "report.md")
@@ -43,11 +42,7 @@ impl Html {
             }) => {
                 let inlined = files
                     .iter()
-                    .find(|f| {
-                        f.name == dest_url.as_ref()
-                            && f.name.ends_with(".svg")
-                            && f.name != MANIFEST
-                    })
+                    .find(|f| f.name == dest_url.as_ref() && f.name.ends_with(".svg"))
                     .map(|f| {
                         format!(
                             "data:image/svg+xml;base64,{}",

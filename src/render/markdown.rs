@@ -2,12 +2,12 @@
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
 use super::charts::{chart_file, more_charts};
-use super::headline::{decision_text, headlines};
+use super::headline::{decision_text, headlines, next_step, status_label};
 use super::text::{code, group_label, md, pct, points, ratio, set_label};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
-use crate::metrics::rate;
-use crate::results::{AttributeSetResult, AuditResults, VerdictState};
+use crate::measure::metrics::rate;
+use crate::results::{AttributeSetResult, AuditResults, ReferenceUsed, VerdictState};
 use crate::spec::Favorable;
 use std::fmt::Write;
 
@@ -52,11 +52,11 @@ fn executive_summary(s: &mut String, r: &AuditResults) {
         let _ = writeln!(
             s,
             "- **{}** — {} by {}: {} *Next step:* {}.",
-            h.status.label(),
+            status_label(h.status),
             md(&h.decision),
             md(&h.attributes),
             md(&h.sentence),
-            h.status.next_step()
+            next_step(h.status)
         );
     }
     let _ = writeln!(
@@ -99,7 +99,7 @@ fn limitations(s: &mut String, r: &AuditResults) {
     }
     if r.attribute_sets
         .iter()
-        .any(|s| s.reference_strategy == "overall")
+        .any(|s| s.reference_strategy == ReferenceUsed::Overall)
     {
         let _ = writeln!(s, "- Against the whole population, intervals of ratios treat the group and the population as independent, which they are not; the tests compare each group with everyone else.");
     }
@@ -282,17 +282,11 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             );
         }
     }
-    let rule = match a.favorable {
-        Favorable::Positive => format!(
-            "a group fails when its disparate impact ratio is below {}",
-            a.di_threshold
-        ),
-        Favorable::Negative => format!(
-            "a group fails when its disparate impact ratio is above 1/{} = {:.2}",
-            a.di_threshold,
-            1.0 / a.di_threshold
-        ),
-    };
+    let rule = format!(
+        "a group fails when its disparate impact ratio is {} {}",
+        a.favorable.failing_side(),
+        a.favorable.bound_text(a.di_threshold)
+    );
     let _ = writeln!(
         s,
         "- **Four-fifths rule:** {rule}, and the difference is statistically significant (two-proportion z-test, \
@@ -340,7 +334,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let _ = writeln!(s);
 }
 
-fn value_counts(values: &[crate::tally::ValueCount]) -> String {
+fn value_counts(values: &[crate::value::ValueCount]) -> String {
     values
         .iter()
         .map(|v| format!("{} ({})", md(&v.value), v.count))
@@ -349,11 +343,11 @@ fn value_counts(values: &[crate::tally::ValueCount]) -> String {
 }
 
 fn reference_text(set: &AttributeSetResult) -> String {
-    let how = match set.reference_strategy.as_str() {
-        "explicit" => "chosen explicitly",
-        "largest" => "the largest group",
-        "highest" => "the group with the most favourable selection rate",
-        _ => "",
+    let how = match set.reference_strategy {
+        ReferenceUsed::Explicit => "chosen explicitly",
+        ReferenceUsed::Largest => "the largest group",
+        ReferenceUsed::Highest => "the group with the most favourable selection rate",
+        ReferenceUsed::Overall | ReferenceUsed::None => "",
     };
     match &set.reference {
         Some(values) => {
@@ -422,18 +416,18 @@ fn attribute_set(
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
     for g in &set.groups {
         let m = &g.measures;
-        let ci = |name: &str| m.vs_reference.ci.get(name).copied().flatten();
+        let ci = |name: &str| m.vs_interval(name);
         let _ = writeln!(
             s,
             "| {}{} | {} | {} | {} | {} | {} | {} |",
             md(&group_label(m)),
             if m.is_reference { " (reference)" } else { "" },
-            ctx.count(m.count("n")),
+            ctx.count(m.counts.n.get()),
             pct(m.rate("group_share")),
             pct_ci(m.rate("selection_rate"), m.interval("selection_rate")),
             ratio_ci(m.vs("disparate_impact_ratio"), ci("disparate_impact_ratio")),
             points(m.vs("statistical_parity_difference")),
-            verdict_text(g.verdict.four_fifths)
+            verdict_text(g.state())
         );
     }
     let _ = writeln!(s);
@@ -450,7 +444,7 @@ fn attribute_set(
         let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for g in &set.groups {
             let m = &g.measures;
-            let ci = |name: &str| m.vs_reference.ci.get(name).copied().flatten();
+            let ci = |name: &str| m.vs_interval(name);
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -472,20 +466,20 @@ fn attribute_set(
     for g in set
         .groups
         .iter()
-        .filter(|g| g.verdict.four_fifths != VerdictState::Excluded)
+        .filter(|g| g.state() != VerdictState::Excluded)
     {
         let _ = writeln!(
             s,
             "- {}: {} — {}",
             md(&group_label(&g.measures)),
-            verdict_text(g.verdict.four_fifths),
-            g.verdict.reason
+            verdict_text(g.state()),
+            g.reason()
         );
     }
     let excluded: Vec<_> = set
         .groups
         .iter()
-        .filter(|g| g.verdict.four_fifths == VerdictState::Excluded)
+        .filter(|g| g.state() == VerdictState::Excluded)
         .collect();
     if !excluded.is_empty() {
         let _ = writeln!(
@@ -502,7 +496,7 @@ fn attribute_set(
                 s,
                 "| {} | {} | {} | {} |",
                 md(&group_label(m)),
-                ctx.count(m.count("n")),
+                ctx.count(m.counts.n.get()),
                 pct(m.rate("selection_rate")),
                 m.excluded.as_deref().unwrap_or("")
             );

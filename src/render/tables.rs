@@ -2,11 +2,11 @@
 //! written as `<N`, as in the report; numbers keep full precision.
 
 use super::context::RunContext;
-use super::headline::headlines;
+use super::headline::{headlines, next_step, status_label};
 use super::text::file_safe;
 use super::{OutputFile, Renderer};
 use crate::error::{AuditError, Result};
-use crate::results::{AttributeSetResult, AuditResults, GroupMeasures, VerdictState};
+use crate::results::{AttributeSetResult, AuditResults, GroupMeasures};
 
 /// Renders the CSV tables under `tables/`.
 pub struct Tables;
@@ -22,9 +22,9 @@ impl Renderer for Tables {
                     vec![
                         h.decision,
                         h.attributes,
-                        h.status.label().to_string(),
+                        status_label(h.status).to_string(),
                         h.sentence,
-                        h.status.next_step().to_string(),
+                        next_step(h.status).to_string(),
                     ]
                 })
                 .collect(),
@@ -88,23 +88,17 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Res
             let test = m.vs_reference.tests.get("selection_rate");
             let mut row = values(set, m);
             row.push(m.is_reference.to_string());
-            row.push(ctx.count(m.count("n")));
+            row.push(ctx.count(m.counts.n.get()));
             row.push(num(m.rate("group_share")));
             row.push(num(m.rate("selection_rate")));
             row.extend(bounds(m.interval("selection_rate")));
             row.push(num(m.vs("disparate_impact_ratio")));
-            row.extend(bounds(
-                m.vs_reference
-                    .ci
-                    .get("disparate_impact_ratio")
-                    .copied()
-                    .flatten(),
-            ));
+            row.extend(bounds(m.vs_interval("disparate_impact_ratio")));
             row.push(num(m.vs("statistical_parity_difference")));
             row.push(num(test.and_then(|t| t.z)));
             row.push(num(test.map(|t| t.p_adjusted)));
-            row.push(verdict_name(g.verdict.four_fifths).to_string());
-            row.push(g.verdict.reason.clone());
+            row.push(g.state().name().to_string());
+            row.push(g.reason().to_string());
             row
         })
         .collect();
@@ -153,18 +147,8 @@ fn summary_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
     )
 }
 
-/// The word for a verdict.
-pub fn verdict_name(v: VerdictState) -> &'static str {
-    match v {
-        VerdictState::Pass => "pass",
-        VerdictState::Inconclusive => "inconclusive",
-        VerdictState::Fail => "fail",
-        VerdictState::Excluded => "excluded",
-    }
-}
-
 fn table(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<OutputFile> {
-    let err = |e: &dyn std::fmt::Display| AuditError::output(std::path::Path::new(name), e);
+    let err = |e: &dyn std::fmt::Display| AuditError::render(name, e);
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).map_err(|e| err(&e))?;
     for row in rows {

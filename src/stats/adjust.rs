@@ -1,9 +1,9 @@
 //! Multiple-comparison adjustment of a family of p-values.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How p-values are adjusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PAdjust {
     /// Holm's step-down (controls the family-wise error rate).

@@ -1,89 +1,74 @@
-//! Stratified bootstrap of the between-groups summaries: each replicate redraws every group's
-//! confusion cells from a multinomial with the group's own size and cell shares, so no group
+//! Stratified bootstrap of statistics computed from per-group counts: each replicate redraws
+//! every group's cells from a multinomial with the group's own size and cell shares, so no group
 //! vanishes from a replicate and the cost does not depend on the number of rows. Replicates run
 //! in parallel (rayon) and each has its own seeded stream, so results do not depend on threads.
+//! The statistic is a function of the redrawn counts; plain numbers in, numbers out.
 
-use crate::measure::summarize;
-use crate::results::Intervals;
-use crate::spec::StatsSpec;
-use crate::tally::{Cells, Tally};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use rayon::prelude::*;
 
-/// Percentile intervals of every summary over `groups` (the groups not excluded).
-pub fn summary_intervals(
-    groups: &[Tally],
-    has_label: bool,
-    stats: &StatsSpec,
-    set_index: usize,
-) -> Intervals {
-    let names: Vec<String> = summarize(&[], has_label).keys().cloned().collect();
-    if stats.bootstrap == 0 || groups.is_empty() {
-        return names.into_iter().map(|n| (n, None)).collect();
+/// One group to redraw: how many trials (its effective size) and its cells' shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stratum {
+    /// Trials of the multinomial.
+    pub trials: u64,
+    /// Probability of each cell; they add up to 1.
+    pub shares: Vec<f64>,
+}
+
+/// How many replicates, from which seed, at which confidence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resampling {
+    /// Replicates (0: no intervals).
+    pub replicates: usize,
+    /// Seed of the replicates' streams.
+    pub seed: u64,
+    /// Confidence level of the percentile intervals.
+    pub confidence: f64,
+}
+
+/// Percentile intervals (numpy's linear quantiles) of the `statistics` values that `statistic`
+/// computes from each replicate's redrawn counts (one vector of cell counts per stratum).
+/// Replicates where a statistic is undefined are left out of its interval.
+pub fn percentile_intervals<F>(
+    strata: &[Stratum],
+    statistics: usize,
+    resampling: Resampling,
+    statistic: F,
+) -> Vec<Option<[f64; 2]>>
+where
+    F: Fn(&[Vec<u64>]) -> Vec<Option<f64>> + Sync,
+{
+    if resampling.replicates == 0 || strata.is_empty() {
+        return vec![None; statistics];
     }
-    let seed = stats
-        .seed
-        .wrapping_add((set_index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let replicates: Vec<Vec<Option<f64>>> = (0..stats.bootstrap)
+    let replicates: Vec<Vec<Option<f64>>> = (0..resampling.replicates)
         .into_par_iter()
         .map(|b| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut rng = ChaCha8Rng::seed_from_u64(resampling.seed);
             rng.set_stream(b as u64);
-            let cells: Vec<Cells> = groups
+            let drawn: Vec<Vec<u64>> = strata
                 .iter()
-                .map(|g| redraw(g, has_label, &mut rng))
+                .map(|s| multinomial(s.trials, &s.shares, &mut rng))
                 .collect();
-            summarize(&cells, has_label).into_values().collect()
+            statistic(&drawn)
         })
         .collect();
-    let alpha = 1.0 - stats.confidence;
-    names
-        .into_iter()
-        .enumerate()
-        .map(|(k, name)| {
+    let alpha = 1.0 - resampling.confidence;
+    (0..statistics)
+        .map(|k| {
             let mut values: Vec<f64> = replicates.iter().filter_map(|r| r[k]).collect();
             values.sort_by(f64::total_cmp);
-            let interval = (!values.is_empty()).then(|| {
+            (!values.is_empty()).then(|| {
                 [
                     quantile(&values, alpha / 2.0),
                     quantile(&values, 1.0 - alpha / 2.0),
                 ]
-            });
-            (name, interval)
+            })
         })
         .collect()
-}
-
-/// One replicate of a group: its effective size redrawn over its cells.
-fn redraw(g: &Tally, has_label: bool, rng: &mut ChaCha8Rng) -> Cells {
-    let s = &g.sum;
-    let n_eff = if g.sq.n > 0.0 {
-        s.n * s.n / g.sq.n
-    } else {
-        0.0
-    };
-    let trials = n_eff.round() as u64;
-    let shares: Vec<f64> = if has_label {
-        [s.tp, s.fp, s.tn, s.fn_].iter().map(|c| c / s.n).collect()
-    } else {
-        [s.pp, s.pn].iter().map(|c| c / s.n).collect()
-    };
-    let drawn = multinomial(trials, &shares, rng);
-    let mut out = Cells::default();
-    if has_label {
-        for (k, (d, l)) in [(true, true), (true, false), (false, false), (false, true)]
-            .into_iter()
-            .enumerate()
-        {
-            out.record(d, Some(l), drawn[k] as f64);
-        }
-    } else {
-        out.record(true, None, drawn[0] as f64);
-        out.record(false, None, drawn[1] as f64);
-    }
-    out
 }
 
 /// A multinomial draw as a chain of binomials.
@@ -135,17 +120,35 @@ mod tests {
 
     #[test]
     fn bootstrap_interval_covers_a_known_gap_and_is_reproducible() {
-        // Two groups, selection 300/1000 and 500/1000: demographic parity difference 0.2, whose
-        // normal-approximation 95% interval is 0.2 ± 1.96 × sqrt(.21/1000 + .25/1000) = ±0.042.
-        let a = Tally::from_pairs((0..1000).map(|i| (i < 300, None)));
-        let b = Tally::from_pairs((0..1000).map(|i| (i < 500, None)));
-        let stats = StatsSpec::default();
-        let ci = summary_intervals(&[a, b], false, &stats, 0);
-        let [lo, hi] = ci["demographic_parity_difference"].unwrap();
+        // Two groups, selection 300/1000 and 500/1000: the difference 0.2 has the normal-
+        // approximation 95% interval 0.2 ± 1.96 × sqrt(.21/1000 + .25/1000) = ±0.042.
+        let strata = [
+            Stratum {
+                trials: 1000,
+                shares: vec![0.3, 0.7],
+            },
+            Stratum {
+                trials: 1000,
+                shares: vec![0.5, 0.5],
+            },
+        ];
+        let resampling = Resampling {
+            replicates: 1000,
+            seed: 20240601,
+            confidence: 0.95,
+        };
+        let gap = |d: &[Vec<u64>]| vec![Some((d[1][0] as f64 - d[0][0] as f64) / 1000.0)];
+        let ci = percentile_intervals(&strata, 1, resampling, gap);
+        let [lo, hi] = ci[0].unwrap();
         assert!(
             (lo - 0.158).abs() < 0.01 && (hi - 0.242).abs() < 0.01,
             "{lo} {hi}"
         );
-        assert_eq!(ci, summary_intervals(&[a, b], false, &stats, 0));
+        assert_eq!(ci, percentile_intervals(&strata, 1, resampling, gap));
+        let none = Resampling {
+            replicates: 0,
+            ..resampling
+        };
+        assert_eq!(percentile_intervals(&strata, 1, none, gap), vec![None]);
     }
 }

@@ -2,15 +2,25 @@
 //! test (two-sided) when a 2×2 cell's expected count is below 5.
 
 use super::standard_normal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::ContinuousCDF;
 use statrs::function::factorial::ln_factorial;
 
+/// Which test was used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TestMethod {
+    /// The pooled two-proportion z-test.
+    Z,
+    /// Fisher's exact test, two-sided.
+    Fisher,
+}
+
 /// The outcome of one test.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TestResult {
-    /// `z` or `fisher`.
-    pub method: &'static str,
+    /// The test used.
+    pub method: TestMethod,
     /// Pooled z statistic, group minus reference (`null` when both rates are 0 or both 1).
     pub z: Option<f64>,
     /// Two-sided p-value of the method used.
@@ -38,7 +48,7 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
         let r = |v: f64| v.round().max(0.0) as u64;
         let (a, b, c, d) = (r(x1), r(n1 - x1), r(x2), r(n2 - x2));
         return Some(TestResult {
-            method: "fisher",
+            method: TestMethod::Fisher,
             z,
             p_value: fisher_exact(a, b, c, d),
             p_adjusted: f64::NAN,
@@ -49,7 +59,7 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
         None => 1.0,
     };
     Some(TestResult {
-        method: "z",
+        method: TestMethod::Z,
         z,
         p_value,
         p_adjusted: f64::NAN,
@@ -89,7 +99,7 @@ mod tests {
     fn compas_fpr_z_statistic() {
         // African-American 805 of 1795 false positives vs Caucasian 349 of 1488: "12.78 SDs".
         let t = two_proportions(805.0, 1795.0, 349.0, 1488.0).unwrap();
-        assert_eq!(t.method, "z");
+        assert_eq!(t.method, TestMethod::Z);
         assert!((t.z.unwrap() - 12.78).abs() < 0.01, "{:?}", t.z);
         assert!(t.p_value < 1e-30);
     }
@@ -98,7 +108,7 @@ mod tests {
     fn fisher_matches_scipy() {
         // scipy.stats.fisher_exact([[0, 5], [500, 500]]) and ([[1, 7], [30, 10]]).
         let t = two_proportions(0.0, 5.0, 500.0, 1000.0).unwrap();
-        assert_eq!(t.method, "fisher");
+        assert_eq!(t.method, TestMethod::Fisher);
         assert!((t.p_value - 0.0619).abs() < 5e-5, "{}", t.p_value);
         assert!(
             (fisher_exact(1, 7, 30, 10) - 0.00166).abs() < 5e-6,

@@ -183,15 +183,16 @@ pub fn write(path: &Path, df: &mut DataFrame, truth: &Truth) -> Result<()> {
         .unwrap_or("")
         .to_ascii_lowercase();
     if !matches!(ext.as_str(), "csv" | "parquet" | "pq") {
-        return Err(AuditError::output(
-            path,
-            "the output must end in .csv or .parquet",
-        ));
+        return Err(AuditError::Spec(format!(
+            "{}: the output must end in .csv or .parquet",
+            path.display()
+        )));
     }
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| AuditError::output(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| AuditError::write(dir, e))?;
     }
-    let mut json = serde_json::to_vec_pretty(truth).map_err(|e| AuditError::output(path, e))?;
+    let mut json = serde_json::to_vec_pretty(truth)
+        .map_err(|e| AuditError::render(&path.display().to_string(), e))?;
     json.push(b'\n');
     let truth_path = truth_path(path);
     write_via_temp(path, |file| {
@@ -221,7 +222,7 @@ fn write_via_temp(
         .and_then(|_| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        AuditError::output(path, e)
+        AuditError::render(&path.display().to_string(), e)
     })
 }
 

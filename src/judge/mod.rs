@@ -1,12 +1,16 @@
-//! Judge stage: the four-fifths verdict of every group, following the audit's direction and
-//! backed by the selection-rate test: `fail` only when the threshold is crossed and the
-//! difference is significant after adjustment.
+//! Judge stage: every judgement of the audit. The four-fifths verdict of every group, following
+//! the audit's direction and backed by the selection-rate test (`fail` only when the threshold
+//! is crossed and the difference is significant after adjustment); the status of each attribute
+//! set (its worst verdict); and the count of failures.
 
-use crate::measure::MeasuredSet;
-use crate::results::{AttributeSetResult, GroupMeasures, GroupResult, Verdict, VerdictState};
+use crate::results::{
+    AttributeSetResult, AuditResults, GroupMeasures, SetStatus, Verdict, VerdictState,
+    EXCLUDED_PREFIX,
+};
+use crate::results::ReferenceUsed;
 use crate::spec::Favorable;
 use crate::stats::adjust::PAdjust;
-use crate::stats::test::TestResult;
+use crate::stats::test::{TestMethod, TestResult};
 
 /// The rules verdicts follow.
 #[derive(Debug, Clone, Copy)]
@@ -21,23 +25,41 @@ pub struct Rules {
     pub p_adjust: PAdjust,
 }
 
-/// Judges every group of a measured attribute set (whose tests are already adjusted).
-pub fn judge_set(set: MeasuredSet, rules: Rules) -> AttributeSetResult {
-    let groups = set
-        .groups
-        .into_iter()
-        .map(|measures| GroupResult {
-            verdict: verdict(&measures, rules),
-            measures,
-        })
-        .collect();
-    AttributeSetResult {
-        attributes: set.attributes,
-        reference: set.reference,
-        reference_strategy: set.reference_strategy,
-        groups,
-        summary: set.summary,
-        missing: set.missing,
+/// Judges every group of the measured attribute sets (whose tests are already adjusted), then
+/// fills in each set's status and the number of failures.
+pub fn judge(results: &mut AuditResults, rules: Rules) {
+    for set in &mut results.attribute_sets {
+        for g in &mut set.groups {
+            g.verdict = Some(verdict(&g.measures, rules));
+        }
+    }
+    restore(results);
+}
+
+/// Fills in what follows from the verdicts: each set's status and the number of failures (also
+/// for results read back from `results.json`).
+pub fn restore(results: &mut AuditResults) {
+    for set in &mut results.attribute_sets {
+        set.status = status(set);
+    }
+    results.failures = results
+        .attribute_sets
+        .iter()
+        .flat_map(|s| &s.groups)
+        .filter(|g| g.state() == VerdictState::Fail)
+        .count();
+}
+
+/// An attribute set's status: action needed when a group fails; review when a crossing is
+/// inconclusive or no group could be the reference; otherwise OK.
+fn status(set: &AttributeSetResult) -> SetStatus {
+    let any = |state| set.groups.iter().any(|g| g.state() == state);
+    if any(VerdictState::Fail) {
+        SetStatus::ActionNeeded
+    } else if any(VerdictState::Inconclusive) || set.reference_strategy == ReferenceUsed::None {
+        SetStatus::Review
+    } else {
+        SetStatus::Ok
     }
 }
 
@@ -45,7 +67,7 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
     if let Some(why) = &g.excluded {
         return Verdict {
             four_fifths: VerdictState::Excluded,
-            reason: format!("excluded: {why}"),
+            reason: format!("{EXCLUDED_PREFIX}{why}"),
         };
     }
     if g.is_reference {
@@ -74,24 +96,15 @@ pub fn four_fifths(di: Option<f64>, test: Option<&TestResult>, rules: Rules) -> 
                     .to_string(),
         };
     };
-    let t = rules.threshold;
-    let (crossed, what) = match rules.favorable {
-        Favorable::Positive => (
-            di < t,
-            format!(
-                "selection rate is {di:.2} times the reference's, {} the threshold {t}",
-                if di < t { "below" } else { "not below" }
-            ),
-        ),
-        Favorable::Negative => (
-            di > 1.0 / t,
-            format!(
-                "rate of the adverse decision is {di:.2} times the reference's, {} the threshold 1/{t} = {:.2}",
-                if di > 1.0 / t { "above" } else { "not above" },
-                1.0 / t
-            ),
-        ),
-    };
+    let (f, t) = (rules.favorable, rules.threshold);
+    let crossed = f.crosses(di, t);
+    let what = format!(
+        "{} is {di:.2} times the reference's, {}{} the threshold {}",
+        f.rate_words(),
+        if crossed { "" } else { "not " },
+        f.failing_side(),
+        f.bound_text(t)
+    );
     if !crossed {
         return Verdict {
             four_fifths: VerdictState::Pass,
@@ -127,7 +140,7 @@ pub fn evidence(t: &TestResult, adjust: PAdjust) -> String {
         PAdjust::Bh => "after Benjamini-Hochberg adjustment",
         PAdjust::None => "unadjusted",
     };
-    let method = if t.method == "fisher" {
+    let method = if t.method == TestMethod::Fisher {
         " (Fisher's exact test)"
     } else {
         ""
@@ -150,7 +163,7 @@ mod tests {
 
     fn test(p: f64) -> TestResult {
         TestResult {
-            method: "z",
+            method: TestMethod::Z,
             z: Some(-3.0),
             p_value: p,
             p_adjusted: p,

@@ -1,8 +1,9 @@
-//! The command line: argument parsing and merging with an optional TOML config file. The engine
-//! never sees clap types; this module turns arguments into an `AuditSpec`.
+//! The audit's options, declared once: one struct is the command line (clap), the `--config`
+//! TOML file (serde, same names) and, through [`AuditArgs::spec`], the engine's audit
+//! definition, whose serialization is the report's appendix. The engine never sees clap types.
 
 use anyhow::{bail, Context};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 use fairaudit::render::context::{timestamp, FindingsFile, InputFile, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
@@ -10,137 +11,11 @@ use fairaudit::spec::{
     ReferenceStrategy, StatsSpec,
 };
 use fairaudit::stats::adjust::PAdjust;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// Bias audits of automated decision logs.
-#[derive(Debug, Parser)]
-#[command(name = "fairaudit", version, about)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Audit a decision log: group fairness metrics, verdicts, results.json, report.md, charts.
-    /// Without arguments: audit the bundled business logs into reports/demo/.
-    Audit(AuditArgs),
-    /// Generate a realistic decision log with planted effects and its ground truth.
-    Synth(SynthArgs),
-    /// Regenerate the example reports of the bundled datasets in reports/examples/.
-    Examples(ExamplesArgs),
-    /// Check an evidence bundle: re-hash every file its manifest lists (exit 1 on any change).
-    Verify(VerifyArgs),
-}
-
-/// Arguments of `fairaudit verify`.
-#[derive(Debug, Clone, Args)]
-pub struct VerifyArgs {
-    /// The output directory of an audit.
-    pub dir: PathBuf,
-    /// Check the outputs only, not the input files (for a bundle moved without its data).
-    #[arg(long)]
-    pub outputs_only: bool,
-}
-
-/// `--kind` values.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum KindArg {
-    Offers,
-    Pricing,
-    Service,
-}
-
-/// Arguments of `fairaudit synth`.
-#[derive(Debug, Clone, Args)]
-pub struct SynthArgs {
-    /// Which business log: offers, pricing or service.
-    #[arg(long, value_enum)]
-    pub kind: KindArg,
-    /// Number of decisions.
-    #[arg(long, default_value_t = 10_000)]
-    pub rows: usize,
-    /// Months the decisions are spread over.
-    #[arg(long, default_value_t = 12)]
-    pub months: u32,
-    /// Random seed; the same seed writes a byte-identical file.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// First month of the log, YYYY-MM.
-    #[arg(long, default_value = "2025-01")]
-    pub start: String,
-    /// Output file (.csv or .parquet); the ground truth goes to FILE.truth.json.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Replace an existing output file.
-    #[arg(long)]
-    pub force: bool,
-    /// TOML file with effect sizes (keys: direct, proxy, legitimate, drift, drift-from); flags override it.
-    #[arg(long)]
-    pub effects: Option<PathBuf>,
-    /// Direct effect: the rule multiplies the favourable decision's probability by SIZE for ethnicity = Black.
-    #[arg(long)]
-    pub direct: Option<f64>,
-    /// Proxy effect: the same in the postcode areas where most Black customers live.
-    #[arg(long)]
-    pub proxy: Option<f64>,
-    /// Legitimate difference: an age band differs in a factor the rule uses, raw rate ratio SIZE.
-    #[arg(long)]
-    pub legitimate: Option<f64>,
-    /// Change: from --drift-from on, the rule multiplies the probability by SIZE for sex = Female.
-    #[arg(long)]
-    pub drift: Option<f64>,
-    /// First month (1-based) of the drift.
-    #[arg(long)]
-    pub drift_from: Option<u32>,
-}
-
-impl SynthArgs {
-    /// The engine's synth definition: the effects file, overridden by the flags.
-    pub fn spec(&self) -> anyhow::Result<fairaudit::synth::SynthSpec> {
-        use fairaudit::synth::{Effects, Kind, SynthSpec};
-        let file: Effects = match &self.effects {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("{}: cannot read the effects file", path.display()))?;
-                toml::from_str(&text)
-                    .with_context(|| format!("{}: invalid effects file", path.display()))?
-            }
-            None => Effects::default(),
-        };
-        Ok(SynthSpec {
-            kind: match self.kind {
-                KindArg::Offers => Kind::Offers,
-                KindArg::Pricing => Kind::Pricing,
-                KindArg::Service => Kind::Service,
-            },
-            rows: self.rows,
-            months: self.months,
-            seed: self.seed,
-            start: self.start.clone(),
-            effects: Effects {
-                direct: self.direct.or(file.direct),
-                proxy: self.proxy.or(file.proxy),
-                legitimate: self.legitimate.or(file.legitimate),
-                drift: self.drift.or(file.drift),
-                drift_from: self.drift_from.or(file.drift_from),
-            },
-        })
-    }
-}
-
-/// Arguments of `fairaudit examples`.
-#[derive(Debug, Clone, Args)]
-pub struct ExamplesArgs {
-    /// Compare instead of writing: exit 1 naming every example report that is out of date.
-    #[arg(long)]
-    pub check: bool,
-}
-
 /// `--favorable` values.
-#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FavorableArg {
     Positive,
@@ -148,7 +23,7 @@ pub enum FavorableArg {
 }
 
 /// `--reference-strategy` values.
-#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StrategyArg {
     Largest,
@@ -157,7 +32,7 @@ pub enum StrategyArg {
 }
 
 /// `--p-adjust` values.
-#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PAdjustArg {
     Holm,
@@ -190,7 +65,7 @@ fn one_or_many_sets<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String
 
 /// The audit definition. Every flag can also be a key of the `--config` TOML file (same name);
 /// flags override the file.
-#[derive(Debug, Clone, Default, PartialEq, Args, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Args, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct AuditArgs {
     /// TOML file with the audit definition (keys are the flag names).
@@ -313,66 +188,33 @@ impl AuditArgs {
         *self == AuditArgs::default()
     }
 
-    /// Reads the `--config` file, if any, and lets the flags override it. Paths in the file are
-    /// relative to the file.
+    /// Reads the `--config` file, if any, and lets the flags override it: every option given on
+    /// the command line replaces the file's. Paths in the file are relative to the file.
     pub fn merged(self) -> anyhow::Result<AuditArgs> {
         let Some(config) = self.config.clone() else {
             return Ok(self);
         };
         let text = std::fs::read_to_string(&config)
             .with_context(|| format!("{}: cannot read the config file", config.display()))?;
-        let file: AuditArgs = toml::from_str(&text)
+        let mut file: AuditArgs = toml::from_str(&text)
             .with_context(|| format!("{}: invalid config", config.display()))?;
         let base = config.parent().unwrap_or(Path::new(""));
-        let rel = |p: Option<PathBuf>| p.map(|p| base.join(p));
-        Ok(AuditArgs {
-            config: Some(config.clone()),
-            data: self.data.or(rel(file.data)),
-            format: self.format.or(file.format),
-            outcome: self.outcome.or(file.outcome),
-            positive: self.positive.or(file.positive),
-            score: self.score.or(file.score),
-            threshold: self.threshold.or(file.threshold),
-            favorable: self.favorable.or(file.favorable),
-            label: self.label.or(file.label),
-            label_positive: self.label_positive.or(file.label_positive),
-            protected: if self.protected.is_empty() {
-                file.protected
-            } else {
-                self.protected
-            },
-            reference: if self.reference.is_empty() {
-                file.reference
-            } else {
-                self.reference
-            },
-            reference_strategy: self.reference_strategy.or(file.reference_strategy),
-            di_threshold: self.di_threshold.or(file.di_threshold),
-            out: self.out.or(rel(file.out)),
-            force: self.force || file.force,
-            fail_on_violation: self.fail_on_violation || file.fail_on_violation,
-            max_groups: self.max_groups.or(file.max_groups),
-            confidence: self.confidence.or(file.confidence),
-            alpha: self.alpha.or(file.alpha),
-            p_adjust: self.p_adjust.or(file.p_adjust),
-            bootstrap: self.bootstrap.or(file.bootstrap),
-            seed: self.seed.or(file.seed),
-            min_group_size: self.min_group_size.or(file.min_group_size),
-            min_group_share: self.min_group_share.or(file.min_group_share),
-            exclude_missing: self.exclude_missing || file.exclude_missing,
-            weight: self.weight.or(file.weight),
-            membership: if self.membership.is_empty() {
-                file.membership
-            } else {
-                self.membership
-            },
-            system: self.system.or(file.system),
-            period: self.period.or(file.period),
-            timestamp: self.timestamp.or(file.timestamp),
-            findings: self.findings.or(rel(file.findings)),
-            min_cell: self.min_cell.or(file.min_cell),
-            suppress_json: self.suppress_json || file.suppress_json,
-        })
+        for path in [&mut file.data, &mut file.out, &mut file.findings] {
+            *path = path.take().map(|p| base.join(p));
+        }
+        let mut merged = serde_json::to_value(&file)?;
+        if let serde_json::Value::Object(flags) = serde_json::to_value(&self)? {
+            for (key, value) in flags {
+                let given = !matches!(&value, serde_json::Value::Null | serde_json::Value::Bool(false))
+                    && value.as_array().is_none_or(|a| !a.is_empty());
+                if given {
+                    merged[key] = value;
+                }
+            }
+        }
+        let mut args: AuditArgs = serde_json::from_value(merged)?;
+        args.config = Some(config);
+        Ok(args)
     }
 
     /// The engine's audit definition, after checking that the arguments fit together.
@@ -508,7 +350,7 @@ impl AuditArgs {
         let mut follow_up = Vec::new();
         for (path, role) in [(&self.config, "config"), (&self.findings, "findings")] {
             if let Some(path) = path {
-                let (sha256, size_bytes) = fairaudit::audit::sha256_file(path)?;
+                let (sha256, size_bytes) = fairaudit::hash::sha256_file(path)?;
                 inputs.push(InputFile {
                     path: path.display().to_string(),
                     role: role.into(),

@@ -1,32 +1,44 @@
-//! The table of group rates: each is a numerator over a denominator of a group's tally.
-//! Adding a metric is one line here (fairlearn's MetricFrame habit), not a new code path.
+//! The table of group rates: each is a numerator over a denominator of a group's sums.
+//! Adding a metric is one line in [`RATES`] (fairlearn's MetricFrame habit), not a new code
+//! path. A rate is generic over the sums it reads (`C`), so another kind of outcome (a price's
+//! Σy over Σw) gets its own table of the same shape.
 
 use crate::tally::{Cells, Tally};
 
-/// A rate computed per group from its tally.
-#[derive(Debug, Clone, Copy)]
-pub struct Rate {
+/// A rate computed per group from its sums `C` (the decision × label cells by default).
+#[derive(Debug)]
+pub struct Rate<C: 'static = Cells> {
     /// Name in results and reports (the field's vocabulary: AIF360, fairlearn, aequitas).
     pub name: &'static str,
     /// Whether it needs the true outcome (a label).
     pub needs_label: bool,
     /// Formula as printed in the report.
     pub formula: &'static str,
-    /// Cells on top of the fraction.
-    pub numerator: fn(&Cells) -> f64,
-    /// Cells below the fraction; a zero makes the rate undefined.
-    pub denominator: fn(&Cells) -> f64,
+    /// Sums on top of the fraction.
+    pub numerator: fn(&C) -> f64,
+    /// Sums below the fraction; a zero makes the rate undefined.
+    pub denominator: fn(&C) -> f64,
+}
+
+impl<C> Clone for Rate<C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C> Copy for Rate<C> {}
+
+impl<C> Rate<C> {
+    /// The rate of plain sums, `None` when its denominator is zero.
+    pub fn of_cells(&self, cells: &C) -> Option<f64> {
+        ratio_of_counts((self.numerator)(cells), (self.denominator)(cells))
+    }
 }
 
 impl Rate {
     /// The rate of `tally`, `None` when its denominator is zero.
     pub fn of(&self, tally: &Tally) -> Option<f64> {
         self.of_cells(&tally.sum)
-    }
-
-    /// The rate of plain cell counts.
-    pub fn of_cells(&self, cells: &Cells) -> Option<f64> {
-        ratio_of_counts((self.numerator)(cells), (self.denominator)(cells))
     }
 
     /// Effective successes and trials (Kish: `n_eff = (Σw)² / Σw²` over the denominator's rows),
@@ -89,6 +101,11 @@ pub fn rates_for(has_label: bool) -> impl Iterator<Item = &'static Rate> {
 /// Looks a rate up by name.
 pub fn rate(name: &str) -> Option<&'static Rate> {
     RATES.iter().find(|r| r.name == name)
+}
+
+/// The selection rate: the first row of the table, the rate every verdict is about.
+pub fn selection_rate() -> &'static Rate {
+    &RATES[0]
 }
 
 #[cfg(test)]

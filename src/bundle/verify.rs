@@ -1,8 +1,9 @@
 //! `fairaudit verify DIR`: re-hashes every file an evidence bundle's manifest lists and names
 //! every file that was changed, added or removed.
 
+use super::manifest::{Manifest, MANIFEST};
 use crate::error::{AuditError, Result};
-use crate::render::manifest::{sha256_hex, Manifest, MANIFEST};
+use crate::hash::sha256_hex;
 use std::path::Path;
 
 /// What verification found, one line per problem.
@@ -29,10 +30,15 @@ impl Verification {
 /// the working directory) unless `check_inputs` is false.
 pub fn verify(dir: &Path, check_inputs: bool) -> Result<Verification> {
     let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| AuditError::input(&path, format!("cannot read the manifest: {e}")))?;
-    let manifest: Manifest = serde_json::from_str(&text)
-        .map_err(|e| AuditError::input(&path, format!("not a fairaudit manifest: {e}")))?;
+    let text = std::fs::read_to_string(&path).map_err(|source| AuditError::ManifestUnreadable {
+        path: path.clone(),
+        source,
+    })?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|source| AuditError::NotAManifest {
+            path: path.clone(),
+            source,
+        })?;
     let mut v = Verification::default();
     let mut check = |shown: String, file: &Path, sha256: &str, size: u64| match std::fs::read(file)
     {

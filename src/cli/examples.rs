@@ -1,11 +1,13 @@
-//! The demo run (`fairaudit audit` with no arguments) and the example reports of the bundled
-//! datasets (`fairaudit examples`): each audits configs from `datasets/` and writes one report
-//! per log under a common directory with an index page.
+//! `fairaudit examples` (the example reports of the bundled datasets) and the demo run
+//! (`fairaudit audit` with no arguments): each audits configs from `datasets/` and writes one
+//! report per log under a common directory with an index page.
 
-use crate::cli::AuditArgs;
-use crate::commands::{failures, log_input};
+use super::audit::log_input;
+use super::options::AuditArgs;
 use anyhow::{bail, Context};
-use fairaudit::render::{self, OutputFile};
+use clap::Args;
+use fairaudit::bundle;
+use fairaudit::render::OutputFile;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,14 @@ const EXAMPLES_TIMESTAMP: &str = "2026-01-01T00:00:00Z";
 
 /// The bundled business logs the demo audits, in the index's order.
 const DEMO_LOGS: [&str; 3] = ["offers", "pricing", "service"];
+
+/// Arguments of `fairaudit examples`.
+#[derive(Debug, Clone, Args)]
+pub struct ExamplesArgs {
+    /// Compare instead of writing: exit 1 naming every example report that is out of date.
+    #[arg(long)]
+    pub check: bool,
+}
 
 /// Audits the bundled business logs into `reports/demo/` (replaced on every run).
 pub fn demo() -> anyhow::Result<i32> {
@@ -26,7 +36,7 @@ pub fn demo() -> anyhow::Result<i32> {
         None,
     )?;
     let out = Path::new("reports").join("demo");
-    render::write_outputs(&out, &files, true)?;
+    bundle::write(&out, &files, true)?;
     println!(
         "demo: audited {} logs; open {}",
         names.len(),
@@ -37,7 +47,8 @@ pub fn demo() -> anyhow::Result<i32> {
 
 /// Writes (or with `check`, compares) the example reports of every `datasets/*.toml` in
 /// `reports/examples/`.
-pub fn examples(check: bool) -> anyhow::Result<i32> {
+pub fn run(args: ExamplesArgs) -> anyhow::Result<i32> {
+    let check = args.check;
     let datasets = datasets_dir()?;
     let mut names: Vec<String> = std::fs::read_dir(&datasets)?
         .filter_map(|e| e.ok())
@@ -55,7 +66,7 @@ pub fn examples(check: bool) -> anyhow::Result<i32> {
     )?;
     let out = Path::new("reports").join("examples");
     if !check {
-        render::write_outputs(&out, &files, true)?;
+        bundle::write(&out, &files, true)?;
         println!(
             "examples: wrote {} reports to {}",
             names.len(),
@@ -89,7 +100,7 @@ fn stale_files(dir: &Path, files: &[OutputFile]) -> Vec<String> {
         .map(|f| f.name.clone())
         .collect();
     let mut on_disk = Vec::new();
-    fairaudit::verify::list_files(dir, dir, &mut on_disk);
+    bundle::verify::list_files(dir, dir, &mut on_disk);
     stale.extend(
         on_disk
             .into_iter()
@@ -148,11 +159,11 @@ fn audit_all(
             index,
             "| {name} | {} | {decision} | {} | [{name}/report.md]({name}/report.md) |",
             results.input.rows_used,
-            failures(&results)
+            results.failures
         );
         let ctx = args.context(&spec, log_input(&results))?;
         files.extend(
-            render::render_all(&results, &ctx)?
+            bundle::files(&results, &ctx)?
                 .into_iter()
                 .map(|f| OutputFile {
                     name: format!("{name}/{}", f.name),

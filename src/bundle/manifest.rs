@@ -2,13 +2,12 @@
 //! configuration, the tool version, the seed and the timestamp. `verify` checks a bundle
 //! against it.
 
-use super::context::{InputFile, RunContext};
-use super::OutputFile;
 use crate::error::{AuditError, Result};
+use crate::hash::sha256_hex;
+use crate::render::context::{InputFile, RunContext};
+use crate::render::OutputFile;
 use crate::results::{AuditResults, ToolInfo};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::path::Path;
 
 /// Name of the manifest inside an output directory.
 pub const MANIFEST: &str = "manifest.json";
@@ -41,14 +40,6 @@ pub struct Manifest {
     pub outputs: Vec<ListedFile>,
 }
 
-/// SHA-256 of bytes, hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The manifest file for `files` (every other output of the run).
 pub fn manifest(
     results: &AuditResults,
@@ -72,8 +63,8 @@ pub fn manifest(
         inputs: ctx.inputs.clone(),
         outputs,
     };
-    let mut bytes = serde_json::to_vec_pretty(&manifest)
-        .map_err(|e| AuditError::output(Path::new(MANIFEST), e))?;
+    let mut bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| AuditError::render(MANIFEST, e))?;
     bytes.push(b'\n');
     Ok(OutputFile {
         name: MANIFEST.into(),

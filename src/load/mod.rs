@@ -10,16 +10,16 @@ use std::path::Path;
 /// Opens `path` lazily. CSV columns are all read as text, so that no column's type is guessed
 /// from its first rows; the audit interprets values itself.
 pub fn open(path: &Path, format: Format) -> Result<LazyFrame> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| AuditError::input(path, format!("cannot open the decision log: {e}")))?;
+    let path_buf = || path.to_path_buf();
+    let meta = std::fs::metadata(path).map_err(|source| AuditError::Open {
+        path: path_buf(),
+        source,
+    })?;
     if !meta.is_file() {
-        return Err(AuditError::input(path, "is not a file"));
+        return Err(AuditError::NotAFile { path: path_buf() });
     }
     if meta.len() == 0 {
-        return Err(AuditError::input(
-            path,
-            "the decision log is empty (0 bytes)",
-        ));
+        return Err(AuditError::EmptyFile { path: path_buf() });
     }
     let pl_path = PlRefPath::try_from_path(path).map_err(|e| read_error(path, e))?;
     let frame = match format {
@@ -45,12 +45,11 @@ pub fn check_columns(path: &Path, frame: &mut LazyFrame, needed: &[String]) -> R
     let schema = frame.collect_schema().map_err(|e| read_error(path, e))?;
     for column in needed {
         if schema.get(column).is_none() {
-            let available: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
-            return Err(AuditError::column(
-                path,
-                column,
-                format!("no such column; the file has: {}", available.join(", ")),
-            ));
+            return Err(AuditError::ColumnNotFound {
+                path: path.to_path_buf(),
+                column: column.clone(),
+                available: schema.iter_names().map(|n| n.to_string()).collect(),
+            });
         }
     }
     Ok(())

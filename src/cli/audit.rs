@@ -1,0 +1,41 @@
+//! `fairaudit audit`: audit one decision log into an evidence bundle.
+
+use super::options::AuditArgs;
+use fairaudit::bundle;
+use fairaudit::render::context::InputFile;
+use fairaudit::results::AuditResults;
+
+/// Audits the log the arguments name; exit code 1 when a verdict fails under
+/// `--fail-on-violation`.
+pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
+    let args = args.merged()?;
+    let spec = args.spec()?;
+    let out = args.out_dir(&spec);
+    bundle::check_output_dir(&out, args.force)?;
+    let results = fairaudit::audit::run(&spec)?;
+    let ctx = args.context(&spec, log_input(&results))?;
+    let files = bundle::files(&results, &ctx)?;
+    bundle::write(&out, &files, args.force)?;
+    println!(
+        "audited {} rows ({} used); {} failing verdict(s); report in {}",
+        results.input.rows_read,
+        results.input.rows_used,
+        results.failures,
+        out.join("report.md").display()
+    );
+    Ok(if results.failures > 0 && args.fail_on_violation {
+        1
+    } else {
+        0
+    })
+}
+
+/// The decision log as an input file of the run.
+pub fn log_input(results: &AuditResults) -> InputFile {
+    InputFile {
+        path: results.input.path.clone(),
+        role: "decision log".into(),
+        sha256: results.input.sha256.clone(),
+        size_bytes: results.input.size_bytes,
+    }
+}

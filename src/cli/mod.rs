@@ -1,0 +1,52 @@
+//! The `fairaudit` command line: one file per subcommand, each with its arguments and `run`.
+//! Exit codes: 0 done, 1 a verdict failed with `--fail-on-violation` (or `examples --check`
+//! found stale reports, or `verify` found changes), 2 bad input (nothing written).
+
+mod audit;
+mod examples;
+mod options;
+mod synth;
+mod verify;
+
+use clap::{Parser, Subcommand};
+
+/// Bias audits of automated decision logs.
+#[derive(Debug, Parser)]
+#[command(name = "fairaudit", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Audit a decision log: group fairness metrics, verdicts, results.json, report.md, charts.
+    /// Without arguments: audit the bundled business logs into reports/demo/.
+    Audit(options::AuditArgs),
+    /// Generate a realistic decision log with planted effects and its ground truth.
+    Synth(synth::SynthArgs),
+    /// Regenerate the example reports of the bundled datasets in reports/examples/.
+    Examples(examples::ExamplesArgs),
+    /// Check an evidence bundle: re-hash every file its manifest lists (exit 1 on any change).
+    Verify(verify::VerifyArgs),
+}
+
+/// Parses the command line, runs it and returns the process exit code; errors are printed on
+/// one line.
+pub fn main() -> i32 {
+    let result = match Cli::parse().command {
+        Command::Audit(args) if args.is_empty() => examples::demo(),
+        Command::Audit(args) => audit::run(args),
+        Command::Synth(args) => synth::run(args),
+        Command::Examples(args) => examples::run(args),
+        Command::Verify(args) => verify::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", format!("{e:#}").replace('\n', " "));
+            2
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! A group against its reference: every rate's ratio and difference, their intervals (Katz,
+//! Newcombe), the significance tests, and the field's named metrics built from them.
+
+use super::metrics::rates_for;
+use crate::results::{Comparison, Intervals, Values};
+use crate::stats::{interval, test};
+use crate::tally::Tally;
+use indexmap::IndexMap;
+
+/// Rates compared with a significance test.
+pub const TESTED: [&str; 3] = ["selection_rate", "tpr", "fpr"];
+
+/// `a / b`, undefined when either is undefined or `b` is zero.
+pub fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) if b != 0.0 => Some(a / b),
+        _ => None,
+    }
+}
+
+/// `a - b`, undefined when either is undefined.
+pub fn difference(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(a? - b?)
+}
+
+/// The reference against itself: ratio 1 and difference 0 where its rate is defined.
+pub fn self_comparison(t: &Tally, has_label: bool) -> Comparison {
+    let mut values = Values::new();
+    for rate in rates_for(has_label) {
+        values.insert(
+            format!("{}_ratio", rate.name),
+            ratio(rate.of(t), rate.of(t)),
+        );
+        values.insert(
+            format!("{}_difference", rate.name),
+            difference(rate.of(t), rate.of(t)),
+        );
+    }
+    Comparison {
+        values: named(values, has_label),
+        ..Default::default()
+    }
+}
+
+/// Ratios and differences of a group's rates against the reference's, their intervals, and the
+/// tests. `rest`, when given, is what the group is tested against instead of the reference.
+pub fn compare(g: &Tally, r: &Tally, rest: Option<&Tally>, has_label: bool, z: f64) -> Comparison {
+    let mut values = Values::new();
+    let mut ci = Intervals::new();
+    let mut tests = IndexMap::new();
+    for rate in rates_for(has_label) {
+        let (gv, rv) = (rate.of(g), rate.of(r));
+        let ratio_name = format!("{}_ratio", rate.name);
+        let diff_name = format!("{}_difference", rate.name);
+        values.insert(ratio_name.clone(), ratio(gv, rv));
+        values.insert(diff_name.clone(), difference(gv, rv));
+        let (ge, re) = (rate.effective(g), rate.effective(r));
+        let pair = ge.zip(re);
+        ci.insert(
+            ratio_name,
+            pair.and_then(|((x1, n1), (x2, n2))| interval::katz(x1, n1, x2, n2, z)),
+        );
+        ci.insert(
+            diff_name,
+            pair.and_then(|((x1, n1), (x2, n2))| interval::newcombe(x1, n1, x2, n2, z)),
+        );
+        if TESTED.contains(&rate.name) {
+            let against = rest.map_or(re, |t| rate.effective(t));
+            if let Some(result) = ge
+                .zip(against)
+                .and_then(|((x1, n1), (x2, n2))| test::two_proportions(x1, n1, x2, n2))
+            {
+                tests.insert(rate.name.to_string(), result);
+            }
+        }
+    }
+    Comparison {
+        values: named(values, has_label),
+        ci: named_intervals(ci, has_label),
+        tests,
+    }
+}
+
+/// The field's named metrics, as aliases or combinations of the ratios and differences.
+fn named(mut v: Values, has_label: bool) -> Values {
+    v.insert("disparate_impact_ratio".into(), v["selection_rate_ratio"]);
+    v.insert(
+        "statistical_parity_difference".into(),
+        v["selection_rate_difference"],
+    );
+    if has_label {
+        let (dtpr, dfpr) = (v["tpr_difference"], v["fpr_difference"]);
+        let both = dtpr.zip(dfpr);
+        v.insert("equal_opportunity_difference".into(), dtpr);
+        v.insert(
+            "average_odds_difference".into(),
+            both.map(|(t, f)| (t + f) / 2.0),
+        );
+        v.insert(
+            "average_abs_odds_difference".into(),
+            both.map(|(t, f)| (t.abs() + f.abs()) / 2.0),
+        );
+        v.insert(
+            "equalized_odds_difference".into(),
+            both.map(|(t, f)| t.abs().max(f.abs())),
+        );
+        v.insert("predictive_parity_difference".into(), v["ppv_difference"]);
+        v.insert("predictive_parity_ratio".into(), v["ppv_ratio"]);
+    }
+    v
+}
+
+fn named_intervals(mut ci: Intervals, has_label: bool) -> Intervals {
+    ci.insert("disparate_impact_ratio".into(), ci["selection_rate_ratio"]);
+    ci.insert(
+        "statistical_parity_difference".into(),
+        ci["selection_rate_difference"],
+    );
+    if has_label {
+        ci.insert("equal_opportunity_difference".into(), ci["tpr_difference"]);
+        ci.insert("predictive_parity_difference".into(), ci["ppv_difference"]);
+        ci.insert("predictive_parity_ratio".into(), ci["ppv_ratio"]);
+    }
+    ci
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratio_against_zero_or_undefined_is_undefined() {
+        assert_eq!(ratio(Some(0.5), Some(0.0)), None);
+        assert_eq!(ratio(None, Some(0.5)), None);
+        assert_eq!(ratio(Some(0.0), Some(0.5)), Some(0.0));
+        assert_eq!(difference(Some(0.2), None), None);
+    }
+}

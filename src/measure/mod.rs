@@ -1,0 +1,167 @@
+//! Measure stage: rates per group with their intervals, comparisons and tests against the
+//! reference group, and between-groups summaries with bootstrap intervals, all computed from
+//! tallies in plain Rust. Its output is the attribute set's result, verdicts still to come.
+
+pub mod compare;
+pub mod metrics;
+pub mod reference;
+pub mod summary;
+
+use crate::error::Result;
+use crate::results::{
+    AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult, ReferenceUsed,
+    SetStatus, Values,
+};
+use crate::spec::AuditSpec;
+use crate::stats::{interval, z_for};
+use crate::tally::{Cells, GroupSums, GroupTally, SetTally, Tally};
+use crate::value::{value_name, MISSING};
+use compare::{compare, self_comparison};
+use indexmap::IndexMap;
+use metrics::{rates_for, ratio_of_counts, selection_rate, Rate};
+use reference::choose_reference;
+
+/// Measures one attribute set (the `index`-th of the audit).
+pub fn measure_set(
+    set: &SetTally,
+    spec: &AuditSpec,
+    has_label: bool,
+    index: usize,
+) -> Result<AttributeSetResult> {
+    let mut total = Tally::default();
+    set.groups.iter().for_each(|g| total.add(&g.tally));
+    let excluded: Vec<Option<String>> = set
+        .groups
+        .iter()
+        .map(|g| exclusion(g, &total, spec))
+        .collect();
+    let (reference_index, strategy) = choose_reference(set, spec, &excluded)?;
+    let mut included_total = Tally::default();
+    set.groups
+        .iter()
+        .zip(&excluded)
+        .filter(|(_, e)| e.is_none())
+        .for_each(|(g, _)| included_total.add(&g.tally));
+    let overall = strategy == ReferenceUsed::Overall;
+    let reference = match reference_index {
+        Some(i) => Some(set.groups[i].tally),
+        None if overall && included_total.sum.n > 0.0 => Some(included_total),
+        None => None,
+    };
+    let z = z_for(spec.stats.confidence);
+    let groups: Vec<GroupResult> = set
+        .groups
+        .iter()
+        .zip(excluded)
+        .enumerate()
+        .map(|(i, (g, excluded))| {
+            let is_reference = Some(i) == reference_index;
+            let vs_reference = match (&excluded, reference) {
+                (None, Some(_)) if is_reference => self_comparison(&g.tally, has_label),
+                (None, Some(r)) => {
+                    // Against the whole population, test the group against everyone else.
+                    let rest = overall.then(|| included_total.minus(&g.tally));
+                    compare(&g.tally, &r, rest.as_ref(), has_label, z)
+                }
+                _ => Comparison::default(),
+            };
+            GroupResult {
+                measures: GroupMeasures {
+                    values: values_map(&set.attributes, g),
+                    counts: counts(&g.tally.sum, has_label),
+                    rates: group_rates(&g.tally, &total, has_label),
+                    ci: rates_for(has_label)
+                        .map(|r| (r.name.to_string(), wilson(r, &g.tally, z)))
+                        .collect(),
+                    vs_reference,
+                    is_reference,
+                    excluded,
+                    tally: g.tally,
+                },
+                verdict: None,
+            }
+        })
+        .collect();
+    let included: Vec<Tally> = groups
+        .iter()
+        .filter(|g| g.measures.excluded.is_none())
+        .map(|g| g.measures.tally)
+        .collect();
+    let missing = set
+        .groups
+        .iter()
+        .filter(|g| g.values.iter().any(|v| v.is_none()))
+        .map(|g| g.tally.sum.n)
+        .fold(0.0, |a, b| a + b);
+    Ok(AttributeSetResult {
+        attributes: set.attributes.clone(),
+        reference: reference_index.map(|i| values_map(&set.attributes, &set.groups[i])),
+        reference_strategy: strategy,
+        summary: summary::summary(&included, has_label, &spec.stats, index),
+        groups,
+        missing,
+        reference_rate: reference.and_then(|r| selection_rate().of(&r)),
+        status: SetStatus::default(),
+    })
+}
+
+/// Why a group is left out of references, comparisons and summaries, if it is.
+fn exclusion(g: &GroupTally, total: &Tally, spec: &AuditSpec) -> Option<String> {
+    let e = &spec.exclusion;
+    if e.exclude_missing && g.values.iter().any(|v| v.is_none()) {
+        return Some(format!("{MISSING} value, excluded with --exclude-missing"));
+    }
+    if g.tally.size() < e.min_group_size {
+        return Some(format!(
+            "fewer than {} rows (--min-group-size)",
+            e.min_group_size
+        ));
+    }
+    if g.tally.size() < e.min_group_share * total.size() {
+        return Some(format!(
+            "less than {}% of the rows (--min-group-share)",
+            e.min_group_share * 100.0
+        ));
+    }
+    None
+}
+
+fn values_map(attributes: &[String], group: &GroupTally) -> IndexMap<String, String> {
+    attributes
+        .iter()
+        .zip(&group.values)
+        .map(|(a, v)| (a.clone(), value_name(v).to_string()))
+        .collect()
+}
+
+fn counts(c: &Cells, has_label: bool) -> Counts {
+    let label = |x: f64| has_label.then_some(Count::Value(x));
+    Counts {
+        n: Count::Value(c.n),
+        tp: label(c.tp),
+        fp: label(c.fp),
+        tn: label(c.tn),
+        fn_: label(c.fn_),
+        pp: Count::Value(c.pp),
+        pn: Count::Value(c.pn),
+    }
+}
+
+/// `group_share`, `share_of_predicted_positives` and every rate of one group.
+fn group_rates(t: &Tally, total: &Tally, has_label: bool) -> Values {
+    let mut v = Values::new();
+    v.insert("group_share".into(), ratio_of_counts(t.sum.n, total.sum.n));
+    v.insert(
+        "share_of_predicted_positives".into(),
+        ratio_of_counts(t.sum.pp, total.sum.pp),
+    );
+    for rate in rates_for(has_label) {
+        v.insert(rate.name.into(), rate.of(t));
+    }
+    v
+}
+
+fn wilson(rate: &Rate, t: &Tally, z: f64) -> Option<[f64; 2]> {
+    let (x, n) = rate.effective(t)?;
+    interval::wilson(x, n, z)
+}

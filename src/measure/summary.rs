@@ -1,0 +1,100 @@
+//! Between-groups summaries (fairlearn's definitions: highest − lowest and lowest / highest of a
+//! rate over the groups where it is defined) and their stratified bootstrap intervals.
+
+use super::compare::ratio;
+use super::metrics::rate;
+use crate::results::{Intervals, Summary, Values};
+use crate::spec::StatsSpec;
+use crate::stats::bootstrap::{percentile_intervals, Resampling, Stratum};
+use crate::tally::{Cells, Tally};
+
+/// (max − min, min / max) of a rate over the groups where it is defined.
+fn spread(groups: &[Cells], name: &str) -> (Option<f64>, Option<f64>) {
+    let Some(rate) = rate(name) else {
+        return (None, None);
+    };
+    let defined: Vec<f64> = groups.iter().filter_map(|g| rate.of_cells(g)).collect();
+    if defined.is_empty() {
+        return (None, None);
+    }
+    let min = defined.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = defined.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (Some(max - min), ratio(Some(min), Some(max)))
+}
+
+/// fairlearn's between-groups summaries over `groups`, skipping groups whose rate is undefined.
+pub fn summarize(groups: &[Cells], has_label: bool) -> Values {
+    let mut v = Values::new();
+    let (dp_diff, dp_ratio) = spread(groups, "selection_rate");
+    v.insert("demographic_parity_difference".into(), dp_diff);
+    v.insert("demographic_parity_ratio".into(), dp_ratio);
+    if has_label {
+        let (tpr_diff, tpr_ratio) = spread(groups, "tpr");
+        let (fpr_diff, fpr_ratio) = spread(groups, "fpr");
+        v.insert(
+            "equalized_odds_difference".into(),
+            tpr_diff.zip(fpr_diff).map(|(a, b)| a.max(b)),
+        );
+        v.insert(
+            "equalized_odds_ratio".into(),
+            tpr_ratio.zip(fpr_ratio).map(|(a, b)| a.min(b)),
+        );
+    }
+    v
+}
+
+/// The summaries of the `included` groups of the `set_index`-th attribute set, with their
+/// bootstrap intervals (each set has its own stream of replicates).
+pub fn summary(included: &[Tally], has_label: bool, stats: &StatsSpec, set_index: usize) -> Summary {
+    let cells: Vec<Cells> = included.iter().map(|t| t.sum).collect();
+    let values = summarize(&cells, has_label);
+    let strata: Vec<Stratum> = included
+        .iter()
+        .map(|g| Stratum {
+            trials: g.effective_size().round() as u64,
+            shares: g
+                .sum
+                .draw_cells(has_label)
+                .iter()
+                .map(|c| c / g.sum.n)
+                .collect(),
+        })
+        .collect();
+    let resampling = Resampling {
+        replicates: stats.bootstrap,
+        seed: stats
+            .seed
+            .wrapping_add((set_index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        confidence: stats.confidence,
+    };
+    let intervals = percentile_intervals(&strata, values.len(), resampling, |drawn| {
+        let cells: Vec<Cells> = drawn
+            .iter()
+            .map(|d| Cells::from_draw(d, has_label))
+            .collect();
+        summarize(&cells, has_label).into_values().collect()
+    });
+    let ci: Intervals = values.keys().cloned().zip(intervals).collect();
+    Summary { values, ci }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fairlearn_summaries_skip_undefined_rates() {
+        // fairlearn.metrics.demographic_parity_difference/ratio on selection rates 0.3 and 0.5.
+        let a = Tally::from_pairs((0..10).map(|i| (i < 3, Some(i % 2 == 0))));
+        let b = Tally::from_pairs((0..10).map(|i| (i < 5, Some(i % 2 == 0))));
+        let no_positives = Tally::from_pairs((0..4).map(|i| (i < 2, Some(false))));
+        let v = summarize(&[a.sum, b.sum, no_positives.sum], true);
+        assert!((v["demographic_parity_difference"].unwrap() - 0.2).abs() < 1e-12);
+        assert!((v["demographic_parity_ratio"].unwrap() - 0.6).abs() < 1e-12);
+        // tpr is undefined for the group with no positive labels and is skipped.
+        assert!(v["equalized_odds_difference"].is_some());
+        let none = summary(&[], true, &StatsSpec::default(), 0);
+        assert!(none.ci.values().all(|c| c.is_none()));
+        assert_eq!(none.values["demographic_parity_difference"], None);
+    }
+}

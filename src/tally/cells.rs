@@ -1,0 +1,52 @@
+//! The cell table: what a tally engine returns for a [`TallyPlan`](super::plan::TallyPlan), one
+//! row per distinct combination of key values. Any engine that produces this table can feed the
+//! fold; as a table (for a SQL warehouse or Spark) its columns are:
+//!
+//! | column | type | holds |
+//! |---|---|---|
+//! | `a0` … `a{k-1}` | text, null = missing | the protected attributes, in the plan's order |
+//! | `decision` | text, null = missing | the decision value (`true`/`false` for a score rule) |
+//! | `label` | text, null = missing | the label value (only with a label) |
+//! | `rows` | int64 | rows in the cell |
+//! | `w`, `w2` | float64 | Σ weight and Σ weight² (both `rows` without a weight column) |
+//! | `null_w` | int64 | rows with a null weight (counted with weight 0; only with weights) |
+//! | `m{i}_{j}`, `m{i}_{j}_sq` | float64 | Σ p·w and Σ (p·w)² of membership `i`'s probability column `j`; `j` = its number of columns is the remainder 1 − Σp |
+//! | `check{c}` | int64 | rows violating the plan's check `c` (any non-zero stops the audit) |
+//!
+//! Text values print numbers without a trailing `.0` where the source is text, and as the engine
+//! prints them otherwise (`1`, `0.5`, `true`).
+
+/// One cell: a combination of key values and its sums.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cell {
+    /// One value per protected attribute of the plan (`None`: missing).
+    pub attributes: Vec<Option<String>>,
+    /// The decision value.
+    pub decision: Option<String>,
+    /// The label value (`None` also when the audit has no label).
+    pub label: Option<String>,
+    /// Rows.
+    pub rows: u64,
+    /// Σ weight (rows when unweighted).
+    pub w: f64,
+    /// Σ weight² (rows when unweighted).
+    pub w2: f64,
+    /// Rows with a null weight.
+    pub null_weights: u64,
+    /// Per membership, per probability column and the remainder: (Σ p·w, Σ (p·w)²).
+    pub masses: Vec<Vec<(f64, f64)>>,
+}
+
+/// Every cell of one pass.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CellTable {
+    /// The cells, in no particular order.
+    pub cells: Vec<Cell>,
+}
+
+impl CellTable {
+    /// Rows in the log.
+    pub fn rows(&self) -> u64 {
+        self.cells.iter().map(|c| c.rows).sum()
+    }
+}

@@ -1,0 +1,436 @@
+//! The fold: a cell table becomes every attribute set's group sums, in plain Rust. Decision and
+//! label values are read as positive or negative here (once per distinct value, not per row);
+//! rows with a null decision, label or weight are counted as excluded; soft memberships split
+//! a cell's rows over the groups by their probability mass.
+
+use super::binary;
+use super::cells::{Cell, CellTable};
+use super::counts::Tally;
+use super::{GroupTally, SetTally, Tallies};
+use crate::error::{AuditError, Result};
+use crate::spec::{AuditSpec, Decision};
+use crate::value::{sort_by_count, ValueCount};
+use indexmap::IndexMap;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Where an attribute of a set comes from.
+#[derive(Clone, Copy)]
+enum Source {
+    /// Index among the plan's attribute columns.
+    Hard(usize),
+    /// Index among the soft memberships.
+    Soft(usize),
+}
+
+/// Folds the cell table of `spec`'s plan (read from `path`) into its attribute sets' tallies.
+pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies> {
+    let cells = &table.cells;
+    let rows_read = table.rows();
+    if rows_read == 0 {
+        return Err(AuditError::NoRows {
+            path: path.to_path_buf(),
+        });
+    }
+    let protected = spec.protected_columns();
+    check_group_counts(path, &protected, cells, spec.max_groups)?;
+
+    let decision_positive = match &spec.decision {
+        Decision::Outcome(c) => c.positive.as_deref(),
+        Decision::Score { .. } => None,
+    };
+    let (decision_of, negative_values) = read_binary(
+        path,
+        cells,
+        |c| &c.decision,
+        (spec.decision.column(), decision_positive, "--positive"),
+    )?;
+    let (label_of, label_negative_values) = match &spec.label {
+        Some(label) => {
+            let (map, neg) = read_binary(
+                path,
+                cells,
+                |c| &c.label,
+                (&label.column, label.positive.as_deref(), "--label-positive"),
+            )?;
+            (Some(map), neg)
+        }
+        None => (None, None),
+    };
+
+    let mut rows_excluded = IndexMap::new();
+    rows_excluded.insert("null outcome".to_string(), 0);
+    if spec.label.is_some() {
+        rows_excluded.insert("null label".to_string(), 0);
+    }
+    if spec.weight.is_some() {
+        rows_excluded.insert("null weight".to_string(), 0);
+    }
+    let sources: Vec<Vec<Source>> = spec
+        .protected
+        .iter()
+        .map(|set| {
+            set.iter()
+                .map(
+                    |a| match spec.membership.iter().position(|m| &m.attribute == a) {
+                        Some(i) => Source::Soft(i),
+                        None => Source::Hard(protected.iter().position(|p| p == a).unwrap_or(0)),
+                    },
+                )
+                .collect()
+        })
+        .collect();
+    let mut per_set: Vec<HashMap<Vec<Option<String>>, Tally>> =
+        vec![HashMap::new(); spec.protected.len()];
+    for cell in cells {
+        let Some(decision) = cell.decision.as_ref().map(|v| decision_of[v]) else {
+            rows_excluded["null outcome"] += cell.rows;
+            continue;
+        };
+        let label = match &label_of {
+            Some(map) => match &cell.label {
+                Some(v) => Some(map[v]),
+                None => {
+                    rows_excluded["null label"] += cell.rows;
+                    continue;
+                }
+            },
+            None => None,
+        };
+        if spec.weight.is_some() {
+            rows_excluded["null weight"] += cell.null_weights;
+        }
+        for (set_index, set_sources) in sources.iter().enumerate() {
+            let key = |soft_value: Option<String>| -> Vec<Option<String>> {
+                set_sources
+                    .iter()
+                    .map(|s| match s {
+                        Source::Hard(i) => cell.attributes[*i].clone(),
+                        Source::Soft(_) => soft_value.clone(),
+                    })
+                    .collect()
+            };
+            let soft = set_sources.iter().find_map(|s| match s {
+                Source::Soft(i) => Some(*i),
+                Source::Hard(_) => None,
+            });
+            let groups = &mut per_set[set_index];
+            match soft {
+                None => groups
+                    .entry(key(None))
+                    .or_default()
+                    .record(decision, label, cell.w, cell.w2),
+                Some(m) => {
+                    let names = &spec.membership[m].columns;
+                    for (j, &(mass, mass_sq)) in cell.masses[m].iter().enumerate() {
+                        if mass > 0.0 {
+                            let value = names.get(j).map(|(_, v)| v.clone());
+                            groups
+                                .entry(key(value))
+                                .or_default()
+                                .record(decision, label, mass, mass_sq);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if rows_excluded.values().sum::<u64>() == rows_read {
+        return Err(AuditError::NothingToAudit {
+            path: path.to_path_buf(),
+            column: spec.decision.column().to_string(),
+        });
+    }
+
+    let sets = spec
+        .protected
+        .iter()
+        .zip(per_set)
+        .map(|(attributes, groups)| {
+            let mut groups: Vec<GroupTally> = groups
+                .into_iter()
+                .map(|(values, tally)| GroupTally { values, tally })
+                .collect();
+            groups.sort_by(|a, b| sort_key(&a.values).cmp(&sort_key(&b.values)));
+            SetTally {
+                attributes: attributes.clone(),
+                groups,
+            }
+        })
+        .collect();
+    Ok(Tallies {
+        rows_read,
+        rows_excluded,
+        has_label: spec.label.is_some(),
+        negative_values,
+        label_negative_values,
+        sets,
+    })
+}
+
+/// Groups sort by their values, missing values last.
+fn sort_key(values: &[Option<String>]) -> Vec<(bool, &str)> {
+    values
+        .iter()
+        .map(|v| (v.is_none(), v.as_deref().unwrap_or("")))
+        .collect()
+}
+
+/// The positive/negative reading of every distinct value of a binary column, and with named
+/// positives the negative values with their counts.
+type BinaryReading = (HashMap<String, bool>, Option<Vec<ValueCount>>);
+
+/// Reads every distinct value of a binary column as positive or negative. Fails naming the
+/// offending values when a value is not recognised, or when named positives never occur.
+fn read_binary<'a>(
+    path: &Path,
+    cells: &'a [Cell],
+    value: impl Fn(&'a Cell) -> &'a Option<String>,
+    (column, positive, flag): (&str, Option<&[String]>, &'static str),
+) -> Result<BinaryReading> {
+    let mut counts: IndexMap<&str, u64> = IndexMap::new();
+    for cell in cells {
+        if let Some(v) = value(cell) {
+            *counts.entry(v.as_str()).or_default() += cell.rows;
+        }
+    }
+    let mut map = HashMap::new();
+    let mut offending = Vec::new();
+    let mut negatives = Vec::new();
+    for (&v, &count) in &counts {
+        let entry = ValueCount {
+            value: v.to_string(),
+            count,
+        };
+        match binary::classify(v, positive) {
+            Some(p) => {
+                map.insert(v.to_string(), p);
+                if !p {
+                    negatives.push(entry);
+                }
+            }
+            None => offending.push(entry),
+        }
+    }
+    if !offending.is_empty() {
+        sort_by_count(&mut offending);
+        return Err(AuditError::NotBinary {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+            offending,
+            flag,
+        });
+    }
+    sort_by_count(&mut negatives);
+    if let Some(list) = positive {
+        if !map.is_empty() && map.values().all(|p| !p) {
+            return Err(AuditError::PositiveAbsent {
+                path: path.to_path_buf(),
+                column: column.to_string(),
+                positive: list.to_vec(),
+                present: negatives,
+            });
+        }
+    }
+    Ok((map, positive.map(|_| negatives)))
+}
+
+/// Fails when a protected attribute has more distinct values than `max_groups`.
+fn check_group_counts(
+    path: &Path,
+    protected: &[String],
+    cells: &[Cell],
+    max_groups: usize,
+) -> Result<()> {
+    for (i, column) in protected.iter().enumerate() {
+        let distinct: HashSet<&Option<String>> = cells.iter().map(|c| &c.attributes[i]).collect();
+        if distinct.len() > max_groups {
+            return Err(AuditError::TooManyGroups {
+                path: path.to_path_buf(),
+                column: column.clone(),
+                distinct: distinct.len(),
+                max: max_groups,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{BinaryColumn, Membership};
+    use crate::tally::engine::{MemoryEngine, TallyEngine};
+    use crate::tally::plan::TallyPlan;
+    use crate::tally::counts::{Cells, GroupSums};
+
+    fn spec(protected: &[&str]) -> AuditSpec {
+        AuditSpec::new(
+            "memory",
+            Decision::Outcome(BinaryColumn {
+                column: "y".into(),
+                positive: None,
+            }),
+            protected.iter().map(|p| vec![p.to_string()]).collect(),
+        )
+    }
+
+    fn run(engine: &MemoryEngine, spec: &AuditSpec) -> Result<Tallies> {
+        let table = engine.run(&TallyPlan::of(spec))?;
+        fold(engine.source(), &table, spec)
+    }
+
+    fn group<'a>(t: &'a Tallies, set: usize, values: &[Option<&str>]) -> &'a Tally {
+        let want: Vec<Option<String>> = values.iter().map(|v| v.map(str::to_string)).collect();
+        &t.sets[set]
+            .groups
+            .iter()
+            .find(|g| g.values == want)
+            .unwrap_or_else(|| panic!("no group {values:?}"))
+            .tally
+    }
+
+    #[test]
+    fn sets_are_sums_of_cells_and_missing_values_form_their_own_group() {
+        let engine = MemoryEngine::new(
+            &["y", "sex", "age"],
+            &[
+                vec![Some("1"), Some("F"), Some("young")],
+                vec![Some("0"), Some("F"), Some("old")],
+                vec![Some("1"), Some("M"), Some("young")],
+                vec![Some("yes"), Some("M"), None],
+                vec![None, Some("M"), Some("old")],
+            ],
+        );
+        let mut s = spec(&["sex", "age"]);
+        s.protected.push(vec!["sex".into(), "age".into()]);
+        let t = run(&engine, &s).unwrap();
+        assert_eq!(t.rows_read, 5);
+        assert_eq!(t.rows_excluded["null outcome"], 1);
+        assert_eq!(t.rows_used(), 4);
+        let f = group(&t, 0, &[Some("F")]).sum;
+        assert_eq!((f.n, f.pp, f.pn), (2.0, 1.0, 1.0));
+        let m = group(&t, 0, &[Some("M")]).sum;
+        assert_eq!((m.n, m.pp), (2.0, 2.0));
+        // Missing sorts last; the null-outcome row is in no group.
+        let ages: Vec<_> = t.sets[1].groups.iter().map(|g| g.values.clone()).collect();
+        assert_eq!(
+            ages,
+            vec![vec![Some("old".into())], vec![Some("young".into())], vec![None]]
+        );
+        assert_eq!(group(&t, 1, &[Some("old")]).sum.n, 1.0);
+        assert_eq!(group(&t, 2, &[Some("M"), None]).sum.pp, 1.0);
+        // Every set holds every used row.
+        for set in &t.sets {
+            let total: f64 = set.groups.iter().map(|g| g.tally.size()).sum();
+            assert_eq!(total, 4.0);
+        }
+    }
+
+    #[test]
+    fn weights_sum_and_null_weights_are_counted() {
+        let engine = MemoryEngine::new(
+            &["y", "g", "w"],
+            &[
+                vec![Some("1"), Some("a"), Some("2")],
+                vec![Some("0"), Some("a"), Some("0.5")],
+                vec![Some("1"), Some("a"), None],
+                vec![Some("1"), Some("b"), Some("1")],
+            ],
+        );
+        let mut s = spec(&["g"]);
+        s.weight = Some("w".into());
+        let t = run(&engine, &s).unwrap();
+        let a = group(&t, 0, &[Some("a")]);
+        assert_eq!((a.sum.n, a.sum.pp, a.sum.pn), (2.5, 2.0, 0.5));
+        assert_eq!((a.sq.n, a.sq.pp), (4.25, 4.0));
+        assert_eq!(t.rows_excluded["null weight"], 1);
+        s.weight = Some("y".into());
+        let mut bad = engine.clone();
+        bad.rows[0][0] = Some("-1".into());
+        let err = run(&bad, &s).unwrap_err();
+        assert!(matches!(err, AuditError::InvalidValues { .. }), "{err}");
+    }
+
+    #[test]
+    fn soft_membership_splits_rows_by_probability_and_the_rest_is_missing() {
+        let engine = MemoryEngine::new(
+            &["y", "p_a", "p_b"],
+            &[
+                vec![Some("1"), Some("0.75"), Some("0.25")],
+                vec![Some("0"), Some("0.5"), Some("0.25")],
+            ],
+        );
+        let mut s = spec(&["race"]);
+        s.membership = vec![Membership {
+            attribute: "race".into(),
+            columns: vec![("p_a".into(), "A".into()), ("p_b".into(), "B".into())],
+        }];
+        let t = run(&engine, &s).unwrap();
+        let a = group(&t, 0, &[Some("A")]);
+        assert_eq!((a.sum.n, a.sum.pp, a.sum.pn), (1.25, 0.75, 0.5));
+        assert_eq!(a.sq.n, 0.75 * 0.75 + 0.25);
+        assert_eq!(group(&t, 0, &[Some("B")]).sum.n, 0.5);
+        assert_eq!(group(&t, 0, &[None]).sum.n, 0.25);
+    }
+
+    #[test]
+    fn labels_fill_the_confusion_cells_and_null_labels_are_excluded() {
+        let engine = MemoryEngine::new(
+            &["y", "l", "g"],
+            &[
+                vec![Some("1"), Some("1"), Some("a")],
+                vec![Some("1"), Some("0"), Some("a")],
+                vec![Some("0"), Some("1"), Some("a")],
+                vec![Some("0"), None, Some("a")],
+            ],
+        );
+        let mut s = spec(&["g"]);
+        s.label = Some(BinaryColumn {
+            column: "l".into(),
+            positive: None,
+        });
+        let t = run(&engine, &s).unwrap();
+        assert_eq!(
+            group(&t, 0, &[Some("a")]).sum,
+            Cells {
+                n: 3.0,
+                pp: 2.0,
+                pn: 1.0,
+                tp: 1.0,
+                fp: 1.0,
+                tn: 0.0,
+                fn_: 1.0
+            }
+        );
+        assert_eq!(t.rows_excluded["null label"], 1);
+    }
+
+    #[test]
+    fn bad_values_are_errors_by_kind() {
+        let rows = |y: &str| {
+            MemoryEngine::new(
+                &["y", "g"],
+                &[vec![Some(y), Some("a")], vec![Some("1"), Some("b")]],
+            )
+        };
+        let err = run(&rows("maybe"), &spec(&["g"])).unwrap_err();
+        assert!(matches!(err, AuditError::NotBinary { ref offending, .. } if offending[0].value == "maybe"));
+        let mut s = spec(&["g"]);
+        s.max_groups = 1;
+        let err = run(&rows("0"), &s).unwrap_err();
+        assert!(matches!(err, AuditError::TooManyGroups { distinct: 2, .. }));
+        let mut s = spec(&["g"]);
+        s.decision = Decision::Outcome(BinaryColumn {
+            column: "y".into(),
+            positive: Some(vec!["High".into()]),
+        });
+        let err = run(&rows("0"), &s).unwrap_err();
+        assert!(matches!(err, AuditError::PositiveAbsent { .. }));
+        let nulls = MemoryEngine::new(&["y", "g"], &[vec![None, Some("a")]]);
+        let err = run(&nulls, &spec(&["g"])).unwrap_err();
+        assert!(matches!(err, AuditError::NothingToAudit { .. }));
+        let err = run(&MemoryEngine::new(&["y", "g"], &[]), &spec(&["g"])).unwrap_err();
+        assert!(matches!(err, AuditError::NoRows { .. }));
+    }
+}

@@ -1,0 +1,76 @@
+//! Tally stage: one pass over the decision log computes the sums every group metric is derived
+//! from, for every attribute set at once.
+//!
+//! It has three parts: a [`TallyPlan`] says which keys to group by (protected attributes,
+//! decision, label) and which sums to take per cell (rows, weights, squared weights,
+//! soft-membership masses); a [`TallyEngine`] runs the plan in one pass and returns the
+//! [`CellTable`] (Polars here; the table's schema is documented in [`cells`] so that a SQL
+//! warehouse or Spark can produce it too); and the pure [`fold`] turns the cells into each
+//! attribute set's group sums. No loop over rows in Rust, no pass per metric or per set.
+
+pub mod binary;
+pub mod cells;
+pub mod counts;
+pub mod engine;
+pub mod fold;
+pub mod plan;
+pub mod polars_engine;
+
+pub use cells::CellTable;
+pub use counts::{Cells, GroupSums, Tally};
+pub use engine::{MemoryEngine, TallyEngine};
+pub use plan::TallyPlan;
+pub use polars_engine::PolarsEngine;
+
+use crate::error::Result;
+use crate::spec::AuditSpec;
+use crate::value::ValueCount;
+use indexmap::IndexMap;
+
+/// One group of an attribute set: its attribute values (`None` = missing) and its sums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupTally<S: GroupSums = Tally> {
+    /// One value per attribute of the set, in the set's order.
+    pub values: Vec<Option<String>>,
+    /// The group's sums.
+    pub tally: S,
+}
+
+/// The groups of one attribute set, sorted by their values (missing last).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetTally<S: GroupSums = Tally> {
+    /// The attributes of the set.
+    pub attributes: Vec<String>,
+    /// Every combination of values present in the data.
+    pub groups: Vec<GroupTally<S>>,
+}
+
+/// Everything the tally pass produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tallies<S: GroupSums = Tally> {
+    /// Rows in the decision log.
+    pub rows_read: u64,
+    /// Rows left out of every group, by reason (always lists each possible reason).
+    pub rows_excluded: IndexMap<String, u64>,
+    /// Whether a label was given (confusion counts are meaningful).
+    pub has_label: bool,
+    /// Values of the outcome column counted as negative, when `--positive` named the positives.
+    pub negative_values: Option<Vec<ValueCount>>,
+    /// Values of the label column counted as negative, when `--label-positive` named the positives.
+    pub label_negative_values: Option<Vec<ValueCount>>,
+    /// One entry per attribute set of the audit, in the audit's order.
+    pub sets: Vec<SetTally<S>>,
+}
+
+impl<S: GroupSums> Tallies<S> {
+    /// Rows that entered the groups.
+    pub fn rows_used(&self) -> u64 {
+        self.rows_read - self.rows_excluded.values().sum::<u64>()
+    }
+}
+
+/// Runs the audit `spec`'s plan on `engine` and folds the cells into its attribute sets.
+pub fn tally(engine: &dyn TallyEngine, spec: &AuditSpec) -> Result<Tallies> {
+    let table = engine.run(&TallyPlan::of(spec))?;
+    fold::fold(engine.source(), &table, spec)
+}

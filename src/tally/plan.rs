@@ -1,0 +1,166 @@
+//! The tally plan: which keys one pass over the decision log groups by, which sums it takes per
+//! cell, and which values it checks on the way. Built from the audit definition; any engine that
+//! can group and sum (Polars here, a SQL warehouse or Spark elsewhere) can run it.
+
+use crate::spec::{AuditSpec, Decision};
+
+/// How the decision key of a cell is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecisionKey {
+    /// The value of a decision column, as text.
+    Column(String),
+    /// Whether a score column is at or above a threshold (`true`/`false`; null when the score is).
+    AtLeast {
+        /// The score column.
+        column: String,
+        /// The threshold.
+        threshold: f64,
+    },
+}
+
+/// What one tally pass groups by and sums. The cell table it yields is described in
+/// [`super::cells`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TallyPlan {
+    /// Protected attribute columns, grouped by as text (null: missing).
+    pub attributes: Vec<String>,
+    /// The decision.
+    pub decision: DecisionKey,
+    /// The label column, grouped by as text, when the audit has one.
+    pub label: Option<String>,
+    /// The weight column: the sums are Σw and Σw² instead of row counts.
+    pub weight: Option<String>,
+    /// Soft memberships: per estimated attribute, its probability columns. Per cell the pass sums
+    /// p·w and (p·w)² for each, and for the remainder `1 − Σp` (the `(missing)` group).
+    pub memberships: Vec<Vec<String>>,
+    /// Values checked during the pass; each counts its violating rows.
+    pub checks: Vec<Check>,
+}
+
+/// A rule the values of some columns must follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Every non-null value is a number (NaN is not).
+    Number,
+    /// Every non-null value is a number of 0 or more.
+    NonNegative,
+    /// Every non-null value is a number from 0 to 1.
+    Probability,
+    /// The values of the columns of a row add up to at most 1 (nulls count as 0).
+    AtMostOne,
+}
+
+impl Rule {
+    /// What a violation means, for the error message.
+    pub fn problem(self) -> &'static str {
+        match self {
+            Rule::Number => "score values are not numbers",
+            Rule::NonNegative => "weights are not non-negative numbers",
+            Rule::Probability => "membership probabilities are not numbers from 0 to 1",
+            Rule::AtMostOne => "membership probabilities of a row add up to more than 1",
+        }
+    }
+
+    /// Whether a row's values of the checked columns break the rule (`None` = null). Engines
+    /// that cannot run Rust evaluate the same rule in their own language.
+    pub fn violated(self, values: &[Option<&str>]) -> bool {
+        let number = |v: &str| v.trim().parse::<f64>().ok().filter(|x| !x.is_nan());
+        match self {
+            Rule::Number => values.iter().flatten().any(|v| number(v).is_none()),
+            Rule::NonNegative => values
+                .iter()
+                .flatten()
+                .any(|v| number(v).is_none_or(|x| x < 0.0)),
+            Rule::Probability => values
+                .iter()
+                .flatten()
+                .any(|v| number(v).is_none_or(|x| !(0.0..=1.0).contains(&x))),
+            Rule::AtMostOne => {
+                values
+                    .iter()
+                    .flatten()
+                    .map(|v| number(v).unwrap_or(0.0))
+                    .sum::<f64>()
+                    > 1.0 + 1e-6
+            }
+        }
+    }
+}
+
+/// A check of the pass: `rule` over `columns`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// The columns checked (one, or a membership's probability columns).
+    pub columns: Vec<String>,
+    /// The rule.
+    pub rule: Rule,
+}
+
+impl TallyPlan {
+    /// The plan of an audit: every protected column, the decision and the label as keys; row
+    /// counts or weight sums, and soft-membership masses, as sums.
+    pub fn of(spec: &AuditSpec) -> TallyPlan {
+        let mut checks = Vec::new();
+        let decision = match &spec.decision {
+            Decision::Outcome(c) => DecisionKey::Column(c.column.clone()),
+            Decision::Score { column, threshold } => {
+                checks.push(Check {
+                    columns: vec![column.clone()],
+                    rule: Rule::Number,
+                });
+                DecisionKey::AtLeast {
+                    column: column.clone(),
+                    threshold: *threshold,
+                }
+            }
+        };
+        if let Some(w) = &spec.weight {
+            checks.push(Check {
+                columns: vec![w.clone()],
+                rule: Rule::NonNegative,
+            });
+        }
+        let memberships: Vec<Vec<String>> = spec
+            .membership
+            .iter()
+            .map(|m| m.columns.iter().map(|(c, _)| c.clone()).collect())
+            .collect();
+        for columns in &memberships {
+            for c in columns {
+                checks.push(Check {
+                    columns: vec![c.clone()],
+                    rule: Rule::Probability,
+                });
+            }
+            checks.push(Check {
+                columns: columns.clone(),
+                rule: Rule::AtMostOne,
+            });
+        }
+        TallyPlan {
+            attributes: spec.protected_columns(),
+            decision,
+            label: spec.label.as_ref().map(|l| l.column.clone()),
+            weight: spec.weight.clone(),
+            memberships,
+            checks,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_follow_the_polars_reading_of_numbers() {
+        assert!(Rule::Number.violated(&[Some("NaN")]));
+        assert!(Rule::Number.violated(&[Some("high")]));
+        assert!(!Rule::Number.violated(&[None, Some(" 0.5")]));
+        assert!(Rule::NonNegative.violated(&[Some("-1")]));
+        assert!(Rule::Probability.violated(&[Some("1.5")]));
+        assert!(!Rule::Probability.violated(&[Some("1")]));
+        assert!(Rule::AtMostOne.violated(&[Some("0.7"), Some("0.4")]));
+        assert!(!Rule::AtMostOne.violated(&[Some("0.7"), None]));
+    }
+}

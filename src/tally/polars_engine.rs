@@ -1,0 +1,259 @@
+//! The Polars tally engine: a plan becomes one lazy `group_by` over the log, run on Polars'
+//! streaming engine (the log is read in batches, only the columns the plan names).
+
+use super::cells::{Cell, CellTable};
+use super::engine::{violation, TallyEngine};
+use super::plan::{DecisionKey, Rule, TallyPlan};
+use crate::error::Result;
+use crate::load::{self, read_error};
+use crate::value::{sort_by_count, ValueCount};
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+const DECISION_KEY: &str = "__fairaudit_decision";
+const LABEL_KEY: &str = "__fairaudit_label";
+const COUNT_KEY: &str = "__fairaudit_n";
+const WEIGHT_KEY: &str = "__fairaudit_w";
+const WEIGHT_SQ_KEY: &str = "__fairaudit_w2";
+const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
+const SOFT_KEY: &str = "__fairaudit_m";
+const CHECK_KEY: &str = "__fairaudit_check";
+
+/// Runs plans over a decision log opened lazily by [`load::open`].
+pub struct PolarsEngine {
+    path: PathBuf,
+    frame: LazyFrame,
+}
+
+impl PolarsEngine {
+    /// An engine over `frame`, the log at `path`.
+    pub fn new(path: &Path, frame: LazyFrame) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            frame,
+        }
+    }
+}
+
+/// A column read as a number (text that is not a number becomes null).
+fn number(column: &str) -> Expr {
+    col(column).cast(DataType::Float64)
+}
+
+/// Rows whose `column` holds something that is not a number (NaN included).
+fn not_a_number(column: &str) -> Expr {
+    col(column)
+        .is_not_null()
+        .and(number(column).is_null().or(number(column).is_nan()))
+}
+
+/// The rows breaking `rule` over `columns`, as a Polars expression.
+fn violated(rule: Rule, columns: &[String]) -> Expr {
+    let first = columns[0].as_str();
+    match rule {
+        Rule::Number => not_a_number(first),
+        Rule::NonNegative => not_a_number(first).or(number(first).lt(lit(0.0))),
+        Rule::Probability => not_a_number(first)
+            .or(number(first).lt(lit(0.0)))
+            .or(number(first).gt(lit(1.0))),
+        Rule::AtMostOne => probability_total(columns).gt(lit(1.0 + 1e-6)),
+    }
+}
+
+/// Σ p over a membership's probability columns (nulls as 0).
+fn probability_total(columns: &[String]) -> Expr {
+    columns.iter().fold(lit(0.0), |total, c| {
+        total + number(c).fill_null(lit(0.0))
+    })
+}
+
+/// The aggregations of one soft group's mass: Σ mass and Σ mass².
+fn soft_sums(mass: Expr, attribute: usize, value: usize) -> [Expr; 2] {
+    [
+        mass.clone()
+            .sum()
+            .alias(format!("{SOFT_KEY}{attribute}_{value}")),
+        (mass.clone() * mass)
+            .sum()
+            .alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
+    ]
+}
+
+impl TallyEngine for PolarsEngine {
+    fn source(&self) -> &Path {
+        &self.path
+    }
+
+    fn run(&self, plan: &TallyPlan) -> Result<CellTable> {
+        let path = self.path.as_path();
+        let mut keys: Vec<Expr> = plan.attributes.iter().map(|c| col(c.as_str())).collect();
+        keys.push(match &plan.decision {
+            DecisionKey::Column(c) => col(c.as_str()).alias(DECISION_KEY),
+            DecisionKey::AtLeast { column, threshold } => number(column)
+                .gt_eq(lit(*threshold))
+                .alias(DECISION_KEY),
+        });
+        if let Some(label) = &plan.label {
+            keys.push(col(label.as_str()).alias(LABEL_KEY));
+        }
+        let mut aggs = vec![len().alias(COUNT_KEY)];
+        let weight = match &plan.weight {
+            Some(w) => {
+                aggs.push(col(w.as_str()).is_null().sum().alias(NULL_WEIGHT_KEY));
+                number(w).fill_null(lit(0.0))
+            }
+            None => lit(1.0),
+        };
+        if plan.weight.is_some() {
+            aggs.push(weight.clone().sum().alias(WEIGHT_KEY));
+            aggs.push((weight.clone() * weight.clone()).sum().alias(WEIGHT_SQ_KEY));
+        } else {
+            // A literal is not broadcast inside an aggregation: count the rows instead.
+            aggs.push(len().cast(DataType::Float64).alias(WEIGHT_KEY));
+            aggs.push(len().cast(DataType::Float64).alias(WEIGHT_SQ_KEY));
+        }
+        for (i, columns) in plan.memberships.iter().enumerate() {
+            for (j, column) in columns.iter().enumerate() {
+                let p = number(column).fill_null(lit(0.0));
+                aggs.extend(soft_sums(p * weight.clone(), i, j));
+            }
+            let rest = lit(1.0) - probability_total(columns);
+            let rest = when(rest.clone().lt(lit(0.0)))
+                .then(lit(0.0))
+                .otherwise(rest);
+            aggs.extend(soft_sums(rest * weight.clone(), i, columns.len()));
+        }
+        for (k, check) in plan.checks.iter().enumerate() {
+            aggs.push(
+                violated(check.rule, &check.columns)
+                    .sum()
+                    .alias(format!("{CHECK_KEY}{k}")),
+            );
+        }
+        let df = load::collect(path, self.frame.clone().group_by(keys).agg(aggs))?;
+
+        for (k, check) in plan.checks.iter().enumerate() {
+            let count: f64 = column_f64(path, &df, &format!("{CHECK_KEY}{k}"))?
+                .iter()
+                .sum();
+            if count > 0.0 {
+                let bad = self
+                    .frame
+                    .clone()
+                    .filter(violated(check.rule, &check.columns));
+                let sample = offending_values(path, bad, &check.columns[0])?;
+                return Err(violation(path, check, count, sample));
+            }
+        }
+        read_cells(path, &df, plan)
+    }
+}
+
+/// The most frequent values of `column` in `frame`, for error messages.
+fn offending_values(path: &Path, frame: LazyFrame, column: &str) -> Result<Vec<ValueCount>> {
+    let df = load::collect(
+        path,
+        frame.group_by([col(column)]).agg([len().alias(COUNT_KEY)]),
+    )?;
+    let counts = column_u64(path, &df, COUNT_KEY)?;
+    let values = df.column(column).map_err(|e| read_error(path, e))?;
+    let mut out = Vec::with_capacity(df.height());
+    for (i, count) in counts.into_iter().enumerate() {
+        let v = values.get(i).map_err(|e| read_error(path, e))?;
+        out.push(ValueCount {
+            value: value_text(&v).unwrap_or_default(),
+            count,
+        });
+    }
+    sort_by_count(&mut out);
+    Ok(out)
+}
+
+fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable> {
+    let err = |e| read_error(path, e);
+    let rows = column_u64(path, df, COUNT_KEY)?;
+    let w = column_f64(path, df, WEIGHT_KEY)?;
+    let w2 = column_f64(path, df, WEIGHT_SQ_KEY)?;
+    let null_weights = match plan.weight {
+        Some(_) => column_u64(path, df, NULL_WEIGHT_KEY)?,
+        None => vec![0; df.height()],
+    };
+    let soft: Vec<Vec<(Vec<f64>, Vec<f64>)>> = plan
+        .memberships
+        .iter()
+        .enumerate()
+        .map(|(i, columns)| {
+            (0..=columns.len())
+                .map(|j| {
+                    Ok((
+                        column_f64(path, df, &format!("{SOFT_KEY}{i}_{j}"))?,
+                        column_f64(path, df, &format!("{SOFT_KEY}{i}_{j}_sq"))?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let columns = df.columns();
+    let decision = df.column(DECISION_KEY).map_err(err)?;
+    let label = match plan.label {
+        Some(_) => Some(df.column(LABEL_KEY).map_err(err)?),
+        None => None,
+    };
+    let mut cells = Vec::with_capacity(df.height());
+    for row in 0..df.height() {
+        let attributes = columns[..plan.attributes.len()]
+            .iter()
+            .map(|c| c.get(row).map(|v| value_text(&v)))
+            .collect::<PolarsResult<Vec<_>>>()
+            .map_err(err)?;
+        let decision = value_text(&decision.get(row).map_err(err)?);
+        let label = match label {
+            Some(l) => value_text(&l.get(row).map_err(err)?),
+            None => None,
+        };
+        cells.push(Cell {
+            attributes,
+            decision,
+            label,
+            rows: rows[row],
+            w: w[row],
+            w2: w2[row],
+            null_weights: null_weights[row],
+            masses: soft
+                .iter()
+                .map(|per_value| per_value.iter().map(|(s, q)| (s[row], q[row])).collect())
+                .collect(),
+        });
+    }
+    Ok(CellTable { cells })
+}
+
+fn column_f64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let column = df
+        .column(name)
+        .and_then(|c| c.cast(&DataType::Float64))
+        .map_err(|e| read_error(path, e))?;
+    let values = column.f64().map_err(|e| read_error(path, e))?;
+    Ok(values.iter().map(|v| v.unwrap_or(0.0)).collect())
+}
+
+/// A count column as whole numbers.
+fn column_u64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<u64>> {
+    Ok(column_f64(path, df, name)?
+        .into_iter()
+        .map(|v| v as u64)
+        .collect())
+}
+
+/// A cell value as text (`None` for null). Numbers print without a trailing `.0`.
+fn value_text(value: &AnyValue) -> Option<String> {
+    match value {
+        AnyValue::Null => None,
+        AnyValue::String(s) => Some(s.to_string()),
+        AnyValue::StringOwned(s) => Some(s.to_string()),
+        AnyValue::Boolean(b) => Some(b.to_string()),
+        AnyValue::Float64(f) => Some(f.to_string()),
+        AnyValue::Float32(f) => Some(f.to_string()),
+        other => Some(other.to_string()),
+    }
+}
