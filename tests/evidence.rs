@@ -62,7 +62,7 @@ fn verify_passes_on_a_fresh_bundle_and_names_any_changed_byte() {
     let (code, text) = verify(&out);
     assert_eq!(code, 0, "{text}");
     let mut files = Vec::new();
-    fairaudit::verify::list_files(&out, &out, &mut files);
+    fairaudit::bundle::verify::list_files(&out, &out, &mut files);
     files.retain(|f| f != "manifest.json");
     assert!(files.len() >= 8, "{files:?}");
     for f in &files {
@@ -184,7 +184,7 @@ fn hostile_names_cannot_break_or_inject() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     // Chart files stay inside the output directory.
     let mut files = Vec::new();
-    fairaudit::verify::list_files(&out, &out, &mut files);
+    fairaudit::bundle::verify::list_files(&out, &out, &mut files);
     assert!(files.iter().all(|f| !f.contains("..")), "{files:?}");
     assert!(
         files.contains(&"charts/selection_rate_2_______evil.svg".to_string()),

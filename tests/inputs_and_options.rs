@@ -317,8 +317,8 @@ fn outputs_are_complete_and_deterministic() {
     audit(&dir.path().join("a"), &args);
     audit(&dir.path().join("b"), &args);
     let (mut a_files, mut b_files) = (Vec::new(), Vec::new());
-    fairaudit::verify::list_files(&dir.path().join("a"), &dir.path().join("a"), &mut a_files);
-    fairaudit::verify::list_files(&dir.path().join("b"), &dir.path().join("b"), &mut b_files);
+    fairaudit::bundle::verify::list_files(&dir.path().join("a"), &dir.path().join("a"), &mut a_files);
+    fairaudit::bundle::verify::list_files(&dir.path().join("b"), &dir.path().join("b"), &mut b_files);
     a_files.sort();
     b_files.sort();
     assert_eq!(a_files, b_files);
