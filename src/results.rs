@@ -1,6 +1,6 @@
 //! The result types measure fills, judge completes and render formats; `results.json` is their
 //! serialization, and reads back into them ([`AuditResults::from_json`]). The JSON Schema of the
-//! file is generated from these types (`schema/results.schema.json`).
+//! file is generated from these types (`reports/results.schema.json`).
 //!
 //! A few fields are derived from the others and not written to `results.json` (marked
 //! "derived"); `from_json` restores them.
@@ -457,4 +457,13 @@ impl AuditResults {
         }
         Ok(results)
     }
+}
+
+/// The JSON Schema (draft 2020-12) of `results.json`, generated from these types, pretty-printed
+/// with a final newline. Shipped as `reports/results.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(AuditResults);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }

@@ -30,6 +30,8 @@ enum Command {
     Examples(examples::ExamplesArgs),
     /// Check an evidence bundle: re-hash every file its manifest lists (exit 1 on any change).
     Verify(verify::VerifyArgs),
+    /// Print the JSON Schema of results.json (also in reports/results.schema.json).
+    Schema,
 }
 
 /// Parses the command line, runs it and returns the process exit code; errors are printed on
@@ -41,6 +43,10 @@ pub fn main() -> i32 {
         Command::Synth(args) => synth::run(args),
         Command::Examples(args) => examples::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Schema => {
+            print!("{}", fairaudit::results::json_schema());
+            Ok(0)
+        }
     };
     match result {
         Ok(code) => code,
