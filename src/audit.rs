@@ -3,12 +3,12 @@
 use crate::error::{AuditError, Result};
 use crate::hash::sha256_file;
 use crate::judge::{judge, Rules};
+use crate::load;
 use crate::measure::measure_set;
 use crate::results::{AttributeSetResult, AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
 use crate::spec::{AuditSpec, Decision};
 use crate::stats::adjust::{adjust, PAdjust};
 use crate::tally::{self, PolarsEngine};
-use crate::load;
 
 /// Runs the audit described by `spec` on its decision log and returns its results. Writes
 /// nothing.

@@ -4,44 +4,11 @@
 mod common;
 use common::*;
 use predicates::str::contains;
-use std::path::Path;
-
-/// Runs an audit expected to fail; checks exit code 2, one error line, no output directory, and
-/// returns stderr.
-fn fails(out: &Path, args: &[&str]) -> String {
-    let output = fairaudit()
-        .arg("audit")
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    assert!(!out.exists(), "output directory was created");
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "not one line: {stderr}"
-    );
-    stderr
-}
 
 #[test]
 fn missing_file() {
     let dir = tempfile::tempdir().unwrap();
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            "nowhere/log.csv",
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-        ],
-    );
+    let err = args("nowhere/log.csv", "y", "g").fails(&dir.path().join("out"));
     assert!(
         err.contains("nowhere/log.csv") && err.contains("cannot open"),
         "{err}"
@@ -52,30 +19,10 @@ fn missing_file() {
 fn empty_file_and_header_only_file() {
     let dir = tempfile::tempdir().unwrap();
     let empty = write(dir.path(), "empty.csv", "");
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            empty.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-        ],
-    );
+    let err = args(&empty, "y", "g").fails(&dir.path().join("out"));
     assert!(err.contains("empty.csv") && err.contains("empty"), "{err}");
     let header = write(dir.path(), "header.csv", "y,g\n");
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            header.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-        ],
-    );
+    let err = args(&header, "y", "g").fails(&dir.path().join("out"));
     assert!(
         err.contains("header.csv") && err.contains("no rows"),
         "{err}"
@@ -86,17 +33,7 @@ fn empty_file_and_header_only_file() {
 fn unknown_column_lists_the_available_ones() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "log.csv", "y,g\n1,a\n0,b\n");
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "race",
-        ],
-    );
+    let err = args(&data, "y", "race").fails(&dir.path().join("out"));
     assert!(
         err.contains("log.csv") && err.contains("'race'") && err.contains("y, g"),
         "{err}"
@@ -111,37 +48,16 @@ fn outcome_and_label_outside_the_binary_values() {
         "log.csv",
         "y,l,g\n1,0,a\nmaybe,1,a\nmaybe,2,b\n0,0,b\n2,1,a\n",
     );
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-        ],
-    );
+    let err = args(&data, "y", "g").fails(&dir.path().join("out"));
     assert!(err.contains("log.csv") && err.contains("'y'"), "{err}");
     assert!(
         err.contains("\"maybe\" (2 rows), \"2\" (1 rows)") && err.contains("--positive"),
         "{err}"
     );
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--positive",
-            "1",
-            "--label",
-            "l",
-            "--protected",
-            "g",
-        ],
-    );
+    let err = args(&data, "y", "g")
+        .with("--positive", "1")
+        .with("--label", "l")
+        .fails(&dir.path().join("out"));
     assert!(
         err.contains("'l'") && err.contains("\"2\" (1 rows)") && err.contains("--label-positive"),
         "{err}"
@@ -206,19 +122,9 @@ fn score_that_is_not_a_number() {
 fn positive_value_that_never_occurs() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "log.csv", "risk,g\nLow,a\nHigh,b\n");
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "risk",
-            "--positive",
-            "high",
-            "--protected",
-            "g",
-        ],
-    );
+    let err = args(&data, "risk", "g")
+        .with("--positive", "high")
+        .fails(&dir.path().join("out"));
     assert!(
         err.contains("'risk'") && err.contains("high") && err.contains("\"High\" (1 rows)"),
         "{err}"
@@ -229,19 +135,9 @@ fn positive_value_that_never_occurs() {
 fn unknown_reference_group() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "log.csv", "y,g\n1,a\n0,b\n");
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-            "--reference",
-            "g=c",
-        ],
-    );
+    let err = args(&data, "y", "g")
+        .with("--reference", "g=c")
+        .fails(&dir.path().join("out"));
     assert!(err.contains("g=c") && err.contains("a; b"), "{err}");
 }
 
@@ -280,17 +176,7 @@ fn existing_output_directory_is_kept_without_force() {
 fn unknown_extension_config_key_and_timestamp() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "log.txt", "y,g\n1,a\n0,b\n");
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-        ],
-    );
+    let err = args(&data, "y", "g").fails(&dir.path().join("out"));
     assert!(err.contains("log.txt") && err.contains("--format"), "{err}");
 
     let config = write(
@@ -308,19 +194,9 @@ fn unknown_extension_config_key_and_timestamp() {
     );
 
     let csv = write(dir.path(), "log.csv", "y,g\n1,a\n0,b\n");
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            csv.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-            "--timestamp",
-            "yesterday",
-        ],
-    );
+    let err = args(&csv, "y", "g")
+        .with("--timestamp", "yesterday")
+        .fails(&dir.path().join("out"));
     assert!(
         err.contains("--timestamp") && err.contains("yesterday"),
         "{err}"

@@ -46,21 +46,10 @@ fn report_html_loads_and_shows_its_charts() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let data = dataset("compas/compas_for_aequitas.csv");
-    audit(
-        &out,
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "score",
-            "--favorable",
-            "negative",
-            "--protected",
-            "race",
-            "--reference",
-            "race=Caucasian",
-        ],
-    );
+    args(&data, "score", "race")
+        .with("--favorable", "negative")
+        .with("--reference", "race=Caucasian")
+        .run(&out);
     let page = out.join("report.html");
     let shot = dir.path().join("shot.png");
     let output = Command::new(browser)

@@ -110,23 +110,11 @@ fn aequitas_extract_gives_the_same_counts() {
     // aequitas' extract encodes score = (score_text != Low), i.e. decile_score >= 5.
     let dir = tempfile::tempdir().unwrap();
     let data = dataset("compas/compas_for_aequitas.csv");
-    let r = audit(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "score",
-            "--label",
-            "label_value",
-            "--favorable",
-            "negative",
-            "--protected",
-            "race",
-            "--reference",
-            "race=Caucasian",
-        ],
-    );
+    let r = args(&data, "score", "race")
+        .with("--label", "label_value")
+        .with("--favorable", "negative")
+        .with("--reference", "race=Caucasian")
+        .run(&dir.path().join("out"));
     let aa = group(&r, RACE, &[("race", "African-American")]);
     assert_eq!(
         (

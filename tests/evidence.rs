@@ -139,19 +139,9 @@ fn hostile_names_cannot_break_or_inject() {
     }
     let data = write(dir.path(), "hostile.csv", &csv);
     let out = dir.path().join("out");
-    audit(
-        &out,
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "<b>grp</b>|x",
-            "--protected",
-            "../../evil",
-        ],
-    );
+    args(&data, "y", "<b>grp</b>|x")
+        .with("--protected", "../../evil")
+        .run(&out);
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     // Outside the appendix's fenced configuration block (code, shown literally), no raw HTML.
     let fence = "`".repeat(3);

@@ -24,21 +24,10 @@ pub fn example_csv() -> String {
 fn group_rates_and_summaries_match_fairlearn() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "example.csv", &example_csv());
-    let r = audit(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y_pred",
-            "--label",
-            "y_true",
-            "--protected",
-            "group",
-            "--min-group-size",
-            "1",
-        ],
-    );
+    let r = args(&data, "y_pred", "group")
+        .with("--label", "y_true")
+        .with("--min-group-size", "1")
+        .run(&dir.path().join("out"));
     for (name, tpr, fpr, sel) in [
         ("a", 0.5, 1.0, 0.75),
         ("b", 0.6, 0.0, 0.5),

@@ -40,19 +40,9 @@ fn csv_parquet_and_ndjson_give_identical_results() {
         .unwrap();
 
     let run = |path: &std::path::Path, name: &str| {
-        audit(
-            &dir.path().join(name),
-            &[
-                "--data",
-                path.to_str().unwrap(),
-                "--outcome",
-                "y_pred",
-                "--label",
-                "y_true",
-                "--protected",
-                "group",
-            ],
-        )
+        args(&path, "y_pred", "group")
+            .with("--label", "y_true")
+            .run(&dir.path().join(name))
     };
     let from_csv = run(&csv_path, "csv");
     let from_parquet = run(&pq_path, "parquet");
@@ -72,19 +62,9 @@ fn csv_parquet_and_ndjson_give_identical_results() {
 fn format_flag_overrides_the_extension() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "log.txt", "y,g\n1,a\n0,a\n1,b\n");
-    let r = audit(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--format",
-            "csv",
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-        ],
-    );
+    let r = args(&data, "y", "g")
+        .with("--format", "csv")
+        .run(&dir.path().join("out"));
     assert_eq!(r["input"]["rows_read"], 3);
 }
 
@@ -97,19 +77,9 @@ fn positive_values_count_the_rest_as_negative_and_report_them() {
         "risk,g\nLow,a\nMedium,a\nHigh,b\nLow,b\nLow,b\n,a\n",
     );
     let out = dir.path().join("out");
-    let r = audit(
-        &out,
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "risk",
-            "--positive",
-            "Medium,High",
-            "--protected",
-            "g",
-        ],
-    );
+    let r = args(&data, "risk", "g")
+        .with("--positive", "Medium,High")
+        .run(&out);
     assert_eq!(
         r["audit"]["negative_values"],
         serde_json::json!([{"value": "Low", "count": 3}])
@@ -137,17 +107,7 @@ fn positive_values_count_the_rest_as_negative_and_report_them() {
 fn missing_attribute_values_form_their_own_group() {
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "log.csv", "y,g\n1,a\n0,a\n1,\n0,\n0,\n");
-    let r = audit(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-        ],
-    );
+    let r = args(&data, "y", "g").run(&dir.path().join("out"));
     let missing = group(&r, 0, &[("g", "(missing)")]);
     assert_eq!(missing["n"], 3);
 }
@@ -317,8 +277,16 @@ fn outputs_are_complete_and_deterministic() {
     audit(&dir.path().join("a"), &args);
     audit(&dir.path().join("b"), &args);
     let (mut a_files, mut b_files) = (Vec::new(), Vec::new());
-    fairaudit::bundle::verify::list_files(&dir.path().join("a"), &dir.path().join("a"), &mut a_files);
-    fairaudit::bundle::verify::list_files(&dir.path().join("b"), &dir.path().join("b"), &mut b_files);
+    fairaudit::bundle::verify::list_files(
+        &dir.path().join("a"),
+        &dir.path().join("a"),
+        &mut a_files,
+    );
+    fairaudit::bundle::verify::list_files(
+        &dir.path().join("b"),
+        &dir.path().join("b"),
+        &mut b_files,
+    );
     a_files.sort();
     b_files.sort();
     assert_eq!(a_files, b_files);

@@ -37,7 +37,13 @@ fn derived_fields_are_restored_on_reading_back() {
     let out = dir.path().join("compas");
     let config = dataset("compas.toml");
     fairaudit()
-        .args(["audit", "--config", config.to_str().unwrap(), "--min-group-size", "200"])
+        .args([
+            "audit",
+            "--config",
+            config.to_str().unwrap(),
+            "--min-group-size",
+            "200",
+        ])
         .arg("--out")
         .arg(&out)
         .assert()
@@ -49,7 +55,11 @@ fn derived_fields_are_restored_on_reading_back() {
     let race = &read.attribute_sets[0];
     assert_eq!(race.reference_strategy, ReferenceUsed::Explicit);
     assert_eq!(race.status, SetStatus::ActionNeeded);
-    let reference = race.groups.iter().find(|g| g.measures.is_reference).unwrap();
+    let reference = race
+        .groups
+        .iter()
+        .find(|g| g.measures.is_reference)
+        .unwrap();
     assert_eq!(reference.measures.values["race"], "Caucasian");
     close(
         race.reference_rate.unwrap(),
@@ -81,20 +91,10 @@ fn suppressed_counts_read_back_as_suppressed() {
         &("y,g\n".to_string() + &"1,a\n0,a\n".repeat(20) + "1,b\n1,b\n0,b\n"),
     );
     let out = dir.path().join("out");
-    let r = audit(
-        &out,
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-            "--suppress-json",
-            "--min-group-size",
-            "1",
-        ],
-    );
+    let r = args(&data, "y", "g")
+        .flag("--suppress-json")
+        .with("--min-group-size", "1")
+        .run(&out);
     assert!(r["attribute_sets"][0]["groups"][1]["n"].is_null());
     let text = std::fs::read_to_string(out.join("results.json")).unwrap();
     let read = AuditResults::from_json(&text).unwrap();
@@ -147,7 +147,9 @@ fn every_committed_results_json_is_valid_under_the_schema() {
             std::env::var("FAIRAUDIT_REQUIRE_JSONSCHEMA").is_err(),
             "Python's jsonschema is required (pip install jsonschema)"
         );
-        eprintln!("NOTE: Python's jsonschema not found; the schema validation did not run (CI runs it)");
+        eprintln!(
+            "NOTE: Python's jsonschema not found; the schema validation did not run (CI runs it)"
+        );
         return;
     }
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/results.schema.json");

@@ -89,21 +89,10 @@ fn small_groups_log(
 fn fisher_on_small_groups_is_inconclusive_not_fail() {
     let dir = tempfile::tempdir().unwrap();
     let data = small_groups_log(dir.path(), (0, 5), (500, 1000));
-    let r = audit(
-        &dir.path().join("a"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-            "--reference",
-            "g=ref",
-            "--min-group-size",
-            "1",
-        ],
-    );
+    let r = args(&data, "y", "g")
+        .with("--reference", "g=ref")
+        .with("--min-group-size", "1")
+        .run(&dir.path().join("a"));
     let small = group(&r, 0, &[("g", "small")]);
     let test = &small["vs_reference"]["tests"]["selection_rate"];
     assert_eq!(test["method"], "fisher");
@@ -113,21 +102,10 @@ fn fisher_on_small_groups_is_inconclusive_not_fail() {
 
     let dir = tempfile::tempdir().unwrap();
     let data = small_groups_log(dir.path(), (1, 8), (30, 40));
-    let r = audit(
-        &dir.path().join("b"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-            "--reference",
-            "g=ref",
-            "--min-group-size",
-            "1",
-        ],
-    );
+    let r = args(&data, "y", "g")
+        .with("--reference", "g=ref")
+        .with("--min-group-size", "1")
+        .run(&dir.path().join("b"));
     let test = &group(&r, 0, &[("g", "small")])["vs_reference"]["tests"]["selection_rate"];
     assert_eq!(test["method"], "fisher");
     close(test["p_value"].as_f64().unwrap(), 0.00166, 5e-6);
@@ -302,21 +280,10 @@ fn soft_membership_splits_rows_by_probability() {
         "soft.csv",
         "y,pa,pb\n1,0.5,0.5\n0,0.5,0.5\n1,0.6,0\n",
     );
-    let r = audit(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--membership",
-            "grp=pa:A,pb:B",
-            "--protected",
-            "grp",
-            "--min-group-size",
-            "0",
-        ],
-    );
+    let r = args(&data, "y", "grp")
+        .with("--membership", "grp=pa:A,pb:B")
+        .with("--min-group-size", "0")
+        .run(&dir.path().join("out"));
     let a = group(&r, 0, &[("grp", "A")]);
     close(num(a, "n"), 1.6, 1e-12);
     close(num(a, "pp"), 1.1, 1e-12);
@@ -336,22 +303,11 @@ fn small_rare_and_missing_groups_are_excluded_and_listed() {
     }
     let data = write(dir.path(), "log.csv", &csv);
     let out = dir.path().join("out");
-    let r = audit(
-        &out,
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--outcome",
-            "y",
-            "--protected",
-            "g",
-            "--min-group-share",
-            "0.02",
-            "--min-group-size",
-            "5",
-            "--exclude-missing",
-        ],
-    );
+    let r = args(&data, "y", "g")
+        .with("--min-group-share", "0.02")
+        .with("--min-group-size", "5")
+        .flag("--exclude-missing")
+        .run(&out);
     let verdict = |g: &str| group(&r, 0, &[("g", g)])["verdict"]["four_fifths"].clone();
     assert_eq!(verdict("big"), "pass");
     assert_eq!(verdict("mid"), "pass");

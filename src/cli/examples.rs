@@ -158,8 +158,7 @@ fn audit_all(
         let _ = writeln!(
             index,
             "| {name} | {} | {decision} | {} | [{name}/report.md]({name}/report.md) |",
-            results.input.rows_used,
-            results.failures
+            results.input.rows_used, results.failures
         );
         let ctx = args.context(&spec, log_input(&results))?;
         files.extend(

@@ -205,8 +205,10 @@ impl AuditArgs {
         let mut merged = serde_json::to_value(&file)?;
         if let serde_json::Value::Object(flags) = serde_json::to_value(&self)? {
             for (key, value) in flags {
-                let given = !matches!(&value, serde_json::Value::Null | serde_json::Value::Bool(false))
-                    && value.as_array().is_none_or(|a| !a.is_empty());
+                let given = !matches!(
+                    &value,
+                    serde_json::Value::Null | serde_json::Value::Bool(false)
+                ) && value.as_array().is_none_or(|a| !a.is_empty());
                 if given {
                     merged[key] = value;
                 }

@@ -3,11 +3,11 @@
 //! is crossed and the difference is significant after adjustment); the status of each attribute
 //! set (its worst verdict); and the count of failures.
 
+use crate::results::ReferenceUsed;
 use crate::results::{
     AttributeSetResult, AuditResults, GroupMeasures, SetStatus, Verdict, VerdictState,
     EXCLUDED_PREFIX,
 };
-use crate::results::ReferenceUsed;
 use crate::spec::Favorable;
 use crate::stats::adjust::PAdjust;
 use crate::stats::test::{TestMethod, TestResult};
@@ -198,6 +198,46 @@ mod tests {
                 .contains("not significant at 0.05: z = -3.0, p = 0.200 after Holm adjustment"),
             "{}",
             v.reason
+        );
+    }
+
+    fn set_with(states: &[VerdictState], used: ReferenceUsed) -> AttributeSetResult {
+        let text = format!(
+            r#"{{"attributes": ["g"], "reference": null, "reference_strategy": "{}",
+                "groups": [], "summary": {{"ci": {{}}}}, "missing": 0.0}}"#,
+            serde_json::to_value(used).unwrap().as_str().unwrap()
+        );
+        let mut set: AttributeSetResult = serde_json::from_str(&text).unwrap();
+        let group = r#"{"values": {"g": "a"}, "n": 10, "pp": 5, "pn": 5, "ci": {},
+            "vs_reference": {"ci": {}, "tests": {}}, "verdict": null}"#;
+        for state in states {
+            let mut g: crate::results::GroupResult = serde_json::from_str(group).unwrap();
+            g.verdict = Some(Verdict {
+                four_fifths: *state,
+                reason: String::new(),
+            });
+            set.groups.push(g);
+        }
+        set
+    }
+
+    #[test]
+    fn a_set_takes_its_worst_verdict() {
+        use VerdictState::*;
+        let largest = ReferenceUsed::Largest;
+        assert_eq!(
+            status(&set_with(&[Pass, Fail, Inconclusive], largest)),
+            SetStatus::ActionNeeded
+        );
+        assert_eq!(
+            status(&set_with(&[Pass, Inconclusive, Excluded], largest)),
+            SetStatus::Review
+        );
+        assert_eq!(status(&set_with(&[Pass, Excluded], largest)), SetStatus::Ok);
+        // Every group excluded: nothing could be compared, which needs a look.
+        assert_eq!(
+            status(&set_with(&[Excluded], ReferenceUsed::None)),
+            SetStatus::Review
         );
     }
 }

@@ -116,11 +116,23 @@ mod tests {
             choose_reference(&set(), &spec(strategy, favorable), &excluded).unwrap()
         };
         use ReferenceStrategy::*;
-        assert_eq!(pick(Largest, Favorable::Positive), (Some(0), ReferenceUsed::Largest));
-        assert_eq!(pick(Highest, Favorable::Positive), (Some(1), ReferenceUsed::Highest));
+        assert_eq!(
+            pick(Largest, Favorable::Positive),
+            (Some(0), ReferenceUsed::Largest)
+        );
+        assert_eq!(
+            pick(Highest, Favorable::Positive),
+            (Some(1), ReferenceUsed::Highest)
+        );
         // With an adverse decision the best-off group has the lowest rate.
-        assert_eq!(pick(Highest, Favorable::Negative), (Some(0), ReferenceUsed::Highest));
-        assert_eq!(pick(Overall, Favorable::Positive), (None, ReferenceUsed::Overall));
+        assert_eq!(
+            pick(Highest, Favorable::Negative),
+            (Some(0), ReferenceUsed::Highest)
+        );
+        assert_eq!(
+            pick(Overall, Favorable::Positive),
+            (None, ReferenceUsed::Overall)
+        );
         let all = [Some("x".to_string()), Some("x".into()), Some("x".into())];
         assert_eq!(
             choose_reference(&set(), &spec(Largest, Favorable::Positive), &all).unwrap(),
@@ -145,6 +157,9 @@ mod tests {
         assert_eq!(err, "--reference g=c: that group is excluded (fewer than 30 rows) and cannot be the reference");
         s.data = "log.csv".into();
         let err = choose(&s, "z").unwrap_err().to_string();
-        assert_eq!(err, "--reference g=z: no such group in log.csv; groups present: a; b; c");
+        assert_eq!(
+            err,
+            "--reference g=z: no such group in log.csv; groups present: a; b; c"
+        );
     }
 }

@@ -45,7 +45,12 @@ pub fn summarize(groups: &[Cells], has_label: bool) -> Values {
 
 /// The summaries of the `included` groups of the `set_index`-th attribute set, with their
 /// bootstrap intervals (each set has its own stream of replicates).
-pub fn summary(included: &[Tally], has_label: bool, stats: &StatsSpec, set_index: usize) -> Summary {
+pub fn summary(
+    included: &[Tally],
+    has_label: bool,
+    stats: &StatsSpec,
+    set_index: usize,
+) -> Summary {
     let cells: Vec<Cells> = included.iter().map(|t| t.sum).collect();
     let values = summarize(&cells, has_label);
     let strata: Vec<Stratum> = included

@@ -590,7 +590,11 @@ fn heatmap_chart<DB: DrawingBackend>(
         };
         chart
             .draw_series([Text::new(
-                format!("{:.1}% (n={})", rate * 100.0, g.measures.counts.n.get().round()),
+                format!(
+                    "{:.1}% (n={})",
+                    rate * 100.0,
+                    g.measures.counts.n.get().round()
+                ),
                 (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y)),
                 ("sans-serif", 13).into_font().color(&ink).pos(
                     plotters::style::text_anchor::Pos::new(

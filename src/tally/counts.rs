@@ -196,7 +196,12 @@ mod tests {
         let drawn: Vec<u64> = t.sum.draw_cells(true).iter().map(|c| *c as u64).collect();
         assert_eq!(Cells::from_draw(&drawn, true), t.sum);
         let no_label = Tally::from_pairs([(true, None), (false, None), (false, None)]);
-        let drawn: Vec<u64> = no_label.sum.draw_cells(false).iter().map(|c| *c as u64).collect();
+        let drawn: Vec<u64> = no_label
+            .sum
+            .draw_cells(false)
+            .iter()
+            .map(|c| *c as u64)
+            .collect();
         assert_eq!(Cells::from_draw(&drawn, false), no_label.sum);
     }
 }

@@ -101,8 +101,7 @@ impl TallyEngine for MemoryEngine {
                 }
             };
             let label = plan.label.as_deref().and_then(text);
-            let attributes: Vec<Option<String>> =
-                plan.attributes.iter().map(|a| text(a)).collect();
+            let attributes: Vec<Option<String>> = plan.attributes.iter().map(|a| text(a)).collect();
             let mut key = attributes.clone();
             key.extend([decision.clone(), label.clone()]);
             let weight = plan.weight.as_deref().map(|w| number(self.value(row, w)));

@@ -260,9 +260,9 @@ fn check_group_counts(
 mod tests {
     use super::*;
     use crate::spec::{BinaryColumn, Membership};
+    use crate::tally::counts::{Cells, GroupSums};
     use crate::tally::engine::{MemoryEngine, TallyEngine};
     use crate::tally::plan::TallyPlan;
-    use crate::tally::counts::{Cells, GroupSums};
 
     fn spec(protected: &[&str]) -> AuditSpec {
         AuditSpec::new(
@@ -316,7 +316,11 @@ mod tests {
         let ages: Vec<_> = t.sets[1].groups.iter().map(|g| g.values.clone()).collect();
         assert_eq!(
             ages,
-            vec![vec![Some("old".into())], vec![Some("young".into())], vec![None]]
+            vec![
+                vec![Some("old".into())],
+                vec![Some("young".into())],
+                vec![None]
+            ]
         );
         assert_eq!(group(&t, 1, &[Some("old")]).sum.n, 1.0);
         assert_eq!(group(&t, 2, &[Some("M"), None]).sum.pp, 1.0);
@@ -415,7 +419,9 @@ mod tests {
             )
         };
         let err = run(&rows("maybe"), &spec(&["g"])).unwrap_err();
-        assert!(matches!(err, AuditError::NotBinary { ref offending, .. } if offending[0].value == "maybe"));
+        assert!(
+            matches!(err, AuditError::NotBinary { ref offending, .. } if offending[0].value == "maybe")
+        );
         let mut s = spec(&["g"]);
         s.max_groups = 1;
         let err = run(&rows("0"), &s).unwrap_err();

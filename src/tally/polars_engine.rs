@@ -62,9 +62,9 @@ fn violated(rule: Rule, columns: &[String]) -> Expr {
 
 /// Σ p over a membership's probability columns (nulls as 0).
 fn probability_total(columns: &[String]) -> Expr {
-    columns.iter().fold(lit(0.0), |total, c| {
-        total + number(c).fill_null(lit(0.0))
-    })
+    columns
+        .iter()
+        .fold(lit(0.0), |total, c| total + number(c).fill_null(lit(0.0)))
 }
 
 /// The aggregations of one soft group's mass: Σ mass and Σ mass².
@@ -89,9 +89,9 @@ impl TallyEngine for PolarsEngine {
         let mut keys: Vec<Expr> = plan.attributes.iter().map(|c| col(c.as_str())).collect();
         keys.push(match &plan.decision {
             DecisionKey::Column(c) => col(c.as_str()).alias(DECISION_KEY),
-            DecisionKey::AtLeast { column, threshold } => number(column)
-                .gt_eq(lit(*threshold))
-                .alias(DECISION_KEY),
+            DecisionKey::AtLeast { column, threshold } => {
+                number(column).gt_eq(lit(*threshold)).alias(DECISION_KEY)
+            }
         });
         if let Some(label) = &plan.label {
             keys.push(col(label.as_str()).alias(LABEL_KEY));

@@ -30,6 +30,75 @@ pub fn audit(out: &Path, args: &[&str]) -> Value {
     results(out)
 }
 
+/// The arguments of `fairaudit audit`, built flag by flag.
+#[derive(Debug, Clone)]
+pub struct Args(Vec<String>);
+
+/// `--data DATA --outcome OUTCOME --protected PROTECTED`: where most audits in the tests start.
+pub fn args(data: impl AsRef<Path>, outcome: &str, protected: &str) -> Args {
+    Args(vec![
+        "--data".into(),
+        data.as_ref().to_str().unwrap().into(),
+        "--outcome".into(),
+        outcome.into(),
+        "--protected".into(),
+        protected.into(),
+    ])
+}
+
+impl Args {
+    /// Adds `FLAG VALUE` (a path is taken as its text).
+    pub fn with(mut self, flag: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.0.push(flag.into());
+        self.0.push(value.as_ref().to_str().unwrap().into());
+        self
+    }
+
+    /// Adds a flag without a value (`--force`).
+    pub fn flag(mut self, flag: &str) -> Self {
+        self.0.push(flag.into());
+        self
+    }
+
+    /// The arguments as given to the command.
+    pub fn list(&self) -> Vec<&str> {
+        self.0.iter().map(String::as_str).collect()
+    }
+
+    /// Runs the audit into `out`, expecting success, and returns `results.json`.
+    pub fn run(&self, out: &Path) -> Value {
+        audit(out, &self.list())
+    }
+
+    /// Runs the audit into `out`, expecting bad input: exit code 2, one line on stderr and no
+    /// output directory. Returns the line.
+    pub fn fails(&self, out: &Path) -> String {
+        fails(out, &self.list())
+    }
+}
+
+/// Runs `fairaudit audit ARGS --out OUT` expecting bad input: exit code 2, one error line, no
+/// output directory. Returns stderr.
+pub fn fails(out: &Path, args: &[&str]) -> String {
+    let output = fairaudit()
+        .arg("audit")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(!out.exists(), "output directory was created");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "not one line: {stderr}"
+    );
+    stderr
+}
+
 /// Reads `results.json` from an output directory.
 pub fn results(out: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
