@@ -69,31 +69,20 @@ impl Effects {
         Ok(())
     }
 
-    /// The multiplier of the favourable decision's probability for one customer.
-    pub fn decision_multiplier(
+    /// The multipliers of the favourable decision's probability and of the continuous outcome
+    /// (price, hours) for one customer.
+    pub fn multipliers(
         &self,
         ethnicity: usize,
         proxy_area: bool,
         sex: usize,
         month: u32,
-    ) -> f64 {
-        self.sizes(ethnicity, proxy_area, sex, month)
-            .iter()
-            .product()
-    }
-
-    /// The multiplier of the continuous outcome (price, hours) for one customer.
-    pub fn outcome_multiplier(
-        &self,
-        ethnicity: usize,
-        proxy_area: bool,
-        sex: usize,
-        month: u32,
-    ) -> f64 {
-        self.sizes(ethnicity, proxy_area, sex, month)
-            .iter()
-            .map(|s| outcome_factor(*s))
-            .product()
+    ) -> (f64, f64) {
+        let sizes = self.sizes(ethnicity, proxy_area, sex, month);
+        (
+            sizes.iter().product(),
+            sizes.iter().map(|s| outcome_factor(*s)).product(),
+        )
     }
 
     fn sizes(&self, ethnicity: usize, proxy_area: bool, sex: usize, month: u32) -> Vec<f64> {

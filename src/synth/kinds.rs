@@ -82,12 +82,9 @@ pub fn rows(
             _ => design.factor_share,
         };
         let factor = rng.random_bool(share.clamp(0.0, 1.0));
-        let effect = spec
-            .effects
-            .decision_multiplier(c.ethnicity, c.in_proxy_area(), c.sex, month);
-        let outcome_effect =
+        let (effect, outcome_effect) =
             spec.effects
-                .outcome_multiplier(c.ethnicity, c.in_proxy_area(), c.sex, month);
+                .multipliers(c.ethnicity, c.in_proxy_area(), c.sex, month);
         let factor_multiplier = if factor {
             design.factor_multiplier
         } else {
