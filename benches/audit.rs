@@ -5,9 +5,7 @@
 //! Run with `cargo bench --bench audit` (rows: `FAIRAUDIT_BENCH_ROWS`, default 10,000,000).
 //! The generated logs are cached in `bench-data/` (git-ignored).
 
-use fairaudit::spec::{
-    AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, ReferenceStrategy, StatsSpec,
-};
+use fairaudit::spec::{AuditSpec, BinaryColumn, Decision, Format};
 use polars::prelude::*;
 use rand::{Rng, SeedableRng};
 use std::path::{Path, PathBuf};
@@ -54,42 +52,32 @@ fn generate(rows: usize, dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn spec(path: &Path, format: Format, bootstrap: usize) -> AuditSpec {
-    AuditSpec {
-        data: path.to_path_buf(),
-        format,
-        decision: Decision::Outcome(BinaryColumn {
+    let mut spec = AuditSpec::new(
+        path,
+        Decision::Outcome(BinaryColumn {
             column: "decision".into(),
             positive: None,
         }),
-        favorable: Favorable::Positive,
-        label: Some(BinaryColumn {
-            column: "label".into(),
-            positive: None,
-        }),
-        protected: vec![
+        vec![
             vec!["sex".into()],
             vec!["age_band".into()],
             vec!["sex".into(), "age_band".into()],
         ],
-        references: vec![],
-        reference_strategy: ReferenceStrategy::Largest,
-        di_threshold: 0.8,
-        max_groups: 1000,
-        weight: None,
-        membership: vec![],
-        stats: StatsSpec {
-            bootstrap,
-            ..StatsSpec::default()
-        },
-        exclusion: Exclusion::default(),
-    }
+    );
+    spec.format = format;
+    spec.label = Some(BinaryColumn {
+        column: "label".into(),
+        positive: None,
+    });
+    spec.stats.bootstrap = bootstrap;
+    spec
 }
 
 fn full_audit(path: &Path, format: Format, out: &Path, bootstrap: usize) {
     let results = fairaudit::audit::run(&spec(path, format, bootstrap)).unwrap();
     let files =
-        fairaudit::render::render_all(&results, &fairaudit::render::RunContext::default()).unwrap();
-    fairaudit::render::write_outputs(out, &files, true).unwrap();
+        fairaudit::bundle::files(&results, &fairaudit::render::RunContext::default()).unwrap();
+    fairaudit::bundle::write(out, &files, true).unwrap();
 }
 
 /// What a Polars user would write by hand: the default scanner and one `group_by`, collected on
