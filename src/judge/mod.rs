@@ -3,10 +3,9 @@
 //! is crossed and the difference is significant after adjustment); the status of each attribute
 //! set (its worst verdict); and the count of failures.
 
-use crate::results::ReferenceUsed;
 use crate::results::{
-    AttributeSetResult, AuditResults, GroupMeasures, SetStatus, Verdict, VerdictState,
-    EXCLUDED_PREFIX,
+    AttributeSetResult, AuditResults, GroupMeasures, ReferenceUsed, SetStatus, Verdict,
+    VerdictState, EXCLUDED_PREFIX,
 };
 use crate::spec::Favorable;
 use crate::stats::adjust::PAdjust;
