@@ -162,6 +162,15 @@ pub enum AuditError {
         /// The output directory.
         path: PathBuf,
     },
+    /// The output directory may not be replaced (the working directory, a directory holding an
+    /// input, something that is not an earlier bundle, ...).
+    #[error("{}: {reason}", path.display())]
+    OutputRefused {
+        /// The output path.
+        path: PathBuf,
+        /// Why, and what to do.
+        reason: String,
+    },
     /// The output path is a file, not a directory.
     #[error("{}: exists and is not a directory", path.display())]
     NotADirectory {
@@ -191,6 +200,15 @@ pub enum AuditError {
         path: PathBuf,
         /// Why.
         source: std::io::Error,
+    },
+    /// An evidence bundle's manifest cannot be trusted (a link, no outputs, paths leaving the
+    /// bundle, ...).
+    #[error("{}: invalid manifest: {reason}", path.display())]
+    InvalidManifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
     },
     /// An evidence bundle's manifest is not a fairaudit manifest.
     #[error("{}: not a fairaudit manifest: {source}", path.display())]

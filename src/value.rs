@@ -11,6 +11,32 @@ pub fn value_name(value: &Option<String>) -> &str {
     value.as_deref().unwrap_or(MISSING)
 }
 
+/// Whether a character would corrupt an output or mislead a reader if written raw: control
+/// characters (NUL, escape sequences, line breaks) and the bidirectional-text controls that
+/// reorder what is displayed.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from the data (a column name, a group's value) with its hidden characters written as
+/// visible escapes (`\u{202e}`), for every output meant for people and every message.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(hidden) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if hidden(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// A distinct value of a column and how many rows hold it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ValueCount {
@@ -42,6 +68,15 @@ pub fn describe(values: &[ValueCount]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_characters_become_visible_escapes() {
+        assert_eq!(visible("plain, ünïcode"), "plain, ünïcode");
+        assert_eq!(visible("a\0b"), "a\\u{0}b");
+        assert_eq!(visible("\x1b[31mred"), "\\u{1b}[31mred");
+        assert_eq!(visible("abc\u{202e}fed"), "abc\\u{202e}fed");
+        assert_eq!(visible("two\nlines"), "two\\u{a}lines");
+    }
 
     #[test]
     fn descriptions_list_five_values_then_count_the_rest() {

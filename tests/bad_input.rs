@@ -168,8 +168,19 @@ fn existing_output_directory_is_kept_without_force() {
         std::fs::read_to_string(out.join("keep.txt")).unwrap(),
         "mine"
     );
-    fairaudit().args(args).arg("--force").assert().success();
-    assert!(!out.join("keep.txt").exists() && out.join("results.json").exists());
+    // --force replaces only an earlier bundle, and this directory is not one.
+    fairaudit()
+        .args(args)
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "only replaces an earlier fairaudit bundle, and this is not one (no manifest.json)",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]

@@ -11,11 +11,12 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
     let args = args.merged()?;
     let spec = args.spec()?;
     let out = args.out_dir(&spec);
-    bundle::check_output_dir(&out, args.force)?;
+    let inputs = args.input_paths(&spec);
+    bundle::check_output_dir(&out, args.force, &inputs)?;
     let results = fairaudit::audit::run(&spec)?;
     let ctx = args.context(&spec, log_input(&results))?;
     let files = bundle::files(&results, &ctx)?;
-    bundle::write(&out, &files, args.force)?;
+    bundle::write(&out, &files, args.force, &inputs)?;
     println!(
         "audited {} rows ({} used); {} failing verdict(s); report in {}",
         results.input.rows_read,

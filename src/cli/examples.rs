@@ -36,7 +36,7 @@ pub fn demo() -> anyhow::Result<i32> {
         None,
     )?;
     let out = Path::new("reports").join("demo");
-    bundle::write(&out, &files, true)?;
+    files.write(&out)?;
     println!(
         "demo: audited {} logs; open {}",
         names.len(),
@@ -66,7 +66,7 @@ pub fn run(args: ExamplesArgs) -> anyhow::Result<i32> {
     )?;
     let out = Path::new("reports").join("examples");
     if !check {
-        bundle::write(&out, &files, true)?;
+        files.write(&out)?;
         println!(
             "examples: wrote {} reports to {}",
             names.len(),
@@ -74,6 +74,7 @@ pub fn run(args: ExamplesArgs) -> anyhow::Result<i32> {
         );
         return Ok(0);
     }
+    let files = files.flat();
     let stale = stale_files(&out, &files);
     if stale.is_empty() {
         println!(
@@ -120,15 +121,49 @@ fn datasets_dir() -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Audits `datasets/<name>.toml` for every name; returns every output under `<name>/` and an
-/// `index.md` linking the reports.
+/// One bundle per audited log and an index page linking their reports.
+struct Collection {
+    /// Each log's name and its bundle.
+    bundles: Vec<(String, Vec<OutputFile>)>,
+    /// `index.md`.
+    index: OutputFile,
+}
+
+impl Collection {
+    /// Every file, bundles under `<name>/`, the index last.
+    fn flat(self) -> Vec<OutputFile> {
+        let mut files: Vec<OutputFile> = self
+            .bundles
+            .into_iter()
+            .flat_map(|(name, files)| {
+                files.into_iter().map(move |f| OutputFile {
+                    name: format!("{name}/{}", f.name),
+                    bytes: f.bytes,
+                })
+            })
+            .collect();
+        files.push(self.index);
+        files
+    }
+
+    /// Writes each bundle into `dir/<name>` (replacing an earlier bundle there), then the index.
+    fn write(&self, dir: &Path) -> anyhow::Result<()> {
+        for (name, files) in &self.bundles {
+            bundle::write(&dir.join(name), files, true, &[])?;
+        }
+        bundle::write_file(dir, &self.index)?;
+        Ok(())
+    }
+}
+
+/// Audits `datasets/<name>.toml` for every name into one bundle each, with an index.
 fn audit_all(
     datasets: &Path,
     names: &[String],
     title: &str,
     timestamp: Option<&str>,
-) -> anyhow::Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
+) -> anyhow::Result<Collection> {
+    let mut bundles = Vec::new();
     let mut index =
         format!("# {title}\n\n| log | rows | decision audited | failing groups | report |\n|---|---:|---|---:|---|\n");
     for name in names {
@@ -161,18 +196,13 @@ fn audit_all(
             results.input.rows_used, results.failures
         );
         let ctx = args.context(&spec, log_input(&results))?;
-        files.extend(
-            bundle::files(&results, &ctx)?
-                .into_iter()
-                .map(|f| OutputFile {
-                    name: format!("{name}/{}", f.name),
-                    bytes: f.bytes,
-                }),
-        );
+        bundles.push((name.clone(), bundle::files(&results, &ctx)?));
     }
-    files.push(OutputFile {
-        name: "index.md".into(),
-        bytes: index.into_bytes(),
-    });
-    Ok(files)
+    Ok(Collection {
+        bundles,
+        index: OutputFile {
+            name: "index.md".into(),
+            bytes: index.into_bytes(),
+        },
+    })
 }

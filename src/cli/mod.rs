@@ -51,7 +51,10 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", format!("{e:#}").replace('\n', " "));
+            // One line, and no character from the data (an escape sequence in a column name)
+            // reaches the terminal raw.
+            let message = format!("{e:#}").replace('\n', " ");
+            eprintln!("error: {}", fairaudit::value::visible(&message));
             2
         }
     }

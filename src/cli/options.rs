@@ -113,7 +113,7 @@ pub struct AuditArgs {
     #[arg(long, value_enum)]
     pub reference_strategy: Option<StrategyArg>,
     /// The four-fifths threshold (default 0.8).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub di_threshold: Option<f64>,
     /// Output directory (default reports/<log file name>).
     #[arg(long)]
@@ -130,10 +130,10 @@ pub struct AuditArgs {
     #[arg(long)]
     pub max_groups: Option<usize>,
     /// Confidence level of every interval (default 0.95).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub confidence: Option<f64>,
     /// Significance level behind `fail` verdicts (default 0.05).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub alpha: Option<f64>,
     /// Multiple-comparison adjustment: holm (default), bh or none.
     #[arg(long, value_enum)]
@@ -145,10 +145,10 @@ pub struct AuditArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Groups with fewer rows (or less weight) are excluded (default 30).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub min_group_size: Option<f64>,
     /// Groups with a smaller share of the rows are excluded (default 0; NYC LL144 audits use 0.02).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub min_group_share: Option<f64>,
     /// Leave the (missing) group out of references, comparisons and summaries.
     #[arg(long)]
@@ -174,7 +174,7 @@ pub struct AuditArgs {
     #[arg(long)]
     pub findings: Option<PathBuf>,
     /// Counts below this are shown as "<N" in the report and tables (default 5).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub min_cell: Option<f64>,
     /// Also drop counts below --min-cell from results.json (as null).
     #[arg(long)]
@@ -194,27 +194,24 @@ impl AuditArgs {
         let Some(config) = self.config.clone() else {
             return Ok(self);
         };
-        let text = std::fs::read_to_string(&config)
-            .with_context(|| format!("{}: cannot read the config file", config.display()))?;
+        let text = read_settings(&config, "the config file")?;
         let mut file: AuditArgs = toml::from_str(&text)
             .with_context(|| format!("{}: invalid config", config.display()))?;
         let base = config.parent().unwrap_or(Path::new(""));
         for path in [&mut file.data, &mut file.out, &mut file.findings] {
             *path = path.take().map(|p| base.join(p));
         }
-        let mut merged = serde_json::to_value(&file)?;
-        if let serde_json::Value::Object(flags) = serde_json::to_value(&self)? {
-            for (key, value) in flags {
-                let given = !matches!(
-                    &value,
-                    serde_json::Value::Null | serde_json::Value::Bool(false)
-                ) && value.as_array().is_none_or(|a| !a.is_empty());
-                if given {
-                    merged[key] = value;
-                }
+        // Merged as TOML values (not JSON, which has no NaN): a flag given on the command line
+        // replaces the file's key; unset options are absent, unset switches false.
+        let mut merged = toml::Table::try_from(&file)?;
+        for (key, value) in toml::Table::try_from(&self)? {
+            let given = !matches!(&value, toml::Value::Boolean(false))
+                && value.as_array().is_none_or(|a| !a.is_empty());
+            if given {
+                merged.insert(key, value);
             }
         }
-        let mut args: AuditArgs = serde_json::from_value(merged)?;
+        let mut args: AuditArgs = merged.try_into()?;
         args.config = Some(config);
         Ok(args)
     }
@@ -238,6 +235,9 @@ impl AuditArgs {
             }),
             (Some(_), None, Some(_)) => bail!("--threshold goes with --score, not --outcome"),
             (None, Some(score), Some(threshold)) => {
+                if !threshold.is_finite() {
+                    bail!("--threshold {threshold}: must be a finite number");
+                }
                 if self.positive.is_some() {
                     bail!("--positive goes with --outcome; with --score the decision is score >= --threshold");
                 }
@@ -314,12 +314,38 @@ impl AuditArgs {
                 bail!("{flag} {v}: must be between 0 and 1");
             }
         }
+        if stats.bootstrap > MAX_BOOTSTRAP {
+            bail!(
+                "--bootstrap {}: at most {MAX_BOOTSTRAP} replicates (1,000 give intervals to about 1%)",
+                stats.bootstrap
+            );
+        }
         let defaults = Exclusion::default();
         let exclusion = Exclusion {
             min_group_size: self.min_group_size.unwrap_or(defaults.min_group_size),
             min_group_share: self.min_group_share.unwrap_or(defaults.min_group_share),
             exclude_missing: self.exclude_missing,
         };
+        if !(exclusion.min_group_size.is_finite() && exclusion.min_group_size >= 0.0) {
+            bail!(
+                "--min-group-size {}: must be a number of rows, 0 or more",
+                exclusion.min_group_size
+            );
+        }
+        if !(0.0..=1.0).contains(&exclusion.min_group_share) {
+            bail!(
+                "--min-group-share {}: must be a share from 0 to 1 (0.02 is 2%)",
+                exclusion.min_group_share
+            );
+        }
+        if let Some(min_cell) = self.min_cell {
+            if !(min_cell.is_finite() && min_cell >= 0.0) {
+                bail!("--min-cell {min_cell}: must be a count, 0 or more");
+            }
+        }
+        if self.max_groups == Some(0) {
+            bail!("--max-groups 0: must be at least 1");
+        }
         Ok(AuditSpec {
             data,
             format,
@@ -352,18 +378,17 @@ impl AuditArgs {
         let mut follow_up = Vec::new();
         for (path, role) in [(&self.config, "config"), (&self.findings, "findings")] {
             if let Some(path) = path {
-                let (sha256, size_bytes) = fairaudit::hash::sha256_file(path)?;
+                let text = read_settings(path, &format!("the {role} file"))?;
                 inputs.push(InputFile {
                     path: path.display().to_string(),
                     role: role.into(),
-                    sha256,
-                    size_bytes,
+                    sha256: fairaudit::hash::sha256_hex(text.as_bytes()),
+                    size_bytes: text.len() as u64,
                 });
             }
         }
         if let Some(path) = &self.findings {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read the findings", path.display()))?;
+            let text = read_settings(path, "the findings")?;
             let file: FindingsFile = toml::from_str(&text)
                 .with_context(|| format!("{}: invalid findings file", path.display()))?;
             follow_up = file.finding;
@@ -383,6 +408,18 @@ impl AuditArgs {
         })
     }
 
+    /// Every file the run reads: the log, the config file, the findings.
+    pub fn input_paths(&self, spec: &AuditSpec) -> Vec<PathBuf> {
+        [
+            Some(spec.data.clone()),
+            self.config.clone(),
+            self.findings.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// Where outputs go: `--out`, or `reports/<log file stem>`.
     pub fn out_dir(&self, spec: &AuditSpec) -> PathBuf {
         self.out.clone().unwrap_or_else(|| {
@@ -393,6 +430,36 @@ impl AuditArgs {
             Path::new("reports").join(stem.unwrap_or_else(|| "audit".into()))
         })
     }
+}
+
+/// The most bootstrap replicates an audit may ask for (each costs a pass over the groups and
+/// its summaries are held in memory).
+pub const MAX_BOOTSTRAP: usize = 100_000;
+
+/// The most a settings file (config, findings, effects) may hold.
+const MAX_SETTINGS_BYTES: u64 = 1 << 20;
+
+/// Reads a settings file: a regular file of at most 1 MiB of UTF-8 text (`/dev/zero` or a FIFO is
+/// refused instead of read until memory runs out).
+pub fn read_settings(path: &Path, what: &str) -> anyhow::Result<String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)
+        .with_context(|| format!("{}: cannot read {what}", path.display()))?;
+    if !meta.is_file() {
+        bail!("{}: {what} is not a regular file", path.display());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SETTINGS_BYTES + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("{}: cannot read {what}", path.display()))?;
+    if bytes.len() as u64 > MAX_SETTINGS_BYTES {
+        bail!(
+            "{}: {what} is larger than 1 MiB; settings files are small TOML files",
+            path.display()
+        );
+    }
+    String::from_utf8(bytes)
+        .with_context(|| format!("{}: {what} is not UTF-8 text", path.display()))
 }
 
 fn split_list(s: &str) -> Vec<String> {

@@ -62,8 +62,7 @@ impl SynthArgs {
         use fairaudit::synth::{Effects, Kind, SynthSpec};
         let file: Effects = match &self.effects {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("{}: cannot read the effects file", path.display()))?;
+                let text = super::options::read_settings(path, "the effects file")?;
                 toml::from_str(&text)
                     .with_context(|| format!("{}: invalid effects file", path.display()))?
             }

@@ -9,6 +9,7 @@ use super::{OutputFile, Renderer, RunContext};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
 use crate::spec::Favorable;
+use crate::value::visible;
 use plotters::coord::ranged1d::{SegmentedCoord, ValueFormatter};
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::coord::Shift;
@@ -41,15 +42,63 @@ impl Kind {
 fn draw<DB: DrawingBackend>(
     kind: Kind,
     r: &AuditResults,
-    set: &AttributeSetResult,
+    set: &Shown,
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (name, set) = (set.name.as_str(), &set.set);
     match kind {
-        Kind::Selection => selection_chart(r, set, root),
-        Kind::Ratio => ratio_chart(r, set, root),
-        Kind::ErrorRates => error_rate_chart(r, set, root),
-        Kind::Heatmap => heatmap_chart(r, set, root),
+        Kind::Selection => selection_chart(r, set, name, root),
+        Kind::Ratio => ratio_chart(r, set, name, root),
+        Kind::ErrorRates => error_rate_chart(r, set, name, root),
+        Kind::Heatmap => heatmap_chart(r, set, name, root),
+    }
+}
+
+/// Most groups a chart draws; above it, the largest are drawn and the title says so.
+const MAX_CHART_GROUPS: usize = 60;
+
+/// Most characters of a name in a chart (the tables keep the whole name).
+const MAX_LABEL_CHARS: usize = 60;
+
+/// A name for a chart: hidden characters visible, cut to [`MAX_LABEL_CHARS`].
+fn short(s: &str) -> String {
+    let s = visible(s);
+    if s.chars().count() <= MAX_LABEL_CHARS {
+        return s.into_owned();
+    }
+    let mut cut: String = s.chars().take(MAX_LABEL_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// The groups a chart shows and the name of the set in its titles.
+struct Shown {
+    /// The set with at most [`MAX_CHART_GROUPS`] groups: the largest, in the report's order.
+    set: AttributeSetResult,
+    /// `race × sex`, and `(the 60 largest of 900 groups)` when groups were left out.
+    name: String,
+}
+
+impl Shown {
+    fn of(set: &AttributeSetResult) -> Shown {
+        let mut shown = set.clone();
+        let mut name = short(&set_label(set));
+        if set.groups.len() > MAX_CHART_GROUPS {
+            let mut by_size: Vec<usize> = (0..set.groups.len()).collect();
+            by_size.sort_by(|&a, &b| {
+                let n = |i: usize| set.groups[i].measures.counts.n.get();
+                n(b).total_cmp(&n(a)).then(a.cmp(&b))
+            });
+            let mut keep = by_size[..MAX_CHART_GROUPS].to_vec();
+            keep.sort();
+            shown.groups = keep.into_iter().map(|i| set.groups[i].clone()).collect();
+            name = format!(
+                "{name} (the {MAX_CHART_GROUPS} largest of {} groups)",
+                set.groups.len()
+            );
+        }
+        Shown { set: shown, name }
     }
 }
 
@@ -61,15 +110,16 @@ impl Renderer for Charts {
         register_font();
         let mut files = Vec::new();
         for (i, set) in results.attribute_sets.iter().enumerate() {
-            for (kind, dims) in charts_of(results, set) {
+            let shown = Shown::of(set);
+            for (kind, dims) in charts_of(results, &shown.set) {
                 let stem = chart_stem(kind.name(), i, set);
                 files.push(OutputFile {
                     name: format!("{stem}.svg"),
-                    bytes: svg(results, set, kind, dims)?,
+                    bytes: svg(results, &shown, kind, dims)?,
                 });
                 files.push(OutputFile {
                     name: format!("{stem}.png"),
-                    bytes: png(results, set, kind, dims)?,
+                    bytes: png(results, &shown, kind, dims)?,
                 });
             }
         }
@@ -154,12 +204,7 @@ fn chart_error(e: String) -> AuditError {
     AuditError::render("charts", e)
 }
 
-fn svg(
-    results: &AuditResults,
-    set: &AttributeSetResult,
-    kind: Kind,
-    dims: (u32, u32),
-) -> Result<Vec<u8>> {
+fn svg(results: &AuditResults, set: &Shown, kind: Kind, dims: (u32, u32)) -> Result<Vec<u8>> {
     let mut text = String::new();
     {
         let root = SVGBackend::with_string(&mut text, dims).into_drawing_area();
@@ -169,12 +214,7 @@ fn svg(
     Ok(text.into_bytes())
 }
 
-fn png(
-    results: &AuditResults,
-    set: &AttributeSetResult,
-    kind: Kind,
-    dims: (u32, u32),
-) -> Result<Vec<u8>> {
+fn png(results: &AuditResults, set: &Shown, kind: Kind, dims: (u32, u32)) -> Result<Vec<u8>> {
     let mut pixels = vec![255u8; (dims.0 * dims.1 * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, dims).into_drawing_area();
@@ -211,7 +251,7 @@ fn label(g: &GroupResult) -> String {
     };
     format!(
         "{} ({reference}n={})",
-        group_label(&g.measures),
+        short(&group_label(&g.measures)),
         g.measures.counts.n.get().round()
     )
 }
@@ -239,6 +279,7 @@ fn row(set: &AttributeSetResult, i: usize) -> usize {
 fn selection_chart<DB: DrawingBackend>(
     results: &AuditResults,
     set: &AttributeSetResult,
+    name: &str,
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     let line = threshold_line(results, set);
@@ -250,7 +291,7 @@ fn selection_chart<DB: DrawingBackend>(
         .fold(0.0f64, f64::max);
     let mut chart = groups_chart(
         root,
-        format!("Selection rate by {}", set_label(set)),
+        format!("Selection rate by {name}"),
         RangedCoordf64::from(0.0..(top * 1.1).clamp(0.05, 1.0)),
         set,
         format!(
@@ -371,6 +412,7 @@ fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
 fn ratio_chart<DB: DrawingBackend>(
     results: &AuditResults,
     set: &AttributeSetResult,
+    name: &str,
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     let t = results.audit.di_threshold;
@@ -411,7 +453,7 @@ fn ratio_chart<DB: DrawingBackend>(
     .collect();
     let mut chart = groups_chart(
         root,
-        format!("Disparate impact ratio by {} (log scale)", set_label(set)),
+        format!("Disparate impact ratio by {name} (log scale)"),
         (lo..hi).log_scale().with_key_points(ticks),
         set,
         format!(
@@ -453,11 +495,12 @@ fn ratio_chart<DB: DrawingBackend>(
 fn error_rate_chart<DB: DrawingBackend>(
     results: &AuditResults,
     set: &AttributeSetResult,
+    name: &str,
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     let mut chart = groups_chart(
         root,
-        format!("True and false positive rates by {}", set_label(set)),
+        format!("True and false positive rates by {name}"),
         RangedCoordf64::from(0.0..1.0),
         set,
         format!(
@@ -494,6 +537,7 @@ fn error_rate_chart<DB: DrawingBackend>(
 fn heatmap_chart<DB: DrawingBackend>(
     _results: &AuditResults,
     set: &AttributeSetResult,
+    name: &str,
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     let distinct = |a: &str| {
@@ -509,13 +553,17 @@ fn heatmap_chart<DB: DrawingBackend>(
     };
     let (xs, ys) = (distinct(&set.attributes[0]), distinct(&set.attributes[1]));
     let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!("Selection rate by {}", set_label(set)),
-            ("sans-serif", 20),
-        )
+        .caption(format!("Selection rate by {name}"), ("sans-serif", 20))
         .margin(12)
         .x_label_area_size(60)
-        .y_label_area_size(ys.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20)
+        .y_label_area_size(
+            ys.iter()
+                .map(|l| short(l).chars().count())
+                .max()
+                .unwrap_or(0) as u32
+                * 7
+                + 20,
+        )
         .build_cartesian_2d(
             (0..xs.len() - 1).into_segmented(),
             (0..ys.len() - 1).into_segmented(),
@@ -527,18 +575,18 @@ fn heatmap_chart<DB: DrawingBackend>(
         .x_labels(xs.len())
         .y_labels(ys.len())
         .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => xs.get(*i).cloned().unwrap_or_default(),
+            SegmentValue::CenterOf(i) => xs.get(*i).map_or(String::new(), |v| short(v)),
             _ => String::new(),
         })
         .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => ys.get(*i).cloned().unwrap_or_default(),
+            SegmentValue::CenterOf(i) => ys.get(*i).map_or(String::new(), |v| short(v)),
             _ => String::new(),
         })
         .x_desc(format!(
             "{} (cells: selection rate and n; darker is higher; grey: excluded; blank: no one)",
-            set.attributes[0]
+            short(&set.attributes[0])
         ))
-        .y_desc(set.attributes[1].clone())
+        .y_desc(short(&set.attributes[1]))
         .draw()
         .map_err(|e| e.to_string())?;
     let rates = set

@@ -3,7 +3,7 @@
 
 use super::context::RunContext;
 use super::headline::{headlines, next_step, status_label};
-use super::text::file_safe;
+use super::text::{cell, file_safe};
 use super::{OutputFile, Renderer};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, GroupMeasures};
@@ -20,10 +20,10 @@ impl Renderer for Tables {
                 .into_iter()
                 .map(|h| {
                     vec![
-                        h.decision,
-                        h.attributes,
+                        cell(&h.decision),
+                        cell(&h.attributes),
                         status_label(h.status).to_string(),
-                        h.sentence,
+                        cell(&h.sentence),
                         next_step(h.status).to_string(),
                     ]
                 })
@@ -58,28 +58,30 @@ fn bounds(ci: Option<[f64; 2]>) -> [String; 2] {
 fn values(set: &AttributeSetResult, g: &GroupMeasures) -> Vec<String> {
     set.attributes
         .iter()
-        .map(|a| g.values.get(a).cloned().unwrap_or_default())
+        .map(|a| cell(g.values.get(a).map_or("", String::as_str)))
         .collect()
 }
 
 fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Result<OutputFile> {
-    let mut header: Vec<&str> = set.attributes.iter().map(String::as_str).collect();
-    header.extend([
-        "reference",
-        "n",
-        "group_share",
-        "selection_rate",
-        "selection_rate_low",
-        "selection_rate_high",
-        "disparate_impact_ratio",
-        "disparate_impact_ratio_low",
-        "disparate_impact_ratio_high",
-        "statistical_parity_difference",
-        "z",
-        "p_adjusted",
-        "verdict",
-        "reason",
-    ]);
+    let header = header(
+        set,
+        &[
+            "reference",
+            "n",
+            "group_share",
+            "selection_rate",
+            "selection_rate_low",
+            "selection_rate_high",
+            "disparate_impact_ratio",
+            "disparate_impact_ratio_low",
+            "disparate_impact_ratio_high",
+            "statistical_parity_difference",
+            "z",
+            "p_adjusted",
+            "verdict",
+            "reason",
+        ],
+    );
     let rows = set
         .groups
         .iter()
@@ -98,7 +100,7 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Res
             row.push(num(test.and_then(|t| t.z)));
             row.push(num(test.map(|t| t.p_adjusted)));
             row.push(g.state().name().to_string());
-            row.push(g.reason().to_string());
+            row.push(cell(g.reason()));
             row
         })
         .collect();
@@ -113,9 +115,7 @@ fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFil
         "equal_opportunity_difference",
         "average_odds_difference",
     ];
-    let mut header: Vec<&str> = set.attributes.iter().map(String::as_str).collect();
-    header.extend(RATES);
-    header.extend(VS);
+    let header = header(set, &[&RATES[..], &VS[..]].concat());
     let rows = set
         .groups
         .iter()
@@ -147,7 +147,16 @@ fn summary_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
     )
 }
 
-fn table(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<OutputFile> {
+/// A table's header: the set's attributes (as data), then `columns`.
+fn header(set: &AttributeSetResult, columns: &[&str]) -> Vec<String> {
+    set.attributes
+        .iter()
+        .map(|a| cell(a))
+        .chain(columns.iter().map(|c| c.to_string()))
+        .collect()
+}
+
+fn table<H: AsRef<[u8]>>(name: &str, header: &[H], rows: Vec<Vec<String>>) -> Result<OutputFile> {
     let err = |e: &dyn std::fmt::Display| AuditError::render(name, e);
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).map_err(|e| err(&e))?;

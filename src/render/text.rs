@@ -2,6 +2,7 @@
 //! names that come from the data, and the words for each attribute set.
 
 use crate::results::{AttributeSetResult, GroupMeasures};
+use crate::value::visible;
 
 /// A rate as a percentage with one decimal, or `n/a` when undefined.
 pub fn pct(v: Option<f64>) -> String {
@@ -18,8 +19,10 @@ pub fn points(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |v| format!("{:+.1} pp", v * 100.0))
 }
 
-/// Escapes text from the data for a markdown table cell: no markup, no HTML, no column break.
+/// Escapes text from the data for a markdown table cell: no markup, no HTML, no column break,
+/// no hidden characters.
 pub fn md(s: &str) -> String {
+    let s = visible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -27,7 +30,6 @@ pub fn md(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '|' => out.push_str("&#124;"),
-            '\n' | '\r' => out.push(' '),
             '\\' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
@@ -39,9 +41,22 @@ pub fn md(s: &str) -> String {
 }
 
 /// Text from the data as an inline code span (for names outside tables): code spans show their
-/// content literally, so only backticks and line breaks need neutralising.
+/// content literally, so only backticks and hidden characters need neutralising.
 pub fn code(s: &str) -> String {
-    format!("`{}`", s.replace('`', "'").replace(['\n', '\r'], " "))
+    format!("`{}`", visible(s).replace('`', "'"))
+}
+
+/// Text from the data for a spreadsheet cell: hidden characters made visible, and a cell that a
+/// spreadsheet would evaluate as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return: OWASP's CSV-injection rule) prefixed with `'`, so it stays readable and inert.
+pub fn cell(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let shown = visible(s);
+    if formula {
+        format!("'{shown}")
+    } else {
+        shown.into_owned()
+    }
 }
 
 /// A group's name for people: `African-American` or `Female, 25 - 45`.
@@ -80,6 +95,16 @@ mod tests {
         assert_eq!(md("a | b"), "a &#124; b");
         assert_eq!(md("**x**"), "\\*\\*x\\*\\*");
         assert_eq!(file_safe("../../etc/passwd"), "______etc_passwd");
+        assert_eq!(md("a\0b\u{202e}"), "a\\\\u{0}b\\\\u{202e}");
+        assert_eq!(code("x`\x1b[2J"), "`x'\\u{1b}[2J`");
+        assert_eq!(
+            cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
+        assert_eq!(cell("-1+2"), "'-1+2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\\u{9}x");
+        assert_eq!(cell("Female"), "Female");
     }
 
     #[test]
