@@ -1,12 +1,13 @@
 //! The audit pipeline: load → tally → measure → judge, producing `AuditResults`.
 
 use crate::error::{AuditError, Result};
-use crate::hash::sha256_file;
+use crate::hash::sha256_file_with;
 use crate::judge::{judge, Rules};
 use crate::load;
+use crate::load::csv_shape::CsvShape;
 use crate::measure::measure_set;
 use crate::results::{AttributeSetResult, AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
-use crate::spec::{AuditSpec, Decision};
+use crate::spec::{AuditSpec, Decision, Format};
 use crate::stats::adjust::{adjust, PAdjust};
 use crate::tally::{self, PolarsEngine};
 
@@ -14,11 +15,18 @@ use crate::tally::{self, PolarsEngine};
 /// nothing.
 pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     let path = spec.data.as_path();
-    let mut frame = load::open(path, spec.format)?;
+    let mut frame = load::open(path, spec.format, spec.delimiter)?;
     load::check_columns(path, &mut frame, &spec.columns())?;
-    let engine = PolarsEngine::new(path, frame);
+    let engine = PolarsEngine::new(path, frame)?;
     let (tallies, hash) = std::thread::scope(|s| {
-        let hasher = s.spawn(|| sha256_file(path));
+        // One read of the file hashes it and, for CSV, checks every record's shape.
+        let hasher = s.spawn(|| {
+            let mut shape =
+                (spec.format == Format::Csv).then(|| CsvShape::new(path, spec.delimiter));
+            sha256_file_with(path, |block| {
+                shape.as_mut().map_or(Ok(()), |s| s.feed(block))
+            })
+        });
         let tallies = tally::tally(&engine, spec);
         let hash = hasher.join().unwrap_or_else(|_| {
             Err(AuditError::Hash {
@@ -28,8 +36,9 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         });
         (tallies, hash)
     });
-    let tallies = tallies?;
+    // A malformed file explains a failed tally better than the tally's own error.
     let (sha256, size_bytes) = hash?;
+    let tallies = tallies?;
     let mut attribute_sets = tallies
         .sets
         .iter()

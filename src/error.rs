@@ -39,7 +39,7 @@ pub enum AuditError {
         path: PathBuf,
     },
     /// A column the audit needs is not in the log.
-    #[error("{}: column '{column}': no such column; the file has: {}", path.display(), available.join(", "))]
+    #[error("{}: column '{column}': no such column; the file has: {}{hint}", path.display(), available.join(", "))]
     ColumnNotFound {
         /// The log.
         path: PathBuf,
@@ -47,6 +47,8 @@ pub enum AuditError {
         column: String,
         /// The columns the log has.
         available: Vec<String>,
+        /// What probably went wrong (a delimiter), or empty.
+        hint: String,
     },
     /// A decision or label column holds values that are not binary and no positives were named.
     #[error(
@@ -118,8 +120,38 @@ pub enum AuditError {
         /// The decision column.
         column: String,
     },
+    /// A CSV record has more or fewer fields than the header.
+    #[error("{}: line {line} has {fields} fields, the header has {expected}; quote fields that hold the delimiter (\"Doe, Jane\")", path.display())]
+    RaggedRow {
+        /// The log.
+        path: PathBuf,
+        /// The physical line the record starts on.
+        line: u64,
+        /// Its fields.
+        fields: usize,
+        /// The header's fields.
+        expected: usize,
+    },
+    /// The log is not UTF-8 text.
+    #[error("{}: line {line} is not UTF-8 text (Latin-1 or Windows-1252?); convert the file first, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv", path.display())]
+    NotUtf8 {
+        /// The log.
+        path: PathBuf,
+        /// The line of the first byte that is not UTF-8.
+        line: u64,
+    },
+    /// The log is compressed.
+    #[error("{}: compressed input ({kind}); decompress it first (e.g. {command} FILE) and audit the result", path.display())]
+    Compressed {
+        /// The log.
+        path: PathBuf,
+        /// gzip, zstd, bzip2, xz or zip.
+        kind: &'static str,
+        /// The command that decompresses it.
+        command: &'static str,
+    },
     /// Polars could not read or process the decision log.
-    #[error("{}: could not read the decision log: {source}", path.display())]
+    #[error("{}: could not read the decision log: {}", path.display(), polars_message(source))]
     Read {
         /// The log.
         path: PathBuf,
@@ -235,6 +267,33 @@ impl AuditError {
             path: PathBuf::from(path),
             message: message.to_string(),
         }
+    }
+}
+
+/// Polars' message without its advice for the Python API (`infer_schema_length`,
+/// `truncate_ragged_lines`, `ignore_errors`, ...), which names options our users do not have.
+fn polars_message(error: &polars::error::PolarsError) -> String {
+    const ADVICE: [&str; 6] = [
+        "You might want to try",
+        "infer_schema_length",
+        "truncate_ragged_lines",
+        "ignore_errors",
+        "schema_overrides",
+        "Hint:",
+    ];
+    let text = error.to_string();
+    let kept: Vec<&str> = text
+        .lines()
+        .take_while(|line| !ADVICE.iter().any(|a| line.contains(a)))
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let message = kept.join(" ");
+    let message = message.trim_end_matches([':', ',', ' ']);
+    if message.is_empty() {
+        text.lines().next().unwrap_or_default().to_string()
+    } else {
+        message.to_string()
     }
 }
 

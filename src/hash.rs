@@ -13,6 +13,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// SHA-256 (hex) and size of a file, read in 1 MiB blocks.
 pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
+    sha256_file_with(path, |_| Ok(()))
+}
+
+/// SHA-256 (hex) and size of a file, handing every block to `inspect` as well (so that one read
+/// of the file both hashes and checks it). `inspect` gets an empty block at the end.
+pub fn sha256_file_with(
+    path: &Path,
+    mut inspect: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<(String, u64)> {
     let err = |source| AuditError::Hash {
         path: path.to_path_buf(),
         source,
@@ -23,6 +32,7 @@ pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
     let mut size = 0u64;
     loop {
         let n = file.read(&mut buf).map_err(err)?;
+        inspect(&buf[..n])?;
         if n == 0 {
             break;
         }

@@ -220,6 +220,9 @@ pub struct AuditSpec {
     pub data: PathBuf,
     /// Its format.
     pub format: Format,
+    /// The field delimiter of a CSV log (`,` unless given).
+    #[serde(skip_serializing_if = "is_comma")]
+    pub delimiter: u8,
     /// The decision the system made.
     pub decision: Decision,
     /// Whether the positive decision is favourable.
@@ -246,12 +249,17 @@ pub struct AuditSpec {
     pub exclusion: Exclusion,
 }
 
+fn is_comma(delimiter: &u8) -> bool {
+    *delimiter == b','
+}
+
 impl AuditSpec {
     /// An audit of `protected` in the CSV log `data` with every other setting at its default.
     pub fn new(data: impl Into<PathBuf>, decision: Decision, protected: Vec<Vec<String>>) -> Self {
         AuditSpec {
             data: data.into(),
             format: Format::Csv,
+            delimiter: b',',
             decision,
             favorable: Favorable::Positive,
             label: None,

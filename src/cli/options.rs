@@ -78,6 +78,9 @@ pub struct AuditArgs {
     /// Input format, overriding the file extension: csv, parquet or ndjson.
     #[arg(long)]
     pub format: Option<String>,
+    /// Field delimiter of a CSV log (default ,): one character, e.g. ';' or 'tab'.
+    #[arg(long)]
+    pub delimiter: Option<String>,
     /// Column holding the decision.
     #[arg(long)]
     pub outcome: Option<String>,
@@ -346,9 +349,19 @@ impl AuditArgs {
         if self.max_groups == Some(0) {
             bail!("--max-groups 0: must be at least 1");
         }
+        let delimiter = match self.delimiter.as_deref() {
+            None => b',',
+            Some("tab" | "\\t" | "\t") => b'\t',
+            Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" => d.as_bytes()[0],
+            Some(d) => bail!("--delimiter {d:?}: one ASCII character, e.g. ';' or 'tab'"),
+        };
+        if delimiter != b',' && format != Format::Csv {
+            bail!("--delimiter goes with CSV logs");
+        }
         Ok(AuditSpec {
             data,
             format,
+            delimiter,
             decision,
             favorable: match self.favorable.unwrap_or(FavorableArg::Positive) {
                 FavorableArg::Positive => Favorable::Positive,

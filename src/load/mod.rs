@@ -1,15 +1,20 @@
 //! Load stage: open a decision log as a Polars `LazyFrame` and check that the columns an audit
 //! needs are there. Nothing is read beyond the header (or Parquet footer) here; the tally stage
-//! reads only the columns it selects.
+//! reads only the columns it selects, and [`csv_shape`] checks a CSV file's records while the
+//! file is hashed.
+
+pub mod csv_shape;
 
 use crate::error::{AuditError, Result};
 use crate::spec::Format;
 use polars::prelude::*;
+use std::io::Read;
 use std::path::Path;
 
 /// Opens `path` lazily. CSV columns are all read as text, so that no column's type is guessed
-/// from its first rows; the audit interprets values itself.
-pub fn open(path: &Path, format: Format) -> Result<LazyFrame> {
+/// from its first rows (the audit interprets values itself), and their names are read by RFC 4180
+/// (`"a""b"` is the column `a"b`), duplicates renamed as Polars does (`x_duplicated_0`).
+pub fn open(path: &Path, format: Format, delimiter: u8) -> Result<LazyFrame> {
     let path_buf = || path.to_path_buf();
     let meta = std::fs::metadata(path).map_err(|source| AuditError::Open {
         path: path_buf(),
@@ -21,11 +26,15 @@ pub fn open(path: &Path, format: Format) -> Result<LazyFrame> {
     if meta.len() == 0 {
         return Err(AuditError::EmptyFile { path: path_buf() });
     }
+    if format != Format::Parquet {
+        refuse_compressed(path)?;
+    }
     let pl_path = PlRefPath::try_from_path(path).map_err(|e| read_error(path, e))?;
     let frame = match format {
         Format::Csv => LazyCsvReader::new(pl_path)
             .with_has_header(true)
-            .with_infer_schema_length(Some(0))
+            .with_separator(delimiter)
+            .with_schema(Some(Arc::new(csv_schema(path, delimiter)?)))
             .with_glob(false)
             .finish(),
         Format::Parquet => LazyFrame::scan_parquet(
@@ -40,15 +49,110 @@ pub fn open(path: &Path, format: Format) -> Result<LazyFrame> {
     frame.map_err(|e| read_error(path, e))
 }
 
-/// Checks that every column in `needed` exists; the error lists the columns that do.
+/// Fails on a gzip, zstd, bzip2, xz or zip file (by its first bytes), naming the tool that
+/// decompresses it.
+fn refuse_compressed(path: &Path) -> Result<()> {
+    let mut head = [0u8; 6];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|source| AuditError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let head = &head[..n];
+    let found = [
+        (&b"\x1f\x8b"[..], "gzip", "gunzip"),
+        (&b"\x28\xb5\x2f\xfd"[..], "zstd", "unzstd"),
+        (&b"BZh"[..], "bzip2", "bunzip2"),
+        (&b"\xfd7zXZ\x00"[..], "xz", "unxz"),
+        (&b"PK\x03\x04"[..], "zip", "unzip"),
+    ]
+    .into_iter()
+    .find(|(magic, _, _)| head.starts_with(magic));
+    match found {
+        Some((_, kind, command)) => Err(AuditError::Compressed {
+            path: path.to_path_buf(),
+            kind,
+            command,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The columns of a CSV file, every one as text: the header read by RFC 4180.
+fn csv_schema(path: &Path, delimiter: u8) -> Result<Schema> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .from_path(path)
+        .map_err(|e| AuditError::Open {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    let mut header = csv::ByteRecord::new();
+    let read = reader
+        .read_byte_record(&mut header)
+        .map_err(|e| AuditError::Open {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    if !read {
+        return Err(AuditError::EmptyFile {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut schema = Schema::with_capacity(header.len());
+    for field in header.iter() {
+        let name = std::str::from_utf8(field).map_err(|_| AuditError::NotUtf8 {
+            path: path.to_path_buf(),
+            line: 1,
+        })?;
+        let count = seen.entry(name.to_string()).or_insert(0);
+        let unique = match *count {
+            0 => name.to_string(),
+            k => format!("{name}_duplicated_{}", k - 1),
+        };
+        *count += 1;
+        if schema
+            .insert(unique.as_str().into(), DataType::String)
+            .is_some()
+        {
+            return Err(AuditError::Spec(format!(
+                "{}: the header has the column {unique:?} twice (after renaming duplicates); rename one",
+                path.display()
+            )));
+        }
+    }
+    Ok(schema)
+}
+
+/// Checks that every column in `needed` exists; the error lists the columns that do, and says
+/// when the header looks separated by another delimiter.
 pub fn check_columns(path: &Path, frame: &mut LazyFrame, needed: &[String]) -> Result<()> {
     let schema = frame.collect_schema().map_err(|e| read_error(path, e))?;
     for column in needed {
         if schema.get(column).is_none() {
+            let available: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+            let hint = match available.as_slice() {
+                [only] => [';', '\t', '|']
+                    .into_iter()
+                    .find(|d| only.contains(*d))
+                    .map(|d| {
+                        format!(
+                            "; the header looks separated by {:?}: pass --delimiter {:?}",
+                            d,
+                            d.to_string()
+                        )
+                    })
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
             return Err(AuditError::ColumnNotFound {
                 path: path.to_path_buf(),
                 column: column.clone(),
-                available: schema.iter_names().map(|n| n.to_string()).collect(),
+                available,
+                hint,
             });
         }
     }

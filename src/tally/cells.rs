@@ -14,7 +14,21 @@
 //! | `check{c}` | int64 | rows violating the plan's check `c` (any non-zero stops the audit) |
 //!
 //! Text values print numbers without a trailing `.0` where the source is text, and as the engine
-//! prints them otherwise (`1`, `0.5`, `true`).
+//! prints them otherwise (`1`, `0.5`, `true`). Sums of weights and masses are exact sums of each
+//! value in fixed point ([`fixed`]), so that they do not depend on the order rows are added in.
+
+/// Units per 1 of the fixed-point sums: values are summed as whole multiples of 10⁻¹².
+pub const SUM_SCALE: f64 = 1e12;
+
+/// A value in fixed point, truncated toward zero (as a cast to a 128-bit integer truncates).
+pub fn fixed(value: f64) -> i128 {
+    (value * SUM_SCALE) as i128
+}
+
+/// A fixed-point sum back as a number.
+pub fn from_fixed(sum: i128) -> f64 {
+    sum as f64 / SUM_SCALE
+}
 
 /// One cell: a combination of key values and its sums.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -3,7 +3,7 @@
 //! over rows held in memory (for unit tests of the fold); an engine for a SQL warehouse or Spark
 //! returns the same table.
 
-use super::cells::{Cell, CellTable};
+use super::cells::{fixed, from_fixed, Cell, CellTable};
 use super::plan::{Check, DecisionKey, TallyPlan};
 use crate::error::{AuditError, Result};
 use crate::value::{sort_by_count, ValueCount};
@@ -91,7 +91,10 @@ impl TallyEngine for MemoryEngine {
                 return Err(violation(&self.path, check, rows, sample));
             }
         }
-        let mut cells: IndexMap<Vec<Option<String>>, Cell> = IndexMap::new();
+        // Fixed-point sums per cell, as the Polars engine takes them: Σw, Σw², and per membership
+        // and value Σ p·w and Σ (p·w)².
+        type Sums = (i128, i128, Vec<Vec<(i128, i128)>>);
+        let mut cells: IndexMap<Vec<Option<String>>, (Cell, Sums)> = IndexMap::new();
         for row in &self.rows {
             let text = |c: &str| self.value(row, c).map(str::to_string);
             let decision = match &plan.decision {
@@ -106,20 +109,23 @@ impl TallyEngine for MemoryEngine {
             key.extend([decision.clone(), label.clone()]);
             let weight = plan.weight.as_deref().map(|w| number(self.value(row, w)));
             let w = weight.map_or(1.0, |w| w.unwrap_or(0.0));
-            let cell = cells.entry(key).or_insert_with(|| Cell {
-                attributes,
-                decision,
-                label,
-                masses: plan
+            let (cell, sums) = cells.entry(key).or_insert_with(|| {
+                let cell = Cell {
+                    attributes,
+                    decision,
+                    label,
+                    ..Default::default()
+                };
+                let masses = plan
                     .memberships
                     .iter()
-                    .map(|m| vec![(0.0, 0.0); m.len() + 1])
-                    .collect(),
-                ..Default::default()
+                    .map(|m| vec![(0, 0); m.len() + 1])
+                    .collect();
+                (cell, (0, 0, masses))
             });
             cell.rows += 1;
-            cell.w += w;
-            cell.w2 += w * w;
+            sums.0 += fixed(w);
+            sums.1 += fixed(w * w);
             cell.null_weights += u64::from(weight == Some(None));
             for (i, columns) in plan.memberships.iter().enumerate() {
                 let p: Vec<f64> = columns
@@ -128,13 +134,33 @@ impl TallyEngine for MemoryEngine {
                     .collect();
                 let rest = (1.0 - p.iter().sum::<f64>()).max(0.0);
                 for (j, p) in p.into_iter().chain([rest]).enumerate() {
-                    cell.masses[i][j].0 += p * w;
-                    cell.masses[i][j].1 += (p * w) * (p * w);
+                    sums.2[i][j].0 += fixed(p * w);
+                    sums.2[i][j].1 += fixed((p * w) * (p * w));
                 }
             }
         }
+        let weighted = plan.weight.is_some();
         Ok(CellTable {
-            cells: cells.into_values().collect(),
+            cells: cells
+                .into_values()
+                .map(|(mut cell, (w, w2, masses))| {
+                    // Without weights the Polars engine counts rows; the sums are the same.
+                    (cell.w, cell.w2) = if weighted {
+                        (from_fixed(w), from_fixed(w2))
+                    } else {
+                        (cell.rows as f64, cell.rows as f64)
+                    };
+                    cell.masses = masses
+                        .into_iter()
+                        .map(|m| {
+                            m.into_iter()
+                                .map(|(a, b)| (from_fixed(a), from_fixed(b)))
+                                .collect()
+                        })
+                        .collect();
+                    cell
+                })
+                .collect(),
         })
     }
 }

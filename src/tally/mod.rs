@@ -114,8 +114,8 @@ mod tests {
             columns: vec![("p".into(), "P".into())],
         }];
         let plan = TallyPlan::of(&spec);
-        let frame = crate::load::open(&path, Format::Csv).unwrap();
-        let mut from_polars = PolarsEngine::new(&path, frame).run(&plan).unwrap();
+        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
+        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
         // CSV reads an empty field as null; the memory engine is given the same nulls.
         let memory_rows: Vec<Vec<Option<&str>>> = rows
             .iter()

@@ -1,7 +1,7 @@
 //! The Polars tally engine: a plan becomes one lazy `group_by` over the log, run on Polars'
 //! streaming engine (the log is read in batches, only the columns the plan names).
 
-use super::cells::{Cell, CellTable};
+use super::cells::{Cell, CellTable, SUM_SCALE};
 use super::engine::{violation, TallyEngine};
 use super::plan::{DecisionKey, Rule, TallyPlan};
 use crate::error::Result;
@@ -23,16 +23,41 @@ const CHECK_KEY: &str = "__fairaudit_check";
 pub struct PolarsEngine {
     path: PathBuf,
     frame: LazyFrame,
+    schema: SchemaRef,
 }
 
 impl PolarsEngine {
     /// An engine over `frame`, the log at `path`.
-    pub fn new(path: &Path, frame: LazyFrame) -> Self {
-        Self {
+    pub fn new(path: &Path, mut frame: LazyFrame) -> Result<Self> {
+        let schema = frame.collect_schema().map_err(|e| read_error(path, e))?;
+        Ok(Self {
             path: path.to_path_buf(),
             frame,
+            schema,
+        })
+    }
+
+    /// A key column: categorical, enum and decimal values are grouped as their text (what
+    /// pandas writes for `category` reads as the strings, not their quoted display).
+    fn key(&self, column: &str) -> Expr {
+        match self.schema.get(column) {
+            Some(DataType::Categorical(..) | DataType::Enum(..) | DataType::Decimal(..)) => {
+                col(column).cast(DataType::String)
+            }
+            _ => col(column),
         }
     }
+}
+
+/// The sum of a float expression over a cell, independent of the order the streaming engine
+/// adds rows in: each value is taken in fixed point (units of 1/[`SUM_SCALE`]) and the integers
+/// are summed exactly, so weighted audits are byte-for-byte reproducible.
+fn exact_sum(value: Expr) -> Expr {
+    (value * lit(SUM_SCALE))
+        .cast(DataType::Int128)
+        .sum()
+        .cast(DataType::Float64)
+        / lit(SUM_SCALE)
 }
 
 /// A column read as a number (text that is not a number becomes null).
@@ -70,12 +95,8 @@ fn probability_total(columns: &[String]) -> Expr {
 /// The aggregations of one soft group's mass: Σ mass and Σ mass².
 fn soft_sums(mass: Expr, attribute: usize, value: usize) -> [Expr; 2] {
     [
-        mass.clone()
-            .sum()
-            .alias(format!("{SOFT_KEY}{attribute}_{value}")),
-        (mass.clone() * mass)
-            .sum()
-            .alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
+        exact_sum(mass.clone()).alias(format!("{SOFT_KEY}{attribute}_{value}")),
+        exact_sum(mass.clone() * mass).alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
     ]
 }
 
@@ -86,15 +107,15 @@ impl TallyEngine for PolarsEngine {
 
     fn run(&self, plan: &TallyPlan) -> Result<CellTable> {
         let path = self.path.as_path();
-        let mut keys: Vec<Expr> = plan.attributes.iter().map(|c| col(c.as_str())).collect();
+        let mut keys: Vec<Expr> = plan.attributes.iter().map(|c| self.key(c)).collect();
         keys.push(match &plan.decision {
-            DecisionKey::Column(c) => col(c.as_str()).alias(DECISION_KEY),
+            DecisionKey::Column(c) => self.key(c).alias(DECISION_KEY),
             DecisionKey::AtLeast { column, threshold } => {
                 number(column).gt_eq(lit(*threshold)).alias(DECISION_KEY)
             }
         });
         if let Some(label) = &plan.label {
-            keys.push(col(label.as_str()).alias(LABEL_KEY));
+            keys.push(self.key(label).alias(LABEL_KEY));
         }
         let mut aggs = vec![len().alias(COUNT_KEY)];
         let weight = match &plan.weight {
@@ -105,8 +126,8 @@ impl TallyEngine for PolarsEngine {
             None => lit(1.0),
         };
         if plan.weight.is_some() {
-            aggs.push(weight.clone().sum().alias(WEIGHT_KEY));
-            aggs.push((weight.clone() * weight.clone()).sum().alias(WEIGHT_SQ_KEY));
+            aggs.push(exact_sum(weight.clone()).alias(WEIGHT_KEY));
+            aggs.push(exact_sum(weight.clone() * weight.clone()).alias(WEIGHT_SQ_KEY));
         } else {
             // A literal is not broadcast inside an aggregation: count the rows instead.
             aggs.push(len().cast(DataType::Float64).alias(WEIGHT_KEY));
