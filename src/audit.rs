@@ -4,10 +4,10 @@ use crate::error::{AuditError, Result};
 use crate::hash::sha256_file_with;
 use crate::judge::{judge, Rules};
 use crate::load;
-use crate::load::csv_shape::CsvShape;
+use crate::load::Shape;
 use crate::measure::measure_set;
 use crate::results::{AttributeSetResult, AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
-use crate::spec::{AuditSpec, Decision, Format};
+use crate::spec::{AuditSpec, Decision};
 use crate::stats::adjust::{adjust, PAdjust};
 use crate::tally::{self, PolarsEngine};
 
@@ -15,17 +15,17 @@ use crate::tally::{self, PolarsEngine};
 /// nothing.
 pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     let path = spec.data.as_path();
-    let mut frame = load::open(path, spec.format, spec.delimiter)?;
-    load::check_columns(path, &mut frame, &spec.columns())?;
-    let engine = PolarsEngine::new(path, frame)?;
+    let engine = load::open(path, spec.format, spec.delimiter)
+        .and_then(|mut frame| {
+            load::check_columns(path, &mut frame, &spec.columns())?;
+            PolarsEngine::new(path, frame)
+        })
+        .map_err(|e| load::explain(path, spec.format, spec.delimiter, e))?;
     let (tallies, hash) = std::thread::scope(|s| {
-        // One read of the file hashes it and, for CSV, checks every record's shape.
+        // One read of the file hashes it and checks the shape of every CSV record or NDJSON line.
         let hasher = s.spawn(|| {
-            let mut shape =
-                (spec.format == Format::Csv).then(|| CsvShape::new(path, spec.delimiter));
-            sha256_file_with(path, |block| {
-                shape.as_mut().map_or(Ok(()), |s| s.feed(block))
-            })
+            let mut shape = Shape::of(path, spec.format, spec.delimiter);
+            sha256_file_with(path, |block| shape.feed(block))
         });
         let tallies = tally::tally(&engine, spec);
         let hash = hasher.join().unwrap_or_else(|_| {

@@ -132,6 +132,16 @@ pub enum AuditError {
         /// The header's fields.
         expected: usize,
     },
+    /// A line of an NDJSON log is not what it must be.
+    #[error("{}: line {line}: {problem}", path.display())]
+    BadLine {
+        /// The log.
+        path: PathBuf,
+        /// The line.
+        line: u64,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The log is not UTF-8 text.
     #[error("{}: line {line} is not UTF-8 text (Latin-1 or Windows-1252?); convert the file first, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv", path.display())]
     NotUtf8 {

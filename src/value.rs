@@ -6,9 +6,18 @@ use serde::{Deserialize, Serialize};
 /// Label shown for a missing attribute value.
 pub const MISSING: &str = "(missing)";
 
-/// The display name of an attribute value (`None` is a missing value).
+/// How a value that is literally the text `(missing)` is shown, so it never merges with the
+/// missing values' group.
+pub const LITERAL_MISSING: &str = "\"(missing)\"";
+
+/// The display name of an attribute value: `(missing)` for a missing value (null), and a value
+/// that is the text `(missing)` itself in quotes.
 pub fn value_name(value: &Option<String>) -> &str {
-    value.as_deref().unwrap_or(MISSING)
+    match value.as_deref() {
+        None => MISSING,
+        Some(MISSING) => LITERAL_MISSING,
+        Some(v) => v,
+    }
 }
 
 /// Whether a character would corrupt an output or mislead a reader if written raw: control

@@ -4,6 +4,7 @@
 //! file is hashed.
 
 pub mod csv_shape;
+pub mod ndjson_shape;
 
 use crate::error::{AuditError, Result};
 use crate::spec::Format;
@@ -127,6 +128,49 @@ fn csv_schema(path: &Path, delimiter: u8) -> Result<Schema> {
     Ok(schema)
 }
 
+/// A check of a log's text that runs while the file is hashed (one read for both).
+pub enum Shape {
+    /// CSV: records and UTF-8.
+    Csv(csv_shape::CsvShape),
+    /// NDJSON: one object per line, one kind of value per field.
+    Ndjson(ndjson_shape::NdjsonShape),
+    /// Parquet checks itself.
+    None,
+}
+
+impl Shape {
+    /// The check for a log of `format`.
+    pub fn of(path: &Path, format: Format, delimiter: u8) -> Shape {
+        match format {
+            Format::Csv => Shape::Csv(csv_shape::CsvShape::new(path, delimiter)),
+            Format::Ndjson => Shape::Ndjson(ndjson_shape::NdjsonShape::new(path)),
+            Format::Parquet => Shape::None,
+        }
+    }
+
+    /// Checks the next block of the file; an empty block ends it.
+    pub fn feed(&mut self, block: &[u8]) -> Result<()> {
+        match self {
+            Shape::Csv(s) => s.feed(block),
+            Shape::Ndjson(s) => s.feed(block),
+            Shape::None => Ok(()),
+        }
+    }
+}
+
+/// A better error than Polars' for a file it could not read: the first problem the file's
+/// shape check finds (a truncated NDJSON line, a ragged CSV row), else `error` itself.
+pub fn explain(path: &Path, format: Format, delimiter: u8, error: AuditError) -> AuditError {
+    if !matches!(error, AuditError::Read { .. }) {
+        return error;
+    }
+    let mut shape = Shape::of(path, format, delimiter);
+    match crate::hash::sha256_file_with(path, |block| shape.feed(block)) {
+        Err(found) => found,
+        Ok(_) => error,
+    }
+}
+
 /// Checks that every column in `needed` exists; the error lists the columns that do, and says
 /// when the header looks separated by another delimiter.
 pub fn check_columns(path: &Path, frame: &mut LazyFrame, needed: &[String]) -> Result<()> {
@@ -139,11 +183,12 @@ pub fn check_columns(path: &Path, frame: &mut LazyFrame, needed: &[String]) -> R
                     .into_iter()
                     .find(|d| only.contains(*d))
                     .map(|d| {
-                        format!(
-                            "; the header looks separated by {:?}: pass --delimiter {:?}",
-                            d,
-                            d.to_string()
-                        )
+                        let flag = if d == '\t' {
+                            "tab".to_string()
+                        } else {
+                            format!("'{d}'")
+                        };
+                        format!("; the header looks separated by {flag}: pass --delimiter {flag}")
                     })
                     .unwrap_or_default(),
                 _ => String::new(),

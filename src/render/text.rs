@@ -69,9 +69,12 @@ pub fn set_label(set: &AttributeSetResult) -> String {
     set.attributes.join(" × ")
 }
 
-/// A name safe in a file name: ASCII letters, digits, `-` and `_` only.
+/// A name safe in a file name: ASCII letters, digits, `-` and `_` only, and at most 80
+/// characters (a longer name keeps its first 67 and a digest of the whole, so names stay
+/// distinct and within the file system's limit).
 pub fn file_safe(s: &str) -> String {
-    s.chars()
+    let safe: String = s
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
                 c
@@ -79,7 +82,15 @@ pub fn file_safe(s: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if safe.len() <= 80 {
+        return safe;
+    }
+    format!(
+        "{}_{}",
+        &safe[..67],
+        &crate::hash::sha256_hex(s.as_bytes())[..12]
+    )
 }
 
 #[cfg(test)]
@@ -95,6 +106,9 @@ mod tests {
         assert_eq!(md("a | b"), "a &#124; b");
         assert_eq!(md("**x**"), "\\*\\*x\\*\\*");
         assert_eq!(file_safe("../../etc/passwd"), "______etc_passwd");
+        let long = file_safe(&"c".repeat(300));
+        assert_eq!(long.len(), 80);
+        assert_ne!(long, file_safe(&("c".repeat(299) + "d")));
         assert_eq!(md("a\0b\u{202e}"), "a\\\\u{0}b\\\\u{202e}");
         assert_eq!(code("x`\x1b[2J"), "`x'\\u{1b}[2J`");
         assert_eq!(
