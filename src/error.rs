@@ -243,6 +243,14 @@ pub enum AuditError {
         /// Why.
         source: std::io::Error,
     },
+    /// A signing or verifying key, or a signature, cannot be used.
+    #[error("{}: {reason}", path.display())]
+    Key {
+        /// The key or signature file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// An evidence bundle's manifest cannot be trusted (a link, no outputs, paths leaving the
     /// bundle, ...).
     #[error("{}: invalid manifest: {reason}", path.display())]

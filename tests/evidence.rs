@@ -230,3 +230,86 @@ fn earlier_findings_are_followed_up_in_the_report() {
         .any(|i| i["role"] == "findings"));
     assert_eq!(manifest["configuration"]["stats"]["seed"], 20240601);
 }
+
+#[test]
+fn a_signed_bundle_detects_a_rewritten_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("audit.key");
+    fairaudit()
+        .args(["keygen", "--out"])
+        .arg(&key)
+        .assert()
+        .success();
+    let public = dir.path().join("audit.key.pub");
+    assert!(public.exists());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // Keys are never overwritten.
+    fairaudit()
+        .args(["keygen", "--out"])
+        .arg(&key)
+        .assert()
+        .code(2);
+    let data = log(dir.path());
+    let out = bundle(dir.path(), &data, &["--sign", key.to_str().unwrap()]);
+    assert!(out.join("manifest.json.sig").exists());
+    let check = |key: Option<&std::path::Path>| {
+        let mut cmd = fairaudit();
+        cmd.args(["verify", "--outputs-only"]).arg(&out);
+        if let Some(k) = key {
+            cmd.arg("--key").arg(k);
+        }
+        let o = cmd.output().unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8(o.stdout).unwrap(),
+        )
+    };
+    let (code, text) = check(Some(&public));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("signature: good"), "{text}");
+    // Rewrite a report and its manifest entry: the hashes match again, the signature does not.
+    let report = out.join("report.md");
+    let forged = std::fs::read_to_string(&report).unwrap() + "\nAll groups pass.\n";
+    std::fs::write(&report, &forged).unwrap();
+    let manifest_path = out.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    for f in manifest["outputs"].as_array_mut().unwrap() {
+        if f["path"] == "report.md" {
+            f["sha256"] = fairaudit::hash::sha256_hex(forged.as_bytes()).into();
+            f["size_bytes"] = forged.len().into();
+        }
+    }
+    std::fs::write(
+        &manifest_path,
+        serde_json::to_string_pretty(&manifest).unwrap() + "\n",
+    )
+    .unwrap();
+    let (code, text) = check(None);
+    assert_eq!(code, 0, "without a key the forgery verifies: {text}");
+    assert!(text.contains("present but not checked"), "{text}");
+    let (code, text) = check(Some(&public));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("signature: BAD"), "{text}");
+    // Another key does not vouch for it either; an unsigned bundle is an error with a key.
+    let other = dir.path().join("other.key");
+    fairaudit()
+        .args(["keygen", "--out"])
+        .arg(&other)
+        .assert()
+        .success();
+    std::fs::remove_file(&manifest_path).unwrap();
+    let unsigned = bundle(&dir.path().join("u"), &data, &[]);
+    let o = fairaudit()
+        .args(["verify", "--outputs-only", "--key"])
+        .arg(dir.path().join("other.key.pub"))
+        .arg(&unsigned)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the bundle is not signed"));
+}

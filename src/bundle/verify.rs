@@ -4,6 +4,7 @@
 //! listed paths that leave the bundle, and walks a bounded number of entries.
 
 use super::manifest::{Manifest, MANIFEST};
+use super::sign::SIGNATURE;
 use crate::error::{AuditError, Result};
 use crate::hash::sha256_file;
 use std::path::{Component, Path};
@@ -146,7 +147,9 @@ pub fn verify(dir: &Path, check_inputs: bool) -> Result<Verification> {
     present.sort();
     v.added = present
         .into_iter()
-        .filter(|p| p != MANIFEST && !manifest.outputs.iter().any(|f| &f.path == p))
+        .filter(|p| {
+            p != MANIFEST && p != SIGNATURE && !manifest.outputs.iter().any(|f| &f.path == p)
+        })
         .collect();
     Ok(v)
 }

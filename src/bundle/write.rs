@@ -6,6 +6,7 @@
 //! next run in the same place.
 
 use super::manifest::{Manifest, MANIFEST};
+use super::sign::SIGNATURE;
 use crate::error::{AuditError, Result};
 use crate::render::OutputFile;
 use std::path::{Path, PathBuf};
@@ -103,10 +104,9 @@ fn earlier_bundle(dir: &Path) -> std::result::Result<(), String> {
     }
     let mut found = Vec::new();
     files_below(dir, dir, &mut found)?;
-    match found
-        .iter()
-        .find(|f| *f != MANIFEST && !manifest.outputs.iter().any(|o| &o.path == *f))
-    {
+    match found.iter().find(|f| {
+        *f != MANIFEST && *f != SIGNATURE && !manifest.outputs.iter().any(|o| &o.path == *f)
+    }) {
         Some(f) => Err(format!("{f} is not listed in its manifest")),
         None => Ok(()),
     }

@@ -13,9 +13,17 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
     let out = args.out_dir(&spec);
     let inputs = args.input_paths(&spec);
     bundle::check_output_dir(&out, args.force, &inputs)?;
+    let key = args
+        .sign
+        .as_deref()
+        .map(bundle::sign::secret_key)
+        .transpose()?;
     let results = fairaudit::audit::run(&spec)?;
     let ctx = args.context(&spec, log_input(&results))?;
-    let files = bundle::files(&results, &ctx)?;
+    let mut files = bundle::files(&results, &ctx)?;
+    if let Some(key) = &key {
+        files.push(bundle::sign::signature(&files, key)?);
+    }
     bundle::write(&out, &files, args.force, &inputs)?;
     println!(
         "audited {} rows ({} used); {} failing verdict(s); report in {}",

@@ -4,6 +4,7 @@
 
 mod audit;
 mod examples;
+mod keygen;
 mod options;
 mod synth;
 mod verify;
@@ -30,6 +31,8 @@ enum Command {
     Examples(examples::ExamplesArgs),
     /// Check an evidence bundle: re-hash every file its manifest lists (exit 1 on any change).
     Verify(verify::VerifyArgs),
+    /// Write a new Ed25519 key pair for signing bundles (KEY, secret, and KEY.pub).
+    Keygen(keygen::KeygenArgs),
     /// Print the JSON Schema of results.json (also in reports/results.schema.json).
     Schema,
 }
@@ -43,6 +46,7 @@ pub fn main() -> i32 {
         Command::Synth(args) => synth::run(args),
         Command::Examples(args) => examples::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Keygen(args) => keygen::run(args),
         Command::Schema => {
             print!("{}", fairaudit::results::json_schema());
             Ok(0)

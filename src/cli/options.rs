@@ -179,6 +179,10 @@ pub struct AuditArgs {
     /// Counts below this are shown as "<N" in the report and tables (default 5).
     #[arg(long, allow_negative_numbers = true)]
     pub min_cell: Option<f64>,
+    /// Sign the bundle with this Ed25519 secret key (from `fairaudit keygen`): writes
+    /// manifest.json.sig, which `fairaudit verify --key KEY.pub` checks.
+    #[arg(long)]
+    pub sign: Option<PathBuf>,
     /// Also drop counts below --min-cell from results.json (as null).
     #[arg(long)]
     #[serde(default)]
@@ -201,7 +205,12 @@ impl AuditArgs {
         let mut file: AuditArgs = toml::from_str(&text)
             .with_context(|| format!("{}: invalid config", config.display()))?;
         let base = config.parent().unwrap_or(Path::new(""));
-        for path in [&mut file.data, &mut file.out, &mut file.findings] {
+        for path in [
+            &mut file.data,
+            &mut file.out,
+            &mut file.findings,
+            &mut file.sign,
+        ] {
             *path = path.take().map(|p| base.join(p));
         }
         // Merged as TOML values (not JSON, which has no NaN): a flag given on the command line
