@@ -41,12 +41,23 @@ impl CsvShape {
         }
     }
 
-    /// Checks the next block of the file; an empty block ends it.
+    /// Checks the next block of the file; an empty block ends it. The first problem in the
+    /// file is reported, wherever the blocks split it.
     pub fn feed(&mut self, block: &[u8]) -> Result<()> {
-        self.check_utf8(block)?;
+        let (good, not_utf8) = self.utf8_prefix(block);
+        self.records(&block[..good], block.is_empty())?;
+        match not_utf8 {
+            Some(()) => Err(AuditError::NotUtf8 {
+                path: self.path.clone(),
+                line: self.newlines + 1,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads the records of `input`; `at_end` marks the end of the file.
+    fn records(&mut self, mut input: &[u8], at_end: bool) -> Result<()> {
         // csv-core reads an empty input as the end of the file: only the last call passes one.
-        let at_end = block.is_empty();
-        let mut input = block;
         while at_end || !input.is_empty() {
             let (result, read, _, ends) =
                 self.reader
@@ -86,26 +97,19 @@ impl CsvShape {
         Ok(())
     }
 
-    /// Fails at the first byte that is not UTF-8, naming its line.
-    fn check_utf8(&mut self, block: &[u8]) -> Result<()> {
+    /// How many bytes of `block` are UTF-8 text (an incomplete character at its end continues
+    /// in the next block), and whether a byte that is not UTF-8 follows them.
+    fn utf8_prefix(&mut self, block: &[u8]) -> (usize, Option<()>) {
+        let carried = self.carry.len();
         let mut text = std::mem::take(&mut self.carry);
         text.extend_from_slice(block);
         match std::str::from_utf8(&text) {
-            Ok(_) => Ok(()),
-            // An incomplete sequence at the end of a block continues in the next one.
+            Ok(_) => (block.len(), None),
             Err(e) if e.error_len().is_none() && !block.is_empty() => {
                 self.carry = text[e.valid_up_to()..].to_vec();
-                Ok(())
+                (block.len(), None)
             }
-            Err(e) => {
-                let before = &text[..e.valid_up_to()];
-                let line =
-                    self.newlines + before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-                Err(AuditError::NotUtf8 {
-                    path: self.path.clone(),
-                    line,
-                })
-            }
+            Err(e) => (e.valid_up_to().saturating_sub(carried), Some(())),
         }
     }
 }
