@@ -317,3 +317,30 @@ fn polars_message(error: &polars::error::PolarsError) -> String {
 
 /// Result type of the engine.
 pub type Result<T> = std::result::Result<T, AuditError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polars_advice_for_its_python_api_is_left_out() {
+        // The shape of Polars' CSV parse error (polars-io, csv/read/read_impl.rs).
+        let source = polars::error::PolarsError::ComputeError(
+            "could not parse `x` as dtype `i64` at column 'y' (column number 1)\n\n\
+             The current offset in the file is 5 bytes.\n\n\
+             You might want to try:\n\
+             - increasing `infer_schema_length` (e.g. `infer_schema_length=10000`),\n\
+             - setting `ignore_errors` to `True`,"
+                .into(),
+        );
+        let message = AuditError::Read {
+            path: "log.csv".into(),
+            source,
+        }
+        .to_string();
+        assert_eq!(
+            message,
+            "log.csv: could not read the decision log: could not parse `x` as dtype `i64` at column 'y' (column number 1) The current offset in the file is 5 bytes."
+        );
+    }
+}

@@ -85,6 +85,19 @@ fn force_never_replaces_the_working_directory_an_ancestor_home_or_an_input() {
 }
 
 #[test]
+fn a_dangling_symlink_as_out_is_named() {
+    let root = tempfile::tempdir().unwrap();
+    let kept = dummies(root.path());
+    std::os::unix::fs::symlink(root.path().join("nowhere"), root.path().join("out")).unwrap();
+    let log = root.path().join("log.csv");
+    let (code, err) = audit_in(root.path(), &log, &["--out", "out", "--force"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("out: is a symbolic link to nothing"), "{err}");
+    assert!(!root.path().join("nowhere").exists());
+    all_survive(&kept);
+}
+
+#[test]
 fn force_replaces_an_earlier_bundle_and_nothing_else() {
     let root = tempfile::tempdir().unwrap();
     let kept = dummies(root.path());
