@@ -77,7 +77,7 @@ fn full_audit(path: &Path, format: Format, out: &Path, bootstrap: usize) {
     let results = fairaudit::audit::run(&spec(path, format, bootstrap)).unwrap();
     let files =
         fairaudit::bundle::files(&results, &fairaudit::render::RunContext::default()).unwrap();
-    fairaudit::bundle::write(out, &files, true).unwrap();
+    fairaudit::bundle::write(out, &files, true, &[]).unwrap();
 }
 
 /// What a Polars user would write by hand: the default scanner and one `group_by`, collected on
