@@ -25,7 +25,13 @@ enum Source {
 
 /// Folds the cell table of `spec`'s plan (read from `path`) into its attribute sets' tallies.
 pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies> {
-    let cells = &table.cells;
+    // Engines return cells in any order; adding them in a fixed one makes every float sum, and
+    // so the results, the same on every run.
+    let mut cells: Vec<&Cell> = table.cells.iter().collect();
+    cells.sort_by(|a, b| {
+        (&a.attributes, &a.decision, &a.label).cmp(&(&b.attributes, &b.decision, &b.label))
+    });
+    let cells = cells.as_slice();
     let rows_read = table.rows();
     if rows_read == 0 {
         return Err(AuditError::NoRows {
@@ -184,7 +190,7 @@ type BinaryReading = (HashMap<String, bool>, Option<Vec<ValueCount>>);
 /// offending values when a value is not recognised, or when named positives never occur.
 fn read_binary<'a>(
     path: &Path,
-    cells: &'a [Cell],
+    cells: &[&'a Cell],
     value: impl Fn(&'a Cell) -> &'a Option<String>,
     (column, positive, flag): (&str, Option<&[String]>, &'static str),
 ) -> Result<BinaryReading> {
@@ -239,7 +245,7 @@ fn read_binary<'a>(
 fn check_group_counts(
     path: &Path,
     protected: &[String],
-    cells: &[Cell],
+    cells: &[&Cell],
     max_groups: usize,
 ) -> Result<()> {
     for (i, column) in protected.iter().enumerate() {
