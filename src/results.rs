@@ -143,6 +143,8 @@ pub enum ReferenceUsed {
     Highest,
     /// The whole population of the set (no reference group).
     Overall,
+    /// An intersection: the combination of each attribute's reference.
+    Attributes,
     /// No group qualified (every group excluded).
     None,
 }
@@ -168,6 +170,9 @@ pub struct AttributeSetResult {
     pub reference: Option<IndexMap<String, String>>,
     /// How the reference was chosen.
     pub reference_strategy: ReferenceUsed,
+    /// Why an intersection's reference is not the combination of its attributes' references.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_note: Option<String>,
     /// Every group present in the data, reference included.
     pub groups: Vec<GroupResult>,
     /// Between-groups summaries (fairlearn's definitions) over the groups not excluded.

@@ -195,3 +195,28 @@ fn every_rate_and_share_matches_the_truth_table_counts() {
         1e-12,
     );
 }
+
+#[test]
+fn race_by_sex_is_compared_with_caucasian_men_and_needs_action() {
+    // datasets/compas.toml names race's reference (Caucasian) and none for race × sex, whose
+    // reference is then Caucasian × Male (sex's largest group), not the most flagged group.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let config = dataset("compas.toml");
+    fairaudit()
+        .args(["audit", "--config", config.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let r = results(&out);
+    let set = &r["attribute_sets"][2];
+    assert_eq!(set["attributes"], serde_json::json!(["race", "sex"]));
+    assert_eq!(set["reference_strategy"], "attributes");
+    assert_eq!(set["reference"]["race"], "Caucasian");
+    assert_eq!(set["reference"]["sex"], "Male");
+    let black_men = group(&r, 2, &[("race", "African-American"), ("sex", "Male")]);
+    assert_eq!(black_men["verdict"]["four_fifths"], "fail");
+    let summary = std::fs::read_to_string(out.join("tables/executive_summary.csv")).unwrap();
+    let line = summary.lines().find(|l| l.contains("race × sex")).unwrap();
+    assert!(line.contains("ACTION NEEDED"), "{line}");
+}

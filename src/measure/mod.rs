@@ -35,7 +35,8 @@ pub fn measure_set(
         .iter()
         .map(|g| exclusion(g, &total, spec))
         .collect();
-    let (reference_index, strategy) = choose_reference(set, spec, &excluded)?;
+    let chosen = choose_reference(set, spec, &excluded, &|g, total| exclusion(g, total, spec))?;
+    let (reference_index, strategy) = (chosen.index, chosen.used);
     let mut included_total = Tally::default();
     set.groups
         .iter()
@@ -97,6 +98,7 @@ pub fn measure_set(
         attributes: set.attributes.clone(),
         reference: reference_index.map(|i| values_map(&set.attributes, &set.groups[i])),
         reference_strategy: strategy,
+        reference_note: chosen.note,
         summary: summary::summary(&included, has_label, &spec.stats, index),
         groups,
         missing,

@@ -347,7 +347,12 @@ fn reference_text(set: &AttributeSetResult) -> String {
         ReferenceUsed::Explicit => "chosen explicitly",
         ReferenceUsed::Largest => "the largest group",
         ReferenceUsed::Highest => "the group with the most favourable selection rate",
+        ReferenceUsed::Attributes => "each attribute's reference",
         ReferenceUsed::Overall | ReferenceUsed::None => "",
+    };
+    let how = match &set.reference_note {
+        Some(note) => format!("{how}, because {}", md(note)),
+        None => how.to_string(),
     };
     match &set.reference {
         Some(values) => {
