@@ -5,11 +5,14 @@ use crate::hash::sha256_file_with;
 use crate::judge::{judge, Rules};
 use crate::load;
 use crate::load::Shape;
+use crate::measure::compare::TESTED;
 use crate::measure::measure_set;
+use crate::measure::metrics::selection_rate;
 use crate::results::{AttributeSetResult, AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
 use crate::spec::{AuditSpec, Decision};
 use crate::stats::adjust::{adjust, PAdjust};
 use crate::tally::{self, PolarsEngine};
+use indexmap::IndexMap;
 
 /// Runs the audit described by `spec` on its decision log and returns its results. Writes
 /// nothing.
@@ -45,7 +48,11 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         .enumerate()
         .map(|(i, set)| measure_set(set, spec, tallies.has_label, i))
         .collect::<Result<Vec<_>>>()?;
-    let tests_in_family = adjust_family(&mut attribute_sets, spec.stats.p_adjust);
+    let test_families = adjust_families(&mut attribute_sets, spec.stats.p_adjust);
+    let tests_in_family = test_families
+        .get(selection_rate().name)
+        .copied()
+        .unwrap_or(0);
     let (outcome, score, positive) = match &spec.decision {
         Decision::Outcome(c) => (Some(c.column.clone()), None, c.positive.clone()),
         Decision::Score { column, threshold } => (
@@ -82,6 +89,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             alpha: spec.stats.alpha,
             p_adjust: spec.stats.p_adjust,
             tests_in_family,
+            test_families,
             bootstrap: spec.stats.bootstrap,
             seed: spec.stats.seed,
             min_group_size: spec.exclusion.min_group_size,
@@ -105,28 +113,36 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             threshold: spec.di_threshold,
             alpha: spec.stats.alpha,
             p_adjust: spec.stats.p_adjust,
+            family: tests_in_family,
         },
     );
     Ok(results)
 }
 
-/// Adjusts every test of every group that is neither the reference nor excluded, across all
-/// attribute sets, as one family; returns the family's size.
-fn adjust_family(sets: &mut [AttributeSetResult], method: PAdjust) -> usize {
-    let tests = || {
-        sets.iter()
+/// Adjusts the tests of each tested rate as a family of its own, across all attribute sets (the
+/// selection-rate tests, which the verdicts use, are not diluted by tests no verdict uses);
+/// returns each family's size.
+fn adjust_families(sets: &mut [AttributeSetResult], method: PAdjust) -> IndexMap<String, usize> {
+    let mut sizes = IndexMap::new();
+    for rate in TESTED {
+        let p: Vec<f64> = sets
+            .iter()
             .flat_map(|s| &s.groups)
-            .flat_map(|g| g.measures.vs_reference.tests.values())
-    };
-    let p: Vec<f64> = tests().map(|t| t.p_value).collect();
-    let adjusted = adjust(&p, method);
-    let mut next = adjusted.iter();
-    for t in sets
-        .iter_mut()
-        .flat_map(|s| &mut s.groups)
-        .flat_map(|g| g.measures.vs_reference.tests.values_mut())
-    {
-        t.p_adjusted = next.next().copied().unwrap_or(1.0);
+            .filter_map(|g| g.measures.vs_reference.tests.get(rate))
+            .map(|t| t.p_value)
+            .collect();
+        let adjusted = adjust(&p, method);
+        let mut next = adjusted.iter();
+        for t in sets
+            .iter_mut()
+            .flat_map(|s| &mut s.groups)
+            .filter_map(|g| g.measures.vs_reference.tests.get_mut(rate))
+        {
+            t.p_adjusted = next.next().copied().unwrap_or(1.0);
+        }
+        if !p.is_empty() {
+            sizes.insert(rate.to_string(), p.len());
+        }
     }
-    p.len()
+    sizes
 }

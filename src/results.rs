@@ -110,8 +110,10 @@ pub struct AuditInfo {
     pub alpha: f64,
     /// Multiple-comparison adjustment of the tests.
     pub p_adjust: PAdjust,
-    /// Number of tests in the adjusted family.
+    /// Number of selection-rate tests, the family the verdicts' p-values are adjusted in.
     pub tests_in_family: usize,
+    /// Every family of tests adjusted together: one per tested rate, with its size.
+    pub test_families: IndexMap<String, usize>,
     /// Bootstrap replicates of the summaries.
     pub bootstrap: usize,
     /// Seed of the bootstrap.

@@ -22,6 +22,8 @@ pub struct Rules {
     pub alpha: f64,
     /// How p-values were adjusted (for the wording).
     pub p_adjust: PAdjust,
+    /// How many tests were adjusted together with each verdict's (for the wording).
+    pub family: usize,
 }
 
 /// Judges every group of the measured attribute sets (whose tests are already adjusted), then
@@ -111,7 +113,7 @@ pub fn four_fifths(di: Option<f64>, test: Option<&TestResult>, rules: Rules) -> 
         };
     }
     let significant = test.is_some_and(|t| t.p_adjusted < rules.alpha);
-    let evidence = test.map_or("no test".to_string(), |t| evidence(t, rules.p_adjust));
+    let evidence = test.map_or("no test".to_string(), |t| evidence(t, rules));
     if significant {
         Verdict {
             four_fifths: VerdictState::Fail,
@@ -125,26 +127,34 @@ pub fn four_fifths(di: Option<f64>, test: Option<&TestResult>, rules: Rules) -> 
     }
 }
 
-/// "z = 12.8, p < 0.001 after Holm adjustment" (or Fisher's exact test).
-pub fn evidence(t: &TestResult, adjust: PAdjust) -> String {
+/// "z = 12.78, p < 0.001 after Holm adjustment over 4 tests (unadjusted p < 0.001)", or with
+/// Fisher's exact test.
+pub fn evidence(t: &TestResult, rules: Rules) -> String {
     let z =
-        t.z.map_or("z undefined".to_string(), |z| format!("z = {z:.1}"));
-    let p = if t.p_adjusted < 0.001 {
-        "p < 0.001".to_string()
-    } else {
-        format!("p = {:.3}", t.p_adjusted)
+        t.z.map_or("z undefined".to_string(), |z| format!("z = {z:.2}"));
+    let p = |p: f64| {
+        if p < 0.001 {
+            "p < 0.001".to_string()
+        } else {
+            format!("p = {p:.3}")
+        }
     };
-    let how = match adjust {
-        PAdjust::Holm => "after Holm adjustment",
-        PAdjust::Bh => "after Benjamini-Hochberg adjustment",
-        PAdjust::None => "unadjusted",
+    let n = rules.family;
+    let how = match rules.p_adjust {
+        PAdjust::Holm => format!(" after Holm adjustment over {n} tests"),
+        PAdjust::Bh => format!(" after Benjamini-Hochberg adjustment over {n} tests"),
+        PAdjust::None => String::new(),
+    };
+    let raw = match rules.p_adjust {
+        PAdjust::None => " (unadjusted)".to_string(),
+        _ => format!(" (unadjusted {})", p(t.p_value)),
     };
     let method = if t.method == TestMethod::Fisher {
         " (Fisher's exact test)"
     } else {
         ""
     };
-    format!("{z}, {p} {how}{method}")
+    format!("{z}, {}{how}{raw}{method}", p(t.p_adjusted))
 }
 
 #[cfg(test)]
@@ -157,6 +167,7 @@ mod tests {
             threshold: 0.8,
             alpha: 0.05,
             p_adjust: PAdjust::Holm,
+            family: 4,
         }
     }
 
@@ -194,7 +205,7 @@ mod tests {
         assert_eq!(v.four_fifths, VerdictState::Inconclusive);
         assert!(
             v.reason
-                .contains("not significant at 0.05: z = -3.0, p = 0.200 after Holm adjustment"),
+                .contains("not significant at 0.05: z = -3.00, p = 0.200 after Holm adjustment over 4 tests (unadjusted p = 0.200)"),
             "{}",
             v.reason
         );

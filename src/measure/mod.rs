@@ -113,7 +113,9 @@ fn exclusion(g: &GroupTally, total: &Tally, spec: &AuditSpec) -> Option<String> 
     if e.exclude_missing && g.values.iter().any(|v| v.is_none()) {
         return Some(format!("{MISSING} value, excluded with --exclude-missing"));
     }
-    if g.tally.size() < e.min_group_size {
+    // The evidence a group carries is its effective sample size (Kish; the row count when
+    // unweighted): weights that are all equal change the counts, never which groups are judged.
+    if g.tally.effective_size() < e.min_group_size {
         return Some(format!(
             "fewer than {} rows (--min-group-size)",
             e.min_group_size

@@ -290,8 +290,9 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let _ = writeln!(
         s,
         "- **Four-fifths rule:** {rule}, and the difference is statistically significant (two-proportion z-test, \
-         Fisher's exact test for small counts; {} tests adjusted together with {}; significance level {}); \
-         crossed but not significant is *inconclusive*.",
+         Fisher's exact test for small counts; the {} selection-rate tests, one per compared group, adjusted together \
+         with {}; significance level {}); crossed but not significant is *inconclusive*. Tests of other rates, which \
+         no verdict uses, are adjusted in families of their own.",
         a.tests_in_family,
         match a.p_adjust {
             crate::stats::adjust::PAdjust::Holm => "Holm's method",
