@@ -20,16 +20,22 @@ pub fn points(v: Option<f64>) -> String {
 }
 
 /// Escapes text from the data for a markdown table cell: no markup, no HTML, no column break,
-/// no hidden characters.
+/// no hidden characters, and no more escapes than needed, so the markdown reads as plain text
+/// too (`decile_score >= 5`: an underscore inside a word and `>` inside a line are not markup).
 pub fn md(s: &str) -> String {
     let s = visible(s);
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for (i, &c) in chars.iter().enumerate() {
+        let inside_word = |k: Option<usize>| {
+            k.and_then(|k| chars.get(k))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
         match c {
             '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '|' => out.push_str("&#124;"),
+            '_' if inside_word(i.checked_sub(1)) && inside_word(Some(i + 1)) => out.push(c),
             '\\' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
@@ -101,10 +107,12 @@ mod tests {
     fn hostile_names_are_neutralised() {
         assert_eq!(
             md("<script>alert(1)</script>"),
-            "&lt;script&gt;alert(1)&lt;/script&gt;"
+            "&lt;script>alert(1)&lt;/script>"
         );
         assert_eq!(md("a | b"), "a &#124; b");
         assert_eq!(md("**x**"), "\\*\\*x\\*\\*");
+        assert_eq!(md("decile_score >= 5"), "decile_score >= 5");
+        assert_eq!(md("_x_ a_"), "\\_x\\_ a\\_");
         assert_eq!(file_safe("../../etc/passwd"), "______etc_passwd");
         let long = file_safe(&"c".repeat(300));
         assert_eq!(long.len(), 80);
