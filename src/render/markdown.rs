@@ -111,6 +111,8 @@ fn glossary(s: &mut String) {
     let _ = writeln!(s, "## Glossary\n");
     for (term, meaning) in [
         ("selection rate", "the share of a group that received the positive decision"),
+        ("n, pp, pn", "the number of people in a group, of positive decisions and of negative decisions (tp, fp, tn, fn split them by the true outcome)"),
+        ("pts", "percentage points: the difference between two percentages (45% against 40% is +5 pts)"),
         ("reference group", "the group every other group is compared with"),
         ("disparate impact ratio", "a group's selection rate divided by the reference group's; 1 means equal treatment"),
         ("four-fifths rule", "a screening rule from US employment practice: a ratio below 0.8 (or above 1.25 for an adverse decision) is treated as evidence of adverse impact"),

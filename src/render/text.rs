@@ -14,9 +14,10 @@ pub fn ratio(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |v| format!("{v:.2}"))
 }
 
-/// A difference in percentage points with one decimal and a sign, or `n/a`.
+/// A difference in percentage points with one decimal and a sign (`-10.6 pts`), or `n/a`; never
+/// `pp`, which names the count of positive decisions.
 pub fn points(v: Option<f64>) -> String {
-    v.map_or("n/a".into(), |v| format!("{:+.1} pp", v * 100.0))
+    v.map_or("n/a".into(), |v| format!("{:+.1} pts", v * 100.0))
 }
 
 /// Escapes text from the data for a markdown table cell: no markup, no HTML, no column break,
@@ -134,6 +135,6 @@ mod tests {
         assert_eq!(pct(None), "n/a");
         assert_eq!(pct(Some(0.44847)), "44.8%");
         assert_eq!(ratio(Some(1.91209)), "1.91");
-        assert_eq!(points(Some(-0.25)), "-25.0 pp");
+        assert_eq!(points(Some(-0.25)), "-25.0 pts");
     }
 }
