@@ -125,6 +125,17 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     let out = tempfile::tempdir().unwrap();
+    // The fixed cost of a report (charts, tables, bootstrap) on a small log, as a share of the
+    // whole audit of the large one.
+    let (small, _) = generate(1_000, &dir);
+    let fixed = median(|| full_audit(&small, Format::Parquet, &out.path().join("small"), 1000));
+    let large = median(|| full_audit(&parquet, Format::Parquet, &out.path().join("large"), 1000));
+    println!(
+        "fixed cost: the 1,000-row audit takes {:.3} s, {:.2} of the {rows}-row audit ({:.3} s; target at most 0.15)",
+        fixed.as_secs_f64(),
+        fixed.as_secs_f64() / large.as_secs_f64(),
+        large.as_secs_f64()
+    );
     for (name, path, format) in [
         ("parquet", &parquet, Format::Parquet),
         ("csv", &csv, Format::Csv),

@@ -14,6 +14,7 @@ use plotters::coord::ranged1d::{SegmentedCoord, ValueFormatter};
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use rayon::prelude::*;
 
 /// Renders every chart of every attribute set under `charts/`.
 pub struct Charts;
@@ -108,20 +109,36 @@ type Plot = std::result::Result<(), String>;
 impl Renderer for Charts {
     fn render(&self, results: &AuditResults, _ctx: &RunContext) -> Result<Vec<OutputFile>> {
         register_font();
-        let mut files = Vec::new();
-        for (i, set) in results.attribute_sets.iter().enumerate() {
-            let shown = Shown::of(set);
-            for (kind, dims) in charts_of(results, &shown.set) {
-                let stem = chart_stem(kind.name(), i, set);
-                files.push(OutputFile {
-                    name: format!("{stem}.svg"),
-                    bytes: svg(results, &shown, kind, dims)?,
-                });
-                files.push(OutputFile {
-                    name: format!("{stem}.png"),
-                    bytes: png(results, &shown, kind, dims)?,
-                });
-            }
+        let shown: Vec<Shown> = results.attribute_sets.iter().map(Shown::of).collect();
+        let jobs: Vec<(usize, Kind, (u32, u32))> = shown
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| {
+                charts_of(results, &s.set)
+                    .into_iter()
+                    .map(move |(kind, dims)| (i, kind, dims))
+            })
+            .collect();
+        // Every chart is drawn on its own thread; the files keep the report's order.
+        let drawn: Vec<Result<[OutputFile; 2]>> = jobs
+            .par_iter()
+            .map(|&(i, kind, dims)| {
+                let stem = chart_stem(kind.name(), i, &results.attribute_sets[i]);
+                Ok([
+                    OutputFile {
+                        name: format!("{stem}.svg"),
+                        bytes: svg(results, &shown[i], kind, dims)?,
+                    },
+                    OutputFile {
+                        name: format!("{stem}.png"),
+                        bytes: png(results, &shown[i], kind, dims)?,
+                    },
+                ])
+            })
+            .collect();
+        let mut files = Vec::with_capacity(2 * drawn.len());
+        for pair in drawn {
+            files.extend(pair?);
         }
         Ok(files)
     }
@@ -225,7 +242,7 @@ fn png(results: &AuditResults, set: &Shown, kind: Kind, dims: (u32, u32)) -> Res
     let mut encoder = png::Encoder::new(&mut bytes, dims.0, dims.1);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Best);
+    encoder.set_compression(png::Compression::Default);
     encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
     let err = |e: png::EncodingError| AuditError::render("charts", e);
     let mut writer = encoder.write_header().map_err(err)?;
