@@ -61,3 +61,35 @@ fn example_reports_are_up_to_date() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn bundled_configs_use_a_label_only_where_it_is_a_ground_truth() {
+    // Whether a quote was accepted, or a customer satisfied, follows from the decision itself:
+    // error rates against them would mean nothing, so those configs have no label. Every config
+    // with a label says in one sentence what it is.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let config: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        if ["pricing", "service"].contains(&name) {
+            assert!(config.get("label").is_none(), "{name} has a label");
+        }
+        if config.contains_key("label") {
+            assert!(
+                config.contains_key("label-means"),
+                "{name} does not say what its label is"
+            );
+        }
+    }
+    let report = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples/compas/report.md"),
+    )
+    .unwrap();
+    assert!(report.contains(
+        "**True outcome (label):** `two_year_recid`: whether the defendant was charged with a new crime"
+    ));
+}

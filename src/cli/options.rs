@@ -167,6 +167,10 @@ pub struct AuditArgs {
     /// The decision system audited, in words (shown in the report's scope).
     #[arg(long)]
     pub system: Option<String>,
+    /// What the label is and why it is a genuine ground truth, not a consequence of the
+    /// decision, in one sentence (shown in the report's scope beside the error rates).
+    #[arg(long)]
+    pub label_means: Option<String>,
     /// The period the log covers, in words (shown in the report's scope).
     #[arg(long)]
     pub period: Option<String>,
@@ -426,6 +430,7 @@ impl AuditArgs {
                 suppress_json: self.suppress_json,
             },
             system: self.system.clone(),
+            label_means: self.label_means.clone(),
             period: self.period.clone(),
         })
     }

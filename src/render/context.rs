@@ -74,6 +74,8 @@ pub struct RunContext {
     pub privacy: Privacy,
     /// The decision system audited, in words.
     pub system: Option<String>,
+    /// What the label is and why error rates on it mean something, in words.
+    pub label_means: Option<String>,
     /// The period the log covers, in words.
     pub period: Option<String>,
 }

@@ -259,7 +259,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         Some(label) => {
             let _ = writeln!(
                 s,
-                "- **True outcome (label):** {}{}; error-rate metrics are computed.",
+                "- **True outcome (label):** {}{}{}",
                 code(label),
                 a.label_positive
                     .as_ref()
@@ -267,7 +267,14 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
                         ", positive when one of: {}",
                         p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")
                     ))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                ctx.label_means.as_deref().map_or(
+                    "; error-rate metrics are computed. What it is was not described (use --label-means): \
+                     error rates only mean something if the label is a genuine ground truth, not a \
+                     consequence of the decision."
+                        .to_string(),
+                    |means| format!(": {}; error-rate metrics are computed against it.", md(means))
+                )
             );
             if let Some(neg) = &a.label_negative_values {
                 let _ = writeln!(
