@@ -373,6 +373,23 @@ pub struct Comparison {
 }
 
 impl GroupMeasures {
+    /// Whether the group has people, but fewer than `min_cell`: a group whose size no output
+    /// for people may reveal.
+    pub fn is_small(&self, min_cell: f64) -> bool {
+        matches!(self.counts.n, Count::Value(n) if n > 0.0 && n < min_cell)
+    }
+
+    /// Leaves out everything from which the group's size could be worked out: its counts,
+    /// shares, rates and their intervals, and its comparisons and tests.
+    pub fn suppress_all(&mut self) {
+        self.counts.suppress_below(f64::INFINITY);
+        self.rates.values_mut().for_each(|v| *v = None);
+        self.ci.values_mut().for_each(|v| *v = None);
+        self.vs_reference.values.values_mut().for_each(|v| *v = None);
+        self.vs_reference.ci.values_mut().for_each(|v| *v = None);
+        self.vs_reference.tests.clear();
+    }
+
     /// A rate or share by name (`None` if undefined or absent).
     pub fn rate(&self, name: &str) -> Option<f64> {
         self.rates.get(name).copied().flatten()
@@ -433,6 +450,24 @@ pub struct Verdict {
 pub const EXCLUDED_PREFIX: &str = "excluded: ";
 
 impl AuditResults {
+    /// The results as every output for people shows them: every group with fewer than
+    /// `min_cell` people keeps its name and verdict state, and nothing from which its size could
+    /// be worked out.
+    pub fn without_small_groups(&self, min_cell: f64) -> AuditResults {
+        let mut out = self.clone();
+        for g in out.attribute_sets.iter_mut().flat_map(|s| &mut s.groups) {
+            if g.measures.is_small(min_cell) {
+                g.measures.suppress_all();
+                if let Some(v) = &mut g.verdict {
+                    if v.four_fifths != VerdictState::Excluded {
+                        v.reason = format!("details not shown: fewer than {min_cell} people");
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Reads `results.json` back, restoring the derived fields from the stored ones (the
     /// reference flag, the exclusion reason, the reference rate). Set status and failures
     /// are restored by judge ([`crate::judge::restore`]).

@@ -7,7 +7,7 @@
 use super::text::{file_safe, group_label, set_label};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::{AuditError, Result};
-use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
+use crate::results::{AttributeSetResult, AuditResults, Count, GroupResult, VerdictState};
 use crate::spec::Favorable;
 use crate::value::visible;
 use plotters::coord::ranged1d::{SegmentedCoord, ValueFormatter};
@@ -267,10 +267,18 @@ fn label(g: &GroupResult) -> String {
         _ => "",
     };
     format!(
-        "{} ({reference}n={})",
+        "{} ({reference}n{})",
         short(&group_label(&g.measures)),
-        g.measures.counts.n.get().round()
+        n_text(g)
     )
+}
+
+/// `=81` or, for a group too small to show, ` not shown`.
+fn n_text(g: &GroupResult) -> String {
+    match g.measures.counts.n {
+        Count::Value(n) => format!("={}", n.round()),
+        Count::Suppressed => " not shown".to_string(),
+    }
 }
 
 fn verdict_colour(v: VerdictState) -> RGBColor {
@@ -655,11 +663,10 @@ fn heatmap_chart<DB: DrawingBackend>(
         };
         chart
             .draw_series([Text::new(
-                format!(
-                    "{:.1}% (n={})",
-                    rate * 100.0,
-                    g.measures.counts.n.get().round()
-                ),
+                match g.measures.rate("selection_rate") {
+                    Some(rate) => format!("{:.1}% (n{})", rate * 100.0, n_text(g)),
+                    None => format!("n/a (n{})", n_text(g)),
+                },
                 (SegmentValue::CenterOf(x), SegmentValue::CenterOf(y)),
                 ("sans-serif", 13).into_font().color(&ink).pos(
                     plotters::style::text_anchor::Pos::new(

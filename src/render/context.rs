@@ -81,6 +81,14 @@ pub struct RunContext {
 }
 
 impl RunContext {
+    /// A group's count for people (`<5` when suppressed or below the minimum cell size).
+    pub fn count_of(&self, count: crate::results::Count) -> String {
+        match count {
+            crate::results::Count::Value(x) => self.count(x),
+            crate::results::Count::Suppressed => format!("<{}", self.privacy.min_cell),
+        }
+    }
+
     /// A count for people: `<5` below the minimum cell size, whole numbers without decimals,
     /// weighted sums with one.
     pub fn count(&self, x: f64) -> String {

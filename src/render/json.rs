@@ -27,7 +27,7 @@ impl Renderer for Json {
 /// The results with every group count below `min_cell` (but above 0) suppressed, and the rule
 /// recorded.
 fn suppressed(results: &AuditResults, min_cell: f64) -> AuditResults {
-    let mut out = results.clone();
+    let mut out = results.without_small_groups(min_cell);
     for g in out.attribute_sets.iter_mut().flat_map(|s| &mut s.groups) {
         g.measures.counts.suppress_below(min_cell);
     }

@@ -437,7 +437,7 @@ fn attribute_set(
             "| {}{} | {} | {} | {} | {} | {} | {} |",
             md(&group_label(m)),
             if m.is_reference { " (reference)" } else { "" },
-            ctx.count(m.counts.n.get()),
+            ctx.count_of(m.counts.n),
             pct(m.rate("group_share")),
             pct_ci(m.rate("selection_rate"), m.interval("selection_rate")),
             ratio_ci(m.vs("disparate_impact_ratio"), ci("disparate_impact_ratio")),
@@ -511,7 +511,7 @@ fn attribute_set(
                 s,
                 "| {} | {} | {} | {} |",
                 md(&group_label(m)),
-                ctx.count(m.counts.n.get()),
+                ctx.count_of(m.counts.n),
                 pct(m.rate("selection_rate")),
                 m.excluded.as_deref().unwrap_or("")
             );

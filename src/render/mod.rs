@@ -32,16 +32,18 @@ pub trait Renderer {
 
 /// Every output of an audit run but the manifest (which [`crate::bundle`] adds).
 pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-    let renderers: [&dyn Renderer; 4] = [
-        &json::Json,
+    let renderers: [&dyn Renderer; 3] = [
         &markdown::Markdown,
         &charts::Charts,
         &tables::Tables,
     ];
-    let mut files = Vec::new();
+    // results.json keeps every number (unless --suppress-json); the outputs for people never
+    // show anything from which a group smaller than --min-cell could be worked out.
+    let public = results.without_small_groups(ctx.privacy.min_cell);
+    let mut files = json::Json.render(results, ctx)?;
     for r in renderers {
-        files.extend(r.render(results, ctx)?);
+        files.extend(r.render(&public, ctx)?);
     }
-    files.extend(html::Html.render_with(results, ctx, &files)?);
+    files.extend(html::Html.render_with(&public, ctx, &files)?);
     Ok(files)
 }

@@ -90,7 +90,7 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Res
             let test = m.vs_reference.tests.get("selection_rate");
             let mut row = values(set, m);
             row.push(m.is_reference.to_string());
-            row.push(ctx.count(m.counts.n.get()));
+            row.push(ctx.count_of(m.counts.n));
             row.push(num(m.rate("group_share")));
             row.push(num(m.rate("selection_rate")));
             row.extend(bounds(m.interval("selection_rate")));
