@@ -385,7 +385,10 @@ impl GroupMeasures {
         self.counts.suppress_below(f64::INFINITY);
         self.rates.values_mut().for_each(|v| *v = None);
         self.ci.values_mut().for_each(|v| *v = None);
-        self.vs_reference.values.values_mut().for_each(|v| *v = None);
+        self.vs_reference
+            .values
+            .values_mut()
+            .for_each(|v| *v = None);
         self.vs_reference.ci.values_mut().for_each(|v| *v = None);
         self.vs_reference.tests.clear();
     }

@@ -95,3 +95,113 @@ fn report_html_loads_and_shows_its_charts() {
         "the failing group's bar is not visible"
     );
 }
+
+/// Headless Chromium's arguments for a page on this closed machine.
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut cmd = Command::new(browser);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
+}
+
+#[test]
+fn the_verdict_is_on_screen_and_every_column_on_paper() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("FAIRAUDIT_REQUIRE_BROWSER").is_err(),
+            "Chromium is required (apt-get install chromium)"
+        );
+        eprintln!("NOTE: Chromium not found; the browser test did not run (CI runs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let config = dataset("compas.toml");
+    fairaudit()
+        .args(["audit", "--config", config.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // A copy that measures where the first table's verdict header is (the report itself allows
+    // no scripts) and paints the page green when it is on screen, red when it is not.
+    let probe = html
+        .replace("default-src 'none'", "default-src 'none'; script-src 'unsafe-inline'")
+        .replace(
+            "</body>",
+            "<script>const th=[...document.querySelectorAll('th')].find(t=>t.textContent.trim()==='verdict');\
+             const r=th.getBoundingClientRect();\
+             const ok=r.width>0&&r.left>=0&&r.right<=document.documentElement.clientWidth;\
+             document.body.innerHTML='';document.body.style.background=ok?'#00ff00':'#ff0000';</script></body>",
+        );
+    let probe_path = dir.path().join("probe.html");
+    std::fs::write(&probe_path, probe).unwrap();
+    for width in [1280, 390] {
+        let shot = dir.path().join(format!("probe{width}.png"));
+        let run = headless(&browser, &dir.path().join(format!("p{width}")))
+            .arg(format!("--window-size={width},900"))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", probe_path.display()))
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let (green, red) = (pixels_of(&shot, [0, 255, 0]), pixels_of(&shot, [255, 0, 0]));
+        assert!(
+            green > 100_000 && red == 0,
+            "verdict column not on screen at {width} px (green {green}, red {red})"
+        );
+    }
+    // Printed, every column header of the groups and error-rate tables is on the page.
+    let pdf = dir.path().join("report.pdf");
+    let printed = headless(&browser, &dir.path().join("print"))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", out.join("report.html").display()))
+        .output()
+        .unwrap();
+    assert!(
+        printed.status.success() && pdf.exists(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is required");
+    let words = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for header in [
+        "verdict",
+        "share",
+        "selection rate",
+        "disparate impact ratio",
+        "statistical parity difference",
+        "base rate",
+        "fpr ratio",
+        "fnr ratio",
+        "equal opportunity difference",
+        "average odds difference",
+    ] {
+        assert!(
+            words.contains(header),
+            "the printed report lacks the column {header:?}"
+        );
+    }
+}

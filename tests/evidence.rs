@@ -198,14 +198,35 @@ fn small_counts_are_suppressed_in_report_and_tables_and_optionally_json() {
     assert_eq!(results(&out)["attribute_sets"][0]["groups"][2]["n"], 3);
     // Nothing from which the 3 people of c could be worked out: no share, rate or interval in
     // the report or the tables, no n in the charts.
-    let row = report.lines().find(|l| l.starts_with("| c | <5 |")).unwrap();
+    let row = report
+        .lines()
+        .find(|l| l.starts_with("| c | <5 |"))
+        .unwrap();
     assert!(!row.contains('%'), "{row}");
     let csv_row = table.lines().find(|l| l.starts_with("c,")).unwrap();
-    assert_eq!(csv_row.split(',').filter(|c| c.parse::<f64>().is_ok()).count(), 0, "{csv_row}");
+    assert_eq!(
+        csv_row
+            .split(',')
+            .filter(|c| c.parse::<f64>().is_ok())
+            .count(),
+        0,
+        "{csv_row}"
+    );
     let errors = std::fs::read_to_string(out.join("tables/1_g_error_rates.csv")).unwrap();
     let csv_row = errors.lines().find(|l| l.starts_with("c,")).unwrap();
-    assert_eq!(csv_row.split(',').filter(|c| c.parse::<f64>().is_ok()).count(), 0, "{csv_row}");
-    for chart in ["selection_rate_1_g.svg", "ratio_1_g.svg", "error_rates_1_g.svg"] {
+    assert_eq!(
+        csv_row
+            .split(',')
+            .filter(|c| c.parse::<f64>().is_ok())
+            .count(),
+        0,
+        "{csv_row}"
+    );
+    for chart in [
+        "selection_rate_1_g.svg",
+        "ratio_1_g.svg",
+        "error_rates_1_g.svg",
+    ] {
         let svg = std::fs::read_to_string(out.join("charts").join(chart)).unwrap();
         assert!(!svg.contains("n=3"), "{chart}");
         assert!(svg.contains("c (n not shown)"), "{chart}");

@@ -9,12 +9,17 @@ use base64::Engine;
 /// Renders `report.html` from `report.md` and the charts already rendered.
 pub struct Html;
 
-const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.45;color:#1a1a1a}\
-table{border-collapse:collapse;display:block;overflow-x:auto;margin:0.5rem 0 1rem}\
-th,td{border:1px solid #bbb;padding:0.25rem 0.5rem;text-align:left;white-space:nowrap}\
+/// The page's style. Tables fit the page: cells wrap (long codes and hashes break anywhere), so
+/// every column, the verdict second, is on screen at 1280 px, on a phone and on paper. On a phone
+/// charts keep a legible size and scroll sideways instead of shrinking their text.
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:64rem;margin:0 auto;padding:1rem;line-height:1.45;color:#1a1a1a;overflow-wrap:break-word}\
+table{border-collapse:collapse;width:100%;margin:0.5rem 0 1rem;font-size:0.9rem}\
+th,td{border:1px solid #bbb;padding:0.2rem 0.35rem;text-align:left;vertical-align:top}\
 img{max-width:100%;height:auto;border:1px solid #ddd}\
-code{background:#f3f3f3;padding:0 0.2rem}\
-@media print{body{max-width:none}img,table{page-break-inside:avoid}}";
+p:has(>img){overflow-x:auto}\
+code{background:#f3f3f3;padding:0 0.2rem;overflow-wrap:anywhere}\
+@media (max-width:40rem){body{padding:0.4rem}table{font-size:0.66rem;display:block;overflow-x:auto}th,td{padding:0.1rem 0.15rem}img{max-width:none;width:40rem}}\
+@media print{body{max-width:none;padding:0}table{font-size:8pt}img{max-width:100%;width:auto}img,tr{page-break-inside:avoid}}";
 
 impl Html {
     /// The page, built from the files rendered so far (`report.md` and the charts).

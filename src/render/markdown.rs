@@ -426,9 +426,9 @@ fn attribute_set(
     );
     let _ = writeln!(
         s,
-        "| group | n | share | selection rate | disparate impact ratio | statistical parity difference | verdict |"
+        "| group | verdict | n | share | selection rate | disparate impact ratio | statistical parity difference |"
     );
-    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|");
     for g in &set.groups {
         let m = &g.measures;
         let ci = |name: &str| m.vs_interval(name);
@@ -437,12 +437,12 @@ fn attribute_set(
             "| {}{} | {} | {} | {} | {} | {} | {} |",
             md(&group_label(m)),
             if m.is_reference { " (reference)" } else { "" },
+            verdict_text(g.state()),
             ctx.count_of(m.counts.n),
             pct(m.rate("group_share")),
             pct_ci(m.rate("selection_rate"), m.interval("selection_rate")),
             ratio_ci(m.vs("disparate_impact_ratio"), ci("disparate_impact_ratio")),
-            points(m.vs("statistical_parity_difference")),
-            verdict_text(g.state())
+            points(m.vs("statistical_parity_difference"))
         );
     }
     let _ = writeln!(s);
