@@ -189,7 +189,12 @@ fn small_counts_are_suppressed_in_report_and_tables_and_optionally_json() {
     let data = log(dir.path());
     let out = bundle(dir.path(), &data, &[]);
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("| c | <5 |"), "{report}");
+    assert!(
+        report
+            .lines()
+            .any(|l| l.starts_with("| c | ") && l.contains(" | <5 | ")),
+        "{report}"
+    );
     let table = std::fs::read_to_string(out.join("tables/1_g_groups.csv")).unwrap();
     assert!(
         table.lines().any(|l| l.starts_with("c,false,<5,")),
@@ -198,10 +203,7 @@ fn small_counts_are_suppressed_in_report_and_tables_and_optionally_json() {
     assert_eq!(results(&out)["attribute_sets"][0]["groups"][2]["n"], 3);
     // Nothing from which the 3 people of c could be worked out: no share, rate or interval in
     // the report or the tables, no n in the charts.
-    let row = report
-        .lines()
-        .find(|l| l.starts_with("| c | <5 |"))
-        .unwrap();
+    let row = report.lines().find(|l| l.starts_with("| c | ")).unwrap();
     assert!(!row.contains('%'), "{row}");
     let csv_row = table.lines().find(|l| l.starts_with("c,")).unwrap();
     assert_eq!(
