@@ -49,6 +49,11 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         .map(|(i, set)| measure_set(set, spec, tallies.has_label, i))
         .collect::<Result<Vec<_>>>()?;
     let test_families = adjust_families(&mut attribute_sets, spec.stats.p_adjust);
+    // With a label, the error rate that matters for the audit's direction is judged too.
+    let error_family = spec.label.as_ref().map(|_| {
+        let (metric, _) = crate::judge::error_rate(spec.favorable);
+        test_families.get(metric).copied().unwrap_or(0)
+    });
     let tests_in_family = test_families
         .get(selection_rate().name)
         .copied()
@@ -114,6 +119,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             alpha: spec.stats.alpha,
             p_adjust: spec.stats.p_adjust,
             family: tests_in_family,
+            error_family,
         },
     );
     Ok(results)

@@ -163,6 +163,22 @@ pub enum SetStatus {
     Ok,
 }
 
+impl SetStatus {
+    /// The worse of two statuses.
+    pub fn worst(self, other: SetStatus) -> SetStatus {
+        let rank = |s: SetStatus| match s {
+            SetStatus::ActionNeeded => 2,
+            SetStatus::Review => 1,
+            SetStatus::Ok => 0,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 /// Results for one attribute set.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AttributeSetResult {
@@ -188,6 +204,12 @@ pub struct AttributeSetResult {
     /// Derived: the set's worst verdict, filled by judge.
     #[serde(skip)]
     pub status: SetStatus,
+    /// Derived: the worst of its selection-rate (four-fifths) verdicts.
+    #[serde(skip)]
+    pub selection_status: SetStatus,
+    /// Derived: the worst of its error-rate verdicts, with a label.
+    #[serde(skip)]
+    pub error_rate_status: Option<SetStatus>,
 }
 
 /// Between-groups summaries with their bootstrap intervals.
@@ -216,6 +238,12 @@ impl GroupResult {
         self.verdict
             .as_ref()
             .map_or(VerdictState::Inconclusive, |v| v.four_fifths)
+    }
+
+    /// The error-rate verdict's state, with a label.
+    pub fn error_state(&self) -> Option<VerdictState> {
+        let v = self.verdict.as_ref()?;
+        v.fpr_parity.or(v.tpr_parity)
     }
 
     /// The verdict's reason (empty before judging).
@@ -447,6 +475,17 @@ pub struct Verdict {
     pub four_fifths: VerdictState,
     /// Why, in one sentence.
     pub reason: String,
+    /// With a label and an adverse decision: the same rule applied to the false positive rate
+    /// (people wrongly flagged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fpr_parity: Option<VerdictState>,
+    /// With a label and a favourable decision: the same rule applied to the true positive rate
+    /// (qualified people given the favourable decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpr_parity: Option<VerdictState>,
+    /// Why, for the error-rate verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_rate_reason: Option<String>,
 }
 
 /// The prefix of an excluded group's verdict reason.

@@ -220,3 +220,35 @@ fn race_by_sex_is_compared_with_caucasian_men_and_needs_action() {
     let line = summary.lines().find(|l| l.contains("race × sex")).unwrap();
     assert!(line.contains("ACTION NEEDED"), "{line}");
 }
+
+#[test]
+fn propublicas_false_positive_finding_needs_action() {
+    // With a genuine label, the error rate that harms is judged too: for "high risk" (adverse),
+    // the false positive rate. ProPublica: 44.8% of African-American defendants who did not
+    // reoffend were labelled high risk, against 23.5% of Caucasian ones (ratio 1.91).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let config = dataset("compas.toml");
+    fairaudit()
+        .args(["audit", "--config", config.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let r = results(&out);
+    let aa = group(&r, 0, &[("race", "African-American")]);
+    close(num(aa, "fpr"), 0.4485, 5e-5);
+    close(num(&aa["vs_reference"], "fpr_ratio"), 1.9121, 5e-5);
+    assert_eq!(aa["verdict"]["fpr_parity"], "fail");
+    assert!(aa["verdict"].get("tpr_parity").is_none());
+    let caucasian = group(&r, 0, &[("race", "Caucasian")]);
+    assert_eq!(caucasian["verdict"]["fpr_parity"], "pass");
+    let summary = std::fs::read_to_string(out.join("tables/executive_summary.csv")).unwrap();
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with("fpr of decile_score >= 5,race,"))
+        .unwrap();
+    assert!(
+        line.contains("ACTION NEEDED") && line.contains("44.8% vs 23.5%"),
+        "{line}"
+    );
+}

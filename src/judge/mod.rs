@@ -4,8 +4,8 @@
 //! set (its worst verdict); and the count of failures.
 
 use crate::results::{
-    AttributeSetResult, AuditResults, GroupMeasures, ReferenceUsed, SetStatus, Verdict,
-    VerdictState, EXCLUDED_PREFIX,
+    AttributeSetResult, AuditResults, GroupMeasures, GroupResult, ReferenceUsed, SetStatus,
+    Verdict, VerdictState, EXCLUDED_PREFIX,
 };
 use crate::spec::Favorable;
 use crate::stats::adjust::PAdjust;
@@ -24,6 +24,22 @@ pub struct Rules {
     pub p_adjust: PAdjust,
     /// How many tests were adjusted together with each verdict's (for the wording).
     pub family: usize,
+    /// With a label: how many error-rate tests were adjusted together (judged as well).
+    pub error_family: Option<usize>,
+}
+
+/// The error rate judged with a label: the false positive rate (people wrongly flagged) for an
+/// adverse decision, the true positive rate (qualified people given the favourable decision) for
+/// a favourable one. Its ratio to the reference's crosses the threshold on the same side as the
+/// selection rate's.
+pub fn error_rate(favorable: Favorable) -> (&'static str, &'static str) {
+    match favorable {
+        Favorable::Negative => ("fpr", "false positive rate (people wrongly flagged)"),
+        Favorable::Positive => (
+            "tpr",
+            "true positive rate (qualified people given the decision)",
+        ),
+    }
 }
 
 /// Judges every group of the measured attribute sets (whose tests are already adjusted), then
@@ -37,24 +53,35 @@ pub fn judge(results: &mut AuditResults, rules: Rules) {
     restore(results);
 }
 
-/// Fills in what follows from the verdicts: each set's status and the number of failures (also
-/// for results read back from `results.json`).
+/// Fills in what follows from the verdicts: each set's statuses and the number of groups with a
+/// failing verdict (also for results read back from `results.json`).
 pub fn restore(results: &mut AuditResults) {
     for set in &mut results.attribute_sets {
-        set.status = status(set);
+        set.selection_status = status(set, |g| Some(g.state()));
+        set.error_rate_status = set
+            .groups
+            .iter()
+            .any(|g| g.error_state().is_some())
+            .then(|| status(set, GroupResult::error_state));
+        set.status = set
+            .error_rate_status
+            .map_or(set.selection_status, |e| e.worst(set.selection_status));
     }
     results.failures = results
         .attribute_sets
         .iter()
         .flat_map(|s| &s.groups)
-        .filter(|g| g.state() == VerdictState::Fail)
+        .filter(|g| g.state() == VerdictState::Fail || g.error_state() == Some(VerdictState::Fail))
         .count();
 }
 
-/// An attribute set's status: action needed when a group fails; review when a crossing is
-/// inconclusive or no group could be the reference; otherwise OK.
-fn status(set: &AttributeSetResult) -> SetStatus {
-    let any = |state| set.groups.iter().any(|g| g.state() == state);
+/// An attribute set's status for one kind of verdict: action needed when a group fails; review
+/// when a crossing is inconclusive or no group could be the reference; otherwise OK.
+fn status(
+    set: &AttributeSetResult,
+    state: impl Fn(&GroupResult) -> Option<VerdictState>,
+) -> SetStatus {
+    let any = |wanted| set.groups.iter().any(|g| state(g) == Some(wanted));
     if any(VerdictState::Fail) {
         SetStatus::ActionNeeded
     } else if any(VerdictState::Inconclusive) || set.reference_strategy == ReferenceUsed::None {
@@ -65,65 +92,97 @@ fn status(set: &AttributeSetResult) -> SetStatus {
 }
 
 fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
+    let error = rules.error_family.map(|_| error_rate(rules.favorable).0);
+    let plain = |state: VerdictState, reason: &str| Verdict {
+        four_fifths: state,
+        reason: reason.to_string(),
+        fpr_parity: (error == Some("fpr")).then_some(state),
+        tpr_parity: (error == Some("tpr")).then_some(state),
+        error_rate_reason: error.map(|_| reason.to_string()),
+    };
     if let Some(why) = &g.excluded {
-        return Verdict {
-            four_fifths: VerdictState::Excluded,
-            reason: format!("{EXCLUDED_PREFIX}{why}"),
-        };
+        return plain(VerdictState::Excluded, &format!("{EXCLUDED_PREFIX}{why}"));
     }
     if g.is_reference {
-        return Verdict {
-            four_fifths: VerdictState::Pass,
-            reason: "reference group".to_string(),
-        };
+        return plain(VerdictState::Pass, "reference group");
     }
-    four_fifths(
+    let (four_fifths, reason) = parity(
         g.vs("disparate_impact_ratio"),
         g.vs_reference.tests.get("selection_rate"),
         rules,
-    )
+        (
+            rules.favorable.rate_words(),
+            "the disparate impact ratio is undefined (the reference has no positive decisions)",
+            rules.family,
+        ),
+    );
+    let mut v = Verdict {
+        four_fifths,
+        reason,
+        fpr_parity: None,
+        tpr_parity: None,
+        error_rate_reason: None,
+    };
+    if let (Some(metric), Some(family)) = (error, rules.error_family) {
+        let (_, words) = error_rate(rules.favorable);
+        let (state, reason) = parity(
+            g.vs(&format!("{metric}_ratio")),
+            g.vs_reference.tests.get(metric),
+            rules,
+            (
+                words,
+                &format!("the {metric} ratio is undefined (the reference's {metric} is 0, or no one in the group or the reference has the true outcome it needs)"),
+                family,
+            ),
+        );
+        match metric {
+            "fpr" => v.fpr_parity = Some(state),
+            _ => v.tpr_parity = Some(state),
+        }
+        v.error_rate_reason = Some(reason);
+    }
+    v
 }
 
-/// The four-fifths rule with significance. When the positive decision is favourable the
-/// threshold is crossed if the disparate impact ratio is below `threshold`; when it is adverse,
-/// if it is above `1 / threshold`. Crossed and significant: `fail`; crossed but not significant:
-/// `inconclusive`; an undefined ratio: `inconclusive`.
-pub fn four_fifths(di: Option<f64>, test: Option<&TestResult>, rules: Rules) -> Verdict {
-    let Some(di) = di else {
-        return Verdict {
-            four_fifths: VerdictState::Inconclusive,
-            reason:
-                "the disparate impact ratio is undefined (the reference has no positive decisions)"
-                    .to_string(),
-        };
+/// The four-fifths rule with significance, for the selection rate (the disparate impact ratio)
+/// and with a label for the judged error rate. When the positive decision is favourable the
+/// threshold is crossed if the ratio is below `threshold`; when it is adverse, if it is above
+/// `1 / threshold`. Crossed and significant: `fail`; crossed but not significant:
+/// `inconclusive`; an undefined ratio: `inconclusive`. `what` names the rate, the ratio and the
+/// size of the test's family.
+pub fn parity(
+    ratio: Option<f64>,
+    test: Option<&TestResult>,
+    rules: Rules,
+    (rate, undefined, family): (&str, &str, usize),
+) -> (VerdictState, String) {
+    let Some(value) = ratio else {
+        return (VerdictState::Inconclusive, undefined.to_string());
     };
     let (f, t) = (rules.favorable, rules.threshold);
-    let crossed = f.crosses(di, t);
+    let crossed = f.crosses(value, t);
     let what = format!(
-        "{} is {di:.2} times the reference's, {}{} the threshold {}",
-        f.rate_words(),
+        "{rate} is {value:.2} times the reference's, {}{} the threshold {}",
         if crossed { "" } else { "not " },
         f.failing_side(),
         f.bound_text(t)
     );
     if !crossed {
-        return Verdict {
-            four_fifths: VerdictState::Pass,
-            reason: what,
-        };
+        return (VerdictState::Pass, what);
     }
     let significant = test.is_some_and(|t| t.p_adjusted < rules.alpha);
+    let rules = Rules { family, ..rules };
     let evidence = test.map_or("no test".to_string(), |t| evidence(t, rules));
     if significant {
-        Verdict {
-            four_fifths: VerdictState::Fail,
-            reason: format!("{what}; significant: {evidence}"),
-        }
+        (
+            VerdictState::Fail,
+            format!("{what}; significant: {evidence}"),
+        )
     } else {
-        Verdict {
-            four_fifths: VerdictState::Inconclusive,
-            reason: format!("{what}, but not significant at {}: {evidence}", rules.alpha),
-        }
+        (
+            VerdictState::Inconclusive,
+            format!("{what}, but not significant at {}: {evidence}", rules.alpha),
+        )
     }
 }
 
@@ -168,7 +227,21 @@ mod tests {
             alpha: 0.05,
             p_adjust: PAdjust::Holm,
             family: 4,
+            error_family: None,
         }
+    }
+
+    fn four_fifths(
+        di: Option<f64>,
+        test: Option<&TestResult>,
+        rules: Rules,
+    ) -> (VerdictState, String) {
+        parity(
+            di,
+            test,
+            rules,
+            (rules.favorable.rate_words(), "undefined", rules.family),
+        )
     }
 
     fn test(p: f64) -> TestResult {
@@ -183,10 +256,8 @@ mod tests {
     #[test]
     fn direction_decides_which_side_crosses() {
         let significant = test(0.001);
-        let fav =
-            |di| four_fifths(Some(di), Some(&significant), rules(Favorable::Positive)).four_fifths;
-        let adv =
-            |di| four_fifths(Some(di), Some(&significant), rules(Favorable::Negative)).four_fifths;
+        let fav = |di| four_fifths(Some(di), Some(&significant), rules(Favorable::Positive)).0;
+        let adv = |di| four_fifths(Some(di), Some(&significant), rules(Favorable::Negative)).0;
         assert_eq!(fav(0.79), VerdictState::Fail);
         assert_eq!(fav(0.8), VerdictState::Pass);
         assert_eq!(fav(2.0), VerdictState::Pass);
@@ -194,7 +265,7 @@ mod tests {
         assert_eq!(adv(1.25), VerdictState::Pass);
         assert_eq!(adv(0.1), VerdictState::Pass);
         assert_eq!(
-            four_fifths(None, None, rules(Favorable::Positive)).four_fifths,
+            four_fifths(None, None, rules(Favorable::Positive)).0,
             VerdictState::Inconclusive
         );
     }
@@ -202,13 +273,17 @@ mod tests {
     #[test]
     fn crossing_without_significance_is_inconclusive() {
         let v = four_fifths(Some(0.5), Some(&test(0.2)), rules(Favorable::Positive));
-        assert_eq!(v.four_fifths, VerdictState::Inconclusive);
+        assert_eq!(v.0, VerdictState::Inconclusive);
         assert!(
-            v.reason
+            v.1
                 .contains("not significant at 0.05: z = -3.00, p = 0.200 after Holm adjustment over 4 tests (unadjusted p = 0.200)"),
             "{}",
-            v.reason
+            v.1
         );
+    }
+
+    fn status_of(set: &AttributeSetResult) -> SetStatus {
+        status(set, |g| Some(g.state()))
     }
 
     fn set_with(states: &[VerdictState], used: ReferenceUsed) -> AttributeSetResult {
@@ -225,6 +300,9 @@ mod tests {
             g.verdict = Some(Verdict {
                 four_fifths: *state,
                 reason: String::new(),
+                fpr_parity: None,
+                tpr_parity: None,
+                error_rate_reason: None,
             });
             set.groups.push(g);
         }
@@ -236,17 +314,20 @@ mod tests {
         use VerdictState::*;
         let largest = ReferenceUsed::Largest;
         assert_eq!(
-            status(&set_with(&[Pass, Fail, Inconclusive], largest)),
+            status_of(&set_with(&[Pass, Fail, Inconclusive], largest)),
             SetStatus::ActionNeeded
         );
         assert_eq!(
-            status(&set_with(&[Pass, Inconclusive, Excluded], largest)),
+            status_of(&set_with(&[Pass, Inconclusive, Excluded], largest)),
             SetStatus::Review
         );
-        assert_eq!(status(&set_with(&[Pass, Excluded], largest)), SetStatus::Ok);
+        assert_eq!(
+            status_of(&set_with(&[Pass, Excluded], largest)),
+            SetStatus::Ok
+        );
         // Every group excluded: nothing could be compared, which needs a look.
         assert_eq!(
-            status(&set_with(&[Excluded], ReferenceUsed::None)),
+            status_of(&set_with(&[Excluded], ReferenceUsed::None)),
             SetStatus::Review
         );
     }

@@ -104,6 +104,8 @@ pub fn measure_set(
         missing,
         reference_rate: reference.and_then(|r| selection_rate().of(&r)),
         status: SetStatus::default(),
+        selection_status: SetStatus::default(),
+        error_rate_status: None,
     })
 }
 

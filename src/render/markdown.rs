@@ -6,6 +6,7 @@ use super::headline::{decision_text, headlines, next_step, status_label};
 use super::text::{code, group_label, md, pct, points, ratio, set_label};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
+use crate::judge::error_rate;
 use crate::measure::metrics::rate;
 use crate::results::{AttributeSetResult, AuditResults, ReferenceUsed, VerdictState};
 use crate::spec::Favorable;
@@ -310,6 +311,17 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         },
         a.alpha
     );
+    if let (Some(_), Some(n)) = (&a.label, a.test_families.get(error_rate(a.favorable).0)) {
+        let _ = writeln!(
+            s,
+            "- **Error-rate parity:** with a true outcome, each group's {} is judged by the same rule against the \
+             reference's: it fails when its ratio is {} {} and the difference is significant (the {n} tests of that \
+             rate adjusted together with the same method).",
+            error_rate(a.favorable).1,
+            a.favorable.failing_side(),
+            a.favorable.bound_text(a.di_threshold)
+        );
+    }
     let _ = writeln!(
         s,
         "- **Groups left out:** fewer than {} rows{}{}; bootstrap: {} replicates, seed {}.",
@@ -490,6 +502,16 @@ fn attribute_set(
             verdict_text(g.state()),
             g.reason()
         );
+        if let (Some(state), Some(v)) = (g.error_state(), &g.verdict) {
+            let _ = writeln!(
+                s,
+                "- {}, {}: {} — {}",
+                md(&group_label(&g.measures)),
+                error_rate(r.audit.favorable).0,
+                verdict_text(state),
+                v.error_rate_reason.as_deref().unwrap_or("")
+            );
+        }
     }
     let excluded: Vec<_> = set
         .groups
