@@ -51,7 +51,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     let test_families = adjust_families(&mut attribute_sets, spec.stats.p_adjust);
     // With a label, the error rate that matters for the audit's direction is judged too.
     let error_family = spec.label.as_ref().map(|_| {
-        let (metric, _) = crate::judge::error_rate(spec.favorable);
+        let (metric, _) = spec.favorable.error_rate();
         test_families.get(metric).copied().unwrap_or(0)
     });
     let tests_in_family = test_families

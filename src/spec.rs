@@ -87,6 +87,20 @@ impl Favorable {
         }
     }
 
+    /// The error rate judged with a label, and its words: the false positive rate (people wrongly
+    /// flagged) for an adverse decision, the true positive rate (qualified people given the
+    /// decision) for a favourable one. Its ratio to the reference's crosses the threshold on the
+    /// same side as the selection rate's.
+    pub fn error_rate(self) -> (&'static str, &'static str) {
+        match self {
+            Favorable::Negative => ("fpr", "false positive rate (people wrongly flagged)"),
+            Favorable::Positive => (
+                "tpr",
+                "true positive rate (qualified people given the decision)",
+            ),
+        }
+    }
+
     /// The side of the bound that fails: `below` or `above`.
     pub fn failing_side(self) -> &'static str {
         match self {

@@ -252,3 +252,29 @@ fn propublicas_false_positive_finding_needs_action() {
         "{line}"
     );
 }
+
+#[test]
+fn shortfalls_count_the_people_a_gap_concerns() {
+    // African-American: 2,174 of 3,696 flagged (58.82%) against Caucasian 822 of 2,454 (33.50%):
+    // 3,696 × (0.5882 − 0.3350) more adverse decisions than at the reference's rate. The
+    // false positive rates 805/1,795 against 349/1,488: 1,795 × (0.4485 − 0.2345) ≈ 384 more
+    // people wrongly flagged (ProPublica's truth tables).
+    let dir = tempfile::tempdir().unwrap();
+    let r = propublica_audit(&dir.path().join("out"));
+    let aa = group(&r, 0, &[("race", "African-American")]);
+    let caucasian = group(&r, 0, &[("race", "Caucasian")]);
+    let (n, pp) = (num(aa, "n"), num(aa, "pp"));
+    let reference = num(caucasian, "pp") / num(caucasian, "n");
+    close(
+        num(&aa["vs_reference"], "shortfall"),
+        n * (pp / n - reference),
+        1e-9,
+    );
+    close(
+        num(&aa["vs_reference"], "error_rate_shortfall"),
+        1795.0 * (805.0 / 1795.0 - 349.0 / 1488.0),
+        1e-9,
+    );
+    close(num(&aa["vs_reference"], "error_rate_shortfall"), 384.0, 0.5);
+    assert_eq!(num(&caucasian["vs_reference"], "shortfall"), 0.0);
+}

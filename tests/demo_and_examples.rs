@@ -93,3 +93,20 @@ fn bundled_configs_use_a_label_only_where_it_is_a_ground_truth() {
         "**True outcome (label):** `two_year_recid`: whether the defendant was charged with a new crime"
     ));
 }
+
+#[test]
+fn the_offers_decision_sheet_counts_the_offers_black_customers_did_not_get() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples/offers");
+    let r = results(&root);
+    let black = group(&r, 0, &[("ethnicity", "Black")]);
+    let shortfall = num(&black["vs_reference"], "shortfall");
+    // n × (reference rate − group rate), from the group's own numbers.
+    let expected = num(black, "n") * -num(&black["vs_reference"], "statistical_parity_difference");
+    close(shortfall, expected, 1e-6);
+    assert_eq!(shortfall.round(), 141.0);
+    let report = std::fs::read_to_string(root.join("report.md")).unwrap();
+    assert!(report.contains(
+        "Group ethnicity = Black (ethnicity): selection rate 0.70 times the reference's (25.2% vs 35.9%); about 141 fewer favourable decisions than at the reference's rate."
+    ));
+    assert!(report.contains("**Decision sheet.** 4 of 8 checks need action"));
+}

@@ -188,6 +188,8 @@ fn strip_groups_of(r: &Value, fields: &[&str]) -> Value {
         for g in set["groups"].as_array_mut().unwrap() {
             for f in fields {
                 g.as_object_mut().unwrap().remove(*f);
+                // Shortfalls are counts of people too.
+                g["vs_reference"].as_object_mut().unwrap().remove(*f);
             }
         }
     }
@@ -231,10 +233,28 @@ fn weights_of_one_change_nothing_and_doubling_them_only_doubles_counts() {
             "{count}"
         );
     }
+    for shortfall in ["shortfall", "error_rate_shortfall"] {
+        let caucasian = |r: &Value| {
+            group(r, 0, &[("race", "Caucasian")])["vs_reference"][shortfall]
+                .as_f64()
+                .unwrap()
+        };
+        close(caucasian(&twos), 2.0 * caucasian(&plain), 1e-9);
+    }
     // Rates, ratios, intervals, tests, summaries and which groups are excluded do not change:
     // group size is judged on the effective sample size (Native American, 18 rows of weight 2,
     // is still excluded under the default --min-group-size 30).
-    let counts = ["n", "tp", "fp", "tn", "fn", "pp", "pn"];
+    let counts = [
+        "n",
+        "tp",
+        "fp",
+        "tn",
+        "fn",
+        "pp",
+        "pn",
+        "shortfall",
+        "error_rate_shortfall",
+    ];
     assert_eq!(
         strip_groups_of(&plain, &counts),
         strip_groups_of(&twos, &counts)

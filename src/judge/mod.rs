@@ -28,20 +28,6 @@ pub struct Rules {
     pub error_family: Option<usize>,
 }
 
-/// The error rate judged with a label: the false positive rate (people wrongly flagged) for an
-/// adverse decision, the true positive rate (qualified people given the favourable decision) for
-/// a favourable one. Its ratio to the reference's crosses the threshold on the same side as the
-/// selection rate's.
-pub fn error_rate(favorable: Favorable) -> (&'static str, &'static str) {
-    match favorable {
-        Favorable::Negative => ("fpr", "false positive rate (people wrongly flagged)"),
-        Favorable::Positive => (
-            "tpr",
-            "true positive rate (qualified people given the decision)",
-        ),
-    }
-}
-
 /// Judges every group of the measured attribute sets (whose tests are already adjusted), then
 /// fills in each set's status and the number of failures.
 pub fn judge(results: &mut AuditResults, rules: Rules) {
@@ -92,7 +78,7 @@ fn status(
 }
 
 fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
-    let error = rules.error_family.map(|_| error_rate(rules.favorable).0);
+    let error = rules.error_family.map(|_| rules.favorable.error_rate().0);
     let plain = |state: VerdictState, reason: &str| Verdict {
         four_fifths: state,
         reason: reason.to_string(),
@@ -124,7 +110,7 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         error_rate_reason: None,
     };
     if let (Some(metric), Some(family)) = (error, rules.error_family) {
-        let (_, words) = error_rate(rules.favorable);
+        let (_, words) = rules.favorable.error_rate();
         let (state, reason) = parity(
             g.vs(&format!("{metric}_ratio")),
             g.vs_reference.tests.get(metric),

@@ -12,7 +12,7 @@ use crate::results::{
     AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult, ReferenceUsed,
     SetStatus, Values,
 };
-use crate::spec::AuditSpec;
+use crate::spec::{AuditSpec, Favorable};
 use crate::stats::{interval, z_for};
 use crate::tally::{Cells, GroupSums, GroupTally, SetTally, Tally};
 use crate::value::{value_name, MISSING};
@@ -57,7 +57,7 @@ pub fn measure_set(
         .enumerate()
         .map(|(i, (g, excluded))| {
             let is_reference = Some(i) == reference_index;
-            let vs_reference = match (&excluded, reference) {
+            let mut vs_reference = match (&excluded, reference) {
                 (None, Some(_)) if is_reference => self_comparison(&g.tally, has_label),
                 (None, Some(r)) => {
                     // Against the whole population, test the group against everyone else.
@@ -66,6 +66,21 @@ pub fn measure_set(
                 }
                 _ => Comparison::default(),
             };
+            if let (None, Some(r)) = (&excluded, reference) {
+                let f = spec.favorable;
+                let values = &mut vs_reference.values;
+                values.insert(
+                    "shortfall".into(),
+                    shortfall(selection_rate(), &g.tally, &r, f),
+                );
+                if has_label {
+                    let judged = metrics::rate(f.error_rate().0).unwrap_or(selection_rate());
+                    values.insert(
+                        "error_rate_shortfall".into(),
+                        shortfall(judged, &g.tally, &r, f),
+                    );
+                }
+            }
             GroupResult {
                 measures: GroupMeasures {
                     values: values_map(&set.attributes, g),
@@ -130,6 +145,16 @@ fn exclusion(g: &GroupTally, total: &Tally, spec: &AuditSpec) -> Option<String> 
         ));
     }
     None
+}
+
+/// How many more people of the group would have fared well at the reference's `rate`: the
+/// rate's denominator (all rows for the selection rate, the true negatives' and false positives'
+/// for fpr, ...) times the gap. For the selection rate of a favourable decision, the favourable
+/// decisions the group did not receive; of an adverse one, the adverse decisions it received in
+/// excess; for fpr, the people wrongly flagged in excess. Negative when the group fares better.
+fn shortfall(rate: &Rate, g: &Tally, reference: &Tally, favorable: Favorable) -> Option<f64> {
+    let (own, theirs) = (rate.of(g)?, rate.of(reference)?);
+    Some((rate.denominator)(&g.sum) * (favorable.goodness(theirs) - favorable.goodness(own)))
 }
 
 fn values_map(attributes: &[String], group: &GroupTally) -> IndexMap<String, String> {

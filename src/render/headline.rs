@@ -2,7 +2,6 @@
 //! sentence a non-specialist can read, and the suggested next step.
 
 use super::text::set_label;
-use crate::judge::error_rate;
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
 use crate::spec::Favorable;
 
@@ -85,33 +84,23 @@ impl Check {
             Check::Selection => g.measures.vs("disparate_impact_ratio"),
             Check::ErrorRate => g
                 .measures
-                .vs(&format!("{}_ratio", error_rate(r.audit.favorable).0)),
+                .vs(&format!("{}_ratio", r.audit.favorable.error_rate().0)),
         }
     }
 }
 
 fn line(r: &AuditResults, set: &AttributeSetResult, check: Check) -> Headline {
     let worst = |state| set.groups.iter().filter(move |g| check.state(g) == state);
-    // The group that most needs attention: the failing one furthest from parity, else the
-    // inconclusive one, else the one furthest from parity.
-    let severity = |g: &GroupResult| {
-        let order = match check.state(g) {
-            VerdictState::Fail => 2.0,
-            VerdictState::Inconclusive => 1.0,
-            _ => 0.0,
-        };
-        order * 100.0 + check.ratio(r, g).map_or(0.0, |v| v.ln().abs())
-    };
     let focus = worst(VerdictState::Fail)
         .chain(worst(VerdictState::Inconclusive))
         .chain(worst(VerdictState::Pass).filter(|g| !g.measures.is_reference))
-        .max_by(|a, b| severity(a).total_cmp(&severity(b)));
+        .max_by(|a, b| severity(r, check, a).total_cmp(&severity(r, check, b)));
     let (decision, status) = match check {
         Check::Selection => (decision_text(r), set.selection_status),
         Check::ErrorRate => (
             format!(
                 "{} of {}",
-                error_rate(r.audit.favorable).0,
+                r.audit.favorable.error_rate().0,
                 decision_text(r)
             ),
             set.error_rate_status.unwrap_or_default(),
@@ -128,6 +117,125 @@ fn line(r: &AuditResults, set: &AttributeSetResult, check: Check) -> Headline {
                 Check::ErrorRate => error_sentence(r, set, g),
             },
         ),
+    }
+}
+
+/// How much a group needs attention: failing before inconclusive before passing, then the
+/// furthest on the disadvantaged side of parity (so an OK line names the worst-off group, not the
+/// most favoured one).
+fn severity(r: &AuditResults, check: Check, g: &GroupResult) -> f64 {
+    let order = match check.state(g) {
+        VerdictState::Fail => 2.0,
+        VerdictState::Inconclusive => 1.0,
+        _ => 0.0,
+    };
+    let disadvantage = check
+        .ratio(r, g)
+        .filter(|v| *v > 0.0)
+        .map_or(0.0, |v| -r.audit.favorable.goodness(v.ln()));
+    order * 100.0 + disadvantage
+}
+
+/// The decision sheet: one sentence over every check, then each group that needs action or
+/// review, worst first, with how many people it concerns.
+pub fn decision_sheet(r: &AuditResults) -> (String, Vec<(SetStatus, String)>) {
+    let lines = headlines(r);
+    let count = |status| lines.iter().filter(|h| h.status == status).count();
+    let named = |status| {
+        lines
+            .iter()
+            .filter(|h| h.status == status)
+            .map(|h| format!("{} by {}", h.decision, h.attributes))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let (action, review) = (count(SetStatus::ActionNeeded), count(SetStatus::Review));
+    let mut overall = format!("{action} of {} checks need action", lines.len());
+    if action > 0 {
+        overall += &format!(" ({})", named(SetStatus::ActionNeeded));
+    }
+    overall += &format!(", {review} need review");
+    if review > 0 {
+        overall += &format!(" ({})", named(SetStatus::Review));
+    }
+    overall += &format!(", {} are OK.", count(SetStatus::Ok));
+    let mut entries: Vec<(SetStatus, f64, String)> = Vec::new();
+    for set in &r.attribute_sets {
+        for check in [Check::Selection, Check::ErrorRate] {
+            if matches!(check, Check::ErrorRate) && set.error_rate_status.is_none() {
+                continue;
+            }
+            for g in &set.groups {
+                let status = match check.state(g) {
+                    VerdictState::Fail => SetStatus::ActionNeeded,
+                    VerdictState::Inconclusive => SetStatus::Review,
+                    _ => continue,
+                };
+                entries.push((status, severity(r, check, g), entry(r, set, check, g)));
+            }
+        }
+    }
+    entries.sort_by(|a, b| b.1.total_cmp(&a.1));
+    (
+        overall,
+        entries.into_iter().map(|(s, _, t)| (s, t)).collect(),
+    )
+}
+
+/// One group of the decision sheet: what differs, by how much, and for how many people.
+fn entry(r: &AuditResults, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
+    let f = r.audit.favorable;
+    let (rate_name, what, key) = match check {
+        Check::Selection => ("selection_rate", f.rate_words(), "shortfall"),
+        Check::ErrorRate => (f.error_rate().0, f.error_rate().1, "error_rate_shortfall"),
+    };
+    let unit = match (check, f) {
+        (Check::Selection, Favorable::Positive) => "fewer favourable decisions",
+        (Check::Selection, Favorable::Negative) => "more adverse decisions",
+        (Check::ErrorRate, Favorable::Negative) => "more people wrongly flagged",
+        (Check::ErrorRate, Favorable::Positive) => "fewer qualified people given the decision",
+    };
+    let reference_value = g
+        .measures
+        .rate(rate_name)
+        .zip(g.measures.vs(&format!("{rate_name}_difference")))
+        .map(|(v, d)| v - d);
+    let people = g
+        .measures
+        .vs(key)
+        .map(|n| {
+            format!(
+                "; about {} {unit} than at the reference's rate",
+                thousands(n.round())
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "{} ({}): {what} {} times the reference's ({} vs {}){people}.",
+        who(g),
+        set_label(set),
+        check
+            .ratio(r, g)
+            .map_or("n/a".into(), |v| format!("{v:.2}")),
+        rate(g.measures.rate(rate_name)),
+        rate(reference_value)
+    )
+}
+
+/// A whole number with thousands separators: `12,345`.
+pub fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 {
+        format!("-{out}")
+    } else {
+        out
     }
 }
 
@@ -199,7 +307,7 @@ fn sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> Stri
 /// negative were wrongly given it; for a favourable one, how often people whose true outcome was
 /// positive were given it.
 fn error_sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> String {
-    let (metric, _) = error_rate(r.audit.favorable);
+    let (metric, _) = r.audit.favorable.error_rate();
     let what = match r.audit.favorable {
         Favorable::Negative => "was wrongly given the adverse decision (a false positive)",
         Favorable::Positive => "was given the favourable decision when qualified (a true positive)",

@@ -2,11 +2,10 @@
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
 use super::charts::{chart_file, more_charts};
-use super::headline::{decision_text, headlines, next_step, status_label};
+use super::headline::{decision_sheet, decision_text, headlines, next_step, status_label};
 use super::text::{code, group_label, md, pct, points, ratio, set_label};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
-use crate::judge::error_rate;
 use crate::measure::metrics::rate;
 use crate::results::{AttributeSetResult, AuditResults, ReferenceUsed, VerdictState};
 use crate::spec::Favorable;
@@ -49,6 +48,15 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
 
 fn executive_summary(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "## Executive summary\n");
+    let (overall, entries) = decision_sheet(r);
+    let _ = writeln!(s, "**Decision sheet.** {}\n", md(&overall));
+    for (status, text) in &entries {
+        let _ = writeln!(s, "- **{}** {}", status_label(*status), md(text));
+    }
+    if !entries.is_empty() {
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "Every check:\n");
     for h in headlines(r) {
         let _ = writeln!(
             s,
@@ -311,13 +319,13 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         },
         a.alpha
     );
-    if let (Some(_), Some(n)) = (&a.label, a.test_families.get(error_rate(a.favorable).0)) {
+    if let (Some(_), Some(n)) = (&a.label, a.test_families.get(a.favorable.error_rate().0)) {
         let _ = writeln!(
             s,
             "- **Error-rate parity:** with a true outcome, each group's {} is judged by the same rule against the \
              reference's: it fails when its ratio is {} {} and the difference is significant (the {n} tests of that \
              rate adjusted together with the same method).",
-            error_rate(a.favorable).1,
+            a.favorable.error_rate().1,
             a.favorable.failing_side(),
             a.favorable.bound_text(a.di_threshold)
         );
@@ -507,7 +515,7 @@ fn attribute_set(
                 s,
                 "- {}, {}: {} — {}",
                 md(&group_label(&g.measures)),
-                error_rate(r.audit.favorable).0,
+                r.audit.favorable.error_rate().0,
                 verdict_text(state),
                 v.error_rate_reason.as_deref().unwrap_or("")
             );
