@@ -354,11 +354,16 @@ fn small_rare_and_missing_groups_are_excluded_and_listed() {
     assert_eq!(r["attribute_sets"][0]["missing"], 60.0);
     assert!(group(&r, 0, &[("g", "rare")])["vs_reference"]["selection_rate_ratio"].is_null());
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    // One section lists every group left out and the unknown values.
+    let section = report
+        .split("## Groups left out and unknown values")
+        .nth(1)
+        .unwrap();
     assert!(
-        report.contains("| rare | 12 | 50.0% | less than 2% of the rows (--min-group-share) |"),
+        section.contains("| g | rare | 12 | less than 2% of the rows (--min-group-share) |"),
         "{report}"
     );
-    assert!(report.contains("Missing values: 60 rows"));
+    assert!(section.contains("| g | unknown values | 60 | no value for g |"), "{report}");
 }
 
 #[test]

@@ -40,6 +40,7 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
         attribute_set(&mut s, r, ctx, i, set);
     }
     follow_up(&mut s, ctx);
+    left_out(&mut s, r, ctx);
     limitations(&mut s, r);
     glossary(&mut s);
     appendix(&mut s, r, ctx);
@@ -73,6 +74,46 @@ fn executive_summary(s: &mut String, r: &AuditResults) {
         "\n✖ ACTION NEEDED: a group is treated differently beyond the four-fifths rule and the gap is statistically \
          significant. ▲ REVIEW: a gap beyond the rule that the data cannot confirm. ✔ OK: every group within the rule.\n"
     );
+}
+
+/// One section for every group left out and every unknown value, per attribute set: the table
+/// NYC Local Law 144 summaries ask for.
+fn left_out(s: &mut String, r: &AuditResults, ctx: &RunContext) {
+    let _ = writeln!(s, "## Groups left out and unknown values\n");
+    let _ = writeln!(
+        s,
+        "Excluded groups get no ratios, tests or verdicts and are left out of the between-groups summaries. \
+         Unknown values are rows with no value for an attribute: together they form the `(missing)` group.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| attribute set | group | n | reason |\n|---|---|---:|---|"
+    );
+    for set in &r.attribute_sets {
+        for g in set
+            .groups
+            .iter()
+            .filter(|g| g.state() == VerdictState::Excluded)
+        {
+            let m = &g.measures;
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                md(&set_label(set)),
+                md(&group_label(m)),
+                ctx.count_of(m.counts.n),
+                md(m.excluded.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = writeln!(
+            s,
+            "| {} | unknown values | {} | no value for {} |",
+            md(&set_label(set)),
+            ctx.count(set.missing),
+            md(&set_label(set))
+        );
+    }
+    let _ = writeln!(s);
 }
 
 fn follow_up(s: &mut String, ctx: &RunContext) {
@@ -521,38 +562,6 @@ fn attribute_set(
             );
         }
     }
-    let excluded: Vec<_> = set
-        .groups
-        .iter()
-        .filter(|g| g.state() == VerdictState::Excluded)
-        .collect();
-    if !excluded.is_empty() {
-        let _ = writeln!(
-            s,
-            "\nExcluded groups (no ratios, tests or verdicts; left out of the summaries):\n"
-        );
-        let _ = writeln!(
-            s,
-            "| group | n | selection rate | reason |\n|---|---:|---:|---|"
-        );
-        for g in excluded {
-            let m = &g.measures;
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} |",
-                md(&group_label(m)),
-                ctx.count_of(m.counts.n),
-                pct(m.rate("selection_rate")),
-                m.excluded.as_deref().unwrap_or("")
-            );
-        }
-    }
-    let _ = writeln!(
-        s,
-        "\nMissing values: {} rows have no value for {} (the `(missing)` group).",
-        ctx.count(set.missing),
-        md(&set_label(set))
-    );
     let _ = writeln!(
         s,
         "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bootstrap intervals):\n"
