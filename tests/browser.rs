@@ -20,6 +20,20 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
+/// Chromium, or a notice that the test did not run; with FAIRAUDIT_REQUIRE_BROWSER set (CI) a
+/// missing browser fails instead.
+fn chromium_or_notice() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var("FAIRAUDIT_REQUIRE_BROWSER").is_err(),
+            "Chromium is required (apt-get install chromium)"
+        );
+        eprintln!("NOTE: Chromium not found; the browser test did not run (CI runs it)");
+    }
+    found
+}
+
 /// Pixels of the screenshot within 12 of the colour in every channel.
 fn pixels_of(png_path: &Path, colour: [u8; 3]) -> usize {
     let decoder = png::Decoder::new(std::fs::File::open(png_path).unwrap());
@@ -35,12 +49,7 @@ fn pixels_of(png_path: &Path, colour: [u8; 3]) -> usize {
 
 #[test]
 fn report_html_loads_and_shows_its_charts() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var("FAIRAUDIT_REQUIRE_BROWSER").is_err(),
-            "Chromium is required (apt-get install chromium)"
-        );
-        eprintln!("NOTE: Chromium not found; the browser test did not run (CI runs it)");
+    let Some(browser) = chromium_or_notice() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -116,22 +125,12 @@ fn headless(browser: &Path, profile: &Path) -> Command {
 
 #[test]
 fn the_verdict_is_on_screen_and_every_column_on_paper() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var("FAIRAUDIT_REQUIRE_BROWSER").is_err(),
-            "Chromium is required (apt-get install chromium)"
-        );
-        eprintln!("NOTE: Chromium not found; the browser test did not run (CI runs it)");
+    let Some(browser) = chromium_or_notice() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let config = dataset("compas.toml");
-    fairaudit()
-        .args(["audit", "--config", config.to_str().unwrap(), "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    audit_bundled("compas", &out);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     // A copy that measures where the first table's verdict header is (the report itself allows
     // no scripts) and paints the page green when it is on screen, red when it is not.

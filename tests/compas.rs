@@ -202,13 +202,7 @@ fn race_by_sex_is_compared_with_caucasian_men_and_needs_action() {
     // reference is then Caucasian × Male (sex's largest group), not the most flagged group.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let config = dataset("compas.toml");
-    fairaudit()
-        .args(["audit", "--config", config.to_str().unwrap(), "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let r = results(&out);
+    let r = audit_bundled("compas", &out);
     let set = &r["attribute_sets"][2];
     assert_eq!(set["attributes"], serde_json::json!(["race", "sex"]));
     assert_eq!(set["reference_strategy"], "attributes");
@@ -228,13 +222,7 @@ fn propublicas_false_positive_finding_needs_action() {
     // reoffend were labelled high risk, against 23.5% of Caucasian ones (ratio 1.91).
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let config = dataset("compas.toml");
-    fairaudit()
-        .args(["audit", "--config", config.to_str().unwrap(), "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    let r = results(&out);
+    let r = audit_bundled("compas", &out);
     let aa = group(&r, 0, &[("race", "African-American")]);
     close(num(aa, "fpr"), 0.4485, 5e-5);
     close(num(&aa["vs_reference"], "fpr_ratio"), 1.9121, 5e-5);

@@ -363,7 +363,10 @@ fn small_rare_and_missing_groups_are_excluded_and_listed() {
         section.contains("| g | rare | 12 | less than 2% of the rows (--min-group-share) |"),
         "{report}"
     );
-    assert!(section.contains("| g | unknown values | 60 | no value for g |"), "{report}");
+    assert!(
+        section.contains("| g | unknown values | 60 | no value for g |"),
+        "{report}"
+    );
 }
 
 #[test]

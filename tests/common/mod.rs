@@ -99,6 +99,12 @@ pub fn fails(out: &Path, args: &[&str]) -> String {
     stderr
 }
 
+/// Runs `fairaudit audit --config datasets/NAME.toml --out OUT` and returns `results.json`.
+pub fn audit_bundled(name: &str, out: &Path) -> Value {
+    let config = dataset(&format!("{name}.toml"));
+    audit(out, &["--config", config.to_str().unwrap()])
+}
+
 /// Reads `results.json` from an output directory.
 pub fn results(out: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
