@@ -61,25 +61,12 @@ fn report_html_loads_and_shows_its_charts() {
         .run(&out);
     let page = out.join("report.html");
     let shot = dir.path().join("shot.png");
-    let output = Command::new(browser)
+    let output = headless(&browser, &dir.path().join("profile"))
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
             "--enable-logging=stderr",
             "--v=0",
-            "--hide-scrollbars",
             "--window-size=1000,6000",
         ])
-        .arg(format!(
-            "--user-data-dir={}",
-            dir.path().join("profile").display()
-        ))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", page.display()))
         .output()
