@@ -191,3 +191,23 @@ fn every_committed_results_json_is_valid_under_the_schema() {
         .unwrap();
     assert!(!out.status.success());
 }
+
+#[test]
+fn every_between_groups_summary_lies_inside_its_own_interval() {
+    // The percentile bootstrap of highest − lowest used to miss its own estimate (service, age
+    // band: "3.2% (3.6–10.0%)"); the bias-corrected interval contains it.
+    for path in examples() {
+        let r = AuditResults::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for set in &r.attribute_sets {
+            for (name, value) in &set.summary.values {
+                if let (Some(v), Some(Some([lo, hi]))) = (value, set.summary.ci.get(name)) {
+                    assert!(
+                        lo <= v && v <= hi,
+                        "{}: {name} = {v} outside [{lo}, {hi}]",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}

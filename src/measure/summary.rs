@@ -5,7 +5,7 @@ use super::compare::ratio;
 use super::metrics::rate;
 use crate::results::{Intervals, Summary, Values};
 use crate::spec::StatsSpec;
-use crate::stats::bootstrap::{percentile_intervals, Resampling, Stratum};
+use crate::stats::bootstrap::{bias_corrected_intervals, Resampling, Stratum};
 use crate::tally::{Cells, Tally};
 
 /// (max − min, min / max) of a rate over the groups where it is defined.
@@ -72,7 +72,8 @@ pub fn summary(
             .wrapping_add((set_index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         confidence: stats.confidence,
     };
-    let intervals = percentile_intervals(&strata, values.len(), resampling, |drawn| {
+    let estimates: Vec<Option<f64>> = values.values().copied().collect();
+    let intervals = bias_corrected_intervals(&strata, &estimates, resampling, |drawn| {
         let cells: Vec<Cells> = drawn
             .iter()
             .map(|d| Cells::from_draw(d, has_label))

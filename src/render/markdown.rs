@@ -153,7 +153,7 @@ fn limitations(s: &mut String, r: &AuditResults) {
     {
         let _ = writeln!(s, "- Against the whole population, intervals of ratios treat the group and the population as independent, which they are not; the tests compare each group with everyone else.");
     }
-    let _ = writeln!(s, "- Bootstrap intervals of the between-groups summaries (highest − lowest) are wide and lean upwards when some groups are small.");
+    let _ = writeln!(s, "- The between-groups summaries (highest − lowest) are biased upwards in resamples when some groups are small: their bootstrap intervals are bias-corrected, and widened to include the estimate when every resample lies on one side of it, so they are wide.");
     let _ = writeln!(s, "- This version audits yes/no decisions only: prices and durations are not compared, and the drivers of a gap (legitimate factors, proxies) are not yet analysed, so a gap flagged here may still have a legitimate explanation.\n");
 }
 
@@ -168,6 +168,7 @@ fn glossary(s: &mut String) {
         ("four-fifths rule", "a screening rule from US employment practice: a ratio below 0.8 (or above 1.25 for an adverse decision) is treated as evidence of adverse impact"),
         ("statistical parity difference", "a group's selection rate minus the reference group's, in percentage points"),
         ("confidence interval", "the range of values compatible with the data; a wide interval means little data"),
+        ("bootstrap interval", "an interval found by redrawing every group many times from its own observed shares and recomputing the summary; bias-corrected (Efron's BC) so that it contains the summary's estimate"),
         ("significant", "unlikely to be a chance result: the p-value, adjusted for the number of comparisons, is below the significance level"),
         ("z", "how many standard errors apart the two rates are"),
         ("true / false positive rate (tpr / fpr)", "among people whose true outcome was positive / negative, the share who received the positive decision"),
@@ -564,7 +565,7 @@ fn attribute_set(
     }
     let _ = writeln!(
         s,
-        "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bootstrap intervals):\n"
+        "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bias-corrected bootstrap intervals):\n"
     );
     for (name, value) in &set.summary.values {
         let ci = set.summary.ci.get(name).copied().flatten();

@@ -4,10 +4,12 @@
 //! in parallel (rayon) and each has its own seeded stream, so results do not depend on threads.
 //! The statistic is a function of the redrawn counts; plain numbers in, numbers out.
 
+use super::standard_normal;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use rayon::prelude::*;
+use statrs::distribution::ContinuousCDF;
 
 /// One group to redraw: how many trials (its effective size) and its cells' shares.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,12 +31,17 @@ pub struct Resampling {
     pub confidence: f64,
 }
 
-/// Percentile intervals (numpy's linear quantiles) of the `statistics` values that `statistic`
-/// computes from each replicate's redrawn counts (one vector of cell counts per stratum).
-/// Replicates where a statistic is undefined are left out of its interval.
-pub fn percentile_intervals<F>(
+/// Bias-corrected percentile intervals (Efron's BC; numpy's linear quantiles) of the statistics
+/// that `statistic` computes from each replicate's redrawn counts (one vector of cell counts per
+/// stratum), around their `estimates` from the data. A statistic like highest − lowest over groups
+/// is biased upwards in resamples, so a plain percentile interval can miss its own estimate; the
+/// bias correction moves the quantiles by how many replicates fall below the estimate, and an
+/// interval that still misses it (every replicate on one side) is widened to reach it.
+/// Replicates where a statistic is undefined are left out of its interval; an undefined estimate
+/// has none.
+pub fn bias_corrected_intervals<F>(
     strata: &[Stratum],
-    statistics: usize,
+    estimates: &[Option<f64>],
     resampling: Resampling,
     statistic: F,
 ) -> Vec<Option<[f64; 2]>>
@@ -42,7 +49,7 @@ where
     F: Fn(&[Vec<u64>]) -> Vec<Option<f64>> + Sync,
 {
     if resampling.replicates == 0 || strata.is_empty() {
-        return vec![None; statistics];
+        return vec![None; estimates.len()];
     }
     let replicates: Vec<Vec<Option<f64>>> = (0..resampling.replicates)
         .into_par_iter()
@@ -56,17 +63,25 @@ where
             statistic(&drawn)
         })
         .collect();
-    let alpha = 1.0 - resampling.confidence;
-    (0..statistics)
-        .map(|k| {
+    let normal = standard_normal();
+    let z = normal.inverse_cdf(1.0 - (1.0 - resampling.confidence) / 2.0);
+    estimates
+        .iter()
+        .enumerate()
+        .map(|(k, estimate)| {
+            let estimate = (*estimate)?;
             let mut values: Vec<f64> = replicates.iter().filter_map(|r| r[k]).collect();
+            if values.is_empty() {
+                return None;
+            }
             values.sort_by(f64::total_cmp);
-            (!values.is_empty()).then(|| {
-                [
-                    quantile(&values, alpha / 2.0),
-                    quantile(&values, 1.0 - alpha / 2.0),
-                ]
-            })
+            let b = values.len() as f64;
+            let below = values.iter().filter(|v| **v < estimate).count() as f64
+                + 0.5 * values.iter().filter(|v| **v == estimate).count() as f64;
+            let z0 = normal.inverse_cdf((below / b).clamp(0.5 / b, 1.0 - 0.5 / b));
+            let lo = quantile(&values, normal.cdf(2.0 * z0 - z));
+            let hi = quantile(&values, normal.cdf(2.0 * z0 + z));
+            Some([lo.min(estimate), hi.max(estimate)])
         })
         .collect()
 }
@@ -138,17 +153,58 @@ mod tests {
             confidence: 0.95,
         };
         let gap = |d: &[Vec<u64>]| vec![Some((d[1][0] as f64 - d[0][0] as f64) / 1000.0)];
-        let ci = percentile_intervals(&strata, 1, resampling, gap);
+        let ci = bias_corrected_intervals(&strata, &[Some(0.2)], resampling, gap);
         let [lo, hi] = ci[0].unwrap();
         assert!(
             (lo - 0.158).abs() < 0.01 && (hi - 0.242).abs() < 0.01,
             "{lo} {hi}"
         );
-        assert_eq!(ci, percentile_intervals(&strata, 1, resampling, gap));
+        assert_eq!(
+            ci,
+            bias_corrected_intervals(&strata, &[Some(0.2)], resampling, gap)
+        );
         let none = Resampling {
             replicates: 0,
             ..resampling
         };
-        assert_eq!(percentile_intervals(&strata, 1, none, gap), vec![None]);
+        assert_eq!(
+            bias_corrected_intervals(&strata, &[Some(0.2)], none, gap),
+            vec![None]
+        );
+    }
+
+    #[test]
+    fn a_biased_statistic_keeps_its_estimate_inside_its_interval() {
+        // Six groups of 40 with the same rate 0.5 observed as 18-22 of 40: the spread
+        // (highest − lowest) observed is 0.1, and resamples of six small groups spread wider, so
+        // the plain percentile interval lies above the estimate.
+        let observed = [18u64, 22, 20, 19, 21, 20];
+        let strata: Vec<Stratum> = observed
+            .iter()
+            .map(|&x| Stratum {
+                trials: 40,
+                shares: vec![x as f64 / 40.0, 1.0 - x as f64 / 40.0],
+            })
+            .collect();
+        let spread = |d: &[Vec<u64>]| {
+            let rates: Vec<f64> = d.iter().map(|c| c[0] as f64 / 40.0).collect();
+            let max = rates.iter().copied().fold(f64::MIN, f64::max);
+            let min = rates.iter().copied().fold(f64::MAX, f64::min);
+            vec![Some(max - min)]
+        };
+        let resampling = Resampling {
+            replicates: 2000,
+            seed: 7,
+            confidence: 0.95,
+        };
+        let estimate = 0.1;
+        let [lo, hi] =
+            bias_corrected_intervals(&strata, &[Some(estimate)], resampling, spread)[0].unwrap();
+        assert!(lo <= estimate && estimate <= hi, "[{lo}, {hi}]");
+        // Without the bias correction (as if the estimate were the replicates' typical spread)
+        // the interval lies above the estimate.
+        let plain =
+            bias_corrected_intervals(&strata, &[Some(0.35)], resampling, spread)[0].unwrap();
+        assert!(plain[0] > estimate, "{plain:?}");
     }
 }
