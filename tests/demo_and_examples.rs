@@ -110,3 +110,65 @@ fn the_offers_decision_sheet_counts_the_offers_black_customers_did_not_get() {
     ));
     assert!(report.contains("**Decision sheet.** 4 of 8 checks need action"));
 }
+
+#[test]
+fn reports_read_well_counts_verdicts_contents_and_glossary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples");
+    let offers = std::fs::read_to_string(root.join("offers/report.md")).unwrap();
+    // Counts with thousands separators.
+    assert!(
+        offers.contains("**Who it affects:** 12,000 people"),
+        "{offers}"
+    );
+    assert!(offers.contains("**Rows:** 12,000 read, 12,000 used"));
+    // Verdicts carry their symbol, so colour is never the only cue; the page colours them.
+    assert!(offers.contains("| ✖ **FAIL** |") && offers.contains("| ✔ pass |"));
+    let html = std::fs::read_to_string(root.join("compas/report.html")).unwrap();
+    assert!(html.contains("<span class=\"fail\">✖ <strong>FAIL</strong></span>"));
+    assert!(html.contains("<span class=\"fail\"><strong>✖ ACTION NEEDED</strong></span>"));
+    // A table of contents linking every section.
+    for section in [
+        "Scope",
+        "Executive summary",
+        "Findings",
+        "Groups left out and unknown values",
+        "Glossary",
+    ] {
+        assert!(
+            html.contains(&format!("\">{section}</a></li>")),
+            "{section}"
+        );
+    }
+    // Every column header of the report's tables and every abbreviation is in the glossary.
+    let compas = std::fs::read_to_string(root.join("compas/report.md")).unwrap();
+    let glossary = compas
+        .split("## Glossary")
+        .nth(1)
+        .unwrap()
+        .split("## Appendix")
+        .next()
+        .unwrap();
+    for term in [
+        "selection rate",
+        "share",
+        "disparate impact ratio",
+        "statistical parity difference",
+        "base rate",
+        "fpr",
+        "fnr",
+        "ppv",
+        "equal opportunity difference",
+        "average odds difference",
+        "demographic parity",
+        "equalized odds",
+        "Holm",
+        "Wilson",
+        "Katz",
+        "Newcombe",
+        "shortfall",
+        "pts",
+        "bootstrap interval",
+    ] {
+        assert!(glossary.contains(term), "the glossary lacks {term:?}");
+    }
+}

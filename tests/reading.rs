@@ -95,7 +95,7 @@ fn a_null_and_the_text_missing_stay_two_groups() {
     assert_eq!(r["attribute_sets"][0]["missing"], 35.0);
     let report = std::fs::read_to_string(dir.path().join("a/report.md")).unwrap();
     assert!(
-        report.contains("| \"(missing)\" (reference) | pass | 45 |"),
+        report.contains("| \"(missing)\" (reference) | ✔ pass | 45 |"),
         "{report}"
     );
     // --exclude-missing leaves out the nulls only; the literal value is an ordinary group.

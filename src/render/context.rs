@@ -89,6 +89,25 @@ impl RunContext {
         }
     }
 
+    /// A count for people in the report: as [`RunContext::count`], whole numbers with thousands
+    /// separators (`12,000`).
+    pub fn people(&self, x: f64) -> String {
+        let shown = self.count(x);
+        if x >= self.privacy.min_cell && x.fract() == 0.0 {
+            super::text::thousands(x)
+        } else {
+            shown
+        }
+    }
+
+    /// A group's count for people in the report (`<5` when suppressed).
+    pub fn people_of(&self, count: crate::results::Count) -> String {
+        match count {
+            crate::results::Count::Value(x) => self.people(x),
+            crate::results::Count::Suppressed => self.count_of(count),
+        }
+    }
+
     /// A count for people: `<5` below the minimum cell size, whole numbers without decimals,
     /// weighted sums with one.
     pub fn count(&self, x: f64) -> String {

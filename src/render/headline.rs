@@ -1,7 +1,7 @@
 //! The executive summary: one line per decision and attribute set with a status, one plain
 //! sentence a non-specialist can read, and the suggested next step.
 
-use super::text::set_label;
+use super::text::{set_label, thousands};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
 use crate::spec::Favorable;
 
@@ -220,23 +220,6 @@ fn entry(r: &AuditResults, set: &AttributeSetResult, check: Check, g: &GroupResu
         rate(g.measures.rate(rate_name)),
         rate(reference_value)
     )
-}
-
-/// A whole number with thousands separators: `12,345`.
-pub fn thousands(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
 }
 
 /// `Group race = African-American`.

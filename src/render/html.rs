@@ -19,7 +19,51 @@ img{max-width:100%;height:auto;border:1px solid #ddd}\
 p:has(>img){overflow-x:auto}\
 code{background:#f3f3f3;padding:0 0.2rem;overflow-wrap:anywhere}\
 @media (max-width:40rem){body{padding:0.4rem}table{font-size:0.66rem;display:block;overflow-x:auto}th,td{padding:0.1rem 0.15rem}img{max-width:none;width:40rem}}\
-@media print{body{max-width:none;padding:0}table{font-size:8pt}img{max-width:100%;width:auto}img,tr{page-break-inside:avoid}}";
+nav{border:1px solid #ddd;padding:0.3rem 0.8rem;margin:0.5rem 0 1rem}nav ul{margin:0.2rem 0;padding-left:1.2rem}\
+.fail{color:#a33a00}.review{color:#6b5000}.ok{color:#1b6332}\
+@media print{nav{display:none}body{max-width:none;padding:0}table{font-size:8pt}img{max-width:100%;width:auto}img,tr{page-break-inside:avoid}}";
+
+/// Verdicts and statuses in colour, each beside its symbol (✖ ▲ ✔), so no reader depends on
+/// the colour.
+fn coloured(body: &str) -> String {
+    [
+        ("✖ <strong>FAIL</strong>", "fail"),
+        ("▲ inconclusive", "review"),
+        ("✔ pass", "ok"),
+        ("<strong>✖ ACTION NEEDED</strong>", "fail"),
+        ("<strong>▲ REVIEW</strong>", "review"),
+        ("<strong>✔ OK</strong>", "ok"),
+    ]
+    .into_iter()
+    .fold(body.to_string(), |text, (shown, class)| {
+        text.replace(shown, &format!("<span class=\"{class}\">{shown}</span>"))
+    })
+}
+
+/// The page with a table of contents after its title: every section (`<h2>`) gets an anchor.
+fn with_contents(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 1024);
+    let mut contents = String::from("<nav><strong>Contents</strong>\n<ul>\n");
+    let mut rest = body;
+    let mut n = 0;
+    while let Some(start) = rest.find("<h2>") {
+        let Some(end) = rest[start..].find("</h2>") else {
+            break;
+        };
+        let title = &rest[start + 4..start + end];
+        n += 1;
+        out.push_str(&rest[..start]);
+        out.push_str(&format!("<h2 id=\"section-{n}\">{title}</h2>"));
+        contents.push_str(&format!("<li><a href=\"#section-{n}\">{title}</a></li>\n"));
+        rest = &rest[start + end + 5..];
+    }
+    out.push_str(rest);
+    contents.push_str("</ul></nav>\n");
+    match out.find("</h1>") {
+        Some(i) if n > 0 => format!("{}{}{}", &out[..i + 5], "\n", contents) + &out[i + 5..],
+        _ => out,
+    }
+}
 
 impl Html {
     /// The page, built from the files rendered so far (`report.md` and the charts).
@@ -65,6 +109,7 @@ impl Html {
         });
         let mut body = String::new();
         pulldown_cmark::html::push_html(&mut body, events);
+        let body = with_contents(&coloured(&body));
         let title = super::headline::decision_text(results)
             .replace('&', "&amp;")
             .replace('<', "&lt;")

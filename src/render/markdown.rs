@@ -3,7 +3,7 @@
 
 use super::charts::{chart_file, more_charts};
 use super::headline::{decision_sheet, decision_text, headlines, next_step, status_label};
-use super::text::{code, group_label, md, pct, points, ratio, set_label};
+use super::text::{code, group_label, md, pct, points, ratio, set_label, thousands};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
 use crate::measure::metrics::rate;
@@ -101,7 +101,7 @@ fn left_out(s: &mut String, r: &AuditResults, ctx: &RunContext) {
                 "| {} | {} | {} | {} |",
                 md(&set_label(set)),
                 md(&group_label(m)),
-                ctx.count_of(m.counts.n),
+                ctx.people_of(m.counts.n),
                 md(m.excluded.as_deref().unwrap_or(""))
             );
         }
@@ -109,7 +109,7 @@ fn left_out(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             s,
             "| {} | unknown values | {} | no value for {} |",
             md(&set_label(set)),
-            ctx.count(set.missing),
+            ctx.people(set.missing),
             md(&set_label(set))
         );
     }
@@ -174,6 +174,18 @@ fn glossary(s: &mut String) {
         ("true / false positive rate (tpr / fpr)", "among people whose true outcome was positive / negative, the share who received the positive decision"),
         ("inconclusive", "the gap crosses the threshold but the data cannot confirm it, or the ratio cannot be computed"),
         ("excluded", "too small, too rare or missing to be judged"),
+        ("share", "the group's share of all the people in the attribute set"),
+        ("base rate", "the share of a group whose true outcome was positive"),
+        ("fnr", "false negative rate: among people whose true outcome was positive, the share who received the negative decision"),
+        ("ppv", "positive predictive value: among people who received the positive decision, the share whose true outcome was positive"),
+        ("npv, fdr, for", "the same among the negative decisions (npv), and the complements of ppv (fdr) and npv (for)"),
+        ("equal opportunity difference", "a group's tpr minus the reference group's"),
+        ("average odds difference", "the mean of a group's tpr difference and fpr difference from the reference"),
+        ("demographic parity difference / ratio", "highest − lowest (and lowest / highest) selection rate over the groups"),
+        ("equalized odds difference / ratio", "the larger of the tpr and fpr spreads over the groups (and the smaller of their ratios)"),
+        ("Holm", "a way of adjusting p-values for the number of tests, so that the chance of any false alarm among them stays at the significance level"),
+        ("Wilson, Katz, Newcombe", "the methods behind the confidence intervals of a rate, a ratio of rates and a difference of rates"),
+        ("shortfall", "how many more people of a group would have fared well at the reference group's rate (fewer favourable decisions received, or more adverse ones)"),
     ] {
         let _ = writeln!(s, "- **{term}**: {meaning}.");
     }
@@ -251,7 +263,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let _ = writeln!(
         s,
         "- **Who it affects:** {} people in the log, grouped by {}",
-        ctx.count(r.input.rows_used as f64),
+        ctx.people(r.input.rows_used as f64),
         r.attribute_sets
             .iter()
             .map(|set| md(&set_label(set)))
@@ -277,8 +289,8 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let _ = writeln!(
         s,
         "- **Rows:** {} read, {} used, excluded: {}",
-        r.input.rows_read,
-        r.input.rows_used,
+        thousands(r.input.rows_read as f64),
+        thousands(r.input.rows_used as f64),
         excluded.join(", ")
     );
     let positive = match (&a.score, &a.outcome, &a.positive) {
@@ -442,10 +454,10 @@ fn reference_text(set: &AttributeSetResult) -> String {
 
 fn verdict_text(v: VerdictState) -> &'static str {
     match v {
-        VerdictState::Pass => "pass",
-        VerdictState::Inconclusive => "inconclusive",
-        VerdictState::Fail => "**FAIL**",
-        VerdictState::Excluded => "excluded",
+        VerdictState::Pass => "✔ pass",
+        VerdictState::Inconclusive => "▲ inconclusive",
+        VerdictState::Fail => "✖ **FAIL**",
+        VerdictState::Excluded => "– excluded",
     }
 }
 
@@ -500,7 +512,7 @@ fn attribute_set(
             md(&group_label(m)),
             if m.is_reference { " (reference)" } else { "" },
             verdict_text(g.state()),
-            ctx.count_of(m.counts.n),
+            ctx.people_of(m.counts.n),
             pct(m.rate("group_share")),
             pct_ci(m.rate("selection_rate"), m.interval("selection_rate")),
             ratio_ci(m.vs("disparate_impact_ratio"), ci("disparate_impact_ratio")),

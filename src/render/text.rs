@@ -20,6 +20,23 @@ pub fn points(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |v| format!("{:+.1} pts", v * 100.0))
 }
 
+/// A whole number with thousands separators: `12,345`.
+pub fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 /// Escapes text from the data for a markdown table cell: no markup, no HTML, no column break,
 /// no hidden characters, and no more escapes than needed, so the markdown reads as plain text
 /// too (`decile_score >= 5`: an underscore inside a word and `>` inside a line are not markup).
