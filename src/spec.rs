@@ -257,6 +257,10 @@ pub struct AuditSpec {
     pub weight: Option<String>,
     /// Attributes given as probabilities per row.
     pub membership: Vec<Membership>,
+    /// Attribute values that mean "unknown" ("Sex Not Available"): they join the `(missing)`
+    /// group instead of being judged as a group of their own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_values: Vec<String>,
     /// Intervals, tests and bootstrap.
     pub stats: StatsSpec,
     /// Small, rare and missing groups.
@@ -284,6 +288,7 @@ impl AuditSpec {
             max_groups: 1000,
             weight: None,
             membership: Vec::new(),
+            missing_values: Vec::new(),
             stats: StatsSpec::default(),
             exclusion: Exclusion::default(),
         }

@@ -260,3 +260,36 @@ fn weighted_audits_are_byte_for_byte_reproducible() {
         .collect();
     assert!(runs[0] == runs[1] && runs[1] == runs[2]);
 }
+
+#[test]
+fn values_that_mean_unknown_join_the_missing_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("y,sex\n");
+    for (value, rows) in [
+        ("Female", 40),
+        ("Male", 40),
+        ("Sex Not Available", 35),
+        ("", 5),
+    ] {
+        for k in 0..rows {
+            csv += &format!("{},{value}\n", k % 2);
+        }
+    }
+    let log = write(dir.path(), "log.csv", &csv);
+    let r = args(&log, "y", "sex")
+        .with("--missing-values", "Sex Not Available")
+        .flag("--exclude-missing")
+        .run(&dir.path().join("out"));
+    let groups: Vec<&str> = r["attribute_sets"][0]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["values"]["sex"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, vec!["Female", "Male", "(missing)"]);
+    assert_eq!(r["attribute_sets"][0]["missing"], 40.0);
+    assert_eq!(
+        group(&r, 0, &[("sex", "(missing)")])["verdict"]["four_fifths"],
+        "excluded"
+    );
+}

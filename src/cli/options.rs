@@ -157,6 +157,11 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default)]
     pub exclude_missing: bool,
+    /// Attribute values that mean "unknown" (comma-separated, e.g. "Sex Not Available"): they
+    /// join the (missing) group instead of being judged as a group.
+    #[arg(long, value_delimiter = ',')]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub missing_values: Option<Vec<String>>,
     /// Column of row weights: every count becomes a weighted sum.
     #[arg(long)]
     pub weight: Option<String>,
@@ -392,6 +397,7 @@ impl AuditArgs {
             max_groups: self.max_groups.unwrap_or(1000),
             weight: self.weight.clone(),
             membership,
+            missing_values: self.missing_values.clone().unwrap_or_default(),
             stats,
             exclusion,
         })

@@ -149,16 +149,31 @@ pub fn decision_sheet(r: &AuditResults) -> (String, Vec<(SetStatus, String)>) {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let (action, review) = (count(SetStatus::ActionNeeded), count(SetStatus::Review));
-    let mut overall = format!("{action} of {} checks need action", lines.len());
+    let (action, review, ok) = (
+        count(SetStatus::ActionNeeded),
+        count(SetStatus::Review),
+        count(SetStatus::Ok),
+    );
+    let verb = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
+    let mut overall = format!(
+        "{action} of {} {} action",
+        lines.len(),
+        verb(lines.len(), "check needs", "checks need")
+    );
     if action > 0 {
         overall += &format!(" ({})", named(SetStatus::ActionNeeded));
     }
-    overall += &format!(", {review} need review");
+    overall += &format!(", {review} {} review", verb(review, "needs", "need"));
     if review > 0 {
         overall += &format!(" ({})", named(SetStatus::Review));
     }
-    overall += &format!(", {} are OK.", count(SetStatus::Ok));
+    overall += &format!(", {ok} {} OK.", verb(ok, "is", "are"));
     let mut entries: Vec<(SetStatus, f64, String)> = Vec::new();
     for set in &r.attribute_sets {
         for check in [Check::Selection, Check::ErrorRate] {

@@ -111,7 +111,10 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
                 set_sources
                     .iter()
                     .map(|s| match s {
-                        Source::Hard(i) => cell.attributes[*i].clone(),
+                        // A value that means "unknown" is a missing value.
+                        Source::Hard(i) => cell.attributes[*i]
+                            .clone()
+                            .filter(|v| !spec.missing_values.contains(v)),
                         Source::Soft(_) => soft_value.clone(),
                     })
                     .collect()
