@@ -266,3 +266,16 @@ fn shortfalls_count_the_people_a_gap_concerns() {
     close(num(&aa["vs_reference"], "error_rate_shortfall"), 384.0, 0.5);
     assert_eq!(num(&caucasian["vs_reference"], "shortfall"), 0.0);
 }
+
+#[test]
+fn only_is_kept_for_a_disadvantage() {
+    // Women are flagged high risk less often than men: an advantage, so not "only 90%".
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    audit_bundled("compas", &out);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains(
+        "Group sex = Female received the adverse decision (decile_score >= 5) 90% as often as"
+    ));
+    assert!(!report.contains("only 90% as often"));
+}

@@ -275,11 +275,15 @@ fn certainty(state: VerdictState) -> &'static str {
     }
 }
 
-/// `1.8 times as often as` or `only 80% as often as`.
-fn how_often(ratio: Option<f64>) -> String {
+/// `1.8 times as often as`, `only 80% as often as` (a disadvantage) or `90% as often as` (fewer
+/// adverse decisions: "only" is kept for a disadvantage).
+fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
     match ratio {
         Some(v) if v >= 1.0 => format!("{v:.1} times as often as"),
-        Some(v) => format!("only {:.0}% as often as", v * 100.0),
+        Some(v) if favorable == Favorable::Positive => {
+            format!("only {:.0}% as often as", v * 100.0)
+        }
+        Some(v) => format!("{:.0}% as often as", v * 100.0),
         None => "at a rate that cannot be compared with".to_string(),
     }
 }
@@ -293,7 +297,7 @@ fn sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> Stri
         "{} received {kind} ({}) {} {} ({} vs {}).{}",
         who(g),
         decision_text(r),
-        how_often(g.measures.vs("disparate_impact_ratio")),
+        how_often(g.measures.vs("disparate_impact_ratio"), r.audit.favorable),
         reference(set),
         rate(g.measures.rate("selection_rate")),
         rate(set.reference_rate),
@@ -322,7 +326,7 @@ fn error_sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -
     format!(
         "{} {what} {} {} ({} vs {} {among}).{}",
         who(g),
-        how_often(g.measures.vs(&format!("{metric}_ratio"))),
+        how_often(g.measures.vs(&format!("{metric}_ratio")), r.audit.favorable),
         reference(set),
         rate(g.measures.rate(metric)),
         rate(reference_rate),
