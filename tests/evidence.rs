@@ -354,3 +354,50 @@ fn a_signed_bundle_detects_a_rewritten_manifest() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("the bundle is not signed"));
 }
+
+#[test]
+fn the_workbook_holds_every_table_with_numbers_as_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = log(dir.path());
+    let out = bundle(dir.path(), &data, &[]);
+    // Read the workbook's XML with Python's standard zipfile (an xlsx is a zip of XML parts).
+    let script = "import zipfile, sys\n\
+        z = zipfile.ZipFile(sys.argv[1])\n\
+        print(z.read('xl/workbook.xml').decode())\n\
+        print(z.read('xl/worksheets/sheet2.xml').decode())";
+    let read = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(out.join("tables.xlsx"))
+        .output()
+        .unwrap();
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let xml = String::from_utf8(read.stdout).unwrap();
+    for sheet in [
+        "executive_summary",
+        "1 g_groups",
+        "2 g_error_rates",
+        "3 g_between_groups",
+    ] {
+        assert!(
+            xml.contains(&format!("name=\"{sheet}\"")),
+            "no sheet {sheet}: {xml}"
+        );
+    }
+    // Group a's n (120) is a number in the groups sheet, not text (text cells have t="s").
+    let cell = xml
+        .split("<c r=\"C2\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</c>").next())
+        .unwrap();
+    assert!(
+        cell.contains("<v>120</v>") && !cell.contains("t=\"s\""),
+        "{cell}"
+    );
+    // The workbook is listed in the manifest like every other output.
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"path\": \"tables.xlsx\""));
+}

@@ -9,6 +9,7 @@ mod json;
 mod markdown;
 mod tables;
 mod text;
+mod xlsx;
 
 pub use context::RunContext;
 
@@ -32,7 +33,12 @@ pub trait Renderer {
 
 /// Every output of an audit run but the manifest (which [`crate::bundle`] adds).
 pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-    let renderers: [&dyn Renderer; 3] = [&markdown::Markdown, &charts::Charts, &tables::Tables];
+    let renderers: [&dyn Renderer; 4] = [
+        &markdown::Markdown,
+        &charts::Charts,
+        &tables::Tables,
+        &xlsx::Xlsx,
+    ];
     // results.json keeps every number (unless --suppress-json); the outputs for people never
     // show anything from which a group smaller than --min-cell could be worked out.
     let public = results.without_small_groups(ctx.privacy.min_cell);

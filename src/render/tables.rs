@@ -1,5 +1,7 @@
-//! `tables/*.csv`: every table of the report as data. Counts below the minimum cell size are
-//! written as `<N`, as in the report; numbers keep full precision.
+//! Every table of the report as data, laid out once ([`tables`]) and written by each format:
+//! `tables/*.csv` here, `tables.xlsx` in [`super::xlsx`] (hyperfine's shared markup habit).
+//! Counts below the minimum cell size are written as `<N`, as in the report; numbers keep full
+//! precision.
 
 use super::context::RunContext;
 use super::headline::{headlines, next_step, status_label};
@@ -8,41 +10,53 @@ use super::{OutputFile, Renderer};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, GroupMeasures};
 
+/// One table: its name (`1_race_groups`), header and rows of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Name, unique in the run.
+    pub name: String,
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows, one text per column (numbers at full precision, empty where undefined).
+    pub rows: Vec<Vec<String>>,
+}
+
 /// Renders the CSV tables under `tables/`.
 pub struct Tables;
 
 impl Renderer for Tables {
     fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-        let mut files = vec![table(
-            "tables/executive_summary.csv",
-            &["decision", "attributes", "status", "finding", "next_step"],
-            headlines(results)
-                .into_iter()
-                .map(|h| {
-                    vec![
-                        cell(&h.decision),
-                        cell(&h.attributes),
-                        status_label(h.status).to_string(),
-                        cell(&h.sentence),
-                        next_step(h.status).to_string(),
-                    ]
-                })
-                .collect(),
-        )?];
-        for (i, set) in results.attribute_sets.iter().enumerate() {
-            let prefix = format!(
-                "tables/{}_{}",
-                i + 1,
-                file_safe(&set.attributes.join("_x_"))
-            );
-            files.push(groups_table(&prefix, set, ctx)?);
-            if results.audit.label.is_some() {
-                files.push(error_rates_table(&prefix, set)?);
-            }
-            files.push(summary_table(&prefix, set)?);
-        }
-        Ok(files)
+        tables(results, ctx).iter().map(csv_file).collect()
     }
+}
+
+/// Every table of the report, in the report's order.
+pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
+    let mut files = vec![table(
+        "executive_summary",
+        &["decision", "attributes", "status", "finding", "next_step"],
+        headlines(results)
+            .into_iter()
+            .map(|h| {
+                vec![
+                    cell(&h.decision),
+                    cell(&h.attributes),
+                    status_label(h.status).to_string(),
+                    cell(&h.sentence),
+                    next_step(h.status).to_string(),
+                ]
+            })
+            .collect(),
+    )];
+    for (i, set) in results.attribute_sets.iter().enumerate() {
+        let prefix = format!("{}_{}", i + 1, file_safe(&set.attributes.join("_x_")));
+        files.push(groups_table(&prefix, set, ctx));
+        if results.audit.label.is_some() {
+            files.push(error_rates_table(&prefix, set));
+        }
+        files.push(summary_table(&prefix, set));
+    }
+    files
 }
 
 fn num(v: Option<f64>) -> String {
@@ -62,7 +76,7 @@ fn values(set: &AttributeSetResult, g: &GroupMeasures) -> Vec<String> {
         .collect()
 }
 
-fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Result<OutputFile> {
+fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Table {
     let header = header(
         set,
         &[
@@ -104,10 +118,10 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Res
             row
         })
         .collect();
-    table(&format!("{prefix}_groups.csv"), &header, rows)
+    table(&format!("{prefix}_groups"), &header, rows)
 }
 
-fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
+fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Table {
     const RATES: [&str; 6] = ["base_rate", "tpr", "fpr", "fnr", "ppv", "npv"];
     const VS: [&str; 4] = [
         "fpr_ratio",
@@ -127,10 +141,10 @@ fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFil
             row
         })
         .collect();
-    table(&format!("{prefix}_error_rates.csv"), &header, rows)
+    table(&format!("{prefix}_error_rates"), &header, rows)
 }
 
-fn summary_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
+fn summary_table(prefix: &str, set: &AttributeSetResult) -> Table {
     let rows = set
         .summary
         .values
@@ -141,7 +155,7 @@ fn summary_table(prefix: &str, set: &AttributeSetResult) -> Result<OutputFile> {
         })
         .collect();
     table(
-        &format!("{prefix}_between_groups.csv"),
+        &format!("{prefix}_between_groups"),
         &["metric", "value", "low", "high"],
         rows,
     )
@@ -156,16 +170,23 @@ fn header(set: &AttributeSetResult, columns: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn table<H: AsRef<[u8]>>(name: &str, header: &[H], rows: Vec<Vec<String>>) -> Result<OutputFile> {
-    let err = |e: &dyn std::fmt::Display| AuditError::render(name, e);
+fn table<H: AsRef<str>>(name: &str, header: &[H], rows: Vec<Vec<String>>) -> Table {
+    Table {
+        name: name.to_string(),
+        header: header.iter().map(|h| h.as_ref().to_string()).collect(),
+        rows,
+    }
+}
+
+/// A table as `tables/<name>.csv`.
+fn csv_file(t: &Table) -> Result<OutputFile> {
+    let name = format!("tables/{}.csv", t.name);
+    let err = |e: &dyn std::fmt::Display| AuditError::render(&name, e);
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(|e| err(&e))?;
-    for row in rows {
-        w.write_record(&row).map_err(|e| err(&e))?;
+    w.write_record(&t.header).map_err(|e| err(&e))?;
+    for row in &t.rows {
+        w.write_record(row).map_err(|e| err(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| err(&e))?;
-    Ok(OutputFile {
-        name: name.to_string(),
-        bytes,
-    })
+    Ok(OutputFile { name, bytes })
 }
