@@ -431,6 +431,12 @@ impl GroupMeasures {
         self.vs_reference.values.get(name).copied().flatten()
     }
 
+    /// The reference's value of a rate, as seen from this group: its own rate minus its
+    /// difference from the reference.
+    pub fn reference_value(&self, rate: &str) -> Option<f64> {
+        Some(self.rate(rate)? - self.vs(&format!("{rate}_difference"))?)
+    }
+
     /// The interval of a comparison with the reference by name.
     pub fn vs_interval(&self, name: &str) -> Option<[f64; 2]> {
         self.vs_reference.ci.get(name).copied().flatten()
@@ -535,7 +541,7 @@ impl AuditResults {
                 if m.is_reference {
                     m.rate("selection_rate")
                 } else {
-                    Some(m.rate("selection_rate")? - m.vs("statistical_parity_difference")?)
+                    m.reference_value("selection_rate")
                 }
             });
         }

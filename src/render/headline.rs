@@ -210,11 +210,7 @@ fn entry(r: &AuditResults, set: &AttributeSetResult, check: Check, g: &GroupResu
         (Check::ErrorRate, Favorable::Negative) => "more people wrongly flagged",
         (Check::ErrorRate, Favorable::Positive) => "fewer qualified people given the decision",
     };
-    let reference_value = g
-        .measures
-        .rate(rate_name)
-        .zip(g.measures.vs(&format!("{rate_name}_difference")))
-        .map(|(v, d)| v - d);
+    let reference_value = g.measures.reference_value(rate_name);
     let people = g
         .measures
         .vs(key)
@@ -318,11 +314,7 @@ fn error_sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -
         Favorable::Negative => "of those whose true outcome was negative",
         Favorable::Positive => "of those whose true outcome was positive",
     };
-    let reference_rate = g
-        .measures
-        .rate(metric)
-        .zip(g.measures.vs(&format!("{metric}_difference")))
-        .map(|(v, d)| v - d);
+    let reference_rate = g.measures.reference_value(metric);
     format!(
         "{} {what} {} {} ({} vs {} {among}).{}",
         who(g),
