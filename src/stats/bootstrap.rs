@@ -63,8 +63,6 @@ where
             statistic(&drawn)
         })
         .collect();
-    let normal = standard_normal();
-    let z = normal.inverse_cdf(1.0 - (1.0 - resampling.confidence) / 2.0);
     estimates
         .iter()
         .enumerate()
@@ -75,15 +73,26 @@ where
                 return None;
             }
             values.sort_by(f64::total_cmp);
-            let b = values.len() as f64;
-            let below = values.iter().filter(|v| **v < estimate).count() as f64
-                + 0.5 * values.iter().filter(|v| **v == estimate).count() as f64;
-            let z0 = normal.inverse_cdf((below / b).clamp(0.5 / b, 1.0 - 0.5 / b));
-            let lo = quantile(&values, normal.cdf(2.0 * z0 - z));
-            let hi = quantile(&values, normal.cdf(2.0 * z0 + z));
+            let [lo, hi] = bias_corrected(&values, estimate, resampling.confidence);
             Some([lo.min(estimate), hi.max(estimate)])
         })
         .collect()
+}
+
+/// Efron's bias-corrected percentile interval of sorted replicate `values` around `estimate`:
+/// `z0 = Φ⁻¹(share of replicates below the estimate, ties counting half)`, and the quantiles at
+/// `Φ(2·z0 ∓ z)`. The share is kept within half a replicate of 0 and 1.
+pub fn bias_corrected(sorted: &[f64], estimate: f64, confidence: f64) -> [f64; 2] {
+    let normal = standard_normal();
+    let z = normal.inverse_cdf(1.0 - (1.0 - confidence) / 2.0);
+    let b = sorted.len() as f64;
+    let below = sorted.iter().filter(|v| **v < estimate).count() as f64
+        + 0.5 * sorted.iter().filter(|v| **v == estimate).count() as f64;
+    let z0 = normal.inverse_cdf((below / b).clamp(0.5 / b, 1.0 - 0.5 / b));
+    [
+        quantile(sorted, normal.cdf(2.0 * z0 - z)),
+        quantile(sorted, normal.cdf(2.0 * z0 + z)),
+    ]
 }
 
 /// A multinomial draw as a chain of binomials.
@@ -170,6 +179,25 @@ mod tests {
         assert_eq!(
             bias_corrected_intervals(&strata, &[Some(0.2)], none, gap),
             vec![None]
+        );
+    }
+
+    #[test]
+    fn bias_correction_matches_scipy_and_numpy() {
+        // Computed once with scipy 1.17.1 and numpy 2.4.6: z0 = norm.ppf(share below), then
+        // numpy.quantile(values, [norm.cdf(2*z0 - z), norm.cdf(2*z0 + z)]), z = norm.ppf(0.975).
+        let values: Vec<f64> = (1..=20).map(|i| i as f64 / 10.0).collect();
+        let [lo, hi] = bias_corrected(&values, 0.55, 0.95);
+        assert!(
+            (lo - 0.10088966).abs() < 1e-7 && (hi - 1.48585064).abs() < 1e-7,
+            "{lo} {hi}"
+        );
+        // Ties with the estimate count half.
+        let values = [0.3, 0.3, 0.4, 0.5, 0.5, 0.5, 0.6, 0.8];
+        let [lo, hi] = bias_corrected(&values, 0.5, 0.95);
+        assert!(
+            (lo - 0.3).abs() < 1e-12 && (hi - 0.78394843).abs() < 1e-7,
+            "{lo} {hi}"
         );
     }
 
