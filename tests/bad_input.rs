@@ -213,3 +213,33 @@ fn unknown_extension_config_key_and_timestamp() {
         "{err}"
     );
 }
+
+#[test]
+fn bad_delimiter_and_signing_key_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "log.csv", "y,g\n1,a\n0,b\n");
+    let out = dir.path().join("out");
+    let err = args(&data, "y", "g").with("--delimiter", "ab").fails(&out);
+    assert!(
+        err.contains("--delimiter \"ab\": one ASCII character"),
+        "{err}"
+    );
+    let err = args(&data, "y", "g")
+        .with("--format", "ndjson")
+        .with("--delimiter", ";")
+        .fails(&out);
+    assert!(err.contains("--delimiter goes with CSV logs"), "{err}");
+    let err = args(&data, "y", "g")
+        .with("--sign", dir.path().join("no.key"))
+        .fails(&out);
+    assert!(
+        err.contains("no.key: cannot read an Ed25519 secret key"),
+        "{err}"
+    );
+    let bad = write(dir.path(), "bad.key", "not a key\n");
+    let err = args(&data, "y", "g").with("--sign", &bad).fails(&out);
+    assert!(
+        err.contains("bad.key: not an Ed25519 secret key: expected 64 hex digits"),
+        "{err}"
+    );
+}
