@@ -19,8 +19,11 @@ impl Renderer for Xlsx {
     fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
         let err = |e: XlsxError| AuditError::render(NAME, e);
         let mut workbook = Workbook::new();
-        let created = ExcelDateTime::parse_from_str(&ctx.timestamp).map_err(err)?;
-        workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        // The run's timestamp (always set by the CLI) pins the file's creation date.
+        if !ctx.timestamp.is_empty() {
+            let created = ExcelDateTime::parse_from_str(&ctx.timestamp).map_err(err)?;
+            workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        }
         for (i, table) in tables(results, ctx).iter().enumerate() {
             sheet(&mut workbook, i, table).map_err(err)?;
         }
