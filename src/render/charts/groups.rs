@@ -1,0 +1,369 @@
+//! The per-group charts: one row per group, top to bottom in the report's order, labelled with
+//! its n: the selection rate, the ratio to the reference, and the error rates.
+
+use super::key::Key;
+use super::{label, verdict_colour, verdict_keys, Plot, FAILING_SIDE, INK};
+use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
+use crate::spec::Favorable;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// A chart with a value along x and one row per group along y.
+type Rows<X> = Cartesian2d<X, Cells>;
+
+/// An axis of `n` cells of width 1 (cell `i` spans `i..i + 1`, counted from the bottom or the
+/// left), labelled at their centres.
+pub struct Cells(pub usize);
+
+impl Ranged for Cells {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let share = value / self.0.max(1) as f64;
+        limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        (0..self.0).map(|i| i as f64 + 0.5).collect()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        0.0..self.0 as f64
+    }
+}
+
+/// Bottom of a group's row: groups run top to bottom in the report's order.
+fn row(set: &AttributeSetResult, i: usize) -> f64 {
+    (set.groups.len() - 1 - i) as f64
+}
+
+/// The rate a group must not fall below (favourable) or rise above (adverse) to pass.
+fn threshold_line(results: &AuditResults, set: &AttributeSetResult) -> Option<f64> {
+    let a = &results.audit;
+    Some(a.favorable.bound_rate(set.reference_rate?, a.di_threshold))
+}
+
+fn interval_key(r: &AuditResults) -> Key {
+    Key::Whisker(format!(
+        "{:.0}% confidence interval",
+        r.audit.confidence * 100.0
+    ))
+}
+
+/// Key of the selection-rate chart.
+pub fn selection_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
+    let mut key = verdict_keys(set.groups.iter().map(GroupResult::state), "");
+    key.push(interval_key(r));
+    if set.reference_rate.is_some() {
+        key.push(Key::Line(format!(
+            "four-fifths line: {}",
+            r.audit.favorable.bound_rate_text(r.audit.di_threshold)
+        )));
+    }
+    key
+}
+
+pub fn selection_chart<DB: DrawingBackend>(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    name: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
+    let line = threshold_line(results, set);
+    let top = set
+        .groups
+        .iter()
+        .filter_map(|g| g.measures.interval("selection_rate").map(|ci| ci[1]))
+        .chain(line)
+        .fold(0.0f64, f64::max);
+    let mut chart = groups_chart(
+        root,
+        format!("Selection rate by {name}"),
+        RangedCoordf64::from(0.0..(top * 1.1).clamp(0.05, 1.0)),
+        set,
+        "selection rate (% of the group given the decision)",
+        &|v| format!("{:.0}%", v * 100.0),
+    )?;
+    let rate = |g: &GroupResult| g.measures.rate("selection_rate");
+    bars(&mut chart, set, rate, (0.15, 0.85), &|g| {
+        verdict_colour(g.state()).filled()
+    })?;
+    whiskers(&mut chart, set, |g| g.measures.interval("selection_rate"), 0.5)?;
+    if let Some(x) = line {
+        vertical(&mut chart, set, x, 2)?;
+    }
+    Ok(())
+}
+
+/// Key of the ratio chart.
+pub fn ratio_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
+    let a = &r.audit;
+    let mut key = verdict_keys(set.groups.iter().map(GroupResult::state), "");
+    key.push(interval_key(r));
+    key.push(Key::Fill(
+        FAILING_SIDE,
+        format!(
+            "{} {} (four-fifths rule: fails where significant)",
+            a.favorable.failing_side(),
+            a.favorable.bound_text(a.di_threshold)
+        ),
+    ));
+    key.push(Key::Line("1 = the reference's rate".to_string()));
+    key
+}
+
+pub fn ratio_chart<DB: DrawingBackend>(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    name: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
+    let t = results.audit.di_threshold;
+    let ci = |g: &GroupResult| g.measures.vs_interval("disparate_impact_ratio");
+    let ratio = |g: &GroupResult| {
+        g.measures
+            .vs("disparate_impact_ratio")
+            .filter(|v| *v > 0.0)
+    };
+    let values: Vec<f64> = set
+        .groups
+        .iter()
+        .flat_map(|g| ratio(g).into_iter().chain(ci(g).into_iter().flatten()))
+        .filter(|v| *v > 0.0)
+        .chain([t * 0.9, 1.1 / t])
+        .collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min) * 0.9;
+    let hi = values.iter().copied().fold(0.0, f64::max) * 1.1;
+    let ticks: Vec<f64> = [
+        0.1,
+        0.2,
+        0.25,
+        1.0 / 3.0,
+        0.5,
+        2.0 / 3.0,
+        t,
+        1.0,
+        1.0 / t,
+        1.5,
+        2.0,
+        3.0,
+        4.0,
+        5.0,
+        10.0,
+    ]
+    .into_iter()
+    .filter(|v| (lo..=hi).contains(v))
+    .collect();
+    let mut chart = groups_chart(
+        root,
+        format!("Disparate impact ratio by {name} (log scale)"),
+        (lo..hi).log_scale().with_key_points(ticks),
+        set,
+        "selection rate of the group ÷ selection rate of the reference",
+        &|v| format!("{v:.2}"),
+    )?;
+    let failing = match results.audit.favorable {
+        Favorable::Positive => (lo, t),
+        Favorable::Negative => (1.0 / t, hi),
+    };
+    let k = set.groups.len() as f64;
+    chart
+        .draw_series([Rectangle::new(
+            [(failing.0, 0.0), (failing.1, k)],
+            FAILING_SIDE.filled(),
+        )])
+        .map_err(|e| e.to_string())?;
+    vertical(&mut chart, set, 1.0, 2)?;
+    whiskers(&mut chart, set, ci, 0.5)?;
+    chart
+        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+            Some(Circle::new(
+                (ratio(g)?, row(set, i) + 0.5),
+                6,
+                verdict_colour(g.state()).filled(),
+            ))
+        }))
+        .map_err(|e| e.to_string())?;
+    not_available(&mut chart, set, lo, |g| ratio(g))
+}
+
+/// The rate judged with a label and the other one: (judged, other), each as (metric, words).
+fn error_rates(f: Favorable) -> [(&'static str, &'static str); 2] {
+    let tpr = ("tpr", "true positive rate");
+    let fpr = ("fpr", "false positive rate");
+    match f {
+        Favorable::Negative => [fpr, tpr],
+        Favorable::Positive => [tpr, fpr],
+    }
+}
+
+/// A group's error-rate verdict; a group without one (no label verdict) counts as left out.
+fn error_state(g: &GroupResult) -> VerdictState {
+    g.error_state().unwrap_or(VerdictState::Excluded)
+}
+
+/// Key of the error-rate chart.
+pub fn error_rate_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
+    let [(_, judged), (_, other)] = error_rates(r.audit.favorable);
+    let mut key = verdict_keys(
+        set.groups.iter().map(error_state),
+        &format!("{judged}: "),
+    );
+    key.push(Key::Outline(format!("{other} (not judged)")));
+    key.push(interval_key(r));
+    key
+}
+
+pub fn error_rate_chart<DB: DrawingBackend>(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    name: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
+    let [(judged, judged_words), (other, other_words)] = error_rates(results.audit.favorable);
+    let mut chart = groups_chart(
+        root,
+        format!("Error rates by {name}"),
+        RangedCoordf64::from(0.0..1.0),
+        set,
+        &format!("{judged_words} (top bar) and {other_words} (bottom bar), %"),
+        &|v| format!("{:.0}%", v * 100.0),
+    )?;
+    bars(&mut chart, set, |g| g.measures.rate(judged), (0.08, 0.5), &|g| {
+        verdict_colour(error_state(g)).filled()
+    })?;
+    whiskers(&mut chart, set, |g| g.measures.interval(judged), 0.71)?;
+    bars(&mut chart, set, |g| g.measures.rate(other), (0.5, 0.92), &|_| {
+        INK.stroke_width(1)
+    })?;
+    whiskers(&mut chart, set, |g| g.measures.interval(other), 0.29)?;
+    Ok(())
+}
+
+/// Axes shared by the per-group charts: one row per group (top to bottom, labelled with n) and
+/// a rate or ratio along x.
+fn groups_chart<'a, DB: DrawingBackend + 'a, X>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: String,
+    x: X,
+    set: &AttributeSetResult,
+    x_desc: &str,
+    x_format: &dyn Fn(&f64) -> String,
+) -> std::result::Result<ChartContext<'a, DB, Rows<X>>, String>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let k = set.groups.len();
+    let labels: Vec<String> = set.groups.iter().map(label).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(50)
+        .y_label_area_size(
+            labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32 * 7 + 20,
+        )
+        .build_cartesian_2d(x, Cells(k))
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
+        .y_labels(k)
+        .y_label_formatter(&|v| {
+            let from_top = k as f64 - 1.0 - v.floor();
+            labels
+                .get(from_top as usize)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .x_desc(x_desc)
+        .x_label_formatter(x_format)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
+/// A bar per group from 0 to `value`, spanning `span` (bottom, top, as shares of the row from
+/// its top); a group whose value is undefined gets no bar but `n/a`.
+fn bars<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Rows<RangedCoordf64>>,
+    set: &AttributeSetResult,
+    value: impl Fn(&GroupResult) -> Option<f64>,
+    span: (f64, f64),
+    style: &dyn Fn(&GroupResult) -> ShapeStyle,
+) -> Plot {
+    chart
+        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+            let top = row(set, i) + 1.0;
+            Some(Rectangle::new(
+                [(0.0, top - span.0), (value(g)?, top - span.1)],
+                style(g),
+            ))
+        }))
+        .map_err(|e| e.to_string())?;
+    not_available(chart, set, 0.0, value)
+}
+
+/// `n/a` at `x` in the row of each group whose value is undefined.
+fn not_available<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Rows<X>>,
+    set: &AttributeSetResult,
+    x: f64,
+    value: impl Fn(&GroupResult) -> Option<f64>,
+) -> Plot {
+    let font = ("sans-serif", 13)
+        .into_font()
+        .color(&INK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    chart
+        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+            value(g).is_none().then(|| {
+                EmptyElement::at((x, row(set, i) + 0.5))
+                    + Text::new("n/a".to_string(), (6, 0), font.clone())
+            })
+        }))
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Interval whiskers with end ticks, at `height` (a share of the row, from its bottom).
+fn whiskers<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Rows<X>>,
+    set: &AttributeSetResult,
+    ci: impl Fn(&GroupResult) -> Option<[f64; 2]>,
+    height: f64,
+) -> Plot {
+    let style = INK.stroke_width(2);
+    let tick = || PathElement::new([(0, -5), (0, 5)], style);
+    for (i, g) in set.groups.iter().enumerate() {
+        let Some([lo, hi]) = ci(g) else { continue };
+        let y = row(set, i) + height;
+        chart
+            .draw_series([PathElement::new([(lo, y), (hi, y)], style)])
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series([EmptyElement::at((lo, y)) + tick(), EmptyElement::at((hi, y)) + tick()])
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// A vertical line across every row at `x`.
+fn vertical<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Rows<X>>,
+    set: &AttributeSetResult,
+    x: f64,
+    width: u32,
+) -> Plot {
+    chart
+        .draw_series([PathElement::new(
+            [(x, 0.0), (x, set.groups.len() as f64)],
+            INK.stroke_width(width),
+        )])
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
