@@ -106,7 +106,7 @@ fn the_offers_decision_sheet_counts_the_offers_black_customers_did_not_get() {
     assert_eq!(shortfall.round(), 141.0);
     let report = std::fs::read_to_string(root.join("report.md")).unwrap();
     assert!(report.contains(
-        "Group ethnicity = Black (ethnicity): selection rate 0.70 times the reference's (25.2% vs 35.9%); about 141 fewer favourable decisions than at the reference's rate."
+        "Customers with ethnicity Black received a discount offer only 70% as often as customers with ethnicity White (25.2% vs 35.9%); about 141 fewer customers received a discount offer than at the reference's rate."
     ));
     assert!(report.contains("**Decision sheet.** 4 of 8 checks need action"));
 }

@@ -317,6 +317,6 @@ fn outputs_are_complete_and_deterministic() {
     let svg =
         std::fs::read_to_string(dir.path().join("a/charts/selection_rate_1_race.svg")).unwrap();
     assert!(
-        svg.contains("African-American (reference, n=3696)") && svg.contains("four-fifths line")
+        svg.contains("African-American (reference, n=3,696)") && svg.contains("four-fifths line")
     );
 }

@@ -4,7 +4,7 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use fairaudit::render::context::{timestamp, FindingsFile, InputFile, Privacy};
+use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
     AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, Membership, ReferenceChoice,
@@ -179,6 +179,16 @@ pub struct AuditArgs {
     /// The period the log covers, in words (shown in the report's scope).
     #[arg(long)]
     pub period: Option<String>,
+    /// How often this audit runs: monthly (default), quarterly, yearly, or once (a one-off review
+    /// of past decisions); the report's next steps follow it.
+    #[arg(long, value_parser = parse_cadence)]
+    pub cadence: Option<Cadence>,
+    /// Plain names for sentences and charts (config file only, `[labels]`): `decision` ("received
+    /// a discount offer"), `people` ("customers") and any protected attribute (`age_band = "age
+    /// band"`).
+    #[arg(skip)]
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub labels: Labels,
     /// Pin the run's timestamp (RFC 3339 or seconds since 1970; default SOURCE_DATE_EPOCH, else now).
     #[arg(long)]
     pub timestamp: Option<String>,
@@ -438,7 +448,24 @@ impl AuditArgs {
             system: self.system.clone(),
             label_means: self.label_means.clone(),
             period: self.period.clone(),
+            labels: self.labels_for(spec)?,
+            cadence: self.cadence.unwrap_or_default(),
         })
+    }
+
+    /// The `[labels]`, checked: every key other than `decision` and `people` names a protected
+    /// attribute.
+    fn labels_for(&self, spec: &AuditSpec) -> anyhow::Result<Labels> {
+        let attributes: Vec<&String> = spec.protected.iter().flatten().collect();
+        for key in self.labels.attributes.keys() {
+            if !attributes.contains(&key) {
+                bail!(
+                    "[labels] {key:?}: not a protected attribute; the keys are decision, people and the attributes ({})",
+                    attributes.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+                );
+            }
+        }
+        Ok(self.labels.clone())
     }
 
     /// Every file the run reads: the log, the config file, the findings.
@@ -462,6 +489,17 @@ impl AuditArgs {
                 .map(|s| s.to_string_lossy().to_string());
             Path::new("reports").join(stem.unwrap_or_else(|| "audit".into()))
         })
+    }
+}
+
+/// `--cadence` values.
+fn parse_cadence(text: &str) -> Result<Cadence, String> {
+    match text {
+        "monthly" => Ok(Cadence::Monthly),
+        "quarterly" => Ok(Cadence::Quarterly),
+        "yearly" => Ok(Cadence::Yearly),
+        "once" => Ok(Cadence::Once),
+        _ => Err("use monthly, quarterly, yearly or once".to_string()),
     }
 }
 

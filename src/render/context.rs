@@ -30,6 +30,28 @@ pub struct FollowUp {
     pub due: String,
     /// Where it stands: open, in progress, done, ...
     pub status: String,
+    /// The group it is about, as `--reference` names one (`race=African-American`,
+    /// `race,sex=Black,Female`): the decision sheet shows its owner and due date beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+impl FollowUp {
+    /// Whether the finding is about the group with `values` of the attribute set `attributes`.
+    pub fn concerns(&self, attributes: &[String], values: &indexmap::IndexMap<String, String>) -> bool {
+        let Some((names, named)) = self.group.as_deref().and_then(|g| g.split_once('=')) else {
+            return false;
+        };
+        let names: Vec<&str> = names.split(',').map(str::trim).collect();
+        let named: Vec<&str> = named.split(',').map(str::trim).collect();
+        names.len() == attributes.len()
+            && names.len() == named.len()
+            && attributes.iter().zip(&names).all(|(a, n)| a == n)
+            && names
+                .iter()
+                .zip(&named)
+                .all(|(n, v)| values.get(*n).is_some_and(|x| x == v))
+    }
 }
 
 /// The `--findings` file: a list of `[[finding]]` tables.
@@ -39,6 +61,62 @@ pub struct FindingsFile {
     /// The findings.
     #[serde(default)]
     pub finding: Vec<FollowUp>,
+}
+
+/// Plain names for the report's sentences and charts (`[labels]` in the config): the decision,
+/// who the people are, and each attribute (any other key, e.g. `age_band = "age band"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Labels {
+    /// The decision as people read it after a plural subject, in the past tense: "received a
+    /// discount offer", "were rated high risk".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Who the people in the log are: "customers", "defendants".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people: Option<String>,
+    /// What a positive true outcome (label) means, after "who": "would have redeemed the offer".
+    #[serde(default, rename = "positive-outcome", skip_serializing_if = "Option::is_none")]
+    pub positive_outcome: Option<String>,
+    /// What a negative true outcome means, after "who": "did not reoffend within two years".
+    #[serde(default, rename = "negative-outcome", skip_serializing_if = "Option::is_none")]
+    pub negative_outcome: Option<String>,
+    /// Plain names of attributes, by column name.
+    #[serde(flatten)]
+    pub attributes: indexmap::IndexMap<String, String>,
+}
+
+impl Labels {
+    /// Whether no plain name was given.
+    pub fn is_empty(&self) -> bool {
+        *self == Labels::default()
+    }
+}
+
+/// How often the audit runs, which decides the next step the report suggests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cadence {
+    /// Every month (marketing targeting).
+    #[default]
+    Monthly,
+    /// Every quarter.
+    Quarterly,
+    /// Every year.
+    Yearly,
+    /// A one-off review of past decisions (historical data).
+    Once,
+}
+
+impl Cadence {
+    /// When the next audit is, in words: `next month`; `None` for a one-off review.
+    pub fn next(self) -> Option<&'static str> {
+        match self {
+            Cadence::Monthly => Some("next month"),
+            Cadence::Quarterly => Some("next quarter"),
+            Cadence::Yearly => Some("next year"),
+            Cadence::Once => None,
+        }
+    }
 }
 
 /// Privacy settings of the outputs.
@@ -78,6 +156,10 @@ pub struct RunContext {
     pub label_means: Option<String>,
     /// The period the log covers, in words.
     pub period: Option<String>,
+    /// Plain names for sentences and charts.
+    pub labels: Labels,
+    /// How often the audit runs.
+    pub cadence: Cadence,
 }
 
 impl RunContext {

@@ -1,7 +1,9 @@
 //! The executive summary: one line per decision and attribute set with a status, one plain
 //! sentence a non-specialist can read, and the suggested next step.
 
-use super::text::{set_label, thousands};
+use super::context::{Cadence, FollowUp};
+use super::text::thousands;
+use super::words::{capitalized, Words};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
 use crate::spec::Favorable;
 
@@ -14,20 +16,37 @@ pub fn status_label(status: SetStatus) -> &'static str {
     }
 }
 
-/// The suggested next step for a set status.
-pub fn next_step(status: SetStatus) -> &'static str {
-    match status {
-        SetStatus::ActionNeeded => "find out why the decision rule treats this group differently (a legitimate factor, a proxy, or the attribute itself), decide on a remedy, and audit again after the change",
-        SetStatus::Review => "review by hand or collect more data: the gap is large but the numbers are too small to be sure",
-        SetStatus::Ok => "no action; keep auditing every month",
+/// The suggested next step for a set status, fitting how often the audit runs: a one-off review
+/// of past decisions is not "audited again next month".
+pub fn next_step(status: SetStatus, cadence: Cadence) -> String {
+    match (status, cadence.next()) {
+        (SetStatus::ActionNeeded, Some(next)) => format!(
+            "find out why the decision rule treats this group differently (a legitimate factor, a proxy, or the \
+             attribute itself), decide on a remedy, and check the change in {next}'s audit"
+        ),
+        (SetStatus::ActionNeeded, None) => "find out why the decision rule treated this group differently (a \
+             legitimate factor, a proxy, or the attribute itself), and check whether the system in use today still \
+             does before deciding on a remedy"
+            .to_string(),
+        (SetStatus::Review, Some(next)) => format!(
+            "review the cases by hand, and watch whether the gap holds in {next}'s audit: it is large but the \
+             numbers are too small to be sure"
+        ),
+        (SetStatus::Review, None) => "review the cases by hand or collect more data: the gap is large but the \
+             numbers are too small to be sure"
+            .to_string(),
+        (SetStatus::Ok, Some(next)) => format!("no action; audit again {next}"),
+        (SetStatus::Ok, None) => "no action on this evidence".to_string(),
     }
 }
 
 /// One line of the executive summary.
 #[derive(Debug, Clone)]
 pub struct Headline {
-    /// The decision audited.
+    /// The decision audited, as its column reads (`tpr of offer_sent`).
     pub decision: String,
+    /// What is judged: `selection rate`, `false positive rate`.
+    pub check: &'static str,
     /// The attribute set.
     pub attributes: String,
     /// Its status.
@@ -36,26 +55,14 @@ pub struct Headline {
     pub sentence: String,
 }
 
-/// The decision in words: `decile_score >= 5` or `offer_sent`.
-pub fn decision_text(r: &AuditResults) -> String {
-    match (&r.audit.score, &r.audit.outcome) {
-        (Some(score), _) => format!("{} >= {}", score.column, score.threshold),
-        (None, Some(outcome)) => match &r.audit.positive {
-            Some(p) => format!("{outcome} in {{{}}}", p.join(", ")),
-            None => outcome.clone(),
-        },
-        (None, None) => String::new(),
-    }
-}
-
 /// Every line of the executive summary, in the report's order of attribute sets: per set, the
 /// selection rate (four-fifths rule) and, with a label, the judged error rate.
-pub fn headlines(r: &AuditResults) -> Vec<Headline> {
+pub fn headlines(w: &Words) -> Vec<Headline> {
     let mut lines = Vec::new();
-    for set in &r.attribute_sets {
-        lines.push(line(r, set, Check::Selection));
+    for set in &w.r.attribute_sets {
+        lines.push(line(w, set, Check::Selection));
         if set.error_rate_status.is_some() {
-            lines.push(line(r, set, Check::ErrorRate));
+            lines.push(line(w, set, Check::ErrorRate));
         }
     }
     lines
@@ -78,6 +85,14 @@ impl Check {
         }
     }
 
+    /// The rate the check judges.
+    fn metric(self, f: Favorable) -> &'static str {
+        match self {
+            Check::Selection => "selection_rate",
+            Check::ErrorRate => f.error_rate().0,
+        }
+    }
+
     /// The ratio the check judges.
     fn ratio(self, r: &AuditResults, g: &GroupResult) -> Option<f64> {
         match self {
@@ -87,35 +102,43 @@ impl Check {
                 .vs(&format!("{}_ratio", r.audit.favorable.error_rate().0)),
         }
     }
+
+    /// The check's name: `selection rate`, `false positive rate`.
+    fn name(self, f: Favorable) -> &'static str {
+        match (self, f) {
+            (Check::Selection, _) => "selection rate",
+            (Check::ErrorRate, Favorable::Negative) => "false positive rate",
+            (Check::ErrorRate, Favorable::Positive) => "true positive rate",
+        }
+    }
 }
 
-fn line(r: &AuditResults, set: &AttributeSetResult, check: Check) -> Headline {
+fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
+    let r = w.r;
     let worst = |state| set.groups.iter().filter(move |g| check.state(g) == state);
     let focus = worst(VerdictState::Fail)
         .chain(worst(VerdictState::Inconclusive))
         .chain(worst(VerdictState::Pass).filter(|g| !g.measures.is_reference))
         .max_by(|a, b| severity(r, check, a).total_cmp(&severity(r, check, b)));
     let (decision, status) = match check {
-        Check::Selection => (decision_text(r), set.selection_status),
+        Check::Selection => (w.decision_column(), set.selection_status),
         Check::ErrorRate => (
             format!(
                 "{} of {}",
                 r.audit.favorable.error_rate().0,
-                decision_text(r)
+                w.decision_column()
             ),
             set.error_rate_status.unwrap_or_default(),
         ),
     };
     Headline {
         decision,
-        attributes: set_label(set),
+        check: check.name(r.audit.favorable),
+        attributes: w.set(set),
         status,
         sentence: focus.map_or_else(
             || "No group could be compared: every group is too small or excluded.".to_string(),
-            |g| match check {
-                Check::Selection => sentence(r, set, g),
-                Check::ErrorRate => error_sentence(r, set, g),
-            },
+            |g| format!("{}.{}", comparison(w, set, check, g), certainty(check.state(g))),
         ),
     }
 }
@@ -137,15 +160,15 @@ fn severity(r: &AuditResults, check: Check, g: &GroupResult) -> f64 {
 }
 
 /// The decision sheet: one sentence over every check, then each group that needs action or
-/// review, worst first, with how many people it concerns.
-pub fn decision_sheet(r: &AuditResults) -> (String, Vec<(SetStatus, String)>) {
-    let lines = headlines(r);
+/// review, worst first, with how many people it concerns and, from `--findings`, who owns it.
+pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetStatus, String)>) {
+    let lines = headlines(w);
     let count = |status| lines.iter().filter(|h| h.status == status).count();
     let named = |status| {
         lines
             .iter()
             .filter(|h| h.status == status)
-            .map(|h| format!("{} by {}", h.decision, h.attributes))
+            .map(|h| format!("{} by {}", h.check, h.attributes))
             .collect::<Vec<_>>()
             .join("; ")
     };
@@ -175,7 +198,7 @@ pub fn decision_sheet(r: &AuditResults) -> (String, Vec<(SetStatus, String)>) {
     }
     overall += &format!(", {ok} {} OK.", verb(ok, "is", "are"));
     let mut entries: Vec<(SetStatus, f64, String)> = Vec::new();
-    for set in &r.attribute_sets {
+    for set in &w.r.attribute_sets {
         for check in [Check::Selection, Check::ErrorRate] {
             if matches!(check, Check::ErrorRate) && set.error_rate_status.is_none() {
                 continue;
@@ -186,7 +209,16 @@ pub fn decision_sheet(r: &AuditResults) -> (String, Vec<(SetStatus, String)>) {
                     VerdictState::Inconclusive => SetStatus::Review,
                     _ => continue,
                 };
-                entries.push((status, severity(r, check, g), entry(r, set, check, g)));
+                let owned = follow_up
+                    .iter()
+                    .filter(|f| f.concerns(&set.attributes, &g.measures.values))
+                    .map(|f| format!(" Owner: {}, due {} ({}).", f.owner, f.due, f.status))
+                    .collect::<String>();
+                entries.push((
+                    status,
+                    severity(w.r, check, g),
+                    format!("{}.{owned}", entry(w, set, check, g)),
+                ));
             }
         }
     }
@@ -198,62 +230,32 @@ pub fn decision_sheet(r: &AuditResults) -> (String, Vec<(SetStatus, String)>) {
 }
 
 /// One group of the decision sheet: what differs, by how much, and for how many people.
-fn entry(r: &AuditResults, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
-    let f = r.audit.favorable;
-    let (rate_name, what, key) = match check {
-        Check::Selection => ("selection_rate", f.rate_words(), "shortfall"),
-        Check::ErrorRate => (f.error_rate().0, f.error_rate().1, "error_rate_shortfall"),
+fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
+    let f = w.r.audit.favorable;
+    let key = match check {
+        Check::Selection => "shortfall",
+        Check::ErrorRate => "error_rate_shortfall",
     };
-    let unit = match (check, f) {
-        (Check::Selection, Favorable::Positive) => "fewer favourable decisions",
-        (Check::Selection, Favorable::Negative) => "more adverse decisions",
-        (Check::ErrorRate, Favorable::Negative) => "more people wrongly flagged",
-        (Check::ErrorRate, Favorable::Positive) => "fewer qualified people given the decision",
+    let more = match (check, f) {
+        (Check::Selection, Favorable::Positive) | (Check::ErrorRate, Favorable::Positive) => "fewer",
+        _ => "more",
     };
-    let reference_value = g.measures.reference_value(rate_name);
+    let who = match check {
+        Check::Selection => w.people().to_string(),
+        Check::ErrorRate => w.among_judged(w.people()),
+    };
     let people = g
         .measures
         .vs(key)
         .map(|n| {
             format!(
-                "; about {} {unit} than at the reference's rate",
-                thousands(n.round())
+                "; about {} {more} {who} {} than at the reference's rate",
+                thousands(n.round()),
+                w.decision()
             )
         })
         .unwrap_or_default();
-    format!(
-        "{} ({}): {what} {} times the reference's ({} vs {}){people}.",
-        who(g),
-        set_label(set),
-        check
-            .ratio(r, g)
-            .map_or("n/a".into(), |v| format!("{v:.2}")),
-        rate(g.measures.rate(rate_name)),
-        rate(reference_value)
-    )
-}
-
-/// `Group race = African-American`.
-fn who(g: &GroupResult) -> String {
-    let values = g
-        .measures
-        .values
-        .iter()
-        .map(|(a, v)| format!("{a} = {v}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("Group {values}")
-}
-
-/// `the reference group (Caucasian)` or `the whole population`.
-fn reference(set: &AttributeSetResult) -> String {
-    match &set.reference {
-        Some(values) => format!(
-            "the reference group ({})",
-            values.values().cloned().collect::<Vec<_>>().join(", ")
-        ),
-        None => "the whole population".to_string(),
-    }
+    format!("{}{people}", capitalized(&comparison(w, set, check, g)))
 }
 
 fn rate(v: Option<f64>) -> String {
@@ -284,44 +286,24 @@ fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
     }
 }
 
-fn sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> String {
-    let kind = match r.audit.favorable {
-        Favorable::Positive => "the favourable decision",
-        Favorable::Negative => "the adverse decision",
+/// A group against the reference, in words: for the selection rate, who received the decision
+/// how often; for the error rate, among people whose true outcome was negative (adverse decision:
+/// wrongly flagged) or positive (favourable: qualified), who received it how often.
+fn comparison(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
+    let f = w.r.audit.favorable;
+    let metric = check.metric(f);
+    let (group, reference) = (w.group(&g.measures.values), w.reference(set));
+    let (group, reference) = match check {
+        Check::Selection => (group, reference),
+        Check::ErrorRate => (w.among_judged(&group), w.among_judged(&reference)),
     };
     format!(
-        "{} received {kind} ({}) {} {} ({} vs {}).{}",
-        who(g),
-        decision_text(r),
-        how_often(g.measures.vs("disparate_impact_ratio"), r.audit.favorable),
-        reference(set),
-        rate(g.measures.rate("selection_rate")),
-        rate(set.reference_rate),
-        certainty(g.state())
-    )
-}
-
-/// The error-rate line: for an adverse decision, how often people whose true outcome was
-/// negative were wrongly given it; for a favourable one, how often people whose true outcome was
-/// positive were given it.
-fn error_sentence(r: &AuditResults, set: &AttributeSetResult, g: &GroupResult) -> String {
-    let (metric, _) = r.audit.favorable.error_rate();
-    let what = match r.audit.favorable {
-        Favorable::Negative => "was wrongly given the adverse decision (a false positive)",
-        Favorable::Positive => "was given the favourable decision when qualified (a true positive)",
-    };
-    let among = match r.audit.favorable {
-        Favorable::Negative => "of those whose true outcome was negative",
-        Favorable::Positive => "of those whose true outcome was positive",
-    };
-    let reference_rate = g.measures.reference_value(metric);
-    format!(
-        "{} {what} {} {} ({} vs {} {among}).{}",
-        who(g),
-        how_often(g.measures.vs(&format!("{metric}_ratio")), r.audit.favorable),
-        reference(set),
+        "{} {} {} {} ({} vs {})",
+        capitalized(&group),
+        w.decision(),
+        how_often(check.ratio(w.r, g), f),
+        reference,
         rate(g.measures.rate(metric)),
-        rate(reference_rate),
-        certainty(g.error_state().unwrap_or(VerdictState::Pass))
+        rate(g.measures.reference_value(metric))
     )
 }

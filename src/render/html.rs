@@ -70,7 +70,7 @@ impl Html {
     pub fn render_with(
         &self,
         results: &AuditResults,
-        _ctx: &RunContext,
+        ctx: &RunContext,
         files: &[OutputFile],
     ) -> Result<Vec<OutputFile>> {
         let err = |m: &str| AuditError::render("report.html", m);
@@ -110,7 +110,8 @@ impl Html {
         let mut body = String::new();
         pulldown_cmark::html::push_html(&mut body, events);
         let body = with_contents(&coloured(&body));
-        let title = super::headline::decision_text(results)
+        let title = super::words::Words::new(results, ctx)
+            .decision_column()
             .replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;");

@@ -2,8 +2,9 @@
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
 use super::charts::{chart_file, more_charts};
-use super::headline::{decision_sheet, decision_text, headlines, next_step, status_label};
-use super::text::{code, group_label, md, pct, points, ratio, set_label, thousands};
+use super::headline::{decision_sheet, headlines, next_step, status_label};
+use super::words::Words;
+use super::text::{code, group_label, md, pct, points, ratio, thousands};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
 use crate::measure::metrics::rate;
@@ -25,16 +26,17 @@ impl Renderer for Markdown {
 
 fn report(r: &AuditResults, ctx: &RunContext) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# Fairness audit of {}\n", code(&decision_text(r)));
+    let w = Words::new(r, ctx);
+    let _ = writeln!(s, "# Fairness audit of {}\n", code(&w.decision_column()));
     let _ = writeln!(
         s,
         "This report checks whether the automated decision {} treated groups of people differently, how sure we \
          can be, and what to do next. The executive summary says what was concluded; the findings give the numbers \
          behind it.\n",
-        code(&decision_text(r))
+        code(&w.decision_column())
     );
     scope(&mut s, r, ctx);
-    executive_summary(&mut s, r);
+    executive_summary(&mut s, &w, ctx);
     let _ = writeln!(s, "## Findings\n");
     for (i, set) in r.attribute_sets.iter().enumerate() {
         attribute_set(&mut s, r, ctx, i, set);
@@ -47,9 +49,9 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     s
 }
 
-fn executive_summary(s: &mut String, r: &AuditResults) {
+fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
     let _ = writeln!(s, "## Executive summary\n");
-    let (overall, entries) = decision_sheet(r);
+    let (overall, entries) = decision_sheet(w, &ctx.follow_up);
     let _ = writeln!(s, "**Decision sheet.** {}\n", md(&overall));
     for (status, text) in &entries {
         let _ = writeln!(s, "- **{}** {}", status_label(*status), md(text));
@@ -58,15 +60,15 @@ fn executive_summary(s: &mut String, r: &AuditResults) {
         let _ = writeln!(s);
     }
     let _ = writeln!(s, "Every check:\n");
-    for h in headlines(r) {
+    for h in headlines(w) {
         let _ = writeln!(
             s,
             "- **{}** — {} by {}: {} *Next step:* {}.",
             status_label(h.status),
-            md(&h.decision),
+            h.check,
             md(&h.attributes),
             md(&h.sentence),
-            next_step(h.status)
+            next_step(h.status, ctx.cadence)
         );
     }
     let _ = writeln!(
@@ -99,7 +101,7 @@ fn left_out(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",
-                md(&set_label(set)),
+                md(&Words::new(r, ctx).set(set)),
                 md(&group_label(m)),
                 ctx.people_of(m.counts.n),
                 md(m.excluded.as_deref().unwrap_or(""))
@@ -108,9 +110,9 @@ fn left_out(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         let _ = writeln!(
             s,
             "| {} | unknown values | {} | no value for {} |",
-            md(&set_label(set)),
+            md(&Words::new(r, ctx).set(set)),
             ctx.people(set.missing),
-            md(&set_label(set))
+            md(&Words::new(r, ctx).set(set))
         );
     }
     let _ = writeln!(s);
@@ -266,7 +268,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         ctx.people(r.input.rows_used as f64),
         r.attribute_sets
             .iter()
-            .map(|set| md(&set_label(set)))
+            .map(|set| md(&Words::new(r, ctx).set(set)))
             .collect::<Vec<_>>()
             .join("; ")
     );
@@ -487,7 +489,7 @@ fn attribute_set(
     set: &AttributeSetResult,
 ) {
     let confidence = r.audit.confidence * 100.0;
-    let _ = writeln!(s, "### {}\n", md(&set_label(set)));
+    let _ = writeln!(s, "### {}\n", md(&Words::new(r, ctx).set(set)));
     let _ = writeln!(s, "Reference group: {}.\n", reference_text(set));
     let _ = writeln!(
         s,
@@ -601,10 +603,10 @@ fn attribute_set(
     let _ = writeln!(
         s,
         "\n![Selection rate per group, {}]({})\n",
-        md(&set_label(set)),
+        md(&Words::new(r, ctx).set(set)),
         chart_file(index, set)
     );
     for (title, path) in more_charts(r, index, set) {
-        let _ = writeln!(s, "![{title}, {}]({path})\n", md(&set_label(set)));
+        let _ = writeln!(s, "![{title}, {}]({path})\n", md(&Words::new(r, ctx).set(set)));
     }
 }

@@ -9,6 +9,7 @@ mod json;
 mod markdown;
 mod tables;
 mod text;
+mod words;
 mod xlsx;
 
 pub use context::RunContext;

@@ -5,6 +5,7 @@
 
 use super::context::RunContext;
 use super::headline::{headlines, next_step, status_label};
+use super::words::Words;
 use super::text::{cell, file_safe};
 use super::{OutputFile, Renderer};
 use crate::error::{AuditError, Result};
@@ -34,16 +35,17 @@ impl Renderer for Tables {
 pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
     let mut files = vec![table(
         "executive_summary",
-        &["decision", "attributes", "status", "finding", "next_step"],
-        headlines(results)
+        &["decision", "check", "attributes", "status", "finding", "next_step"],
+        headlines(&Words::new(results, ctx))
             .into_iter()
             .map(|h| {
                 vec![
                     cell(&h.decision),
+                    h.check.to_string(),
                     cell(&h.attributes),
                     status_label(h.status).to_string(),
                     cell(&h.sentence),
-                    next_step(h.status).to_string(),
+                    next_step(h.status, ctx.cadence),
                 ]
             })
             .collect(),

@@ -1,7 +1,7 @@
 //! Small text helpers shared by the human-readable formats: number formatting, escaping of
 //! names that come from the data, and the words for each attribute set.
 
-use crate::results::{AttributeSetResult, GroupMeasures};
+use crate::results::GroupMeasures;
 use crate::value::visible;
 
 /// A rate as a percentage with one decimal, or `n/a` when undefined.
@@ -86,11 +86,6 @@ pub fn cell(s: &str) -> String {
 /// A group's name for people: `African-American` or `Female, 25 - 45`.
 pub fn group_label(g: &GroupMeasures) -> String {
     g.values.values().cloned().collect::<Vec<_>>().join(", ")
-}
-
-/// The attribute set's name: `race` or `race × sex`.
-pub fn set_label(set: &AttributeSetResult) -> String {
-    set.attributes.join(" × ")
 }
 
 /// A name safe in a file name: ASCII letters, digits, `-` and `_` only, and at most 80

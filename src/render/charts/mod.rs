@@ -11,7 +11,8 @@ mod groups;
 mod heatmap;
 mod key;
 
-use super::text::{file_safe, group_label, set_label, thousands};
+use super::text::{file_safe, group_label, thousands};
+use super::words::Words;
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, Count, GroupResult, VerdictState};
@@ -101,9 +102,9 @@ struct Shown {
 }
 
 impl Shown {
-    fn of(set: &AttributeSetResult) -> Shown {
+    fn of(set: &AttributeSetResult, words: &Words) -> Shown {
         let mut shown = set.clone();
-        let mut name = short(&set_label(set));
+        let mut name = short(&words.set(set));
         if set.groups.len() > MAX_CHART_GROUPS {
             let mut by_size: Vec<usize> = (0..set.groups.len()).collect();
             by_size.sort_by(|&a, &b| {
@@ -126,9 +127,14 @@ impl Shown {
 type Plot = std::result::Result<(), String>;
 
 impl Renderer for Charts {
-    fn render(&self, results: &AuditResults, _ctx: &RunContext) -> Result<Vec<OutputFile>> {
+    fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
         register_font();
-        let shown: Vec<Shown> = results.attribute_sets.iter().map(Shown::of).collect();
+        let words = Words::new(results, ctx);
+        let shown: Vec<Shown> = results
+            .attribute_sets
+            .iter()
+            .map(|set| Shown::of(set, &words))
+            .collect();
         let jobs: Vec<(usize, Kind, (u32, u32))> = shown
             .iter()
             .enumerate()
@@ -333,7 +339,8 @@ mod tests {
 
     fn svg_of(kind: Kind, r: &AuditResults, set: usize) -> String {
         register_font();
-        let shown = Shown::of(&r.attribute_sets[set]);
+        let ctx = RunContext::default();
+        let shown = Shown::of(&r.attribute_sets[set], &Words::new(r, &ctx));
         let dims = charts_of(r, &shown.set)
             .into_iter()
             .find(|(k, _)| k.name() == kind.name())

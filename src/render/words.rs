@@ -1,0 +1,120 @@
+//! The words of the report's sentences and chart titles: the plain names of `[labels]` for the
+//! decision, the people and each attribute, and names built from the columns when none is given.
+
+use super::context::Labels;
+use super::RunContext;
+use crate::results::{AttributeSetResult, AuditResults};
+use crate::spec::Favorable;
+use indexmap::IndexMap;
+
+/// The words of one run's outputs.
+pub struct Words<'a> {
+    /// The results described.
+    pub r: &'a AuditResults,
+    labels: &'a Labels,
+}
+
+impl<'a> Words<'a> {
+    /// The words for `r` with the run's labels.
+    pub fn new(r: &'a AuditResults, ctx: &'a RunContext) -> Self {
+        Words {
+            r,
+            labels: &ctx.labels,
+        }
+    }
+
+    /// The decision as a column reads: `decile_score >= 5` or `offer_sent`.
+    pub fn decision_column(&self) -> String {
+        let a = &self.r.audit;
+        match (&a.score, &a.outcome) {
+            (Some(score), _) => format!("{} >= {}", score.column, score.threshold),
+            (None, Some(outcome)) => match &a.positive {
+                Some(p) => format!("{outcome} in {{{}}}", p.join(", ")),
+                None => outcome.clone(),
+            },
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The decision after a plural subject: the label (`received a discount offer`), else
+    /// `received the favourable decision (offer_sent)`.
+    pub fn decision(&self) -> String {
+        self.labels.decision.clone().unwrap_or_else(|| {
+            let kind = match self.r.audit.favorable {
+                Favorable::Positive => "favourable",
+                Favorable::Negative => "adverse",
+            };
+            format!(
+                "received the {kind} decision ({})",
+                self.decision_column()
+            )
+        })
+    }
+
+    /// Who the people are: `customers`, by default `people`.
+    pub fn people(&self) -> &str {
+        self.labels.people.as_deref().unwrap_or("people")
+    }
+
+    /// An attribute's plain name: `age band` for `age_band` when labelled.
+    pub fn attribute(&self, column: &str) -> String {
+        self.labels
+            .attributes
+            .get(column)
+            .cloned()
+            .unwrap_or_else(|| column.to_string())
+    }
+
+    /// An attribute set's name: `age band` or `ethnicity × sex`.
+    pub fn set(&self, set: &AttributeSetResult) -> String {
+        set.attributes
+            .iter()
+            .map(|a| self.attribute(a))
+            .collect::<Vec<_>>()
+            .join(" × ")
+    }
+
+    /// The people of a group: `customers with age band 65+`, `customers with ethnicity Black
+    /// and sex Female`.
+    pub fn group(&self, values: &IndexMap<String, String>) -> String {
+        let each: Vec<String> = values
+            .iter()
+            .map(|(a, v)| format!("{} {v}", self.attribute(a)))
+            .collect();
+        format!("{} with {}", self.people(), each.join(" and "))
+    }
+
+    /// `people` (a phrase naming people) narrowed to those the judged error rate is about: for an
+    /// adverse decision those whose true outcome was negative (`defendants … who did not reoffend
+    /// within two years`), for a favourable one those whose true outcome was positive (`qualified
+    /// customers …`).
+    pub fn among_judged(&self, people: &str) -> String {
+        match self.r.audit.favorable {
+            Favorable::Negative => match &self.labels.negative_outcome {
+                Some(who) => format!("{people} who {who}"),
+                None => format!("{people} whose true outcome was negative"),
+            },
+            Favorable::Positive => match &self.labels.positive_outcome {
+                Some(who) => format!("{people} who {who}"),
+                None => format!("qualified {people} (true outcome positive)"),
+            },
+        }
+    }
+
+    /// The people a set is compared with: its reference group, or `customers overall`.
+    pub fn reference(&self, set: &AttributeSetResult) -> String {
+        match &set.reference {
+            Some(values) => self.group(values),
+            None => format!("{} overall", self.people()),
+        }
+    }
+}
+
+/// `Customers with …`: the first letter in upper case.
+pub fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,141 @@
+//! The words of the report: plain names from `[labels]` in every sentence and chart title, next
+//! steps that fit how often the audit runs, and the owner and due date of earlier findings beside
+//! the groups they are about. The numbers in these sentences are tested elsewhere (compas.rs,
+//! statistics.rs); here the planted 65+ gap of the bundled offers log (its truth file) and
+//! ProPublica's COMPAS finding are what the sentences must name.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// The bundled offers config, plus `extra` lines, written beside the log's folder.
+fn offers_config(dir: &Path, extra: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(dataset("offers.toml"))
+        .unwrap()
+        .replace(
+            "data = \"business/offers.csv\"",
+            &format!(
+                "data = {:?}",
+                dataset("business/offers.csv").to_str().unwrap()
+            ),
+        );
+    write(dir, "offers.toml", &format!("{text}{extra}"))
+}
+
+fn report(out: &Path) -> String {
+    std::fs::read_to_string(out.join("report.md")).unwrap()
+}
+
+#[test]
+fn labels_name_the_decision_the_people_and_the_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    audit_bundled("offers", &out);
+    let report = report(&out);
+    // The planted legitimate effect on 65+ (offers.csv.truth.json) is the largest gap.
+    assert!(
+        report.contains(
+            "- **✖ ACTION NEEDED** Customers with age band 65+ received a discount offer only 67% as often as \
+             customers with age band 35-44 (23.7% vs 35.7%); about 211 fewer customers received a discount offer \
+             than at the reference's rate."
+        ),
+        "{report}"
+    );
+    assert!(report.contains("### age band\n"));
+    assert!(!report.contains("Group age_band"));
+    let chart = std::fs::read_to_string(out.join("charts/selection_rate_3_age_band.svg")).unwrap();
+    assert!(chart.contains("Selection rate by age band"));
+}
+
+#[test]
+fn without_labels_the_columns_name_things() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    args(dataset("business/offers.csv"), "offer_sent", "age_band")
+        .with("--reference", "age_band=35-44")
+        .run(&out);
+    assert!(report(&out).contains(
+        "People with age_band 65+ received the favourable decision (offer_sent) only 67% as often as people \
+         with age_band 35-44 (23.7% vs 35.7%)"
+    ));
+}
+
+#[test]
+fn the_error_rate_sentence_names_who_the_label_concerns() {
+    // ProPublica: 44.8% of African-American defendants who did not reoffend were rated high
+    // risk, against 23.5% of Caucasian ones.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    audit_bundled("compas", &out);
+    assert!(report(&out).contains(
+        "Defendants with race African-American who were not charged with a new crime within two years were rated \
+         high risk (decile score 5 or more) 1.9 times as often as defendants with race Caucasian who were not \
+         charged with a new crime within two years (44.8% vs 23.5%)"
+    ));
+}
+
+#[test]
+fn a_label_for_an_unknown_attribute_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = offers_config(dir.path(), "agegroup = \"age group\"\n");
+    let err = fails(
+        &dir.path().join("out"),
+        &["--config", config.to_str().unwrap()],
+    );
+    assert!(
+        err.contains("[labels] \"agegroup\": not a protected attribute")
+            && err.contains("ethnicity, sex, age_band"),
+        "{err}"
+    );
+}
+
+#[test]
+fn next_steps_fit_how_often_the_audit_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let monthly = dir.path().join("monthly");
+    audit_bundled("offers", &monthly);
+    let monthly = report(&monthly);
+    assert!(monthly.contains("*Next step:* no action; audit again next month."));
+    assert!(monthly.contains("check the change in next month's audit"));
+    // COMPAS is a one-off review of screenings from 2013 and 2014.
+    let once = dir.path().join("once");
+    audit_bundled("compas", &once);
+    let once = report(&once);
+    assert!(once.contains("*Next step:* no action on this evidence."));
+    assert!(once.contains("check whether the system in use today still does"));
+    assert!(!once.contains("next month"));
+}
+
+#[test]
+fn the_decision_sheet_shows_who_owns_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let findings = write(
+        dir.path(),
+        "findings.toml",
+        "[[finding]]\nfinding = \"65+ get fewer offers\"\nowner = \"Marketing analytics\"\naction = \"Check app usage as a factor\"\ndue = \"2027-01-31\"\nstatus = \"open\"\ngroup = \"age_band=65+\"\n\n\
+         [[finding]]\nfinding = \"Women get more offers\"\nowner = \"CRM team\"\naction = \"None\"\ndue = \"2027-03-31\"\nstatus = \"closed\"\ngroup = \"sex=Female\"\n",
+    );
+    let out = dir.path().join("out");
+    audit(
+        &out,
+        &[
+            "--config",
+            dataset("offers.toml").to_str().unwrap(),
+            "--findings",
+            findings.to_str().unwrap(),
+        ],
+    );
+    let report = report(&out);
+    let sheet = &report[report.find("**Decision sheet.**").unwrap()..report.find("Every check:").unwrap()];
+    let sixty_five: Vec<&str> = sheet
+        .lines()
+        .filter(|l| l.contains("Customers with age band 65+"))
+        .collect();
+    assert_eq!(sixty_five.len(), 2, "{sheet}");
+    assert!(sixty_five
+        .iter()
+        .all(|l| l.ends_with(" Owner: Marketing analytics, due 2027-01-31 (open).")));
+    // Women pass: the finding about them stays in the follow-up table only.
+    assert!(!sheet.contains("CRM team"));
+    assert!(report.contains("| Women get more offers | CRM team |"));
+}
