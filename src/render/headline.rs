@@ -2,7 +2,7 @@
 //! sentence a non-specialist can read, and the suggested next step.
 
 use super::context::{Cadence, FollowUp};
-use super::text::thousands;
+use super::text::{pct, thousands};
 use super::words::{capitalized, Words};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
 use crate::spec::Favorable;
@@ -258,10 +258,6 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
     format!("{}{people}", capitalized(&comparison(w, set, check, g)))
 }
 
-fn rate(v: Option<f64>) -> String {
-    v.map_or("n/a".to_string(), |v| format!("{:.1}%", v * 100.0))
-}
-
 /// How the check's state reads, after the numbers.
 fn certainty(state: VerdictState) -> &'static str {
     match state {
@@ -303,7 +299,7 @@ fn comparison(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult
         w.decision(),
         how_often(check.ratio(w.r, g), f),
         reference,
-        rate(g.measures.rate(metric)),
-        rate(g.measures.reference_value(metric))
+        pct(g.measures.rate(metric)),
+        pct(g.measures.reference_value(metric))
     )
 }

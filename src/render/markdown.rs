@@ -237,10 +237,10 @@ fn appendix(s: &mut String, r: &AuditResults, ctx: &RunContext) {
 fn direction_text(f: Favorable) -> &'static str {
     match f {
         Favorable::Positive => {
-            "favourable to the customer (an offer, an approval): a lower rate is the disadvantage"
+            "favourable to the people it concerns (an offer, an approval): a lower rate is the disadvantage"
         }
         Favorable::Negative => {
-            "adverse to the customer (a flag, a denial): a higher rate is the disadvantage"
+            "adverse to the people it concerns (a flag, a denial): a higher rate is the disadvantage"
         }
     }
 }

@@ -2,6 +2,7 @@
 //! from 0 to a round rate above the highest (never stretched to the range, which would make small
 //! gaps look large), with failing and inconclusive cells marked by their border and in words.
 
+use super::super::text::pct;
 use super::groups::Cells;
 use super::key::{shade, Key};
 use super::{n_text, short, verdict_colour, Plot, GREY, INK, LIGHT_GREY, VERMILLION};
@@ -52,10 +53,7 @@ fn distinct(set: &AttributeSetResult, a: &str) -> Vec<String> {
 
 /// A cell's two lines: the rate, then n and the verdict when it needs attention.
 fn cell_text(g: &GroupResult) -> [String; 2] {
-    let rate = g
-        .measures
-        .rate("selection_rate")
-        .map_or("n/a".to_string(), |r| format!("{:.1}%", r * 100.0));
+    let rate = pct(g.measures.rate("selection_rate"));
     let verdict = match g.state() {
         _ if g.measures.is_reference => " · reference",
         VerdictState::Fail => " · fails",
