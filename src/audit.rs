@@ -5,11 +5,11 @@ use crate::hash::sha256_file_with;
 use crate::judge::{judge, Rules};
 use crate::load;
 use crate::load::Shape;
-use crate::measure::compare::TESTED;
 use crate::measure::measure_set;
+use crate::measure::values::measure_values;
 use crate::measure::metrics::selection_rate;
 use crate::results::{AttributeSetResult, AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
-use crate::spec::{AuditSpec, Decision};
+use crate::spec::{AuditSpec, Decision, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
 use crate::tally::{self, PolarsEngine};
 use indexmap::IndexMap;
@@ -42,11 +42,15 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     // A malformed file explains a failed tally better than the tally's own error.
     let (sha256, size_bytes) = hash?;
     let tallies = tallies?;
+    let numeric = spec.decision.is_value();
     let mut attribute_sets = tallies
         .sets
         .iter()
         .enumerate()
-        .map(|(i, set)| measure_set(set, spec, tallies.has_label, i))
+        .map(|(i, set)| match tallies.distributions.get(i) {
+            Some(distributions) => measure_values(set, distributions, spec, i),
+            None => measure_set(set, spec, tallies.has_label, i),
+        })
         .collect::<Result<Vec<_>>>()?;
     let test_families = adjust_families(&mut attribute_sets, spec.stats.p_adjust);
     // With a label, the error rate that matters for the audit's direction is judged too.
@@ -54,12 +58,11 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         let (metric, _) = spec.favorable.error_rate();
         test_families.get(metric).copied().unwrap_or(0)
     });
-    let tests_in_family = test_families
-        .get(selection_rate().name)
-        .copied()
-        .unwrap_or(0);
+    let judged = if numeric { "mean" } else { selection_rate().name };
+    let tests_in_family = test_families.get(judged).copied().unwrap_or(0);
     let (outcome, score, positive) = match &spec.decision {
         Decision::Outcome(c) => (Some(c.column.clone()), None, c.positive.clone()),
+        Decision::Value { column } => (Some(column.clone()), None, None),
         Decision::Score { column, threshold } => (
             None,
             Some(ScoreRule {
@@ -107,6 +110,8 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
                 .map(|m| m.attribute.clone())
                 .collect(),
             counts_suppressed_below: None,
+            kind: numeric.then_some(OutcomeKind::Continuous),
+            smd_threshold: numeric.then_some(spec.smd_threshold),
         },
         attribute_sets,
         failures: 0,
@@ -120,6 +125,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             p_adjust: spec.stats.p_adjust,
             family: tests_in_family,
             error_family,
+            smd_threshold: numeric.then_some(spec.smd_threshold),
         },
     );
     Ok(results)
@@ -130,7 +136,17 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
 /// returns each family's size.
 fn adjust_families(sets: &mut [AttributeSetResult], method: PAdjust) -> IndexMap<String, usize> {
     let mut sizes = IndexMap::new();
-    for rate in TESTED {
+    let mut tested: Vec<String> = Vec::new();
+    for name in sets
+        .iter()
+        .flat_map(|s| &s.groups)
+        .flat_map(|g| g.measures.vs_reference.tests.keys())
+    {
+        if !tested.contains(name) {
+            tested.push(name.clone());
+        }
+    }
+    for rate in tested.iter().map(String::as_str) {
         let p: Vec<f64> = sets
             .iter()
             .flat_map(|s| &s.groups)

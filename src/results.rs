@@ -5,7 +5,7 @@
 //! A few fields are derived from the others and not written to `results.json` (marked
 //! "derived"); `from_json` restores them.
 
-use crate::spec::{Favorable, Format};
+use crate::spec::{Favorable, Format, OutcomeKind};
 use crate::stats::adjust::PAdjust;
 use crate::stats::test::TestResult;
 use crate::tally::Tally;
@@ -131,6 +131,13 @@ pub struct AuditInfo {
     /// With `--suppress-json`: counts below this are `null` in this file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counts_suppressed_below: Option<f64>,
+    /// `continuous` for a numeric outcome (a price, a waiting time); absent for a yes/no
+    /// decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<OutcomeKind>,
+    /// For a numeric outcome: the standardized mean difference beyond which a gap fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smd_threshold: Option<f64>,
 }
 
 /// How the reference group of an attribute set was chosen.
@@ -237,7 +244,7 @@ impl GroupResult {
     pub fn state(&self) -> VerdictState {
         self.verdict
             .as_ref()
-            .map_or(VerdictState::Inconclusive, |v| v.four_fifths)
+            .map_or(VerdictState::Inconclusive, Verdict::state)
     }
 
     /// The error-rate verdict's state, with a label.
@@ -319,10 +326,12 @@ pub struct Counts {
     /// Negative decision, positive label (with a label).
     #[serde(rename = "fn", default, skip_serializing_if = "Option::is_none")]
     pub fn_: Option<Count>,
-    /// Positive decisions.
-    pub pp: Count,
-    /// Negative decisions.
-    pub pn: Count,
+    /// Positive decisions (yes/no decisions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pp: Option<Count>,
+    /// Negative decisions (yes/no decisions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pn: Option<Count>,
 }
 
 impl Counts {
@@ -337,7 +346,9 @@ impl Counts {
         ] {
             out.extend(c.map(|c| (name, c)));
         }
-        out.extend([("pp", self.pp), ("pn", self.pn)]);
+        for (name, c) in [("pp", self.pp), ("pn", self.pn)] {
+            out.extend(c.map(|c| (name, c)));
+        }
         out
     }
 
@@ -350,10 +361,8 @@ impl Counts {
                 }
             }
         };
-        for c in [&mut self.n, &mut self.pp, &mut self.pn] {
-            small(c);
-        }
-        for c in [&mut self.tp, &mut self.fp, &mut self.tn, &mut self.fn_]
+        small(&mut self.n);
+        for c in [&mut self.pp, &mut self.pn, &mut self.tp, &mut self.fp, &mut self.tn, &mut self.fn_]
             .into_iter()
             .flatten()
         {
@@ -477,8 +486,13 @@ impl VerdictState {
 /// A verdict and the sentence that explains it.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Verdict {
-    /// The four-fifths rule's outcome, with significance.
-    pub four_fifths: VerdictState,
+    /// The four-fifths rule's outcome, with significance (yes/no decisions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub four_fifths: Option<VerdictState>,
+    /// A numeric outcome's verdict: the standardized mean difference beyond `smd_threshold` to
+    /// the disadvantage, with significance (Welch's t-test).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smd: Option<VerdictState>,
     /// Why, in one sentence.
     pub reason: String,
     /// With a label and an adverse decision: the same rule applied to the false positive rate
@@ -494,6 +508,15 @@ pub struct Verdict {
     pub error_rate_reason: Option<String>,
 }
 
+impl Verdict {
+    /// The main verdict's state: the four-fifths rule's, or a numeric outcome's SMD rule's.
+    pub fn state(&self) -> VerdictState {
+        self.four_fifths
+            .or(self.smd)
+            .unwrap_or(VerdictState::Inconclusive)
+    }
+}
+
 /// The prefix of an excluded group's verdict reason.
 pub const EXCLUDED_PREFIX: &str = "excluded: ";
 
@@ -507,7 +530,7 @@ impl AuditResults {
             if g.measures.is_small(min_cell) {
                 g.measures.suppress_all();
                 if let Some(v) = &mut g.verdict {
-                    if v.four_fifths != VerdictState::Excluded {
+                    if v.state() != VerdictState::Excluded {
                         v.reason = format!("details not shown: fewer than {min_cell} people");
                     }
                 }
@@ -528,7 +551,7 @@ impl AuditResults {
                 m.excluded = g
                     .verdict
                     .as_ref()
-                    .filter(|v| v.four_fifths == VerdictState::Excluded)
+                    .filter(|v| v.state() == VerdictState::Excluded)
                     .map(|v| {
                         v.reason
                             .strip_prefix(EXCLUDED_PREFIX)

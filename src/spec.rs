@@ -140,6 +140,16 @@ pub struct BinaryColumn {
     pub positive: Option<Vec<String>>,
 }
 
+/// The kind of outcome audited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OutcomeKind {
+    /// A yes/no decision.
+    Binary,
+    /// A number per row: a price, a discount, a waiting time.
+    Continuous,
+}
+
 /// Where the decision comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -148,6 +158,9 @@ pub enum Decision {
     Outcome(BinaryColumn),
     /// A score column: the decision is positive when `score >= threshold`.
     Score { column: String, threshold: f64 },
+    /// A number per row (a price, a waiting time): each group's distribution is compared with
+    /// the reference's; `favorable` says whether a higher value is good for the people.
+    Value { column: String },
 }
 
 impl Decision {
@@ -155,8 +168,13 @@ impl Decision {
     pub fn column(&self) -> &str {
         match self {
             Decision::Outcome(c) => &c.column,
-            Decision::Score { column, .. } => column,
+            Decision::Score { column, .. } | Decision::Value { column } => column,
         }
+    }
+
+    /// Whether the outcome is a number per row rather than a yes/no decision.
+    pub fn is_value(&self) -> bool {
+        matches!(self, Decision::Value { .. })
     }
 }
 
@@ -251,6 +269,9 @@ pub struct AuditSpec {
     pub reference_strategy: ReferenceStrategy,
     /// The four-fifths threshold.
     pub di_threshold: f64,
+    /// For a numeric outcome: the standardized mean difference beyond which a gap to the
+    /// disadvantage fails (when significant).
+    pub smd_threshold: f64,
     /// Most distinct values a protected attribute may have.
     pub max_groups: usize,
     /// A column of row weights.
@@ -285,6 +306,7 @@ impl AuditSpec {
             references: Vec::new(),
             reference_strategy: ReferenceStrategy::Largest,
             di_threshold: 0.8,
+            smd_threshold: 0.2,
             max_groups: 1000,
             weight: None,
             membership: Vec::new(),

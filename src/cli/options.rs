@@ -22,6 +22,22 @@ pub enum FavorableArg {
     Negative,
 }
 
+/// `--kind` values.
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KindArg {
+    Binary,
+    Continuous,
+}
+
+/// `--higher` values.
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HigherArg {
+    Favorable,
+    Adverse,
+}
+
 /// `--reference-strategy` values.
 #[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -97,6 +113,18 @@ pub struct AuditArgs {
     /// Whether the positive decision is good (positive) or bad (negative) for the customer.
     #[arg(long, value_enum)]
     pub favorable: Option<FavorableArg>,
+    /// What --outcome holds: binary (a yes/no decision, the default) or continuous (a number
+    /// per row: a price, a discount, a waiting time).
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// With --kind continuous: whether a higher value is favorable (a discount) or adverse (a
+    /// price, a waiting time) for the people.
+    #[arg(long, value_enum)]
+    pub higher: Option<HigherArg>,
+    /// With --kind continuous: the standardized mean difference beyond which a gap fails when
+    /// significant (default 0.2, a "small" effect).
+    #[arg(long, allow_negative_numbers = true)]
+    pub smd_threshold: Option<f64>,
     /// Column holding the true outcome, when known.
     #[arg(long)]
     pub label: Option<String>,
@@ -258,7 +286,16 @@ impl AuditArgs {
                 format!("{}: unknown file extension; name the format with --format csv|parquet|ndjson", data.display())
             })?,
         };
+        let continuous = self.kind == Some(KindArg::Continuous);
+        if continuous {
+            self.check_continuous()?;
+        } else if self.higher.is_some() || self.smd_threshold.is_some() {
+            bail!("--higher and --smd-threshold go with --kind continuous");
+        }
         let decision = match (&self.outcome, &self.score, self.threshold) {
+            (Some(outcome), None, None) if continuous => Decision::Value {
+                column: outcome.clone(),
+            },
             (Some(_), Some(_), _) => bail!("give either --outcome or --score, not both"),
             (Some(outcome), None, None) => Decision::Outcome(BinaryColumn {
                 column: outcome.clone(),
@@ -391,9 +428,11 @@ impl AuditArgs {
             format,
             delimiter,
             decision,
-            favorable: match self.favorable.unwrap_or(FavorableArg::Positive) {
-                FavorableArg::Positive => Favorable::Positive,
-                FavorableArg::Negative => Favorable::Negative,
+            favorable: match (self.higher, self.favorable.unwrap_or(FavorableArg::Positive)) {
+                (Some(HigherArg::Favorable), _) => Favorable::Positive,
+                (Some(HigherArg::Adverse), _) => Favorable::Negative,
+                (None, FavorableArg::Positive) => Favorable::Positive,
+                (None, FavorableArg::Negative) => Favorable::Negative,
             },
             label,
             protected,
@@ -404,6 +443,7 @@ impl AuditArgs {
                 StrategyArg::Overall => ReferenceStrategy::Overall,
             },
             di_threshold,
+            smd_threshold: self.smd_threshold.unwrap_or(0.2),
             max_groups: self.max_groups.unwrap_or(1000),
             weight: self.weight.clone(),
             membership,
@@ -411,6 +451,34 @@ impl AuditArgs {
             stats,
             exclusion,
         })
+    }
+
+    /// The options a numeric outcome takes: an --outcome column, --higher, and none of the
+    /// yes/no decision's options.
+    fn check_continuous(&self) -> anyhow::Result<()> {
+        if self.score.is_some() || self.outcome.is_none() {
+            bail!("--kind continuous needs --outcome, the column holding the number (a price, a waiting time)");
+        }
+        if self.higher.is_none() {
+            bail!("--kind continuous needs --higher favorable (a discount) or --higher adverse (a price, a waiting time)");
+        }
+        for (given, flag) in [
+            (self.favorable.is_some(), "--favorable"),
+            (self.positive.is_some(), "--positive"),
+            (self.label.is_some(), "--label"),
+            (self.weight.is_some(), "--weight"),
+            (!self.membership.is_empty(), "--membership"),
+        ] {
+            if given {
+                bail!("{flag} does not go with --kind continuous (direction: --higher)");
+            }
+        }
+        if let Some(t) = self.smd_threshold {
+            if !(t.is_finite() && t > 0.0) {
+                bail!("--smd-threshold {t}: must be a number above 0 (0.2 is a small effect)");
+            }
+        }
+        Ok(())
     }
 
     /// The run's context for the renderers: configuration, input files with their hashes,

@@ -26,6 +26,9 @@ pub struct Rules {
     pub family: usize,
     /// With a label: how many error-rate tests were adjusted together (judged as well).
     pub error_family: Option<usize>,
+    /// For a numeric outcome: the standardized mean difference beyond which a gap fails (`None`
+    /// for a yes/no decision).
+    pub smd_threshold: Option<f64>,
 }
 
 /// Judges every group of the measured attribute sets (whose tests are already adjusted), then
@@ -79,8 +82,10 @@ fn status(
 
 fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
     let error = rules.error_family.map(|_| rules.favorable.error_rate().0);
+    let numeric = rules.smd_threshold.is_some();
     let plain = |state: VerdictState, reason: &str| Verdict {
-        four_fifths: state,
+        four_fifths: (!numeric).then_some(state),
+        smd: numeric.then_some(state),
         reason: reason.to_string(),
         fpr_parity: (error == Some("fpr")).then_some(state),
         tpr_parity: (error == Some("tpr")).then_some(state),
@@ -91,6 +96,10 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
     }
     if g.is_reference {
         return plain(VerdictState::Pass, "reference group");
+    }
+    if let Some(threshold) = rules.smd_threshold {
+        let (state, reason) = smd_verdict(g, rules, threshold);
+        return plain(state, &reason);
     }
     let (four_fifths, reason) = parity(
         g.vs("disparate_impact_ratio"),
@@ -103,7 +112,8 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         ),
     );
     let mut v = Verdict {
-        four_fifths,
+        four_fifths: Some(four_fifths),
+        smd: None,
         reason,
         fpr_parity: None,
         tpr_parity: None,
@@ -172,11 +182,50 @@ pub fn parity(
     }
 }
 
+/// A numeric outcome's verdict: the standardized mean difference beyond `threshold` to the
+/// disadvantage (above it when a higher value is adverse, below `−threshold` when favourable)
+/// and Welch's test significant after adjustment: `fail`; beyond but not significant:
+/// `inconclusive`; an undefined difference (no spread): `inconclusive`.
+fn smd_verdict(g: &GroupMeasures, rules: Rules, threshold: f64) -> (VerdictState, String) {
+    let Some(smd) = g.vs("standardized_mean_difference") else {
+        return (
+            VerdictState::Inconclusive,
+            "the standardized mean difference is undefined (no spread in the group and the reference)"
+                .to_string(),
+        );
+    };
+    let f = rules.favorable;
+    let crossed = -f.goodness(smd) > threshold;
+    let side = match f {
+        Favorable::Positive => format!("below -{threshold}"),
+        Favorable::Negative => format!("above {threshold}"),
+    };
+    let what = format!(
+        "standardized mean difference {smd:+.2}, {}{side}",
+        if crossed { "" } else { "not " }
+    );
+    if !crossed {
+        return (VerdictState::Pass, what);
+    }
+    let test = g.vs_reference.tests.get("mean");
+    let evidence = test.map_or("no test".to_string(), |t| evidence(t, rules));
+    if test.is_some_and(|t| t.p_adjusted < rules.alpha) {
+        (VerdictState::Fail, format!("{what}; significant: {evidence}"))
+    } else {
+        (
+            VerdictState::Inconclusive,
+            format!("{what}, but not significant at {}: {evidence}", rules.alpha),
+        )
+    }
+}
+
 /// "z = 12.78, p < 0.001 after Holm adjustment over 4 tests (unadjusted p < 0.001)", or with
 /// Fisher's exact test.
 pub fn evidence(t: &TestResult, rules: Rules) -> String {
-    let z =
-        t.z.map_or("z undefined".to_string(), |z| format!("z = {z:.2}"));
+    let z = match (t.t, t.df) {
+        (Some(stat), Some(df)) => format!("Welch's t = {stat:.2} ({df:.0} degrees of freedom)"),
+        _ => t.z.map_or("z undefined".to_string(), |z| format!("z = {z:.2}")),
+    };
     let p = |p: f64| {
         if p < 0.001 {
             "p < 0.001".to_string()
@@ -234,6 +283,8 @@ mod tests {
         TestResult {
             method: TestMethod::Z,
             z: Some(-3.0),
+            t: None,
+            df: None,
             p_value: p,
             p_adjusted: p,
         }
@@ -284,7 +335,8 @@ mod tests {
         for state in states {
             let mut g: crate::results::GroupResult = serde_json::from_str(group).unwrap();
             g.verdict = Some(Verdict {
-                four_fifths: *state,
+                four_fifths: Some(*state),
+                smd: None,
                 reason: String::new(),
                 fpr_parity: None,
                 tpr_parity: None,

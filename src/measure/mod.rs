@@ -6,6 +6,7 @@ pub mod compare;
 pub mod metrics;
 pub mod reference;
 pub mod summary;
+pub mod values;
 
 use crate::error::Result;
 use crate::results::{
@@ -173,8 +174,8 @@ fn counts(c: &Cells, has_label: bool) -> Counts {
         fp: label(c.fp),
         tn: label(c.tn),
         fn_: label(c.fn_),
-        pp: Count::Value(c.pp),
-        pn: Count::Value(c.pn),
+        pp: Some(Count::Value(c.pp)),
+        pn: Some(Count::Value(c.pn)),
     }
 }
 

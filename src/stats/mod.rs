@@ -3,6 +3,7 @@
 
 pub mod adjust;
 pub mod bootstrap;
+pub mod distribution;
 pub mod interval;
 pub mod test;
 

@@ -14,6 +14,8 @@ pub enum TestMethod {
     Z,
     /// Fisher's exact test, two-sided.
     Fisher,
+    /// Welch's unequal-variances t-test of two means.
+    Welch,
 }
 
 /// The outcome of one test.
@@ -23,6 +25,12 @@ pub struct TestResult {
     pub method: TestMethod,
     /// Pooled z statistic, group minus reference (`null` when both rates are 0 or both 1).
     pub z: Option<f64>,
+    /// Welch's t statistic, group minus reference (numeric outcomes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t: Option<f64>,
+    /// Welch–Satterthwaite degrees of freedom (numeric outcomes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub df: Option<f64>,
     /// Two-sided p-value of the method used.
     pub p_value: f64,
     /// The p-value after the multiple-comparison adjustment.
@@ -50,6 +58,8 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
         return Some(TestResult {
             method: TestMethod::Fisher,
             z,
+            t: None,
+            df: None,
             p_value: fisher_exact(a, b, c, d),
             p_adjusted: f64::NAN,
         });
@@ -61,6 +71,8 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
     Some(TestResult {
         method: TestMethod::Z,
         z,
+            t: None,
+            df: None,
         p_value,
         p_adjusted: f64::NAN,
     })

@@ -102,6 +102,12 @@ impl TallyEngine for MemoryEngine {
                 DecisionKey::AtLeast { column, threshold } => {
                     number(self.value(row, column)).map(|s| (s >= *threshold).to_string())
                 }
+                DecisionKey::Value(column) => self.value(row, column).map(|v| {
+                    number(Some(v))
+                        .filter(|x| !x.is_nan())
+                        .unwrap_or(f64::NAN)
+                        .to_string()
+                }),
             };
             let label = plan.label.as_deref().and_then(text);
             let attributes: Vec<Option<String>> = plan.attributes.iter().map(|a| text(a)).collect();

@@ -9,10 +9,14 @@ use super::counts::Tally;
 use super::{GroupTally, SetTally, Tallies};
 use crate::error::{AuditError, Result};
 use crate::spec::{AuditSpec, Decision};
+use crate::stats::distribution::Distribution;
 use crate::value::{sort_by_count, ValueCount};
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+
+/// Why rows of a numeric outcome whose value is not a number are left out.
+pub const NOT_A_NUMBER: &str = "outcome not a number";
 
 /// Where an attribute of a set comes from.
 #[derive(Clone, Copy)]
@@ -43,14 +47,19 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
 
     let decision_positive = match &spec.decision {
         Decision::Outcome(c) => c.positive.as_deref(),
-        Decision::Score { .. } => None,
+        Decision::Score { .. } | Decision::Value { .. } => None,
     };
-    let (decision_of, negative_values) = read_binary(
-        path,
-        cells,
-        |c| &c.decision,
-        (spec.decision.column(), decision_positive, "--positive"),
-    )?;
+    let numeric = spec.decision.is_value();
+    let (decision_of, negative_values) = if numeric {
+        (HashMap::new(), None)
+    } else {
+        read_binary(
+            path,
+            cells,
+            |c| &c.decision,
+            (spec.decision.column(), decision_positive, "--positive"),
+        )?
+    };
     let (label_of, label_negative_values) = match &spec.label {
         Some(label) => {
             let (map, neg) = read_binary(
@@ -66,6 +75,9 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
 
     let mut rows_excluded = IndexMap::new();
     rows_excluded.insert("null outcome".to_string(), 0);
+    if numeric {
+        rows_excluded.insert(NOT_A_NUMBER.to_string(), 0);
+    }
     if spec.label.is_some() {
         rows_excluded.insert("null label".to_string(), 0);
     }
@@ -88,10 +100,25 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         .collect();
     let mut per_set: Vec<HashMap<Vec<Option<String>>, Tally>> =
         vec![HashMap::new(); spec.protected.len()];
+    let mut values_per_set: Vec<HashMap<Vec<Option<String>>, Vec<(f64, u64)>>> =
+        vec![HashMap::new(); spec.protected.len()];
     for cell in cells {
-        let Some(decision) = cell.decision.as_ref().map(|v| decision_of[v]) else {
+        let Some(text) = &cell.decision else {
             rows_excluded["null outcome"] += cell.rows;
             continue;
+        };
+        // A numeric outcome's cell is one value of a group: every row counts as a negative
+        // decision in the tally (its size), and its value goes to the group's distribution.
+        let (decision, value) = if numeric {
+            match text.parse::<f64>() {
+                Ok(x) if !x.is_nan() => (false, Some(x)),
+                _ => {
+                    rows_excluded[NOT_A_NUMBER] += cell.rows;
+                    continue;
+                }
+            }
+        } else {
+            (decision_of[text], None)
         };
         let label = match &label_of {
             Some(map) => match &cell.label {
@@ -123,6 +150,12 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
                 Source::Soft(i) => Some(*i),
                 Source::Hard(_) => None,
             });
+            if let Some(x) = value {
+                values_per_set[set_index]
+                    .entry(key(None))
+                    .or_default()
+                    .push((x, cell.rows));
+            }
             let groups = &mut per_set[set_index];
             match soft {
                 None => groups
@@ -151,7 +184,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         });
     }
 
-    let sets = spec
+    let sets: Vec<SetTally> = spec
         .protected
         .iter()
         .zip(per_set)
@@ -167,6 +200,19 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
             }
         })
         .collect();
+    let distributions = if numeric {
+        sets.iter()
+            .zip(values_per_set.iter_mut())
+            .map(|(set, values)| {
+                set.groups
+                    .iter()
+                    .map(|g| Distribution::from_counts(values.remove(&g.values).unwrap_or_default()))
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Tallies {
         rows_read,
         rows_excluded,
@@ -174,6 +220,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         negative_values,
         label_negative_values,
         sets,
+        distributions,
     })
 }
 

@@ -24,6 +24,7 @@ pub use polars_engine::PolarsEngine;
 
 use crate::error::Result;
 use crate::spec::AuditSpec;
+use crate::stats::distribution::Distribution;
 use crate::value::ValueCount;
 use indexmap::IndexMap;
 
@@ -60,6 +61,9 @@ pub struct Tallies<S: GroupSums = Tally> {
     pub label_negative_values: Option<Vec<ValueCount>>,
     /// One entry per attribute set of the audit, in the audit's order.
     pub sets: Vec<SetTally<S>>,
+    /// For a numeric outcome, per set and group (in the sets' order): the outcome's distribution.
+    /// Empty for a yes/no decision.
+    pub distributions: Vec<Vec<Distribution>>,
 }
 
 impl<S: GroupSums> Tallies<S> {

@@ -16,6 +16,10 @@ pub enum DecisionKey {
         /// The threshold.
         threshold: f64,
     },
+    /// A number per row: the key is the value itself (null when the column is null, NaN when
+    /// it holds something that is not a number), so each cell is one distinct value of a group
+    /// and the cells are the group's distribution.
+    Value(String),
 }
 
 /// What one tally pass groups by and sums. The cell table it yields is described in
@@ -103,6 +107,7 @@ impl TallyPlan {
         let mut checks = Vec::new();
         let decision = match &spec.decision {
             Decision::Outcome(c) => DecisionKey::Column(c.column.clone()),
+            Decision::Value { column } => DecisionKey::Value(column.clone()),
             Decision::Score { column, threshold } => {
                 checks.push(Check {
                     columns: vec![column.clone()],

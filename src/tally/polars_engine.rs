@@ -113,6 +113,10 @@ impl TallyEngine for PolarsEngine {
             DecisionKey::AtLeast { column, threshold } => {
                 number(column).gt_eq(lit(*threshold)).alias(DECISION_KEY)
             }
+            DecisionKey::Value(column) => when(not_a_number(column))
+                .then(lit(f64::NAN))
+                .otherwise(number(column))
+                .alias(DECISION_KEY),
         });
         if let Some(label) = &plan.label {
             keys.push(self.key(label).alias(LABEL_KEY));
