@@ -309,28 +309,33 @@ impl JsonSchema for Count {
     }
 }
 
+/// An optional count that is present: `null` reads as suppressed (an absent one is `None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Count>, D::Error> {
+    Count::deserialize(d).map(Some)
+}
+
 /// A group's counts: `n`, positive and negative decisions, and with a label the confusion cells.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Counts {
     /// Rows.
     pub n: Count,
     /// Positive decision, positive label (with a label).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub tp: Option<Count>,
     /// Positive decision, negative label (with a label).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub fp: Option<Count>,
     /// Negative decision, negative label (with a label).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub tn: Option<Count>,
     /// Negative decision, positive label (with a label).
-    #[serde(rename = "fn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "fn", default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub fn_: Option<Count>,
     /// Positive decisions (yes/no decisions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub pp: Option<Count>,
     /// Negative decisions (yes/no decisions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub pn: Option<Count>,
 }
 

@@ -521,15 +521,18 @@ impl AuditArgs {
         })
     }
 
-    /// The `[labels]`, checked: every key other than `decision` and `people` names a protected
-    /// attribute.
+    /// The `[labels]`, checked: every key other than `decision`, `people` and the outcomes names
+    /// a protected attribute (or a numeric outcome's column).
     fn labels_for(&self, spec: &AuditSpec) -> anyhow::Result<Labels> {
-        let attributes: Vec<&String> = spec.protected.iter().flatten().collect();
+        let mut attributes: Vec<&str> = spec.protected.iter().flatten().map(String::as_str).collect();
+        if spec.decision.is_value() {
+            attributes.push(spec.decision.column());
+        }
         for key in self.labels.attributes.keys() {
-            if !attributes.contains(&key) {
+            if !attributes.contains(&key.as_str()) {
                 bail!(
                     "[labels] {key:?}: not a protected attribute; the keys are decision, people and the attributes ({})",
-                    attributes.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+                    attributes.join(", ")
                 );
             }
         }

@@ -263,6 +263,7 @@ mod tests {
             p_adjust: PAdjust::Holm,
             family: 4,
             error_family: None,
+            smd_threshold: None,
         }
     }
 

@@ -2,10 +2,10 @@
 //! sentence a non-specialist can read, and the suggested next step.
 
 use super::context::{Cadence, FollowUp};
-use super::text::{pct, thousands};
+use super::text::{amount, pct, thousands};
 use super::words::{capitalized, Words};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
-use crate::spec::Favorable;
+use crate::spec::{Favorable, OutcomeKind};
 
 /// A set status's label, with a shape that does not rely on colour.
 pub fn status_label(status: SetStatus) -> &'static str {
@@ -45,8 +45,8 @@ pub fn next_step(status: SetStatus, cadence: Cadence) -> String {
 pub struct Headline {
     /// The decision audited, as its column reads (`tpr of offer_sent`).
     pub decision: String,
-    /// What is judged: `selection rate`, `false positive rate`.
-    pub check: &'static str,
+    /// What is judged: `selection rate`, `false positive rate`, `mean price`.
+    pub check: String,
     /// The attribute set.
     pub attributes: String,
     /// Its status.
@@ -60,12 +60,23 @@ pub struct Headline {
 pub fn headlines(w: &Words) -> Vec<Headline> {
     let mut lines = Vec::new();
     for set in &w.r.attribute_sets {
-        lines.push(line(w, set, Check::Selection));
-        if set.error_rate_status.is_some() {
-            lines.push(line(w, set, Check::ErrorRate));
+        for check in checks(w.r, set) {
+            lines.push(line(w, set, check));
         }
     }
     lines
+}
+
+/// The checks of an attribute set: the mean of a numeric outcome; the selection rate of a
+/// yes/no decision and, with a label, its judged error rate.
+fn checks(r: &AuditResults, set: &AttributeSetResult) -> Vec<Check> {
+    if r.audit.kind == Some(OutcomeKind::Continuous) {
+        vec![Check::Mean]
+    } else if set.error_rate_status.is_some() {
+        vec![Check::Selection, Check::ErrorRate]
+    } else {
+        vec![Check::Selection]
+    }
 }
 
 /// What a line of the summary is about.
@@ -75,12 +86,14 @@ enum Check {
     Selection,
     /// The error rate judged with a label (fpr for an adverse decision, tpr for a favourable one).
     ErrorRate,
+    /// The mean of a numeric outcome, judged by its standardized difference.
+    Mean,
 }
 
 impl Check {
     fn state(self, g: &GroupResult) -> VerdictState {
         match self {
-            Check::Selection => g.state(),
+            Check::Selection | Check::Mean => g.state(),
             Check::ErrorRate => g.error_state().unwrap_or(VerdictState::Excluded),
         }
     }
@@ -90,6 +103,7 @@ impl Check {
         match self {
             Check::Selection => "selection_rate",
             Check::ErrorRate => f.error_rate().0,
+            Check::Mean => "mean",
         }
     }
 
@@ -97,18 +111,20 @@ impl Check {
     fn ratio(self, r: &AuditResults, g: &GroupResult) -> Option<f64> {
         match self {
             Check::Selection => g.measures.vs("disparate_impact_ratio"),
+            Check::Mean => g.measures.vs("mean_ratio"),
             Check::ErrorRate => g
                 .measures
                 .vs(&format!("{}_ratio", r.audit.favorable.error_rate().0)),
         }
     }
 
-    /// The check's name: `selection rate`, `false positive rate`.
-    fn name(self, f: Favorable) -> &'static str {
-        match (self, f) {
-            (Check::Selection, _) => "selection rate",
-            (Check::ErrorRate, Favorable::Negative) => "false positive rate",
-            (Check::ErrorRate, Favorable::Positive) => "true positive rate",
+    /// The check's name: `selection rate`, `false positive rate`, `mean interest rate`.
+    fn name(self, w: &Words) -> String {
+        match (self, w.r.audit.favorable) {
+            (Check::Selection, _) => "selection rate".to_string(),
+            (Check::ErrorRate, Favorable::Negative) => "false positive rate".to_string(),
+            (Check::ErrorRate, Favorable::Positive) => "true positive rate".to_string(),
+            (Check::Mean, _) => format!("mean {}", w.outcome()),
         }
     }
 }
@@ -121,7 +137,7 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
         .chain(worst(VerdictState::Pass).filter(|g| !g.measures.is_reference))
         .max_by(|a, b| severity(r, check, a).total_cmp(&severity(r, check, b)));
     let (decision, status) = match check {
-        Check::Selection => (w.decision_column(), set.selection_status),
+        Check::Selection | Check::Mean => (w.decision_column(), set.selection_status),
         Check::ErrorRate => (
             format!(
                 "{} of {}",
@@ -133,12 +149,18 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
     };
     Headline {
         decision,
-        check: check.name(r.audit.favorable),
+        check: check.name(w),
         attributes: w.set(set),
         status,
         sentence: focus.map_or_else(
             || "No group could be compared: every group is too small or excluded.".to_string(),
-            |g| format!("{}.{}", comparison(w, set, check, g), certainty(check.state(g))),
+            |g| {
+                format!(
+                    "{}.{}",
+                    comparison(w, set, check, g),
+                    certainty(w.r, check.state(g))
+                )
+            },
         ),
     }
 }
@@ -199,10 +221,7 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetSta
     overall += &format!(", {ok} {} OK.", verb(ok, "is", "are"));
     let mut entries: Vec<(SetStatus, f64, String)> = Vec::new();
     for set in &w.r.attribute_sets {
-        for check in [Check::Selection, Check::ErrorRate] {
-            if matches!(check, Check::ErrorRate) && set.error_rate_status.is_none() {
-                continue;
-            }
+        for check in checks(w.r, set) {
             for g in &set.groups {
                 let status = match check.state(g) {
                     VerdictState::Fail => SetStatus::ActionNeeded,
@@ -235,14 +254,15 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
     let key = match check {
         Check::Selection => "shortfall",
         Check::ErrorRate => "error_rate_shortfall",
+        Check::Mean => return capitalized(&comparison(w, set, check, g)),
     };
     let more = match (check, f) {
         (Check::Selection, Favorable::Positive) | (Check::ErrorRate, Favorable::Positive) => "fewer",
         _ => "more",
     };
     let who = match check {
-        Check::Selection => w.people().to_string(),
         Check::ErrorRate => w.among_judged(w.people()),
+        _ => w.people().to_string(),
     };
     let people = g
         .measures
@@ -259,13 +279,18 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
 }
 
 /// How the check's state reads, after the numbers.
-fn certainty(state: VerdictState) -> &'static str {
+fn certainty(r: &AuditResults, state: VerdictState) -> String {
+    let rule = match r.audit.smd_threshold {
+        Some(t) => format!("a standardized difference of {t}"),
+        None => "the four-fifths threshold".to_string(),
+    };
     match state {
-        VerdictState::Fail => " The gap is statistically significant.",
+        VerdictState::Fail => " The gap is statistically significant.".to_string(),
         VerdictState::Inconclusive => {
-            " The gap crosses the four-fifths threshold but is not statistically certain."
+            format!(" The gap is beyond {rule} but is not statistically certain.")
         }
-        _ => " This is within the four-fifths rule.",
+        _ if r.audit.smd_threshold.is_some() => format!(" This is within {rule}."),
+        _ => " This is within the four-fifths rule.".to_string(),
     }
 }
 
@@ -292,6 +317,7 @@ fn comparison(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult
     let (group, reference) = match check {
         Check::Selection => (group, reference),
         Check::ErrorRate => (w.among_judged(&group), w.among_judged(&reference)),
+        Check::Mean => return mean_comparison(w, g, &group, &reference),
     };
     format!(
         "{} {} {} {} ({} vs {})",
@@ -301,5 +327,29 @@ fn comparison(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult
         reference,
         pct(g.measures.rate(metric)),
         pct(g.measures.reference_value(metric))
+    )
+}
+
+/// A group's mean against the reference's: `Customers with ethnicity Black had a mean price of
+/// 42.12 against 37.38 for customers with ethnicity White (12.7% higher; standardized mean
+/// difference 0.45)`.
+fn mean_comparison(w: &Words, g: &GroupResult, group: &str, reference: &str) -> String {
+    let m = &g.measures;
+    let relative = m.vs("mean_ratio").map_or(String::new(), |ratio| {
+        let change = (ratio - 1.0) * 100.0;
+        match change {
+            c if c > 0.0 => format!("{c:.1}% higher; "),
+            c if c < 0.0 => format!("{:.1}% lower; ", -c),
+            _ => "the same; ".to_string(),
+        }
+    });
+    format!(
+        "{} had a mean {} of {} against {} for {reference} ({relative}standardized mean difference {})",
+        capitalized(group),
+        w.outcome(),
+        amount(m.rate("mean")),
+        amount(m.reference_value("mean")),
+        m.vs("standardized_mean_difference")
+            .map_or("n/a".to_string(), |v| format!("{v:+.2}"))
     )
 }

@@ -3,13 +3,14 @@
 
 use super::charts::{chart_file, more_charts};
 use super::headline::{decision_sheet, headlines, next_step, status_label};
+use super::numeric;
 use super::words::Words;
 use super::text::{code, group_label, md, pct, points, ratio, thousands};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
 use crate::measure::metrics::rate;
 use crate::results::{AttributeSetResult, AuditResults, ReferenceUsed, VerdictState};
-use crate::spec::Favorable;
+use crate::spec::{Favorable, OutcomeKind};
 use std::fmt::Write;
 
 /// Renders `report.md`.
@@ -39,12 +40,16 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     executive_summary(&mut s, &w, ctx);
     let _ = writeln!(s, "## Findings\n");
     for (i, set) in r.attribute_sets.iter().enumerate() {
-        attribute_set(&mut s, r, ctx, i, set);
+        if r.audit.kind == Some(OutcomeKind::Continuous) {
+            numeric::attribute_set(&mut s, r, ctx, i, set);
+        } else {
+            attribute_set(&mut s, r, ctx, i, set);
+        }
     }
     follow_up(&mut s, ctx);
     left_out(&mut s, r, ctx);
     limitations(&mut s, r);
-    glossary(&mut s);
+    glossary(&mut s, r);
     appendix(&mut s, r, ctx);
     s
 }
@@ -71,9 +76,13 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
             next_step(h.status, ctx.cadence)
         );
     }
+    let rule = match w.r.audit.smd_threshold {
+        Some(t) => format!("a standardized mean difference of {t}"),
+        None => "the four-fifths rule".to_string(),
+    };
     let _ = writeln!(
         s,
-        "\n✖ ACTION NEEDED: a group is treated differently beyond the four-fifths rule and the gap is statistically \
+        "\n✖ ACTION NEEDED: a group is treated differently beyond {rule} and the gap is statistically \
          significant. ▲ REVIEW: a gap beyond the rule that the data cannot confirm. ✔ OK: every group within the rule.\n"
     );
 }
@@ -156,11 +165,14 @@ fn limitations(s: &mut String, r: &AuditResults) {
         let _ = writeln!(s, "- Against the whole population, intervals of ratios treat the group and the population as independent, which they are not; the tests compare each group with everyone else.");
     }
     let _ = writeln!(s, "- The between-groups summaries (highest − lowest) are biased upwards in resamples when some groups are small: their bootstrap intervals are bias-corrected, and widened to include the estimate when every resample lies on one side of it, so they are wide.");
-    let _ = writeln!(s, "- This version audits yes/no decisions only: prices and durations are not compared, and the drivers of a gap (legitimate factors, proxies) are not yet analysed, so a gap flagged here may still have a legitimate explanation.\n");
+    let _ = writeln!(s, "- The drivers of a gap (legitimate factors such as product or risk tier, proxies) are not yet analysed, so a gap flagged here may still have a legitimate explanation.\n");
 }
 
-fn glossary(s: &mut String) {
+fn glossary(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "## Glossary\n");
+    if r.audit.kind == Some(OutcomeKind::Continuous) {
+        numeric::glossary(s);
+    }
     for (term, meaning) in [
         ("selection rate", "the share of a group that received the positive decision"),
         ("n, pp, pn", "the number of people in a group, of positive decisions and of negative decisions (tp, fp, tn, fn split them by the true outcome)"),
@@ -245,56 +257,19 @@ fn direction_text(f: Favorable) -> &'static str {
     }
 }
 
-fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
+/// How p-values were adjusted, in words.
+pub(super) fn adjustment_name(p: crate::stats::adjust::PAdjust) -> &'static str {
+    match p {
+        crate::stats::adjust::PAdjust::Holm => "Holm's method",
+        crate::stats::adjust::PAdjust::Bh => "Benjamini-Hochberg",
+        crate::stats::adjust::PAdjust::None => "no adjustment",
+    }
+}
+
+/// The scope's lines on a yes/no decision: what counts as positive, the direction, the label,
+/// and the rules behind the verdicts.
+fn decision_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let a = &r.audit;
-    let _ = writeln!(s, "## Scope\n");
-    let _ = writeln!(
-        s,
-        "- **Decision system:** {}",
-        ctx.system
-            .as_deref()
-            .map_or("not named (use --system)".to_string(), md)
-    );
-    let _ = writeln!(
-        s,
-        "- **Period:** {}",
-        ctx.period
-            .as_deref()
-            .map_or("not stated (use --period)".to_string(), md)
-    );
-    let _ = writeln!(
-        s,
-        "- **Who it affects:** {} people in the log, grouped by {}",
-        ctx.people(r.input.rows_used as f64),
-        r.attribute_sets
-            .iter()
-            .map(|set| md(&Words::new(r, ctx).set(set)))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    let _ = writeln!(
-        s,
-        "- **Decision log:** {} ({}, {} bytes), SHA-256 `{}`",
-        code(&r.input.path),
-        serde_json::to_value(r.input.format)
-            .map(|v| v.as_str().unwrap_or("").to_string())
-            .unwrap_or_default(),
-        r.input.size_bytes,
-        r.input.sha256
-    );
-    let excluded: Vec<String> = r
-        .input
-        .rows_excluded
-        .iter()
-        .map(|(why, n)| format!("{n} with a {why}"))
-        .collect();
-    let _ = writeln!(
-        s,
-        "- **Rows:** {} read, {} used, excluded: {}",
-        thousands(r.input.rows_read as f64),
-        thousands(r.input.rows_used as f64),
-        excluded.join(", ")
-    );
     let positive = match (&a.score, &a.outcome, &a.positive) {
         (Some(sc), _, _) => format!("score {} at or above {}", code(&sc.column), sc.threshold),
         (None, Some(o), Some(p)) => {
@@ -368,11 +343,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
          with {}; significance level {}); crossed but not significant is *inconclusive*. Tests of other rates, which \
          no verdict uses, are adjusted in families of their own.",
         a.tests_in_family,
-        match a.p_adjust {
-            crate::stats::adjust::PAdjust::Holm => "Holm's method",
-            crate::stats::adjust::PAdjust::Bh => "Benjamini-Hochberg",
-            crate::stats::adjust::PAdjust::None => "no adjustment",
-        },
+        adjustment_name(a.p_adjust),
         a.alpha
     );
     if let (Some(_), Some(n)) = (&a.label, a.test_families.get(a.favorable.error_rate().0)) {
@@ -385,6 +356,66 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             a.favorable.failing_side(),
             a.favorable.bound_text(a.di_threshold)
         );
+    }
+}
+
+fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
+    let a = &r.audit;
+    let _ = writeln!(s, "## Scope\n");
+    let _ = writeln!(
+        s,
+        "- **Decision system:** {}",
+        ctx.system
+            .as_deref()
+            .map_or("not named (use --system)".to_string(), md)
+    );
+    let _ = writeln!(
+        s,
+        "- **Period:** {}",
+        ctx.period
+            .as_deref()
+            .map_or("not stated (use --period)".to_string(), md)
+    );
+    let _ = writeln!(
+        s,
+        "- **Who it affects:** {} people in the log, grouped by {}",
+        ctx.people(r.input.rows_used as f64),
+        r.attribute_sets
+            .iter()
+            .map(|set| md(&Words::new(r, ctx).set(set)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    let _ = writeln!(
+        s,
+        "- **Decision log:** {} ({}, {} bytes), SHA-256 `{}`",
+        code(&r.input.path),
+        serde_json::to_value(r.input.format)
+            .map(|v| v.as_str().unwrap_or("").to_string())
+            .unwrap_or_default(),
+        r.input.size_bytes,
+        r.input.sha256
+    );
+    let excluded: Vec<String> = r
+        .input
+        .rows_excluded
+        .iter()
+        .map(|(why, n)| {
+            let article = if why.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            format!("{n} with {article} {why}")
+        })
+        .collect();
+    let _ = writeln!(
+        s,
+        "- **Rows:** {} read, {} used, excluded: {}",
+        thousands(r.input.rows_read as f64),
+        thousands(r.input.rows_used as f64),
+        excluded.join(", ")
+    );
+    if a.kind == Some(OutcomeKind::Continuous) {
+        numeric::scope_lines(s, r, ctx);
+    } else {
+        decision_lines(s, r, ctx);
     }
     let _ = writeln!(
         s,
@@ -428,7 +459,8 @@ fn value_counts(values: &[crate::value::ValueCount]) -> String {
         .join(", ")
 }
 
-fn reference_text(set: &AttributeSetResult) -> String {
+/// How the set's reference was chosen, in words.
+pub(super) fn reference_text(set: &AttributeSetResult) -> String {
     let how = match set.reference_strategy {
         ReferenceUsed::Explicit => "chosen explicitly",
         ReferenceUsed::Largest => "the largest group",
@@ -454,7 +486,8 @@ fn reference_text(set: &AttributeSetResult) -> String {
     }
 }
 
-fn verdict_text(v: VerdictState) -> &'static str {
+/// A verdict with its symbol.
+pub(super) fn verdict_text(v: VerdictState) -> &'static str {
     match v {
         VerdictState::Pass => "✔ pass",
         VerdictState::Inconclusive => "▲ inconclusive",
@@ -604,7 +637,7 @@ fn attribute_set(
         s,
         "\n![Selection rate per group, {}]({})\n",
         md(&Words::new(r, ctx).set(set)),
-        chart_file(index, set)
+        chart_file(r, index, set)
     );
     for (title, path) in more_charts(r, index, set) {
         let _ = writeln!(s, "![{title}, {}]({path})\n", md(&Words::new(r, ctx).set(set)));

@@ -7,6 +7,7 @@ mod headline;
 mod html;
 mod json;
 mod markdown;
+mod numeric;
 mod tables;
 mod text;
 mod words;

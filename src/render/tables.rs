@@ -6,6 +6,7 @@
 use super::context::RunContext;
 use super::headline::{headlines, next_step, status_label};
 use super::words::Words;
+use crate::spec::OutcomeKind;
 use super::text::{cell, file_safe};
 use super::{OutputFile, Renderer};
 use crate::error::{AuditError, Result};
@@ -52,6 +53,10 @@ pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
     )];
     for (i, set) in results.attribute_sets.iter().enumerate() {
         let prefix = format!("{}_{}", i + 1, file_safe(&set.attributes.join("_x_")));
+        if results.audit.kind == Some(OutcomeKind::Continuous) {
+            files.push(distribution_table(&prefix, set, ctx));
+            continue;
+        }
         files.push(groups_table(&prefix, set, ctx));
         if results.audit.label.is_some() {
             files.push(error_rates_table(&prefix, set));
@@ -121,6 +126,48 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Tab
         })
         .collect();
     table(&format!("{prefix}_groups"), &header, rows)
+}
+
+/// A numeric outcome's groups: distribution, comparison with the reference, test and verdict.
+fn distribution_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Table {
+    const STATISTICS: [&str; 10] = [
+        "group_share", "mean", "std", "min", "p10", "p25", "median", "p75", "p90", "max",
+    ];
+    const VS: [&str; 3] = ["mean_ratio", "median_ratio", "standardized_mean_difference"];
+    let mut columns = vec!["reference", "n"];
+    columns.extend(STATISTICS);
+    columns.extend(["mean_low", "mean_high", "mean_difference", "mean_difference_low"]);
+    columns.extend(["mean_difference_high", "median_difference", "median_difference_low"]);
+    columns.push("median_difference_high");
+    columns.extend(VS);
+    columns.extend(["ks_statistic", "ks_p_value", "t", "df", "p_adjusted", "verdict", "reason"]);
+    let rows = set
+        .groups
+        .iter()
+        .map(|g| {
+            let m = &g.measures;
+            let test = m.vs_reference.tests.get("mean");
+            let mut row = values(set, m);
+            row.push(m.is_reference.to_string());
+            row.push(ctx.count_of(m.counts.n));
+            row.extend(STATISTICS.iter().map(|r| num(m.rate(r))));
+            row.extend(bounds(m.interval("mean")));
+            for name in ["mean_difference", "median_difference"] {
+                row.push(num(m.vs(name)));
+                row.extend(bounds(m.vs_interval(name)));
+            }
+            row.extend(VS.iter().map(|r| num(m.vs(r))));
+            row.push(num(m.vs("ks_statistic")));
+            row.push(num(m.vs("ks_p_value")));
+            row.push(num(test.and_then(|t| t.t)));
+            row.push(num(test.and_then(|t| t.df)));
+            row.push(num(test.map(|t| t.p_adjusted)));
+            row.push(g.state().name().to_string());
+            row.push(cell(g.reason()));
+            row
+        })
+        .collect();
+    table(&format!("{prefix}_groups"), &header(set, &columns), rows)
 }
 
 fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Table {

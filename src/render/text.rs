@@ -20,6 +20,17 @@ pub fn points(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |v| format!("{:+.1} pts", v * 100.0))
 }
 
+/// An amount (a price, a time) with two decimals and thousands separators (`1,234.50`), or
+/// `n/a`.
+pub fn amount(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| {
+        let cents = (v.abs() * 100.0).round();
+        let whole = thousands((cents / 100.0).trunc());
+        let sign = if v < 0.0 && cents > 0.0 { "-" } else { "" };
+        format!("{sign}{whole}.{:02}", (cents % 100.0) as u64)
+    })
+}
+
 /// A whole number with thousands separators: `12,345`.
 pub fn thousands(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());

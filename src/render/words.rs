@@ -51,6 +51,11 @@ impl<'a> Words<'a> {
         })
     }
 
+    /// A numeric outcome's plain name: its label (`interest rate`), else its column.
+    pub fn outcome(&self) -> String {
+        self.attribute(self.r.audit.outcome.as_deref().unwrap_or_default())
+    }
+
     /// Who the people are: `customers`, by default `people`.
     pub fn people(&self) -> &str {
         self.labels.people.as_deref().unwrap_or("people")

@@ -367,3 +367,90 @@ fn vertical<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
         .map_err(|e| e.to_string())?;
     Ok(())
 }
+
+/// Key of the distribution chart of a numeric outcome.
+pub fn distribution_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
+    let mut key = verdict_keys(set.groups.iter().map(GroupResult::state), "middle half (p25–p75): ");
+    key.push(Key::Whisker("p10 to p90".to_string()));
+    key.push(Key::Line(format!(
+        "reference's mean{}",
+        if r.audit.favorable == Favorable::Negative { " (higher is adverse)" } else { " (higher is favourable)" }
+    )));
+    key.push(Key::Outline("dot: the group's mean".to_string()));
+    key
+}
+
+/// Each group's distribution of a numeric outcome: p10–p90 as a line, the middle half as a box
+/// in the verdict's colour, the median as a tick, the mean as a dot, and the reference's mean as
+/// a vertical line.
+pub fn distribution_chart<DB: DrawingBackend>(
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    name: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
+    let rate = |g: &GroupResult, q: &str| g.measures.rate(q);
+    let values: Vec<f64> = set
+        .groups
+        .iter()
+        .flat_map(|g| ["p10", "p90", "mean"].map(|q| rate(g, q)))
+        .flatten()
+        .collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi > lo {
+        let pad = (hi - lo) * 0.05;
+        (lo - pad, hi + pad)
+    } else {
+        (0.0, 1.0)
+    };
+    let outcome = results.audit.outcome.clone().unwrap_or_default();
+    let mut chart = groups_chart(
+        root,
+        format!("{outcome} by {name}"),
+        RangedCoordf64::from(lo..hi),
+        set,
+        &format!("{outcome} (per group: p10–p90, middle half, median, mean)"),
+        &|v| format!("{v:.2}"),
+    )?;
+    whiskers(&mut chart, set, |g| Some([rate(g, "p10")?, rate(g, "p90")?]), 0.5)?;
+    chart
+        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+            let y = row(set, i);
+            Some(Rectangle::new(
+                [(rate(g, "p25")?, y + 0.2), (rate(g, "p75")?, y + 0.8)],
+                verdict_colour(g.state()).filled(),
+            ))
+        }))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+            let y = row(set, i);
+            let median = rate(g, "median")?;
+            Some(PathElement::new([(median, y + 0.15), (median, y + 0.85)], INK.stroke_width(3)))
+        }))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+            Some(Circle::new(
+                (rate(g, "mean")?, row(set, i) + 0.5),
+                5,
+                WHITE.filled(),
+            ))
+        }))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+            Some(Circle::new((rate(g, "mean")?, row(set, i) + 0.5), 5, INK.stroke_width(2)))
+        }))
+        .map_err(|e| e.to_string())?;
+    if let Some(reference) = set
+        .groups
+        .iter()
+        .find(|g| g.measures.is_reference)
+        .and_then(|g| rate(g, "mean"))
+    {
+        vertical(&mut chart, set, reference, 1)?;
+    }
+    not_available(&mut chart, set, lo, |g| rate(g, "mean"))
+}

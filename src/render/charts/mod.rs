@@ -16,6 +16,7 @@ use super::words::Words;
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, Count, GroupResult, VerdictState};
+use crate::spec::OutcomeKind;
 use crate::value::visible;
 use key::Key;
 use plotters::coord::Shift;
@@ -28,6 +29,7 @@ pub struct Charts;
 /// The kinds of chart.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
+    Distribution,
     Selection,
     Ratio,
     ErrorRates,
@@ -37,6 +39,7 @@ enum Kind {
 impl Kind {
     fn name(self) -> &'static str {
         match self {
+            Kind::Distribution => "distribution",
             Kind::Selection => "selection_rate",
             Kind::Ratio => "ratio",
             Kind::ErrorRates => "error_rates",
@@ -47,6 +50,7 @@ impl Kind {
     /// The chart's key, drawn below it.
     fn key(self, r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
         match self {
+            Kind::Distribution => groups::distribution_key(r, set),
             Kind::Selection => groups::selection_key(r, set),
             Kind::Ratio => groups::ratio_key(r, set),
             Kind::ErrorRates => groups::error_rate_key(r, set),
@@ -69,6 +73,7 @@ fn draw<DB: DrawingBackend>(
     let (plot, strip) = root.split_vertically(height - key::height(&rows));
     key::draw(&strip, &rows)?;
     match kind {
+        Kind::Distribution => groups::distribution_chart(r, set, name, &plot),
         Kind::Selection => groups::selection_chart(r, set, name, &plot),
         Kind::Ratio => groups::ratio_chart(r, set, name, &plot),
         Kind::ErrorRates => groups::error_rate_chart(r, set, name, &plot),
@@ -178,21 +183,27 @@ fn chart_stem(kind: &str, index: usize, set: &AttributeSetResult) -> String {
     )
 }
 
-/// The selection-rate chart's path inside the output directory (the report embeds it).
-pub fn chart_file(index: usize, set: &AttributeSetResult) -> String {
-    format!("{}.svg", chart_stem("selection_rate", index, set))
+/// The first chart's path inside the output directory (the report embeds it): the selection
+/// rates, or for a numeric outcome the distributions.
+pub fn chart_file(results: &AuditResults, index: usize, set: &AttributeSetResult) -> String {
+    let kind = charts_of(results, set)[0].0;
+    format!("{}.svg", chart_stem(kind.name(), index, set))
 }
 
 /// The charts of an attribute set with their sizes (the plot and the key below it).
 fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u32, u32))> {
-    let mut charts = vec![
+    let mut charts = if results.audit.kind == Some(OutcomeKind::Continuous) {
+        vec![(Kind::Distribution, size(set, 34))]
+    } else {
+        vec![
         (Kind::Selection, size(set, 34)),
         (Kind::Ratio, size(set, 30)),
-    ];
+        ]
+    };
     if results.audit.label.is_some() {
         charts.push((Kind::ErrorRates, size(set, 44)));
     }
-    if set.attributes.len() == 2 {
+    if set.attributes.len() == 2 && results.audit.kind.is_none() {
         charts.push((Kind::Heatmap, (960, 600)));
     }
     charts
@@ -215,6 +226,7 @@ pub fn more_charts(
         .skip(1)
         .map(|(kind, _)| {
             let title = match kind {
+                Kind::Distribution => "Distribution per group",
                 Kind::Selection => "Selection rate per group",
                 Kind::Ratio => "Ratio to the reference (log scale)",
                 Kind::ErrorRates => "Error rates per group",

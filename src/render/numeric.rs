@@ -1,0 +1,187 @@
+//! The report's parts for a numeric outcome (a price, a waiting time): the scope's lines on the
+//! outcome and the rule behind the verdicts, and per attribute set each group's distribution,
+//! its comparison with the reference, and its verdict.
+
+use super::charts::{chart_file, more_charts};
+use super::markdown::{adjustment_name, reference_text, verdict_text};
+use super::text::{amount, code, group_label, md, pct, ratio};
+use super::words::Words;
+use super::RunContext;
+use crate::results::{AttributeSetResult, AuditResults, VerdictState};
+use crate::spec::Favorable;
+use std::fmt::Write;
+
+/// The scope's lines on the outcome, its direction and the verdicts' rule.
+pub fn scope_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
+    let a = &r.audit;
+    let w = Words::new(r, ctx);
+    let _ = writeln!(
+        s,
+        "- **Outcome:** {} ({}), a number per row; each group's distribution is compared with the reference's.",
+        code(a.outcome.as_deref().unwrap_or_default()),
+        md(&w.outcome())
+    );
+    let _ = writeln!(
+        s,
+        "- **Direction:** {}",
+        match a.favorable {
+            Favorable::Positive => "a higher value is favourable to the people (a discount): a lower mean is the disadvantage.",
+            Favorable::Negative => "a higher value is adverse to the people (a price, a waiting time): a higher mean is the disadvantage.",
+        }
+    );
+    let t = a.smd_threshold.unwrap_or(0.2);
+    let _ = writeln!(
+        s,
+        "- **Rule:** a group fails when its standardized mean difference from the reference (difference of means \
+         over the pooled standard deviation) is beyond {t} to its disadvantage ({} {t}) and the difference of means is \
+         statistically significant (Welch's t-test; the {} tests, one per compared group, adjusted together with {}; \
+         significance level {}); beyond but not significant is *inconclusive*. {t} is a small effect in Cohen's terms.",
+        match a.favorable {
+            Favorable::Positive => "below −",
+            Favorable::Negative => "above",
+        },
+        a.tests_in_family,
+        adjustment_name(a.p_adjust),
+        a.alpha
+    );
+}
+
+/// One attribute set's findings for a numeric outcome.
+pub fn attribute_set(
+    s: &mut String,
+    r: &AuditResults,
+    ctx: &RunContext,
+    index: usize,
+    set: &AttributeSetResult,
+) {
+    let w = Words::new(r, ctx);
+    let confidence = r.audit.confidence * 100.0;
+    let _ = writeln!(s, "### {}\n", md(&w.set(set)));
+    let _ = writeln!(s, "Reference group: {}.\n", reference_text(set));
+    let _ = writeln!(
+        s,
+        "The distribution of {} in each group: mean (with its {confidence}% interval), standard deviation and quantiles \
+         (p10: a tenth of the group is below it; p25–p75 hold the middle half).\n",
+        md(&w.outcome())
+    );
+    let _ = writeln!(
+        s,
+        "| group | verdict | n | share | mean | sd | p10 | p25 | median | p75 | p90 |"
+    );
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for g in &set.groups {
+        let m = &g.measures;
+        let _ = writeln!(
+            s,
+            "| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            md(&group_label(m)),
+            if m.is_reference { " (reference)" } else { "" },
+            verdict_text(g.state()),
+            ctx.people_of(m.counts.n),
+            pct(m.rate("group_share")),
+            amount_ci(m.rate("mean"), m.interval("mean")),
+            amount(m.rate("std")),
+            amount(m.rate("p10")),
+            amount(m.rate("p25")),
+            amount(m.rate("median")),
+            amount(m.rate("p75")),
+            amount(m.rate("p90")),
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nAgainst the reference: differences are group − reference (Welch's interval for the mean, a {} \
+         replicate bias-corrected bootstrap interval for the median), ratios group / reference, the standardized mean \
+         difference (SMD) and the Kolmogorov–Smirnov statistic (the largest gap between the two distributions' \
+         cumulative shares, 0 to 1) with its p-value.\n",
+        r.audit.bootstrap
+    );
+    let _ = writeln!(
+        s,
+        "| group | mean difference | mean ratio | median difference | median ratio | SMD | KS (p) |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|");
+    for g in set
+        .groups
+        .iter()
+        .filter(|g| g.state() != VerdictState::Excluded && !g.measures.is_reference)
+    {
+        let m = &g.measures;
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md(&group_label(m)),
+            amount_ci(m.vs("mean_difference"), m.vs_interval("mean_difference")),
+            ratio(m.vs("mean_ratio")),
+            amount_ci(m.vs("median_difference"), m.vs_interval("median_difference")),
+            ratio(m.vs("median_ratio")),
+            m.vs("standardized_mean_difference")
+                .map_or("n/a".to_string(), |v| format!("{v:+.2}")),
+            match (m.vs("ks_statistic"), m.vs("ks_p_value")) {
+                (Some(d), Some(p)) => format!("{d:.2} ({})", p_text(p)),
+                _ => "n/a".to_string(),
+            }
+        );
+    }
+    let _ = writeln!(s, "\nVerdicts:\n");
+    for g in set
+        .groups
+        .iter()
+        .filter(|g| g.state() != VerdictState::Excluded)
+    {
+        let _ = writeln!(
+            s,
+            "- {}: {} — {}",
+            md(&group_label(&g.measures)),
+            verdict_text(g.state()),
+            g.reason()
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n![Distribution per group, {}]({})\n",
+        md(&w.set(set)),
+        chart_file(r, index, set)
+    );
+    for (title, path) in more_charts(r, index, set) {
+        let _ = writeln!(s, "![{title}, {}]({path})\n", md(&w.set(set)));
+    }
+}
+
+/// An amount with its interval: `4.74 (3.90 to 5.61)`.
+fn amount_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
+    match ci {
+        Some([lo, hi]) if v.is_some() => format!(
+            "{} ({} to {})",
+            amount(v),
+            amount(Some(lo)),
+            amount(Some(hi))
+        ),
+        _ => amount(v),
+    }
+}
+
+/// A p-value as people read it: `p < 0.001` or `p = 0.042`.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".to_string()
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
+/// The terms of a numeric outcome's tables and sentences.
+pub fn glossary(s: &mut String) {
+    for (term, meaning) in [
+        ("mean", "the average value in a group"),
+        ("sd", "standard deviation: how far values typically lie from the group's mean"),
+        ("median, p10, p25, p75, p90", "the values below which half, a tenth, a quarter, three quarters and nine tenths of a group lie"),
+        ("mean / median difference", "the group's mean (median) minus the reference group's, in the outcome's own unit"),
+        ("mean / median ratio", "the group's mean (median) divided by the reference group's; 1.10 means 10% higher"),
+        ("standardized mean difference (SMD)", "the difference of means divided by the pooled standard deviation of the two groups, so gaps in different units compare; 0.2 is a small effect, 0.5 medium, 0.8 large (Cohen)"),
+        ("Welch's t-test", "a test of whether two means differ that does not assume the groups have the same spread; t is the difference in standard errors"),
+        ("Kolmogorov–Smirnov statistic (KS)", "the largest gap, over all values, between the shares of the two groups at or below that value: 0 when the distributions are the same, 1 when they do not overlap"),
+    ] {
+        let _ = writeln!(s, "- **{term}**: {meaning}.");
+    }
+}
