@@ -6,8 +6,8 @@ use crate::judge::{judge, Rules};
 use crate::load;
 use crate::load::Shape;
 use crate::measure::measure_set;
-use crate::measure::values::measure_values;
 use crate::measure::metrics::selection_rate;
+use crate::measure::values::measure_values;
 use crate::results::{AttributeSetResult, AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
 use crate::spec::{AuditSpec, Decision, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
@@ -58,7 +58,11 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         let (metric, _) = spec.favorable.error_rate();
         test_families.get(metric).copied().unwrap_or(0)
     });
-    let judged = if numeric { "mean" } else { selection_rate().name };
+    let judged = if numeric {
+        "mean"
+    } else {
+        selection_rate().name
+    };
     let tests_in_family = test_families.get(judged).copied().unwrap_or(0);
     let (outcome, score, positive) = match &spec.decision {
         Decision::Outcome(c) => (Some(c.column.clone()), None, c.positive.clone()),

@@ -120,6 +120,19 @@ pub enum AuditError {
         /// The decision column.
         column: String,
     },
+    /// A numeric outcome's column holds no number.
+    #[error(
+        "{}: column '{column}': no row holds a number ({rows} rows of text); --kind continuous needs a price, an amount or a time",
+        path.display()
+    )]
+    NoNumbers {
+        /// The log.
+        path: PathBuf,
+        /// The outcome column.
+        column: String,
+        /// Rows whose value is not a number.
+        rows: u64,
+    },
     /// A CSV record has more or fewer fields than the header.
     #[error("{}: line {line} has {fields} fields, the header has {expected}; quote fields that hold the delimiter (\"Doe, Jane\")", path.display())]
     RaggedRow {

@@ -320,22 +320,47 @@ pub struct Counts {
     /// Rows.
     pub n: Count,
     /// Positive decision, positive label (with a label).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub tp: Option<Count>,
     /// Positive decision, negative label (with a label).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub fp: Option<Count>,
     /// Negative decision, negative label (with a label).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub tn: Option<Count>,
     /// Negative decision, positive label (with a label).
-    #[serde(rename = "fn", default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        rename = "fn",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub fn_: Option<Count>,
     /// Positive decisions (yes/no decisions).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub pp: Option<Count>,
     /// Negative decisions (yes/no decisions).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub pn: Option<Count>,
 }
 
@@ -367,9 +392,16 @@ impl Counts {
             }
         };
         small(&mut self.n);
-        for c in [&mut self.pp, &mut self.pn, &mut self.tp, &mut self.fp, &mut self.tn, &mut self.fn_]
-            .into_iter()
-            .flatten()
+        for c in [
+            &mut self.pp,
+            &mut self.pn,
+            &mut self.tp,
+            &mut self.fp,
+            &mut self.tn,
+            &mut self.fn_,
+        ]
+        .into_iter()
+        .flatten()
         {
             small(c);
         }

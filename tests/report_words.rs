@@ -126,7 +126,8 @@ fn the_decision_sheet_shows_who_owns_a_finding() {
         ],
     );
     let report = report(&out);
-    let sheet = &report[report.find("**Decision sheet.**").unwrap()..report.find("Every check:").unwrap()];
+    let sheet =
+        &report[report.find("**Decision sheet.**").unwrap()..report.find("Every check:").unwrap()];
     let sixty_five: Vec<&str> = sheet
         .lines()
         .filter(|l| l.contains("Customers with age band 65+"))

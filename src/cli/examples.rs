@@ -15,7 +15,13 @@ use std::path::{Path, PathBuf};
 const EXAMPLES_TIMESTAMP: &str = "2026-01-01T00:00:00Z";
 
 /// The bundled business logs the demo audits, in the index's order.
-const DEMO_LOGS: [&str; 5] = ["offers", "pricing", "pricing_price", "service", "service_time"];
+const DEMO_LOGS: [&str; 5] = [
+    "offers",
+    "pricing",
+    "pricing_price",
+    "service",
+    "service_time",
+];
 
 /// Arguments of `fairaudit examples`.
 #[derive(Debug, Clone, Args)]

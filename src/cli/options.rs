@@ -428,7 +428,10 @@ impl AuditArgs {
             format,
             delimiter,
             decision,
-            favorable: match (self.higher, self.favorable.unwrap_or(FavorableArg::Positive)) {
+            favorable: match (
+                self.higher,
+                self.favorable.unwrap_or(FavorableArg::Positive),
+            ) {
                 (Some(HigherArg::Favorable), _) => Favorable::Positive,
                 (Some(HigherArg::Adverse), _) => Favorable::Negative,
                 (None, FavorableArg::Positive) => Favorable::Positive,
@@ -524,7 +527,12 @@ impl AuditArgs {
     /// The `[labels]`, checked: every key other than `decision`, `people` and the outcomes names
     /// a protected attribute (or a numeric outcome's column).
     fn labels_for(&self, spec: &AuditSpec) -> anyhow::Result<Labels> {
-        let mut attributes: Vec<&str> = spec.protected.iter().flatten().map(String::as_str).collect();
+        let mut attributes: Vec<&str> = spec
+            .protected
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         if spec.decision.is_value() {
             attributes.push(spec.decision.column());
         }

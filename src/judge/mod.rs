@@ -210,7 +210,10 @@ fn smd_verdict(g: &GroupMeasures, rules: Rules, threshold: f64) -> (VerdictState
     let test = g.vs_reference.tests.get("mean");
     let evidence = test.map_or("no test".to_string(), |t| evidence(t, rules));
     if test.is_some_and(|t| t.p_adjusted < rules.alpha) {
-        (VerdictState::Fail, format!("{what}; significant: {evidence}"))
+        (
+            VerdictState::Fail,
+            format!("{what}; significant: {evidence}"),
+        )
     } else {
         (
             VerdictState::Inconclusive,
@@ -224,7 +227,9 @@ fn smd_verdict(g: &GroupMeasures, rules: Rules, threshold: f64) -> (VerdictState
 pub fn evidence(t: &TestResult, rules: Rules) -> String {
     let z = match (t.t, t.df) {
         (Some(stat), Some(df)) => format!("Welch's t = {stat:.2} ({df:.0} degrees of freedom)"),
-        _ => t.z.map_or("z undefined".to_string(), |z| format!("z = {z:.2}")),
+        _ => {
+            t.z.map_or("z undefined".to_string(), |z| format!("z = {z:.2}"))
+        }
     };
     let p = |p: f64| {
         if p < 0.001 {

@@ -4,6 +4,7 @@
 //! of the mean difference, and a bootstrap interval of the median difference. Everything comes
 //! from the groups' distributions, which the one tally pass yields.
 
+use super::reference::choose_reference;
 use super::{exclusion, values_map};
 use crate::error::Result;
 use crate::results::{
@@ -17,7 +18,6 @@ use crate::stats::distribution::{
 };
 use crate::stats::test::{TestMethod, TestResult};
 use crate::tally::{GroupSums, GroupTally, SetTally, Tally};
-use super::reference::choose_reference;
 use indexmap::IndexMap;
 
 /// The per-group statistics, in the order of `results.json`: name and how it is read.
@@ -85,7 +85,13 @@ pub fn measure_values(
                     // Against the whole population, the test and intervals take everyone else.
                     let rest = overall.then(|| pooled(Some(i)));
                     let seed = spec.stats.seed ^ ((index as u64) << 32 | i as u64);
-                    compare(d, r, rest.as_ref().unwrap_or(r), (spec.stats.bootstrap, seed), confidence)
+                    compare(
+                        d,
+                        r,
+                        rest.as_ref().unwrap_or(r),
+                        (spec.stats.bootstrap, seed),
+                        confidence,
+                    )
                 }
                 _ => Comparison::default(),
             };
@@ -147,7 +153,9 @@ fn ranked_by_mean(set: &SetTally, distributions: &[Distribution]) -> SetTally {
     let (lo, hi) = means
         .iter()
         .flatten()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| (lo.min(*m), hi.max(*m)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
+            (lo.min(*m), hi.max(*m))
+        });
     let scale = |m: Option<f64>| match m {
         Some(m) if hi > lo => (m - lo) / (hi - lo),
         _ => 0.0,

@@ -38,7 +38,11 @@ pub struct FollowUp {
 
 impl FollowUp {
     /// Whether the finding is about the group with `values` of the attribute set `attributes`.
-    pub fn concerns(&self, attributes: &[String], values: &indexmap::IndexMap<String, String>) -> bool {
+    pub fn concerns(
+        &self,
+        attributes: &[String],
+        values: &indexmap::IndexMap<String, String>,
+    ) -> bool {
         let Some((names, named)) = self.group.as_deref().and_then(|g| g.split_once('=')) else {
             return false;
         };
@@ -75,10 +79,18 @@ pub struct Labels {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<String>,
     /// What a positive true outcome (label) means, after "who": "would have redeemed the offer".
-    #[serde(default, rename = "positive-outcome", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "positive-outcome",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub positive_outcome: Option<String>,
     /// What a negative true outcome means, after "who": "did not reoffend within two years".
-    #[serde(default, rename = "negative-outcome", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "negative-outcome",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub negative_outcome: Option<String>,
     /// Plain names of attributes, by column name.
     #[serde(flatten)]

@@ -257,7 +257,9 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
         Check::Mean => return capitalized(&comparison(w, set, check, g)),
     };
     let more = match (check, f) {
-        (Check::Selection, Favorable::Positive) | (Check::ErrorRate, Favorable::Positive) => "fewer",
+        (Check::Selection, Favorable::Positive) | (Check::ErrorRate, Favorable::Positive) => {
+            "fewer"
+        }
         _ => "more",
     };
     let who = match check {

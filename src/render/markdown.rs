@@ -4,8 +4,8 @@
 use super::charts::{chart_file, more_charts};
 use super::headline::{decision_sheet, headlines, next_step, status_label};
 use super::numeric;
-use super::words::Words;
 use super::text::{code, group_label, md, pct, points, ratio, thousands};
+use super::words::Words;
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
 use crate::measure::metrics::rate;
@@ -401,7 +401,11 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         .rows_excluded
         .iter()
         .map(|(why, n)| {
-            let article = if why.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            let article = if why.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
             format!("{n} with {article} {why}")
         })
         .collect();
@@ -640,6 +644,10 @@ fn attribute_set(
         chart_file(r, index, set)
     );
     for (title, path) in more_charts(r, index, set) {
-        let _ = writeln!(s, "![{title}, {}]({path})\n", md(&Words::new(r, ctx).set(set)));
+        let _ = writeln!(
+            s,
+            "![{title}, {}]({path})\n",
+            md(&Words::new(r, ctx).set(set))
+        );
     }
 }

@@ -113,7 +113,10 @@ pub fn attribute_set(
             md(&group_label(m)),
             amount_ci(m.vs("mean_difference"), m.vs_interval("mean_difference")),
             ratio(m.vs("mean_ratio")),
-            amount_ci(m.vs("median_difference"), m.vs_interval("median_difference")),
+            amount_ci(
+                m.vs("median_difference"),
+                m.vs_interval("median_difference")
+            ),
             ratio(m.vs("median_ratio")),
             m.vs("standardized_mean_difference")
                 .map_or("n/a".to_string(), |v| format!("{v:+.2}")),

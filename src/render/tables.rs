@@ -5,12 +5,12 @@
 
 use super::context::RunContext;
 use super::headline::{headlines, next_step, status_label};
-use super::words::Words;
-use crate::spec::OutcomeKind;
 use super::text::{cell, file_safe};
+use super::words::Words;
 use super::{OutputFile, Renderer};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, GroupMeasures};
+use crate::spec::OutcomeKind;
 
 /// One table: its name (`1_race_groups`), header and rows of text.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +36,14 @@ impl Renderer for Tables {
 pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
     let mut files = vec![table(
         "executive_summary",
-        &["decision", "check", "attributes", "status", "finding", "next_step"],
+        &[
+            "decision",
+            "check",
+            "attributes",
+            "status",
+            "finding",
+            "next_step",
+        ],
         headlines(&Words::new(results, ctx))
             .into_iter()
             .map(|h| {
@@ -131,16 +138,42 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Tab
 /// A numeric outcome's groups: distribution, comparison with the reference, test and verdict.
 fn distribution_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Table {
     const STATISTICS: [&str; 10] = [
-        "group_share", "mean", "std", "min", "p10", "p25", "median", "p75", "p90", "max",
+        "group_share",
+        "mean",
+        "std",
+        "min",
+        "p10",
+        "p25",
+        "median",
+        "p75",
+        "p90",
+        "max",
     ];
     const VS: [&str; 3] = ["mean_ratio", "median_ratio", "standardized_mean_difference"];
     let mut columns = vec!["reference", "n"];
     columns.extend(STATISTICS);
-    columns.extend(["mean_low", "mean_high", "mean_difference", "mean_difference_low"]);
-    columns.extend(["mean_difference_high", "median_difference", "median_difference_low"]);
+    columns.extend([
+        "mean_low",
+        "mean_high",
+        "mean_difference",
+        "mean_difference_low",
+    ]);
+    columns.extend([
+        "mean_difference_high",
+        "median_difference",
+        "median_difference_low",
+    ]);
     columns.push("median_difference_high");
     columns.extend(VS);
-    columns.extend(["ks_statistic", "ks_p_value", "t", "df", "p_adjusted", "verdict", "reason"]);
+    columns.extend([
+        "ks_statistic",
+        "ks_p_value",
+        "t",
+        "df",
+        "p_adjusted",
+        "verdict",
+        "reason",
+    ]);
     let rows = set
         .groups
         .iter()

@@ -44,10 +44,7 @@ impl<'a> Words<'a> {
                 Favorable::Positive => "favourable",
                 Favorable::Negative => "adverse",
             };
-            format!(
-                "received the {kind} decision ({})",
-                self.decision_column()
-            )
+            format!("received the {kind} decision ({})", self.decision_column())
         })
     }
 

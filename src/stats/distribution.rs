@@ -74,7 +74,10 @@ impl Distribution {
         let n = self.n();
         let mean = self.mean()?;
         (n > 1).then(|| {
-            neumaier(self.pairs().map(|(v, c)| (v - mean) * (v - mean) * c as f64)) / (n - 1) as f64
+            neumaier(
+                self.pairs()
+                    .map(|(v, c)| (v - mean) * (v - mean) * c as f64),
+            ) / (n - 1) as f64
         })
     }
 
@@ -222,7 +225,8 @@ pub fn standardized_mean_difference(a: &Distribution, b: &Distribution) -> Optio
     if na + nb <= 2.0 {
         return None;
     }
-    let pooled = ((na - 1.0) * a.variance().unwrap_or(0.0) + (nb - 1.0) * b.variance().unwrap_or(0.0))
+    let pooled = ((na - 1.0) * a.variance().unwrap_or(0.0)
+        + (nb - 1.0) * b.variance().unwrap_or(0.0))
         / (na + nb - 2.0);
     (pooled > 0.0).then(|| (a.mean().unwrap_or(0.0) - b.mean().unwrap_or(0.0)) / pooled.sqrt())
 }

@@ -71,8 +71,8 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
     Some(TestResult {
         method: TestMethod::Z,
         z,
-            t: None,
-            df: None,
+        t: None,
+        df: None,
         p_value,
         p_adjusted: f64::NAN,
     })

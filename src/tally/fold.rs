@@ -177,6 +177,16 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
             }
         }
     }
+    if numeric
+        && rows_excluded[NOT_A_NUMBER] > 0
+        && rows_excluded[NOT_A_NUMBER] + rows_excluded["null outcome"] == rows_read
+    {
+        return Err(AuditError::NoNumbers {
+            path: path.to_path_buf(),
+            column: spec.decision.column().to_string(),
+            rows: rows_excluded[NOT_A_NUMBER],
+        });
+    }
     if rows_excluded.values().sum::<u64>() == rows_read {
         return Err(AuditError::NothingToAudit {
             path: path.to_path_buf(),
@@ -206,7 +216,9 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
             .map(|(set, values)| {
                 set.groups
                     .iter()
-                    .map(|g| Distribution::from_counts(values.remove(&g.values).unwrap_or_default()))
+                    .map(|g| {
+                        Distribution::from_counts(values.remove(&g.values).unwrap_or_default())
+                    })
                     .collect()
             })
             .collect()

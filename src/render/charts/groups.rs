@@ -92,7 +92,12 @@ pub fn selection_chart<DB: DrawingBackend>(
     bars(&mut chart, set, rate, (0.15, 0.85), &|g| {
         verdict_colour(g.state()).filled()
     })?;
-    whiskers(&mut chart, set, |g| g.measures.interval("selection_rate"), 0.5)?;
+    whiskers(
+        &mut chart,
+        set,
+        |g| g.measures.interval("selection_rate"),
+        0.5,
+    )?;
     if let Some(x) = line {
         vertical(&mut chart, set, x, 2)?;
     }
@@ -124,11 +129,7 @@ pub fn ratio_chart<DB: DrawingBackend>(
 ) -> Plot {
     let t = results.audit.di_threshold;
     let ci = |g: &GroupResult| g.measures.vs_interval("disparate_impact_ratio");
-    let ratio = |g: &GroupResult| {
-        g.measures
-            .vs("disparate_impact_ratio")
-            .filter(|v| *v > 0.0)
-    };
+    let ratio = |g: &GroupResult| g.measures.vs("disparate_impact_ratio").filter(|v| *v > 0.0);
     let values: Vec<f64> = set
         .groups
         .iter()
@@ -209,10 +210,7 @@ fn error_state(g: &GroupResult) -> VerdictState {
 /// Key of the error-rate chart.
 pub fn error_rate_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
     let [(_, judged), (_, other)] = error_rates(r.audit.favorable);
-    let mut key = verdict_keys(
-        set.groups.iter().map(error_state),
-        &format!("{judged}: "),
-    );
+    let mut key = verdict_keys(set.groups.iter().map(error_state), &format!("{judged}: "));
     key.push(Key::Outline(format!("{other} (not judged)")));
     key.push(interval_key(r));
     key
@@ -233,13 +231,21 @@ pub fn error_rate_chart<DB: DrawingBackend>(
         &format!("{judged_words} (top bar) and {other_words} (bottom bar), %"),
         &|v| format!("{:.0}%", v * 100.0),
     )?;
-    bars(&mut chart, set, |g| g.measures.rate(judged), (0.08, 0.5), &|g| {
-        verdict_colour(error_state(g)).filled()
-    })?;
+    bars(
+        &mut chart,
+        set,
+        |g| g.measures.rate(judged),
+        (0.08, 0.5),
+        &|g| verdict_colour(error_state(g)).filled(),
+    )?;
     whiskers(&mut chart, set, |g| g.measures.interval(judged), 0.71)?;
-    bars(&mut chart, set, |g| g.measures.rate(other), (0.5, 0.92), &|_| {
-        INK.stroke_width(1)
-    })?;
+    bars(
+        &mut chart,
+        set,
+        |g| g.measures.rate(other),
+        (0.5, 0.92),
+        &|_| INK.stroke_width(1),
+    )?;
     whiskers(&mut chart, set, |g| g.measures.interval(other), 0.29)?;
     Ok(())
 }
@@ -275,10 +281,7 @@ where
         .y_labels(k)
         .y_label_formatter(&|v| {
             let from_top = k as f64 - 1.0 - v.floor();
-            labels
-                .get(from_top as usize)
-                .cloned()
-                .unwrap_or_default()
+            labels.get(from_top as usize).cloned().unwrap_or_default()
         })
         .x_desc(x_desc)
         .x_label_formatter(x_format)
@@ -346,7 +349,10 @@ fn whiskers<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
             .draw_series([PathElement::new([(lo, y), (hi, y)], style)])
             .map_err(|e| e.to_string())?;
         chart
-            .draw_series([EmptyElement::at((lo, y)) + tick(), EmptyElement::at((hi, y)) + tick()])
+            .draw_series([
+                EmptyElement::at((lo, y)) + tick(),
+                EmptyElement::at((hi, y)) + tick(),
+            ])
             .map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -370,11 +376,18 @@ fn vertical<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
 
 /// Key of the distribution chart of a numeric outcome.
 pub fn distribution_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
-    let mut key = verdict_keys(set.groups.iter().map(GroupResult::state), "middle half (p25–p75): ");
+    let mut key = verdict_keys(
+        set.groups.iter().map(GroupResult::state),
+        "middle half (p25–p75): ",
+    );
     key.push(Key::Whisker("p10 to p90".to_string()));
     key.push(Key::Line(format!(
         "reference's mean{}",
-        if r.audit.favorable == Favorable::Negative { " (higher is adverse)" } else { " (higher is favourable)" }
+        if r.audit.favorable == Favorable::Negative {
+            " (higher is adverse)"
+        } else {
+            " (higher is favourable)"
+        }
     )));
     key.push(Key::Outline("dot: the group's mean".to_string()));
     key
@@ -413,7 +426,12 @@ pub fn distribution_chart<DB: DrawingBackend>(
         &format!("{outcome} (per group: p10–p90, middle half, median, mean)"),
         &|v| format!("{v:.2}"),
     )?;
-    whiskers(&mut chart, set, |g| Some([rate(g, "p10")?, rate(g, "p90")?]), 0.5)?;
+    whiskers(
+        &mut chart,
+        set,
+        |g| Some([rate(g, "p10")?, rate(g, "p90")?]),
+        0.5,
+    )?;
     chart
         .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
             let y = row(set, i);
@@ -427,7 +445,10 @@ pub fn distribution_chart<DB: DrawingBackend>(
         .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
             let y = row(set, i);
             let median = rate(g, "median")?;
-            Some(PathElement::new([(median, y + 0.15), (median, y + 0.85)], INK.stroke_width(3)))
+            Some(PathElement::new(
+                [(median, y + 0.15), (median, y + 0.85)],
+                INK.stroke_width(3),
+            ))
         }))
         .map_err(|e| e.to_string())?;
     chart
@@ -441,7 +462,11 @@ pub fn distribution_chart<DB: DrawingBackend>(
         .map_err(|e| e.to_string())?;
     chart
         .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
-            Some(Circle::new((rate(g, "mean")?, row(set, i) + 0.5), 5, INK.stroke_width(2)))
+            Some(Circle::new(
+                (rate(g, "mean")?, row(set, i) + 0.5),
+                5,
+                INK.stroke_width(2),
+            ))
         }))
         .map_err(|e| e.to_string())?;
     if let Some(reference) = set

@@ -89,8 +89,14 @@ pub fn chart<DB: DrawingBackend>(
         .disable_mesh()
         .x_labels(xs.len())
         .y_labels(ys.len())
-        .x_label_formatter(&|v| xs.get(v.floor() as usize).map_or(String::new(), |v| short(v)))
-        .y_label_formatter(&|v| ys.get(v.floor() as usize).map_or(String::new(), |v| short(v)))
+        .x_label_formatter(&|v| {
+            xs.get(v.floor() as usize)
+                .map_or(String::new(), |v| short(v))
+        })
+        .y_label_formatter(&|v| {
+            ys.get(v.floor() as usize)
+                .map_or(String::new(), |v| short(v))
+        })
         .x_desc(short(&set.attributes[0]))
         .y_desc(short(&set.attributes[1]))
         .draw()

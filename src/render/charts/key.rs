@@ -34,9 +34,11 @@ const FONT: u32 = 14;
 impl Key {
     fn text(&self) -> &str {
         match self {
-            Key::Fill(_, t) | Key::Outline(t) | Key::Border(_, t) | Key::Line(t) | Key::Whisker(t) => {
-                t
-            }
+            Key::Fill(_, t)
+            | Key::Outline(t)
+            | Key::Border(_, t)
+            | Key::Line(t)
+            | Key::Whisker(t) => t,
             Key::Scale(_) => "selection rate",
         }
     }
@@ -96,10 +98,16 @@ pub fn draw<DB: DrawingBackend>(strip: &DrawingArea<DB, Shift>, rows: &[Vec<Key>
                     .draw(&Rectangle::new([(x0, y - 7), (x1, y + 7)], colour.filled()))
                     .map_err(err)?,
                 Key::Outline(_) => strip
-                    .draw(&Rectangle::new([(x0, y - 7), (x1, y + 7)], INK.stroke_width(1)))
+                    .draw(&Rectangle::new(
+                        [(x0, y - 7), (x1, y + 7)],
+                        INK.stroke_width(1),
+                    ))
                     .map_err(err)?,
                 Key::Border(colour, _) => strip
-                    .draw(&Rectangle::new([(x0, y - 7), (x1, y + 7)], colour.stroke_width(3)))
+                    .draw(&Rectangle::new(
+                        [(x0, y - 7), (x1, y + 7)],
+                        colour.stroke_width(3),
+                    ))
                     .map_err(err)?,
                 Key::Line(_) => strip
                     .draw(&PathElement::new([(x0, y), (x1, y)], INK.stroke_width(2)))

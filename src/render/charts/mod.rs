@@ -196,8 +196,8 @@ fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u3
         vec![(Kind::Distribution, size(set, 34))]
     } else {
         vec![
-        (Kind::Selection, size(set, 34)),
-        (Kind::Ratio, size(set, 30)),
+            (Kind::Selection, size(set, 34)),
+            (Kind::Ratio, size(set, 30)),
         ]
     };
     if results.audit.label.is_some() {
@@ -365,7 +365,11 @@ mod tests {
     fn text_positions(svg: &str, needle: &str) -> Vec<(f64, f64)> {
         svg.split("<text")
             .skip(1)
-            .filter(|t| t.split('>').nth(1).is_some_and(|body| body.contains(needle)))
+            .filter(|t| {
+                t.split('>')
+                    .nth(1)
+                    .is_some_and(|body| body.contains(needle))
+            })
             .map(|t| {
                 let attr = |name: &str| -> f64 {
                     let start = t.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
@@ -408,8 +412,14 @@ mod tests {
     fn an_undefined_rate_is_not_drawn_as_zero() {
         let mut r = compas();
         let set = &mut r.attribute_sets[0];
-        set.groups[1].measures.rates.insert("selection_rate".into(), None);
-        set.groups[1].measures.ci.insert("selection_rate".into(), None);
+        set.groups[1]
+            .measures
+            .rates
+            .insert("selection_rate".into(), None);
+        set.groups[1]
+            .measures
+            .ci
+            .insert("selection_rate".into(), None);
         let with_rate = svg_of(Kind::Selection, &compas(), 0);
         let without = svg_of(Kind::Selection, &r, 0);
         let bars = |s: &str| s.matches("<rect").count();
