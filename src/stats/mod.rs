@@ -5,6 +5,7 @@ pub mod adjust;
 pub mod bootstrap;
 pub mod distribution;
 pub mod interval;
+pub mod ols;
 pub mod test;
 
 use statrs::distribution::{ContinuousCDF, Normal};
