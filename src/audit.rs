@@ -48,7 +48,13 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         .iter()
         .enumerate()
         .map(|(i, set)| match tallies.distributions.get(i) {
-            Some(distributions) => measure_values(set, distributions, spec, i),
+            Some(distributions) => measure_values(
+                set,
+                distributions,
+                tallies.controlled.get(i).map(Vec::as_slice),
+                spec,
+                i,
+            ),
             None => measure_set(set, spec, tallies.has_label, i),
         })
         .collect::<Result<Vec<_>>>()?;
@@ -101,7 +107,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             alpha: spec.stats.alpha,
             p_adjust: spec.stats.p_adjust,
             tests_in_family,
-            test_families,
+            test_families: test_families.clone(),
             bootstrap: spec.stats.bootstrap,
             seed: spec.stats.seed,
             min_group_size: spec.exclusion.min_group_size,
@@ -130,6 +136,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             family: tests_in_family,
             error_family,
             smd_threshold: numeric.then_some(spec.smd_threshold),
+            adjusted_family: test_families.get(ADJUSTED).copied(),
         },
     );
     Ok(results)
@@ -170,5 +177,27 @@ fn adjust_families(sets: &mut [AttributeSetResult], method: PAdjust) -> IndexMap
             sizes.insert(rate.to_string(), p.len());
         }
     }
+    // The gaps left after the controls are a family of their own.
+    let gaps = || {
+        sets.iter()
+            .flat_map(|s| &s.groups)
+            .filter_map(|g| g.measures.vs_reference.adjusted_gap.as_ref())
+    };
+    let p: Vec<f64> = gaps().map(|a| a.p).collect();
+    let adjusted = adjust(&p, method);
+    for (gap, p) in sets
+        .iter_mut()
+        .flat_map(|s| &mut s.groups)
+        .filter_map(|g| g.measures.vs_reference.adjusted_gap.as_mut())
+        .zip(adjusted)
+    {
+        gap.p_adjusted = p;
+    }
+    if !p.is_empty() {
+        sizes.insert(ADJUSTED.to_string(), p.len());
+    }
     sizes
 }
+
+/// The family name of the gaps left after the controls.
+const ADJUSTED: &str = "adjusted_gap";

@@ -199,6 +199,16 @@ pub enum AuditError {
         /// Why it is excluded.
         why: String,
     },
+    /// A control cannot be used: constant, or determined by the other controls and the groups.
+    #[error("{}: --control {column}: {problem}", path.display())]
+    ControlUnusable {
+        /// The log.
+        path: PathBuf,
+        /// The control column.
+        column: String,
+        /// What is wrong, in words.
+        problem: String,
+    },
     /// An explicit reference group does not occur in the log.
     #[error("--reference {}={}: no such group in {}; groups present: {}", attributes.join(","), values.join(","), path.display(), present.join("; "))]
     ReferenceNotFound {

@@ -444,6 +444,33 @@ pub struct Comparison {
     pub ci: Intervals,
     /// Tests of `selection_rate`, and with a label `tpr` and `fpr`.
     pub tests: IndexMap<String, TestResult>,
+    /// With `--control`: the gap left after accounting for the controls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjusted_gap: Option<AdjustedGap>,
+}
+
+/// A numeric outcome's gap after accounting for the controls: the group's coefficient in an
+/// ordinary least-squares regression of the outcome on the controls (as categories) and an
+/// indicator per group (the reference left out), with HC1 standard errors.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AdjustedGap {
+    /// The group's coefficient: its difference from the reference at equal controls.
+    pub estimate: f64,
+    /// Its heteroskedasticity-robust (HC1) standard error.
+    pub se: f64,
+    /// Its interval at the audit's confidence (normal, as statsmodels' HC1 fit reports).
+    pub ci: [f64; 2],
+    /// Two-sided p-value of estimate / se (normal).
+    pub p: f64,
+    /// The p-value after the run's adjustment, over every group's adjusted gap.
+    pub p_adjusted: f64,
+    /// The estimate as a share of the reference's mean.
+    pub percent_of_reference: Option<f64>,
+    /// The estimate over the regression's residual standard deviation.
+    pub residual_smd: f64,
+    /// The share of the raw mean difference the controls explain (Oaxaca–Blinder with the pooled
+    /// coefficients: the groups' different mix of controls); `null` when there is no raw gap.
+    pub explained_share: Option<f64>,
 }
 
 impl GroupMeasures {
@@ -540,6 +567,13 @@ pub struct Verdict {
     /// (qualified people given the favourable decision).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpr_parity: Option<VerdictState>,
+    /// With `--control`: the rule of `smd` applied to the adjusted gap (its residual SMD and
+    /// test).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjusted_gap: Option<VerdictState>,
+    /// Why, for the adjusted-gap verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjusted_reason: Option<String>,
     /// Why, for the error-rate verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_rate_reason: Option<String>,

@@ -282,6 +282,10 @@ pub struct AuditSpec {
     /// group instead of being judged as a group of their own.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing_values: Vec<String>,
+    /// Legitimate factors (product, region, risk tier): a numeric outcome's gap is also
+    /// estimated after accounting for them. Read as categories.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
     /// Intervals, tests and bootstrap.
     pub stats: StatsSpec,
     /// Small, rare and missing groups.
@@ -311,6 +315,7 @@ impl AuditSpec {
             weight: None,
             membership: Vec::new(),
             missing_values: Vec::new(),
+            controls: Vec::new(),
             stats: StatsSpec::default(),
             exclusion: Exclusion::default(),
         }
@@ -336,6 +341,19 @@ impl AuditSpec {
             .iter()
             .flat_map(|m| &m.columns)
             .for_each(|(c, _)| push(c));
+        self.controls.iter().for_each(|c| push(c));
+        cols
+    }
+
+    /// The columns a tally groups by besides the outcome: the protected attributes read from
+    /// columns, then the controls not among them.
+    pub fn key_columns(&self) -> Vec<String> {
+        let mut cols = self.protected_columns();
+        for c in &self.controls {
+            if !cols.contains(c) {
+                cols.push(c.clone());
+            }
+        }
         cols
     }
 

@@ -121,6 +121,11 @@ pub struct AuditArgs {
     /// price, a waiting time) for the people.
     #[arg(long, value_enum)]
     pub higher: Option<HigherArg>,
+    /// A legitimate factor the gap is also estimated after (repeatable: product, region, risk
+    /// tier); read as categories. With --kind continuous.
+    #[arg(long)]
+    #[serde(default, deserialize_with = "one_or_many_sets")]
+    pub control: Vec<String>,
     /// With --kind continuous: the standardized mean difference beyond which a gap fails when
     /// significant (default 0.2, a "small" effect).
     #[arg(long, allow_negative_numbers = true)]
@@ -289,8 +294,15 @@ impl AuditArgs {
         let continuous = self.kind == Some(KindArg::Continuous);
         if continuous {
             self.check_continuous()?;
-        } else if self.higher.is_some() || self.smd_threshold.is_some() {
-            bail!("--higher and --smd-threshold go with --kind continuous");
+        } else if self.higher.is_some() || self.smd_threshold.is_some() || !self.control.is_empty() {
+            bail!("--higher, --smd-threshold and --control go with --kind continuous");
+        }
+        if let Some(c) = self
+            .control
+            .iter()
+            .find(|c| self.protected.iter().any(|p| split_list(p).contains(c)))
+        {
+            bail!("--control {c}: it is audited with --protected; a control is another column (product, region, risk tier)");
         }
         let decision = match (&self.outcome, &self.score, self.threshold) {
             (Some(outcome), None, None) if continuous => Decision::Value {
@@ -451,6 +463,7 @@ impl AuditArgs {
             weight: self.weight.clone(),
             membership,
             missing_values: self.missing_values.clone().unwrap_or_default(),
+            controls: self.control.clone(),
             stats,
             exclusion,
         })

@@ -4,7 +4,7 @@
 //! set (its worst verdict); and the count of failures.
 
 use crate::results::{
-    AttributeSetResult, AuditResults, GroupMeasures, GroupResult, ReferenceUsed, SetStatus,
+    AdjustedGap, AttributeSetResult, AuditResults, GroupMeasures, GroupResult, ReferenceUsed, SetStatus,
     Verdict, VerdictState, EXCLUDED_PREFIX,
 };
 use crate::spec::Favorable;
@@ -29,6 +29,8 @@ pub struct Rules {
     /// For a numeric outcome: the standardized mean difference beyond which a gap fails (`None`
     /// for a yes/no decision).
     pub smd_threshold: Option<f64>,
+    /// With controls: how many adjusted gaps were tested together.
+    pub adjusted_family: Option<usize>,
 }
 
 /// Judges every group of the measured attribute sets (whose tests are already adjusted), then
@@ -87,6 +89,8 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         four_fifths: (!numeric).then_some(state),
         smd: numeric.then_some(state),
         reason: reason.to_string(),
+        adjusted_gap: None,
+        adjusted_reason: None,
         fpr_parity: (error == Some("fpr")).then_some(state),
         tpr_parity: (error == Some("tpr")).then_some(state),
         error_rate_reason: error.map(|_| reason.to_string()),
@@ -99,7 +103,13 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
     }
     if let Some(threshold) = rules.smd_threshold {
         let (state, reason) = smd_verdict(g, rules, threshold);
-        return plain(state, &reason);
+        let mut v = plain(state, &reason);
+        if let Some(gap) = &g.vs_reference.adjusted_gap {
+            let (state, reason) = adjusted_verdict(gap, rules, threshold);
+            v.adjusted_gap = Some(state);
+            v.adjusted_reason = Some(reason);
+        }
+        return v;
     }
     let (four_fifths, reason) = parity(
         g.vs("disparate_impact_ratio"),
@@ -115,6 +125,8 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         four_fifths: Some(four_fifths),
         smd: None,
         reason,
+        adjusted_gap: None,
+        adjusted_reason: None,
         fpr_parity: None,
         tpr_parity: None,
         error_rate_reason: None,
@@ -222,6 +234,43 @@ fn smd_verdict(g: &GroupMeasures, rules: Rules, threshold: f64) -> (VerdictState
     }
 }
 
+/// The SMD rule applied to the gap left after the controls: its residual SMD beyond `threshold`
+/// to the disadvantage and its test significant after adjustment.
+fn adjusted_verdict(gap: &AdjustedGap, rules: Rules, threshold: f64) -> (VerdictState, String) {
+    let f = rules.favorable;
+    let crossed = -f.goodness(gap.residual_smd) > threshold;
+    let what = format!(
+        "after the controls, the gap is {:+.3} (residual SMD {:+.2}), {}beyond {threshold}",
+        gap.estimate,
+        gap.residual_smd,
+        if crossed { "" } else { "not " }
+    );
+    if !crossed {
+        return (VerdictState::Pass, what);
+    }
+    let test = TestResult {
+        method: TestMethod::Z,
+        z: Some(gap.estimate / gap.se),
+        t: None,
+        df: None,
+        p_value: gap.p,
+        p_adjusted: gap.p_adjusted,
+    };
+    let rules = Rules {
+        family: rules.adjusted_family.unwrap_or(1),
+        ..rules
+    };
+    let evidence = evidence(&test, rules);
+    if gap.p_adjusted < rules.alpha {
+        (VerdictState::Fail, format!("{what}; significant: {evidence}"))
+    } else {
+        (
+            VerdictState::Inconclusive,
+            format!("{what}, but not significant at {}: {evidence}", rules.alpha),
+        )
+    }
+}
+
 /// "z = 12.78, p < 0.001 after Holm adjustment over 4 tests (unadjusted p < 0.001)", or with
 /// Fisher's exact test.
 pub fn evidence(t: &TestResult, rules: Rules) -> String {
@@ -269,6 +318,7 @@ mod tests {
             family: 4,
             error_family: None,
             smd_threshold: None,
+            adjusted_family: None,
         }
     }
 
@@ -343,6 +393,8 @@ mod tests {
             g.verdict = Some(Verdict {
                 four_fifths: Some(*state),
                 smd: None,
+                adjusted_gap: None,
+                adjusted_reason: None,
                 reason: String::new(),
                 fpr_parity: None,
                 tpr_parity: None,

@@ -37,6 +37,7 @@ pub fn self_comparison(t: &Tally, has_label: bool) -> Comparison {
         );
     }
     Comparison {
+        adjusted_gap: None,
         values: named(values, has_label),
         ..Default::default()
     }
@@ -78,6 +79,7 @@ pub fn compare(g: &Tally, r: &Tally, rest: Option<&Tally>, has_label: bool, z: f
         values: named(values, has_label),
         ci: named_intervals(ci, has_label),
         tests,
+        adjusted_gap: None,
     }
 }
 

@@ -5,10 +5,11 @@
 //! from the groups' distributions, which the one tally pass yields.
 
 use super::reference::choose_reference;
+use super::compare::{difference, ratio};
 use super::{exclusion, values_map};
-use crate::error::Result;
+use crate::error::{AuditError, Result};
 use crate::results::{
-    AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult, ReferenceUsed,
+    AdjustedGap, AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult, ReferenceUsed,
     SetStatus, Summary, Values,
 };
 use crate::spec::AuditSpec;
@@ -16,8 +17,12 @@ use crate::stats::distribution::{
     kolmogorov_smirnov, median_difference_interval, standardized_mean_difference, welch,
     Distribution,
 };
+use crate::stats::ols::{self, DesignCell, OlsError};
 use crate::stats::test::{TestMethod, TestResult};
-use crate::tally::{GroupSums, GroupTally, SetTally, Tally};
+use crate::stats::{standard_normal, z_for};
+use crate::tally::{ControlledCell, GroupSums, GroupTally, SetTally, Tally};
+use crate::value::{value_name, MISSING};
+use statrs::distribution::ContinuousCDF;
 use indexmap::IndexMap;
 
 /// The per-group statistics, in the order of `results.json`: name and how it is read.
@@ -38,6 +43,7 @@ const STATISTICS: [(&str, fn(&Distribution) -> Option<f64>); 9] = [
 pub fn measure_values(
     set: &SetTally,
     distributions: &[Distribution],
+    controlled: Option<&[ControlledCell]>,
     spec: &AuditSpec,
     index: usize,
 ) -> Result<AttributeSetResult> {
@@ -71,6 +77,10 @@ pub fn measure_values(
         None => None,
     };
     let confidence = spec.stats.confidence;
+    let mut adjusted = match (controlled, reference_index) {
+        (Some(cells), Some(r)) => adjusted_gaps(set, cells, &included, r, spec)?,
+        _ => IndexMap::new(),
+    };
     let groups = set
         .groups
         .iter()
@@ -79,7 +89,7 @@ pub fn measure_values(
         .enumerate()
         .map(|(i, ((g, d), excluded))| {
             let is_reference = Some(i) == reference_index;
-            let vs_reference = match (&excluded, &reference) {
+            let mut vs_reference = match (&excluded, &reference) {
                 (None, Some(_)) if is_reference => self_comparison(),
                 (None, Some(r)) => {
                     // Against the whole population, the test and intervals take everyone else.
@@ -95,6 +105,7 @@ pub fn measure_values(
                 }
                 _ => Comparison::default(),
             };
+            vs_reference.adjusted_gap = adjusted.swap_remove(&i);
             GroupResult {
                 measures: GroupMeasures {
                     values: values_map(&set.attributes, g),
@@ -220,11 +231,6 @@ fn compare(
     bootstrap: (usize, u64),
     confidence: f64,
 ) -> Comparison {
-    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(a), Some(b)) if b != 0.0 => Some(a / b),
-        _ => None,
-    };
-    let difference = |a: Option<f64>, b: Option<f64>| Some(a? - b?);
     let mut c = Comparison::default();
     let ks = kolmogorov_smirnov(d, other);
     for (name, value) in [
@@ -261,4 +267,138 @@ fn compare(
         );
     }
     c
+}
+
+/// Regressor names of the adjusted model, for errors: the intercept, one per compared group,
+/// one per control level after the first.
+enum Column {
+    Intercept,
+    Group(usize),
+    Level(usize, Option<String>),
+}
+
+/// The gap of each compared group after accounting for the controls: an OLS regression of the
+/// outcome on an indicator per group (the reference left out) and the controls' levels (the first
+/// of each left out), fitted on the groups that are not excluded. Returns per group (by index)
+/// its adjusted gap.
+pub fn adjusted_gaps(
+    set: &SetTally,
+    cells: &[ControlledCell],
+    included: &[usize],
+    reference: usize,
+    spec: &AuditSpec,
+) -> Result<IndexMap<usize, AdjustedGap>> {
+    let position = |values: &[Option<String>]| set.groups.iter().position(|g| g.values == values);
+    let compared: Vec<usize> = included.iter().copied().filter(|&i| i != reference).collect();
+    let used: Vec<(&ControlledCell, usize)> = cells
+        .iter()
+        .filter_map(|c| Some((c, position(&c.group)?)))
+        .filter(|(_, g)| included.contains(g))
+        .collect();
+    let mut levels: Vec<Vec<Option<String>>> = vec![Vec::new(); spec.controls.len()];
+    for (c, _) in &used {
+        for (j, level) in c.levels.iter().enumerate() {
+            if !levels[j].contains(level) {
+                levels[j].push(level.clone());
+            }
+        }
+    }
+    let unusable = |j: usize, problem: String| AuditError::ControlUnusable {
+        path: spec.data.clone(),
+        column: spec.controls[j].clone(),
+        problem,
+    };
+    for (j, l) in levels.iter_mut().enumerate() {
+        l.sort_by(|a, b| (a.is_none(), a).cmp(&(b.is_none(), b)));
+        if l.len() < 2 {
+            let only = l.first().map_or(MISSING.to_string(), |v| value_name(v).to_string());
+            return Err(unusable(
+                j,
+                format!("takes one value ({only}) in every row compared, so it explains nothing; drop it"),
+            ));
+        }
+    }
+    let mut columns = vec![Column::Intercept];
+    columns.extend(compared.iter().map(|&g| Column::Group(g)));
+    for (j, l) in levels.iter().enumerate() {
+        columns.extend(l.iter().skip(1).map(|v| Column::Level(j, v.clone())));
+    }
+    let design: Vec<DesignCell> = used
+        .iter()
+        .map(|(c, g)| {
+            let x = columns
+                .iter()
+                .map(|column| match column {
+                    Column::Intercept => 1.0,
+                    Column::Group(k) => f64::from(u8::from(k == g)),
+                    Column::Level(j, v) => f64::from(u8::from(&c.levels[*j] == v)),
+                })
+                .collect();
+            let d = &c.distribution;
+            DesignCell {
+                x,
+                n: d.n() as f64,
+                mean: d.mean().unwrap_or(0.0),
+                m2: d.variance().map_or(0.0, |v| v * (d.n() - 1) as f64),
+            }
+        })
+        .collect();
+    let fit = ols::fit(&design).map_err(|e| match e {
+        OlsError::Collinear { index } => match &columns[index] {
+            Column::Level(j, v) => unusable(
+                *j,
+                format!(
+                    "its value {} is determined by the other controls or the groups (collinear); merge or drop levels",
+                    value_name(v)
+                ),
+            ),
+            _ => unusable(
+                0,
+                "the controls together determine a group (collinear); drop a control".to_string(),
+            ),
+        },
+        OlsError::TooFewRows => unusable(0, "fewer rows than regressors".to_string()),
+    })?;
+    let z = z_for(spec.stats.confidence);
+    let reference_mean = set_mean(&used, reference);
+    Ok(compared
+        .iter()
+        .enumerate()
+        .map(|(k, &g)| {
+            let (estimate, se) = (fit.beta[k + 1], fit.se[k + 1]);
+            let p = if se > 0.0 {
+                2.0 * standard_normal().cdf(-(estimate / se).abs())
+            } else {
+                1.0
+            };
+            let raw = set_mean(&used, g).zip(reference_mean).map(|(a, b)| a - b);
+            (
+                g,
+                AdjustedGap {
+                    estimate,
+                    se,
+                    ci: [estimate - z * se, estimate + z * se],
+                    p,
+                    p_adjusted: f64::NAN,
+                    percent_of_reference: reference_mean
+                        .filter(|m| *m != 0.0)
+                        .map(|m| estimate / m),
+                    residual_smd: estimate / fit.residual_sd,
+                    explained_share: raw.filter(|r| r.abs() > 1e-12).map(|r| 1.0 - estimate / r),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The mean outcome of group `g` over its controlled cells.
+fn set_mean(cells: &[(&ControlledCell, usize)], g: usize) -> Option<f64> {
+    let (sum, n) = cells
+        .iter()
+        .filter(|(_, k)| *k == g)
+        .fold((0.0, 0.0), |(s, n), (c, _)| {
+            let d = &c.distribution;
+            (s + d.mean().unwrap_or(0.0) * d.n() as f64, n + d.n() as f64)
+        });
+    (n > 0.0).then(|| sum / n)
 }

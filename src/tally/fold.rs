@@ -6,7 +6,7 @@
 use super::binary;
 use super::cells::{Cell, CellTable};
 use super::counts::Tally;
-use super::{GroupTally, SetTally, Tallies};
+use super::{ControlledCell, GroupTally, SetTally, Tallies};
 use crate::error::{AuditError, Result};
 use crate::spec::{AuditSpec, Decision};
 use crate::stats::distribution::Distribution;
@@ -102,6 +102,15 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         vec![HashMap::new(); spec.protected.len()];
     let mut values_per_set: Vec<HashMap<Vec<Option<String>>, Vec<(f64, u64)>>> =
         vec![HashMap::new(); spec.protected.len()];
+    type Levels = (Vec<Option<String>>, Vec<Option<String>>);
+    let mut controlled_per_set: Vec<HashMap<Levels, Vec<(f64, u64)>>> =
+        vec![HashMap::new(); spec.protected.len()];
+    let keys = spec.key_columns();
+    let control_index: Vec<usize> = spec
+        .controls
+        .iter()
+        .filter_map(|c| keys.iter().position(|k| k == c))
+        .collect();
     for cell in cells {
         let Some(text) = &cell.decision else {
             rows_excluded["null outcome"] += cell.rows;
@@ -155,6 +164,16 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
                     .entry(key(None))
                     .or_default()
                     .push((x, cell.rows));
+                if !control_index.is_empty() {
+                    let levels = control_index
+                        .iter()
+                        .map(|&i| cell.attributes[i].clone())
+                        .collect();
+                    controlled_per_set[set_index]
+                        .entry((key(None), levels))
+                        .or_default()
+                        .push((x, cell.rows));
+                }
             }
             let groups = &mut per_set[set_index];
             match soft {
@@ -225,6 +244,24 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     } else {
         Vec::new()
     };
+    let controlled = controlled_per_set
+        .into_iter()
+        .filter(|_| !control_index.is_empty())
+        .map(|cells| {
+            let mut cells: Vec<ControlledCell> = cells
+                .into_iter()
+                .map(|((group, levels), values)| ControlledCell {
+                    group,
+                    levels,
+                    distribution: Distribution::from_counts(values),
+                })
+                .collect();
+            cells.sort_by(|a, b| {
+                (sort_key(&a.group), sort_key(&a.levels)).cmp(&(sort_key(&b.group), sort_key(&b.levels)))
+            });
+            cells
+        })
+        .collect();
     Ok(Tallies {
         rows_read,
         rows_excluded,
@@ -233,6 +270,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         label_negative_values,
         sets,
         distributions,
+        controlled,
     })
 }
 

@@ -64,6 +64,20 @@ pub struct Tallies<S: GroupSums = Tally> {
     /// For a numeric outcome, per set and group (in the sets' order): the outcome's distribution.
     /// Empty for a yes/no decision.
     pub distributions: Vec<Vec<Distribution>>,
+    /// With controls, per set: the outcome's distribution in each group × combination of the
+    /// controls' values that occurs.
+    pub controlled: Vec<Vec<ControlledCell>>,
+}
+
+/// A group's rows that share one combination of the controls' values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlledCell {
+    /// The group's values, as in [`GroupTally::values`].
+    pub group: Vec<Option<String>>,
+    /// One value per control (`None`: missing, a level of its own).
+    pub levels: Vec<Option<String>>,
+    /// The outcome's distribution in these rows.
+    pub distribution: Distribution,
 }
 
 impl<S: GroupSums> Tallies<S> {

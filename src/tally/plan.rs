@@ -26,7 +26,7 @@ pub enum DecisionKey {
 /// [`super::cells`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TallyPlan {
-    /// Protected attribute columns, grouped by as text (null: missing).
+    /// Protected attribute columns, then control columns, grouped by as text (null: missing).
     pub attributes: Vec<String>,
     /// The decision.
     pub decision: DecisionKey,
@@ -143,7 +143,7 @@ impl TallyPlan {
             });
         }
         TallyPlan {
-            attributes: spec.protected_columns(),
+            attributes: spec.key_columns(),
             decision,
             label: spec.label.as_ref().map(|l| l.column.clone()),
             weight: spec.weight.clone(),
