@@ -122,6 +122,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             counts_suppressed_below: None,
             kind: numeric.then_some(OutcomeKind::Continuous),
             smd_threshold: numeric.then_some(spec.smd_threshold),
+            controls: spec.controls.clone(),
         },
         attribute_sets,
         failures: 0,

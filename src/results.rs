@@ -138,6 +138,9 @@ pub struct AuditInfo {
     /// For a numeric outcome: the standardized mean difference beyond which a gap fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smd_threshold: Option<f64>,
+    /// The legitimate factors each gap is also estimated after (`--control`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
 }
 
 /// How the reference group of an attribute set was chosen.

@@ -79,7 +79,11 @@ fn a_legitimate_factor_explains_the_gap_and_a_direct_markup_remains() {
         g["ci"][1].as_f64().unwrap() / white_mean,
     );
     assert!(lo <= 0.075 && 0.075 <= hi, "[{lo}, {hi}]");
-    rel(num(g, "percent_of_reference"), 3.1843096685083747 / white_mean, 1e-9);
+    rel(
+        num(g, "percent_of_reference"),
+        3.1843096685083747 / white_mean,
+        1e-9,
+    );
 }
 
 #[test]
@@ -88,14 +92,21 @@ fn an_unusable_control_is_named() {
     let mut csv = String::from("price,g,tier,tier_copy,shop\n");
     for i in 0..60 {
         let tier = ["low", "high"][i % 2];
-        csv += &format!("{},{},{tier},{tier},one\n", 10 + i % 7, ["a", "b"][i % 3 % 2]);
+        csv += &format!(
+            "{},{},{tier},{tier},one\n",
+            10 + i % 7,
+            ["a", "b"][i % 3 % 2]
+        );
     }
     let data = write(dir.path(), "log.csv", &csv);
     let base = args(&data, "price", "g")
         .with("--kind", "continuous")
         .with("--higher", "adverse")
         .with("--min-group-size", "1");
-    let constant = base.clone().with("--control", "shop").fails(&dir.path().join("a"));
+    let constant = base
+        .clone()
+        .with("--control", "shop")
+        .fails(&dir.path().join("a"));
     assert!(
         constant.contains("--control shop: takes one value (one) in every row compared"),
         "{constant}"
@@ -106,7 +117,9 @@ fn an_unusable_control_is_named() {
         .with("--control", "tier_copy")
         .fails(&dir.path().join("b"));
     assert!(
-        collinear.contains("--control tier_copy: its value low is determined by the other controls or the groups"),
+        collinear.contains(
+            "--control tier_copy: its value low is determined by the other controls or the groups"
+        ),
         "{collinear}"
     );
     let protected = base.with("--control", "g").fails(&dir.path().join("c"));

@@ -294,7 +294,8 @@ impl AuditArgs {
         let continuous = self.kind == Some(KindArg::Continuous);
         if continuous {
             self.check_continuous()?;
-        } else if self.higher.is_some() || self.smd_threshold.is_some() || !self.control.is_empty() {
+        } else if self.higher.is_some() || self.smd_threshold.is_some() || !self.control.is_empty()
+        {
             bail!("--higher, --smd-threshold and --control go with --kind continuous");
         }
         if let Some(c) = self
@@ -549,6 +550,7 @@ impl AuditArgs {
         if spec.decision.is_value() {
             attributes.push(spec.decision.column());
         }
+        attributes.extend(spec.controls.iter().map(String::as_str));
         for key in self.labels.attributes.keys() {
             if !attributes.contains(&key.as_str()) {
                 bail!(

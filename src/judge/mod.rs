@@ -4,8 +4,8 @@
 //! set (its worst verdict); and the count of failures.
 
 use crate::results::{
-    AdjustedGap, AttributeSetResult, AuditResults, GroupMeasures, GroupResult, ReferenceUsed, SetStatus,
-    Verdict, VerdictState, EXCLUDED_PREFIX,
+    AdjustedGap, AttributeSetResult, AuditResults, GroupMeasures, GroupResult, ReferenceUsed,
+    SetStatus, Verdict, VerdictState, EXCLUDED_PREFIX,
 };
 use crate::spec::Favorable;
 use crate::stats::adjust::PAdjust;
@@ -262,7 +262,10 @@ fn adjusted_verdict(gap: &AdjustedGap, rules: Rules, threshold: f64) -> (Verdict
     };
     let evidence = evidence(&test, rules);
     if gap.p_adjusted < rules.alpha {
-        (VerdictState::Fail, format!("{what}; significant: {evidence}"))
+        (
+            VerdictState::Fail,
+            format!("{what}; significant: {evidence}"),
+        )
     } else {
         (
             VerdictState::Inconclusive,

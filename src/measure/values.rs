@@ -4,13 +4,13 @@
 //! of the mean difference, and a bootstrap interval of the median difference. Everything comes
 //! from the groups' distributions, which the one tally pass yields.
 
-use super::reference::choose_reference;
 use super::compare::{difference, ratio};
+use super::reference::choose_reference;
 use super::{exclusion, values_map};
 use crate::error::{AuditError, Result};
 use crate::results::{
-    AdjustedGap, AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult, ReferenceUsed,
-    SetStatus, Summary, Values,
+    AdjustedGap, AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult,
+    ReferenceUsed, SetStatus, Summary, Values,
 };
 use crate::spec::AuditSpec;
 use crate::stats::distribution::{
@@ -22,8 +22,8 @@ use crate::stats::test::{TestMethod, TestResult};
 use crate::stats::{standard_normal, z_for};
 use crate::tally::{ControlledCell, GroupSums, GroupTally, SetTally, Tally};
 use crate::value::{value_name, MISSING};
-use statrs::distribution::ContinuousCDF;
 use indexmap::IndexMap;
+use statrs::distribution::ContinuousCDF;
 
 /// The per-group statistics, in the order of `results.json`: name and how it is read.
 const STATISTICS: [(&str, fn(&Distribution) -> Option<f64>); 9] = [
@@ -289,7 +289,11 @@ pub fn adjusted_gaps(
     spec: &AuditSpec,
 ) -> Result<IndexMap<usize, AdjustedGap>> {
     let position = |values: &[Option<String>]| set.groups.iter().position(|g| g.values == values);
-    let compared: Vec<usize> = included.iter().copied().filter(|&i| i != reference).collect();
+    let compared: Vec<usize> = included
+        .iter()
+        .copied()
+        .filter(|&i| i != reference)
+        .collect();
     let used: Vec<(&ControlledCell, usize)> = cells
         .iter()
         .filter_map(|c| Some((c, position(&c.group)?)))
@@ -311,7 +315,9 @@ pub fn adjusted_gaps(
     for (j, l) in levels.iter_mut().enumerate() {
         l.sort_by(|a, b| (a.is_none(), a).cmp(&(b.is_none(), b)));
         if l.len() < 2 {
-            let only = l.first().map_or(MISSING.to_string(), |v| value_name(v).to_string());
+            let only = l
+                .first()
+                .map_or(MISSING.to_string(), |v| value_name(v).to_string());
             return Err(unusable(
                 j,
                 format!("takes one value ({only}) in every row compared, so it explains nothing; drop it"),

@@ -53,6 +53,30 @@ pub struct Headline {
     pub status: SetStatus,
     /// What it means, in one plain sentence.
     pub sentence: String,
+    /// With controls, for a focus group that does not pass: the controls in words, and whether
+    /// they explain its gap.
+    pub controls: Option<(String, bool)>,
+}
+
+impl Headline {
+    /// The suggested next step: as [`next_step`], or for a gap the controls explain, checking
+    /// that they are legitimate factors.
+    pub fn next_step(&self, cadence: Cadence) -> String {
+        match &self.controls {
+            Some((controls, true)) => format!(
+                "check that {controls} are legitimate factors for this decision: the gap disappears at equal \
+                 {controls}, so no remedy for the group itself is needed if they are"
+            ),
+            Some((controls, false)) if self.status == SetStatus::ActionNeeded => format!(
+                "{controls} do not explain the gap: find out whether another legitimate factor, a proxy or the \
+                 attribute itself drives it, and decide on a remedy{}",
+                cadence
+                    .next()
+                    .map_or(String::new(), |next| format!("; check the change in {next}'s audit"))
+            ),
+            _ => next_step(self.status, cadence),
+        }
+    }
 }
 
 /// Every line of the executive summary, in the report's order of attribute sets: per set, the
@@ -152,13 +176,20 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
         check: check.name(w),
         attributes: w.set(set),
         status,
+        controls: focus
+            .filter(|g| check.state(g) != VerdictState::Pass)
+            .filter(|g| g.measures.vs_reference.adjusted_gap.is_some())
+            .map(|g| (w.controls(), explained(g))),
         sentence: focus.map_or_else(
             || "No group could be compared: every group is too small or excluded.".to_string(),
             |g| {
                 format!(
-                    "{}.{}",
+                    "{}.{}{}",
                     comparison(w, set, check, g),
-                    certainty(w.r, check.state(g))
+                    certainty(w.r, check.state(g)),
+                    after_controls(w, g)
+                        .filter(|_| check.state(g) != VerdictState::Pass)
+                        .map_or(String::new(), |a| format!(" {a}."))
                 )
             },
         ),
@@ -254,7 +285,13 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
     let key = match check {
         Check::Selection => "shortfall",
         Check::ErrorRate => "error_rate_shortfall",
-        Check::Mean => return capitalized(&comparison(w, set, check, g)),
+        Check::Mean => {
+            return format!(
+                "{}{}",
+                capitalized(&comparison(w, set, check, g)),
+                after_controls(w, g).map_or(String::new(), |a| format!(". {a}"))
+            )
+        }
     };
     let more = match (check, f) {
         (Check::Selection, Favorable::Positive) | (Check::ErrorRate, Favorable::Positive) => {
@@ -330,6 +367,46 @@ fn comparison(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult
         pct(g.measures.rate(metric)),
         pct(g.measures.reference_value(metric))
     )
+}
+
+/// Whether the controls explain a group's gap: its adjusted verdict passes.
+fn explained(g: &GroupResult) -> bool {
+    g.verdict
+        .as_ref()
+        .and_then(|v| v.adjusted_gap)
+        .is_some_and(|s| s == VerdictState::Pass)
+}
+
+/// The sentence on the gap left after the controls (without its full stop), which says which
+/// case it is: explained by them, or not.
+fn after_controls(w: &Words, g: &GroupResult) -> Option<String> {
+    let gap = g.measures.vs_reference.adjusted_gap.as_ref()?;
+    let share = |v: f64| match gap.percent_of_reference {
+        Some(_) => {
+            let reference = g.measures.reference_value("mean").unwrap_or(f64::NAN);
+            format!("{:+.1}%", v / reference * 100.0)
+        }
+        None => amount(Some(v)),
+    };
+    let controls = w.controls();
+    let at_equal = format!(
+        "at equal {controls}, the gap is {} of the reference's mean ({:.0}% interval {} to {})",
+        share(gap.estimate),
+        w.r.audit.confidence * 100.0,
+        share(gap.ci[0]),
+        share(gap.ci[1])
+    );
+    let part = gap.explained_share.map_or(String::new(), |e| {
+        format!(
+            "; the controls account for {:.0}% of the raw gap",
+            e * 100.0
+        )
+    });
+    Some(if explained(g) {
+        format!("The gap is explained by {controls}: {at_equal}{part}")
+    } else {
+        format!("After accounting for {controls}, it remains: {at_equal}{part}")
+    })
 }
 
 /// A group's mean against the reference's: `Customers with ethnicity Black had a mean price of

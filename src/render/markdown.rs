@@ -2,7 +2,7 @@
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
 use super::charts::{chart_file, more_charts};
-use super::headline::{decision_sheet, headlines, next_step, status_label};
+use super::headline::{decision_sheet, headlines, status_label};
 use super::numeric;
 use super::text::{code, group_label, md, pct, points, ratio, thousands};
 use super::words::Words;
@@ -73,7 +73,7 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
             h.check,
             md(&h.attributes),
             md(&h.sentence),
-            next_step(h.status, ctx.cadence)
+            h.next_step(ctx.cadence)
         );
     }
     let rule = match w.r.audit.smd_threshold {

@@ -4,7 +4,7 @@
 //! precision.
 
 use super::context::RunContext;
-use super::headline::{headlines, next_step, status_label};
+use super::headline::{headlines, status_label};
 use super::text::{cell, file_safe};
 use super::words::Words;
 use super::{OutputFile, Renderer};
@@ -53,7 +53,7 @@ pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
                     cell(&h.attributes),
                     status_label(h.status).to_string(),
                     cell(&h.sentence),
-                    next_step(h.status, ctx.cadence),
+                    h.next_step(ctx.cadence),
                 ]
             })
             .collect(),

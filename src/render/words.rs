@@ -53,6 +53,22 @@ impl<'a> Words<'a> {
         self.attribute(self.r.audit.outcome.as_deref().unwrap_or_default())
     }
 
+    /// The controls in words: `risk tier and product`.
+    pub fn controls(&self) -> String {
+        let names: Vec<String> = self
+            .r
+            .audit
+            .controls
+            .iter()
+            .map(|c| self.attribute(c))
+            .collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+
     /// Who the people are: `customers`, by default `people`.
     pub fn people(&self) -> &str {
         self.labels.people.as_deref().unwrap_or("people")

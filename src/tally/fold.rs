@@ -257,7 +257,8 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
                 })
                 .collect();
             cells.sort_by(|a, b| {
-                (sort_key(&a.group), sort_key(&a.levels)).cmp(&(sort_key(&b.group), sort_key(&b.levels)))
+                (sort_key(&a.group), sort_key(&a.levels))
+                    .cmp(&(sort_key(&b.group), sort_key(&b.levels)))
             });
             cells
         })
