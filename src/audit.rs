@@ -55,7 +55,13 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
                 spec,
                 i,
             ),
-            None => measure_set(set, spec, tallies.has_label, i),
+            None => measure_set(
+                set,
+                tallies.controlled.get(i).map(Vec::as_slice),
+                spec,
+                tallies.has_label,
+                i,
+            ),
         })
         .collect::<Result<Vec<_>>>()?;
     let test_families = adjust_families(&mut attribute_sets, spec.stats.p_adjust);
@@ -137,7 +143,9 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             family: tests_in_family,
             error_family,
             smd_threshold: numeric.then_some(spec.smd_threshold),
-            adjusted_family: test_families.get(ADJUSTED).copied(),
+            adjusted_family: test_families
+                .get(if numeric { ADJUSTED } else { "cmh" })
+                .copied(),
         },
     );
     Ok(results)

@@ -570,6 +570,10 @@ pub struct Verdict {
     /// (qualified people given the favourable decision).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tpr_parity: Option<VerdictState>,
+    /// With `--control`, a yes/no decision: the four-fifths rule applied to the disparate impact
+    /// ratio at the reference's mix of strata, with the Cochran–Mantel–Haenszel test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub four_fifths_adjusted: Option<VerdictState>,
     /// With `--control`: the rule of `smd` applied to the adjusted gap (its residual SMD and
     /// test).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -122,7 +122,7 @@ pub struct AuditArgs {
     #[arg(long, value_enum)]
     pub higher: Option<HigherArg>,
     /// A legitimate factor the gap is also estimated after (repeatable: product, region, risk
-    /// tier); read as categories. With --kind continuous.
+    /// tier, channel); read as categories.
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub control: Vec<String>,
@@ -294,9 +294,11 @@ impl AuditArgs {
         let continuous = self.kind == Some(KindArg::Continuous);
         if continuous {
             self.check_continuous()?;
-        } else if self.higher.is_some() || self.smd_threshold.is_some() || !self.control.is_empty()
-        {
-            bail!("--higher, --smd-threshold and --control go with --kind continuous");
+        } else if self.higher.is_some() || self.smd_threshold.is_some() {
+            bail!("--higher and --smd-threshold go with --kind continuous");
+        }
+        if !self.control.is_empty() && (self.weight.is_some() || !self.membership.is_empty()) {
+            bail!("--control does not go with --weight or --membership yet");
         }
         if let Some(c) = self
             .control
@@ -487,7 +489,7 @@ impl AuditArgs {
             (!self.membership.is_empty(), "--membership"),
         ] {
             if given {
-                bail!("{flag} does not go with --kind continuous (direction: --higher)");
+                bail!("{flag} does not go with --kind continuous");
             }
         }
         if let Some(t) = self.smd_threshold {

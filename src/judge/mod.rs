@@ -89,6 +89,7 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         four_fifths: (!numeric).then_some(state),
         smd: numeric.then_some(state),
         reason: reason.to_string(),
+        four_fifths_adjusted: None,
         adjusted_gap: None,
         adjusted_reason: None,
         fpr_parity: (error == Some("fpr")).then_some(state),
@@ -125,12 +126,27 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         four_fifths: Some(four_fifths),
         smd: None,
         reason,
+        four_fifths_adjusted: None,
         adjusted_gap: None,
         adjusted_reason: None,
         fpr_parity: None,
         tpr_parity: None,
         error_rate_reason: None,
     };
+    if let Some(ratio) = g.vs("disparate_impact_ratio_adjusted") {
+        let (state, reason) = parity(
+            Some(ratio),
+            g.vs_reference.tests.get("cmh"),
+            rules,
+            (
+                "at the reference's mix of the controls, the selection rate",
+                "",
+                rules.adjusted_family.unwrap_or(1),
+            ),
+        );
+        v.four_fifths_adjusted = Some(state);
+        v.adjusted_reason = Some(reason);
+    }
     if let (Some(metric), Some(family)) = (error, rules.error_family) {
         let (_, words) = rules.favorable.error_rate();
         let (state, reason) = parity(
@@ -253,6 +269,8 @@ fn adjusted_verdict(gap: &AdjustedGap, rules: Rules, threshold: f64) -> (Verdict
         z: Some(gap.estimate / gap.se),
         t: None,
         df: None,
+        statistic: None,
+        p: None,
         p_value: gap.p,
         p_adjusted: gap.p_adjusted,
     };
@@ -344,6 +362,8 @@ mod tests {
             z: Some(-3.0),
             t: None,
             df: None,
+            statistic: None,
+            p: None,
             p_value: p,
             p_adjusted: p,
         }
@@ -396,6 +416,7 @@ mod tests {
             g.verdict = Some(Verdict {
                 four_fifths: Some(*state),
                 smd: None,
+                four_fifths_adjusted: None,
                 adjusted_gap: None,
                 adjusted_reason: None,
                 reason: String::new(),

@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod metrics;
 pub mod reference;
+pub mod strata;
 pub mod summary;
 pub mod values;
 
@@ -15,7 +16,7 @@ use crate::results::{
 };
 use crate::spec::{AuditSpec, Favorable};
 use crate::stats::{interval, z_for};
-use crate::tally::{Cells, GroupSums, GroupTally, SetTally, Tally};
+use crate::tally::{Cells, ControlledCell, GroupSums, GroupTally, SetTally, Tally};
 use crate::value::{value_name, MISSING};
 use compare::{compare, self_comparison};
 use indexmap::IndexMap;
@@ -25,6 +26,7 @@ use reference::choose_reference;
 /// Measures one attribute set (the `index`-th of the audit).
 pub fn measure_set(
     set: &SetTally,
+    controlled: Option<&[ControlledCell]>,
     spec: &AuditSpec,
     has_label: bool,
     index: usize,
@@ -67,6 +69,11 @@ pub fn measure_set(
                 }
                 _ => Comparison::default(),
             };
+            if let (None, Some(cells), Some(r)) = (&excluded, controlled, reference_index) {
+                if !is_reference {
+                    strata::add_stratified(&mut vs_reference, set, cells, (i, r), z);
+                }
+            }
             if let (None, Some(r)) = (&excluded, reference) {
                 let f = spec.favorable;
                 let values = &mut vs_reference.values;

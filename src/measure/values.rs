@@ -261,6 +261,8 @@ fn compare(
                 z: None,
                 t: Some(w.t),
                 df: Some(w.df),
+                statistic: None,
+                p: None,
                 p_value: w.p_value,
                 p_adjusted: f64::NAN,
             },

@@ -59,17 +59,28 @@ pub struct Headline {
 }
 
 impl Headline {
+    /// `many` when the controls are several, else `one`.
+    fn plural<'a>(&self, many: &'a str, one: &'a str) -> &'a str {
+        match &self.controls {
+            Some((names, _)) if names.contains(" and ") => many,
+            _ => one,
+        }
+    }
+
     /// The suggested next step: as [`next_step`], or for a gap the controls explain, checking
     /// that they are legitimate factors.
     pub fn next_step(&self, cadence: Cadence) -> String {
         match &self.controls {
             Some((controls, true)) => format!(
-                "check that {controls} are legitimate factors for this decision: the gap disappears at equal \
-                 {controls}, so no remedy for the group itself is needed if they are"
+                "check that {controls} {} for this decision: the gap disappears at equal {controls}, so no \
+                 remedy for the group itself is needed if {}",
+                self.plural("are legitimate factors", "is a legitimate factor"),
+                self.plural("they are", "it is")
             ),
             Some((controls, false)) if self.status == SetStatus::ActionNeeded => format!(
-                "{controls} do not explain the gap: find out whether another legitimate factor, a proxy or the \
+                "{controls} {} not explain the gap: find out whether another legitimate factor, a proxy or the \
                  attribute itself drives it, and decide on a remedy{}",
+                self.plural("do", "does"),
                 cadence
                     .next()
                     .map_or(String::new(), |next| format!("; check the change in {next}'s audit"))
@@ -142,6 +153,12 @@ impl Check {
         }
     }
 
+    /// Whether the controls' analysis is about this check (the selection rate or the mean; the
+    /// error rates are not stratified).
+    fn stratified(self) -> bool {
+        !matches!(self, Check::ErrorRate)
+    }
+
     /// The check's name: `selection rate`, `false positive rate`, `mean interest rate`.
     fn name(self, w: &Words) -> String {
         match (self, w.r.audit.favorable) {
@@ -178,7 +195,7 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
         status,
         controls: focus
             .filter(|g| check.state(g) != VerdictState::Pass)
-            .filter(|g| g.measures.vs_reference.adjusted_gap.is_some())
+            .filter(|g| check.stratified() && adjusted(g))
             .map(|g| (w.controls(), explained(g))),
         sentence: focus.map_or_else(
             || "No group could be compared: every group is too small or excluded.".to_string(),
@@ -188,12 +205,20 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
                     comparison(w, set, check, g),
                     certainty(w.r, check.state(g)),
                     after_controls(w, g)
-                        .filter(|_| check.state(g) != VerdictState::Pass)
+                        .filter(|_| check.stratified() && check.state(g) != VerdictState::Pass)
                         .map_or(String::new(), |a| format!(" {a}."))
                 )
             },
         ),
     }
+}
+
+/// The decision sheet's words on the controls for a check they apply to: `. The gap is explained
+/// by …` (without the full stop the sheet adds).
+fn controlled(w: &Words, check: Check, g: &GroupResult) -> String {
+    after_controls(w, g)
+        .filter(|_| check.stratified())
+        .map_or(String::new(), |a| format!(". {a}"))
 }
 
 /// How much a group needs attention: failing before inconclusive before passing, then the
@@ -286,11 +311,7 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
         Check::Selection => "shortfall",
         Check::ErrorRate => "error_rate_shortfall",
         Check::Mean => {
-            return format!(
-                "{}{}",
-                capitalized(&comparison(w, set, check, g)),
-                after_controls(w, g).map_or(String::new(), |a| format!(". {a}"))
-            )
+            return capitalized(&comparison(w, set, check, g)) + &controlled(w, check, g)
         }
     };
     let more = match (check, f) {
@@ -314,7 +335,11 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
             )
         })
         .unwrap_or_default();
-    format!("{}{people}", capitalized(&comparison(w, set, check, g)))
+    format!(
+        "{}{people}{}",
+        capitalized(&comparison(w, set, check, g)),
+        controlled(w, check, g)
+    )
 }
 
 /// How the check's state reads, after the numbers.
@@ -337,6 +362,7 @@ fn certainty(r: &AuditResults, state: VerdictState) -> String {
 /// adverse decisions: "only" is kept for a disadvantage).
 fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
     match ratio {
+        Some(v) if (0.95..=1.05).contains(&v) => "about as often as".to_string(),
         Some(v) if v >= 1.0 => format!("{v:.1} times as often as"),
         Some(v) if favorable == Favorable::Positive => {
             format!("only {:.0}% as often as", v * 100.0)
@@ -373,14 +399,23 @@ fn comparison(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult
 fn explained(g: &GroupResult) -> bool {
     g.verdict
         .as_ref()
-        .and_then(|v| v.adjusted_gap)
+        .and_then(|v| v.adjusted_gap.or(v.four_fifths_adjusted))
         .is_some_and(|s| s == VerdictState::Pass)
+}
+
+/// Whether a group was compared within the controls' strata.
+fn adjusted(g: &GroupResult) -> bool {
+    g.verdict
+        .as_ref()
+        .is_some_and(|v| v.adjusted_gap.or(v.four_fifths_adjusted).is_some())
 }
 
 /// The sentence on the gap left after the controls (without its full stop), which says which
 /// case it is: explained by them, or not.
 fn after_controls(w: &Words, g: &GroupResult) -> Option<String> {
-    let gap = g.measures.vs_reference.adjusted_gap.as_ref()?;
+    let Some(gap) = g.measures.vs_reference.adjusted_gap.as_ref() else {
+        return within_strata(w, g);
+    };
     let share = |v: f64| match gap.percent_of_reference {
         Some(_) => {
             let reference = g.measures.reference_value("mean").unwrap_or(f64::NAN);
@@ -406,6 +441,43 @@ fn after_controls(w: &Words, g: &GroupResult) -> Option<String> {
         format!("The gap is explained by {controls}: {at_equal}{part}")
     } else {
         format!("After accounting for {controls}, it remains: {at_equal}{part}")
+    })
+}
+
+/// The selection rate within the controls' strata: the ratio at the reference's mix and what it
+/// says, for a yes/no decision.
+fn within_strata(w: &Words, g: &GroupResult) -> Option<String> {
+    let m = &g.measures;
+    let ratio = m.vs("disparate_impact_ratio_adjusted")?;
+    let controls = w.controls();
+    let within = if w.r.audit.controls.len() > 1 {
+        format!("within each combination of {controls}")
+    } else {
+        format!("within each {controls}")
+    };
+    let interval =
+        m.vs_interval("disparate_impact_ratio_adjusted")
+            .map_or(String::new(), |[lo, hi]| {
+                format!(
+                    ", {:.0}% interval {lo:.2} to {hi:.2}",
+                    w.r.audit.confidence * 100.0
+                )
+            });
+    let part = m.vs("explained_share").map_or(String::new(), |e| {
+        format!(
+            "; the mix of {controls} accounts for {:.0}% of the raw gap",
+            e * 100.0
+        )
+    });
+    let at_equal = format!(
+        "{within}, the group {} {} the reference group (ratio at the reference's mix {ratio:.2}{interval}){part}",
+        w.decision(),
+        how_often(Some(ratio), w.r.audit.favorable)
+    );
+    Some(if explained(g) {
+        format!("The gap is explained by {controls}: {at_equal}")
+    } else {
+        format!("After accounting for {controls}, it remains: {at_equal}")
     })
 }
 

@@ -3,9 +3,9 @@
 
 use super::charts::{chart_file, more_charts};
 use super::headline::{decision_sheet, headlines, status_label};
-use super::numeric;
 use super::text::{code, group_label, md, pct, points, ratio, thousands};
 use super::words::Words;
+use super::{controls, numeric};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
 use crate::measure::metrics::rate;
@@ -421,6 +421,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     } else {
         decision_lines(s, r, ctx);
     }
+    controls::scope_line(s, r, &Words::new(r, ctx));
     let _ = writeln!(
         s,
         "- **Groups left out:** fewer than {} rows{}{}; bootstrap: {} replicates, seed {}.",
@@ -559,6 +560,9 @@ fn attribute_set(
         );
     }
     let _ = writeln!(s);
+    if !r.audit.controls.is_empty() {
+        controls::decision_table(s, &Words::new(r, ctx), set);
+    }
     if r.audit.label.is_some() {
         let _ = writeln!(
             s,
@@ -603,6 +607,7 @@ fn attribute_set(
             verdict_text(g.state()),
             g.reason()
         );
+        controls::verdict_line(s, g);
         if let (Some(state), Some(v)) = (g.error_state(), &g.verdict) {
             let _ = writeln!(
                 s,

@@ -3,6 +3,7 @@
 
 mod charts;
 pub mod context;
+mod controls;
 mod headline;
 mod html;
 mod json;

@@ -3,6 +3,7 @@
 //! its comparison with the reference, and its verdict.
 
 use super::charts::{chart_file, more_charts};
+use super::controls;
 use super::markdown::{adjustment_name, reference_text, verdict_text};
 use super::text::{amount, code, group_label, md, pct, ratio};
 use super::words::Words;
@@ -44,19 +45,6 @@ pub fn scope_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         adjustment_name(a.p_adjust),
         a.alpha
     );
-    if !a.controls.is_empty() {
-        let _ = writeln!(
-            s,
-            "- **Legitimate factors (controls):** {}. Each gap is also estimated at equal {}: a least-squares \
-             regression of the outcome on the controls (as categories) and an indicator per group, with \
-             heteroskedasticity-robust (HC1) errors; the gap that remains is judged by the same rule on its residual \
-             SMD (the {} tests adjusted together), and the share of the raw gap the groups' different mix of \
-             controls accounts for is given (Oaxaca–Blinder).",
-            a.controls.iter().map(|c| code(c)).collect::<Vec<_>>().join(", "),
-            md(&w.controls()),
-            a.test_families.get("adjusted_gap").copied().unwrap_or(0)
-        );
-    }
 }
 
 /// One attribute set's findings for a numeric outcome.
@@ -140,7 +128,7 @@ pub fn attribute_set(
         );
     }
     if !r.audit.controls.is_empty() {
-        adjusted_table(s, &w, set);
+        controls::numeric_table(s, &w, set);
     }
     let _ = writeln!(s, "\nVerdicts:\n");
     for g in set
@@ -155,18 +143,7 @@ pub fn attribute_set(
             verdict_text(g.state()),
             g.reason()
         );
-        if let Some((state, reason)) = g
-            .verdict
-            .as_ref()
-            .and_then(|v| Some((v.adjusted_gap?, v.adjusted_reason.as_deref()?)))
-        {
-            let _ = writeln!(
-                s,
-                "- {}, at equal controls: {} — {reason}",
-                md(&group_label(&g.measures)),
-                verdict_text(state)
-            );
-        }
+        controls::verdict_line(s, g);
     }
     let _ = writeln!(
         s,
@@ -179,43 +156,8 @@ pub fn attribute_set(
     }
 }
 
-/// The gaps after the controls: raw and adjusted side by side.
-fn adjusted_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
-    let _ = writeln!(
-        s,
-        "\nAt equal {}: the raw mean difference, the gap that remains (with its {:.0}% interval), that gap as a \
-         share of the reference's mean, over the residual standard deviation, and the share of the raw gap the \
-         controls account for.\n",
-        md(&w.controls()),
-        w.r.audit.confidence * 100.0
-    );
-    let _ = writeln!(
-        s,
-        "| group | raw difference | gap at equal controls | % of reference mean | residual SMD | explained by controls | verdict |"
-    );
-    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
-    for g in &set.groups {
-        let (Some(gap), Some(v)) = (&g.measures.vs_reference.adjusted_gap, &g.verdict) else {
-            continue;
-        };
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {:+.2} | {} | {} |",
-            md(&group_label(&g.measures)),
-            amount(g.measures.vs("mean_difference")),
-            amount_ci(Some(gap.estimate), Some(gap.ci)),
-            gap.percent_of_reference
-                .map_or("n/a".to_string(), |p| format!("{:+.1}%", p * 100.0)),
-            gap.residual_smd,
-            gap.explained_share
-                .map_or("n/a".to_string(), |e| pct(Some(e))),
-            verdict_text(v.adjusted_gap.unwrap_or(VerdictState::Inconclusive))
-        );
-    }
-}
-
 /// An amount with its interval: `4.74 (3.90 to 5.61)`.
-fn amount_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
+pub(super) fn amount_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
     match ci {
         Some([lo, hi]) if v.is_some() => format!(
             "{} ({} to {})",

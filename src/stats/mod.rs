@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod distribution;
 pub mod interval;
 pub mod ols;
+pub mod strata;
 pub mod test;
 
 use statrs::distribution::{ContinuousCDF, Normal};

@@ -16,6 +16,8 @@ pub enum TestMethod {
     Fisher,
     /// Welch's unequal-variances t-test of two means.
     Welch,
+    /// The Cochran–Mantel–Haenszel test across the controls' strata.
+    Cmh,
 }
 
 /// The outcome of one test.
@@ -31,6 +33,13 @@ pub struct TestResult {
     /// Welch–Satterthwaite degrees of freedom (numeric outcomes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub df: Option<f64>,
+    /// The chi-square statistic (Cochran–Mantel–Haenszel).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<f64>,
+    /// The p-value, under the name the stratified test reports it by (Cochran–Mantel–Haenszel;
+    /// the same as `p_value`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p: Option<f64>,
     /// Two-sided p-value of the method used.
     pub p_value: f64,
     /// The p-value after the multiple-comparison adjustment.
@@ -60,6 +69,8 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
             z,
             t: None,
             df: None,
+            statistic: None,
+            p: None,
             p_value: fisher_exact(a, b, c, d),
             p_adjusted: f64::NAN,
         });
@@ -73,6 +84,8 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
         z,
         t: None,
         df: None,
+        statistic: None,
+        p: None,
         p_value,
         p_adjusted: f64::NAN,
     })

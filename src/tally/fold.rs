@@ -103,7 +103,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     let mut values_per_set: Vec<HashMap<Vec<Option<String>>, Vec<(f64, u64)>>> =
         vec![HashMap::new(); spec.protected.len()];
     type Levels = (Vec<Option<String>>, Vec<Option<String>>);
-    let mut controlled_per_set: Vec<HashMap<Levels, Vec<(f64, u64)>>> =
+    let mut controlled_per_set: Vec<HashMap<Levels, (Vec<(f64, u64)>, Tally)>> =
         vec![HashMap::new(); spec.protected.len()];
     let keys = spec.key_columns();
     let control_index: Vec<usize> = spec
@@ -164,16 +164,17 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
                     .entry(key(None))
                     .or_default()
                     .push((x, cell.rows));
-                if !control_index.is_empty() {
-                    let levels = control_index
-                        .iter()
-                        .map(|&i| cell.attributes[i].clone())
-                        .collect();
-                    controlled_per_set[set_index]
-                        .entry((key(None), levels))
-                        .or_default()
-                        .push((x, cell.rows));
-                }
+            }
+            if !control_index.is_empty() && soft.is_none() {
+                let levels = control_index
+                    .iter()
+                    .map(|&i| cell.attributes[i].clone())
+                    .collect();
+                let (values, tally) = controlled_per_set[set_index]
+                    .entry((key(None), levels))
+                    .or_default();
+                values.extend(value.map(|x| (x, cell.rows)));
+                tally.record(decision, label, cell.w, cell.w2);
             }
             let groups = &mut per_set[set_index];
             match soft {
@@ -250,10 +251,11 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         .map(|cells| {
             let mut cells: Vec<ControlledCell> = cells
                 .into_iter()
-                .map(|((group, levels), values)| ControlledCell {
+                .map(|((group, levels), (values, tally))| ControlledCell {
                     group,
                     levels,
                     distribution: Distribution::from_counts(values),
+                    tally,
                 })
                 .collect();
             cells.sort_by(|a, b| {

@@ -64,8 +64,8 @@ pub struct Tallies<S: GroupSums = Tally> {
     /// For a numeric outcome, per set and group (in the sets' order): the outcome's distribution.
     /// Empty for a yes/no decision.
     pub distributions: Vec<Vec<Distribution>>,
-    /// With controls, per set: the outcome's distribution in each group × combination of the
-    /// controls' values that occurs.
+    /// With controls, per set: each group × combination of the controls' values that occurs
+    /// (a stratum), with its sums.
     pub controlled: Vec<Vec<ControlledCell>>,
 }
 
@@ -76,8 +76,10 @@ pub struct ControlledCell {
     pub group: Vec<Option<String>>,
     /// One value per control (`None`: missing, a level of its own).
     pub levels: Vec<Option<String>>,
-    /// The outcome's distribution in these rows.
+    /// A numeric outcome's distribution in these rows (empty for a yes/no decision).
     pub distribution: Distribution,
+    /// The rows' decision and label sums (for a numeric outcome, its size).
+    pub tally: Tally,
 }
 
 impl<S: GroupSums> Tallies<S> {

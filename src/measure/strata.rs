@@ -1,0 +1,69 @@
+//! A yes/no decision's gap within the controls' strata: each compared group's selection rate at
+//! the reference's mix of strata and its ratio to the reference's, the Mantel–Haenszel risk
+//! ratio, the Cochran–Mantel–Haenszel test, and the share of the raw gap the different mix
+//! explains (Kitagawa).
+
+use crate::results::Comparison;
+use crate::stats::strata::{
+    cochran_mantel_haenszel, explained_share, mantel_haenszel, standardized, Stratum,
+};
+use crate::stats::test::{TestMethod, TestResult};
+use crate::tally::{ControlledCell, SetTally};
+
+/// Adds the stratified comparison of group `g` with group `reference` of `set` to `c`.
+pub fn add_stratified(
+    c: &mut Comparison,
+    set: &SetTally,
+    cells: &[ControlledCell],
+    (g, reference): (usize, usize),
+    z: f64,
+) {
+    let of = |i: usize| {
+        cells
+            .iter()
+            .filter(move |cell| cell.group == set.groups[i].values)
+    };
+    let strata: Vec<Stratum> = of(g)
+        .map(|cell| {
+            let r = of(reference).find(|r| r.levels == cell.levels);
+            let (c, n0) = r.map_or((0.0, 0.0), |r| (r.tally.sum.pp, r.tally.sum.n));
+            Stratum {
+                a: cell.tally.sum.pp,
+                n1: cell.tally.sum.n,
+                c,
+                n0,
+            }
+        })
+        .collect();
+    let standard = standardized(&strata, z);
+    let ratio = standard.and_then(|(g, r, _)| (r > 0.0).then(|| g / r));
+    let mh = mantel_haenszel(&strata, z);
+    for (name, value) in [
+        ("selection_rate_adjusted", standard.map(|s| s.0)),
+        ("disparate_impact_ratio_adjusted", ratio),
+        ("mantel_haenszel_ratio", mh.map(|m| m.0)),
+        ("explained_share", explained_share(&strata)),
+    ] {
+        c.values.insert(name.into(), value);
+    }
+    c.ci.insert(
+        "disparate_impact_ratio_adjusted".into(),
+        standard.and_then(|s| s.2),
+    );
+    c.ci.insert("mantel_haenszel_ratio".into(), mh.and_then(|m| m.1));
+    if let Some((statistic, p)) = cochran_mantel_haenszel(&strata) {
+        c.tests.insert(
+            "cmh".into(),
+            TestResult {
+                method: TestMethod::Cmh,
+                z: None,
+                t: None,
+                df: None,
+                statistic: Some(statistic),
+                p: Some(p),
+                p_value: p,
+                p_adjusted: f64::NAN,
+            },
+        );
+    }
+}

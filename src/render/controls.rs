@@ -1,0 +1,139 @@
+//! The report's parts on the legitimate factors (`--control`): the scope's line saying how gaps
+//! are estimated at equal controls, per attribute set the table of raw against adjusted gaps,
+//! and each group's adjusted verdict.
+
+use super::markdown::verdict_text;
+use super::numeric::amount_ci;
+use super::text::{amount, code, group_label, md, pct, ratio};
+use super::words::Words;
+use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
+use crate::spec::OutcomeKind;
+use std::fmt::Write;
+
+/// The scope's line on the controls, when there are any.
+pub fn scope_line(s: &mut String, r: &AuditResults, w: &Words) {
+    let a = &r.audit;
+    if a.controls.is_empty() {
+        return;
+    }
+    let how = if a.kind == Some(OutcomeKind::Continuous) {
+        format!(
+            "a least-squares regression of the outcome on the controls (as categories) and an indicator per \
+             group, with heteroskedasticity-robust (HC1) errors; the gap that remains is judged by the same rule on \
+             its residual SMD (the {} tests adjusted together), and the share of the raw gap the groups' different \
+             mix of controls accounts for is given (Oaxaca–Blinder)",
+            a.test_families.get("adjusted_gap").copied().unwrap_or(0)
+        )
+    } else {
+        format!(
+            "each group's selection rate in every stratum (combination of the controls' values) weighted by the \
+             reference group's mix of strata, and its ratio to the reference's judged by the four-fifths rule with \
+             the Cochran–Mantel–Haenszel test (the {} tests adjusted together); the Mantel–Haenszel common risk \
+             ratio, and the share of the raw gap the different mix accounts for (Kitagawa) are given",
+            a.test_families.get("cmh").copied().unwrap_or(0)
+        )
+    };
+    let _ =
+        writeln!(
+        s,
+        "- **Legitimate factors (controls):** {}. Each gap is also estimated at equal {}: {how}.",
+        a.controls.iter().map(|c| code(c)).collect::<Vec<_>>().join(", "),
+        md(&w.controls())
+    );
+}
+
+/// A group's verdict at equal controls, as a line of the verdicts' list.
+pub fn verdict_line(s: &mut String, g: &GroupResult) {
+    if let Some((state, reason)) = g.verdict.as_ref().and_then(|v| {
+        Some((
+            v.adjusted_gap.or(v.four_fifths_adjusted)?,
+            v.adjusted_reason.as_deref()?,
+        ))
+    }) {
+        let _ = writeln!(
+            s,
+            "- {}, at equal controls: {} — {reason}",
+            md(&group_label(&g.measures)),
+            verdict_text(state)
+        );
+    }
+}
+
+/// The yes/no decision's table at equal controls.
+pub fn decision_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
+    let _ = writeln!(
+        s,
+        "At equal {}: the disparate impact ratio, the ratio at the reference's mix of the controls (with its \
+         {:.0}% interval), the Mantel–Haenszel ratio, the Cochran–Mantel–Haenszel test, and the share of the raw \
+         gap the mix accounts for.\n",
+        md(&w.controls()),
+        w.r.audit.confidence * 100.0
+    );
+    let _ = writeln!(
+        s,
+        "| group | disparate impact ratio | at equal controls | Mantel–Haenszel ratio | CMH p | explained by controls | verdict |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
+    for g in &set.groups {
+        let (m, Some(v)) = (&g.measures, &g.verdict) else {
+            continue;
+        };
+        let Some(state) = v.four_fifths_adjusted else {
+            continue;
+        };
+        let with_ci = |name: &str| match m.vs_interval(name) {
+            Some([lo, hi]) => format!("{} ({lo:.2} to {hi:.2})", ratio(m.vs(name))),
+            None => ratio(m.vs(name)),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            md(&group_label(m)),
+            ratio(m.vs("disparate_impact_ratio")),
+            with_ci("disparate_impact_ratio_adjusted"),
+            with_ci("mantel_haenszel_ratio"),
+            m.vs_reference
+                .tests
+                .get("cmh")
+                .map_or("n/a".to_string(), |t| format!("{:.3}", t.p_adjusted)),
+            pct(m.vs("explained_share")),
+            verdict_text(state)
+        );
+    }
+    let _ = writeln!(s);
+}
+
+/// The numeric outcome's table at equal controls: raw and adjusted gaps side by side.
+pub fn numeric_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
+    let _ = writeln!(
+        s,
+        "\nAt equal {}: the raw mean difference, the gap that remains (with its {:.0}% interval), that gap as a \
+         share of the reference's mean, over the residual standard deviation, and the share of the raw gap the \
+         controls account for.\n",
+        md(&w.controls()),
+        w.r.audit.confidence * 100.0
+    );
+    let _ = writeln!(
+        s,
+        "| group | raw difference | gap at equal controls | % of reference mean | residual SMD | explained by controls | verdict |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---|");
+    for g in &set.groups {
+        let (Some(gap), Some(v)) = (&g.measures.vs_reference.adjusted_gap, &g.verdict) else {
+            continue;
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {:+.2} | {} | {} |",
+            md(&group_label(&g.measures)),
+            amount(g.measures.vs("mean_difference")),
+            amount_ci(Some(gap.estimate), Some(gap.ci)),
+            gap.percent_of_reference
+                .map_or("n/a".to_string(), |p| format!("{:+.1}%", p * 100.0)),
+            gap.residual_smd,
+            gap.explained_share
+                .map_or("n/a".to_string(), |e| pct(Some(e))),
+            verdict_text(v.adjusted_gap.unwrap_or(VerdictState::Inconclusive))
+        );
+    }
+}
