@@ -11,7 +11,8 @@ use crate::measure::values::measure_values;
 use crate::results::{AttributeSetResult, AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
 use crate::spec::{AuditSpec, Decision, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
-use crate::tally::{self, PolarsEngine};
+use crate::tally::{self, PolarsEngine, Tallies};
+use crate::value::value_name;
 use indexmap::IndexMap;
 
 /// Runs the audit described by `spec` on its decision log and returns its results. Writes
@@ -43,27 +44,17 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     let (sha256, size_bytes) = hash?;
     let tallies = tallies?;
     let numeric = spec.decision.is_value();
-    let mut attribute_sets = tallies
-        .sets
-        .iter()
-        .enumerate()
-        .map(|(i, set)| match tallies.distributions.get(i) {
-            Some(distributions) => measure_values(
-                set,
-                distributions,
-                tallies.controlled.get(i).map(Vec::as_slice),
-                spec,
-                i,
-            ),
-            None => measure_set(
-                set,
-                tallies.controlled.get(i).map(Vec::as_slice),
-                spec,
-                tallies.has_label,
-                i,
-            ),
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let mut attribute_sets = measure_all(&tallies, spec, 0)?;
+    if let Some(column) = &spec.segment {
+        for (value, segment) in &tallies.segments {
+            let label: IndexMap<String, String> =
+                [(column.clone(), value_name(value).to_string())].into();
+            for mut set in measure_all(segment, spec, attribute_sets.len())? {
+                set.segment = Some(label.clone());
+                attribute_sets.push(set);
+            }
+        }
+    }
     let test_families = adjust_families(&mut attribute_sets, spec.stats.p_adjust);
     // With a label, the error rate that matters for the audit's direction is judged too.
     let error_family = spec.label.as_ref().map(|_| {
@@ -149,6 +140,43 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         },
     );
     Ok(results)
+}
+
+/// Measures every attribute set of `tallies`; `first` numbers them after the sets already
+/// measured (each set's bootstrap has its own stream). In a segment, a reference named with
+/// `--reference` that has no rows there (or too few) gives way to the strategy, and the set says so.
+fn measure_all(
+    tallies: &Tallies,
+    spec: &AuditSpec,
+    first: usize,
+) -> Result<Vec<AttributeSetResult>> {
+    let measure = |i: usize, spec: &AuditSpec| {
+        let set = &tallies.sets[i];
+        let controlled = tallies.controlled.get(i).map(Vec::as_slice);
+        match tallies.distributions.get(i) {
+            Some(distributions) => measure_values(set, distributions, controlled, spec, first + i),
+            None => measure_set(set, controlled, spec, tallies.has_label, first + i),
+        }
+    };
+    (0..tallies.sets.len())
+        .map(|i| match measure(i, spec) {
+            Err(
+                AuditError::ReferenceNotFound { values, .. }
+                | AuditError::ReferenceExcluded { values, .. },
+            ) if first > 0 => {
+                let attributes = &tallies.sets[i].attributes;
+                let mut fallback = spec.clone();
+                fallback.references.retain(|r| &r.attributes != attributes);
+                let mut set = measure(i, &fallback)?;
+                set.reference_note = Some(format!(
+                    "the named reference ({}) has no rows or too few in this segment",
+                    values.join(", ")
+                ));
+                Ok(set)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// Adjusts the tests of each tested rate as a family of its own, across all attribute sets (the

@@ -201,6 +201,10 @@ pub struct AttributeSetResult {
     /// Why an intersection's reference is not the combination of its attributes' references.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_note: Option<String>,
+    /// With `--segment`: the segment these groups' rows come from (`{"product": "basic"}`);
+    /// absent for the pooled analysis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<IndexMap<String, String>>,
     /// Every group present in the data, reference included.
     pub groups: Vec<GroupResult>,
     /// Between-groups summaries (fairlearn's definitions) over the groups not excluded.

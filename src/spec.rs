@@ -286,6 +286,10 @@ pub struct AuditSpec {
     /// estimated after accounting for them. Read as categories.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// A column whose every value gets the whole analysis of its own rows, next to the pooled
+    /// one (a gap that exists only in one product or region shows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
     /// Intervals, tests and bootstrap.
     pub stats: StatsSpec,
     /// Small, rare and missing groups.
@@ -316,6 +320,7 @@ impl AuditSpec {
             membership: Vec::new(),
             missing_values: Vec::new(),
             controls: Vec::new(),
+            segment: None,
             stats: StatsSpec::default(),
             exclusion: Exclusion::default(),
         }
@@ -342,6 +347,7 @@ impl AuditSpec {
             .flat_map(|m| &m.columns)
             .for_each(|(c, _)| push(c));
         self.controls.iter().for_each(|c| push(c));
+        self.segment.iter().for_each(|c| push(c));
         cols
     }
 
@@ -349,7 +355,7 @@ impl AuditSpec {
     /// columns, then the controls not among them.
     pub fn key_columns(&self) -> Vec<String> {
         let mut cols = self.protected_columns();
-        for c in &self.controls {
+        for c in self.controls.iter().chain(&self.segment) {
             if !cols.contains(c) {
                 cols.push(c.clone());
             }

@@ -126,6 +126,10 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub control: Vec<String>,
+    /// A column (product, region) whose every value gets the whole analysis of its own rows, next
+    /// to the pooled one.
+    #[arg(long)]
+    pub segment: Option<String>,
     /// With --kind continuous: the standardized mean difference beyond which a gap fails when
     /// significant (default 0.2, a "small" effect).
     #[arg(long, allow_negative_numbers = true)]
@@ -297,6 +301,11 @@ impl AuditArgs {
         } else if self.higher.is_some() || self.smd_threshold.is_some() {
             bail!("--higher and --smd-threshold go with --kind continuous");
         }
+        if let Some(c) = self.segment.as_ref().filter(|c| {
+            self.control.contains(c) || self.protected.iter().any(|p| split_list(p).contains(c))
+        }) {
+            bail!("--segment {c}: it is already audited (--protected) or a --control; a segment is another column");
+        }
         if !self.control.is_empty() && (self.weight.is_some() || !self.membership.is_empty()) {
             bail!("--control does not go with --weight or --membership yet");
         }
@@ -467,6 +476,7 @@ impl AuditArgs {
             membership,
             missing_values: self.missing_values.clone().unwrap_or_default(),
             controls: self.control.clone(),
+            segment: self.segment.clone(),
             stats,
             exclusion,
         })
@@ -553,6 +563,7 @@ impl AuditArgs {
             attributes.push(spec.decision.column());
         }
         attributes.extend(spec.controls.iter().map(String::as_str));
+        attributes.extend(spec.segment.as_deref());
         for key in self.labels.attributes.keys() {
             if !attributes.contains(&key.as_str()) {
                 bail!(

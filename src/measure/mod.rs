@@ -122,6 +122,7 @@ pub fn measure_set(
         reference: reference_index.map(|i| values_map(&set.attributes, &set.groups[i])),
         reference_strategy: strategy,
         reference_note: chosen.note,
+        segment: None,
         summary: summary::summary(&included, has_label, &spec.stats, index),
         groups,
         missing,

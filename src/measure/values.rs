@@ -142,6 +142,7 @@ pub fn measure_values(
         reference: reference_index.map(|i| values_map(&set.attributes, &set.groups[i])),
         reference_strategy: chosen.used,
         reference_note: chosen.note,
+        segment: None,
         groups,
         summary: Summary {
             values: Values::new(),

@@ -304,8 +304,17 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetSta
     )
 }
 
-/// One group of the decision sheet: what differs, by how much, and for how many people.
+/// One group of the decision sheet: what differs, by how much, and for how many people; in a
+/// segment, which one (`Within channel app: …`).
 fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
+    match w.within(set) {
+        Some(within) => format!("Within {within}: {}", pooled_entry(w, set, check, g)),
+        None => pooled_entry(w, set, check, g),
+    }
+}
+
+/// One group of the decision sheet, without its segment.
+fn pooled_entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
     let f = w.r.audit.favorable;
     let key = match check {
         Check::Selection => "shortfall",

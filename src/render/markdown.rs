@@ -31,9 +31,10 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     let _ = writeln!(s, "# Fairness audit of {}\n", code(&w.decision_column()));
     let _ = writeln!(
         s,
-        "This report checks whether the automated decision {} treated groups of people differently, how sure we \
+        "This report checks whether the automated {} {} treated groups of people differently, how sure we \
          can be, and what to do next. The executive summary says what was concluded; the findings give the numbers \
          behind it.\n",
+        if r.audit.kind == Some(OutcomeKind::Continuous) { "outcome" } else { "decision" },
         code(&w.decision_column())
     );
     scope(&mut s, r, ctx);

@@ -83,13 +83,29 @@ impl<'a> Words<'a> {
             .unwrap_or_else(|| column.to_string())
     }
 
-    /// An attribute set's name: `age band` or `ethnicity × sex`.
+    /// An attribute set's name: `age band` or `ethnicity × sex`, and in a segment `ethnicity,
+    /// within product basic`.
     pub fn set(&self, set: &AttributeSetResult) -> String {
-        set.attributes
+        let name = set
+            .attributes
             .iter()
             .map(|a| self.attribute(a))
             .collect::<Vec<_>>()
-            .join(" × ")
+            .join(" × ");
+        match self.within(set) {
+            Some(within) => format!("{name}, within {within}"),
+            None => name,
+        }
+    }
+
+    /// A segment's name: `channel app` (`None` for the pooled analysis).
+    pub fn within(&self, set: &AttributeSetResult) -> Option<String> {
+        let segment = set.segment.as_ref()?;
+        let names: Vec<String> = segment
+            .iter()
+            .map(|(c, v)| format!("{} {v}", self.attribute(c)))
+            .collect();
+        Some(names.join(" and "))
     }
 
     /// The people of a group: `customers with age band 65+`, `customers with ethnicity Black

@@ -274,6 +274,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         sets,
         distributions,
         controlled,
+        segments: Vec::new(),
     })
 }
 

@@ -64,6 +64,8 @@ pub struct Tallies<S: GroupSums = Tally> {
     /// For a numeric outcome, per set and group (in the sets' order): the outcome's distribution.
     /// Empty for a yes/no decision.
     pub distributions: Vec<Vec<Distribution>>,
+    /// With `--segment`: each value of the segment column with the tallies of its own rows.
+    pub segments: Vec<(Option<String>, Tallies<S>)>,
     /// With controls, per set: each group × combination of the controls' values that occurs
     /// (a stratum), with its sums.
     pub controlled: Vec<Vec<ControlledCell>>,
@@ -92,7 +94,54 @@ impl<S: GroupSums> Tallies<S> {
 /// Runs the audit `spec`'s plan on `engine` and folds the cells into its attribute sets.
 pub fn tally(engine: &dyn TallyEngine, spec: &AuditSpec) -> Result<Tallies> {
     let table = engine.run(&TallyPlan::of(spec))?;
-    fold::fold(engine.source(), &table, spec)
+    let mut tallies = fold::fold(engine.source(), &table, spec)?;
+    if let Some(segment) = &spec.segment {
+        tallies.segments = segments(engine.source(), &table, spec, segment)?;
+    }
+    Ok(tallies)
+}
+
+/// The tallies of each value of the `segment` column (missing last): the cell table's cells of
+/// that value, folded alone. The one pass serves every segment.
+fn segments(
+    path: &std::path::Path,
+    table: &CellTable,
+    spec: &AuditSpec,
+    segment: &str,
+) -> Result<Vec<(Option<String>, Tallies)>> {
+    let column = spec
+        .key_columns()
+        .iter()
+        .position(|c| c == segment)
+        .unwrap_or(0);
+    let mut values: Vec<Option<String>> = Vec::new();
+    for cell in &table.cells {
+        if !values.contains(&cell.attributes[column]) {
+            values.push(cell.attributes[column].clone());
+        }
+    }
+    if values.len() > spec.max_groups {
+        return Err(crate::error::AuditError::TooManyGroups {
+            path: path.to_path_buf(),
+            column: segment.to_string(),
+            distinct: values.len(),
+            max: spec.max_groups,
+        });
+    }
+    values.sort_by(|a, b| (a.is_none(), a).cmp(&(b.is_none(), b)));
+    values
+        .into_iter()
+        .map(|value| {
+            let cells = table
+                .cells
+                .iter()
+                .filter(|c| c.attributes[column] == value)
+                .cloned()
+                .collect();
+            let tallies = fold::fold(path, &CellTable { cells }, spec)?;
+            Ok((value, tallies))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -397,9 +397,8 @@ pub fn distribution_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> 
 /// in the verdict's colour, the median as a tick, the mean as a dot, and the reference's mean as
 /// a vertical line.
 pub fn distribution_chart<DB: DrawingBackend>(
-    results: &AuditResults,
     set: &AttributeSetResult,
-    name: &str,
+    (outcome, name): (&str, &str),
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     let rate = |g: &GroupResult, q: &str| g.measures.rate(q);
@@ -417,7 +416,6 @@ pub fn distribution_chart<DB: DrawingBackend>(
     } else {
         (0.0, 1.0)
     };
-    let outcome = results.audit.outcome.clone().unwrap_or_default();
     let mut chart = groups_chart(
         root,
         format!("{outcome} by {name}"),

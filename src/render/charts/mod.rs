@@ -73,7 +73,7 @@ fn draw<DB: DrawingBackend>(
     let (plot, strip) = root.split_vertically(height - key::height(&rows));
     key::draw(&strip, &rows)?;
     match kind {
-        Kind::Distribution => groups::distribution_chart(r, set, name, &plot),
+        Kind::Distribution => groups::distribution_chart(set, (&shown.outcome, name), &plot),
         Kind::Selection => groups::selection_chart(r, set, name, &plot),
         Kind::Ratio => groups::ratio_chart(r, set, name, &plot),
         Kind::ErrorRates => groups::error_rate_chart(r, set, name, &plot),
@@ -104,6 +104,8 @@ struct Shown {
     set: AttributeSetResult,
     /// `race × sex`, and `(the 60 largest of 900 groups)` when groups were left out.
     name: String,
+    /// A numeric outcome's plain name (`quoted price`).
+    outcome: String,
 }
 
 impl Shown {
@@ -124,7 +126,11 @@ impl Shown {
                 set.groups.len()
             );
         }
-        Shown { set: shown, name }
+        Shown {
+            set: shown,
+            name,
+            outcome: words.outcome(),
+        }
     }
 }
 
