@@ -70,6 +70,14 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     let (outcome, score, positive) = match &spec.decision {
         Decision::Outcome(c) => (Some(c.column.clone()), None, c.positive.clone()),
         Decision::Value { column } => (Some(column.clone()), None, None),
+        Decision::AboveMedian { column, .. } => (
+            None,
+            Some(ScoreRule {
+                column: column.clone(),
+                threshold: tallies.score_median.unwrap_or(f64::NAN),
+            }),
+            None,
+        ),
         Decision::Score { column, threshold } => (
             None,
             Some(ScoreRule {
@@ -120,6 +128,8 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             kind: numeric.then_some(OutcomeKind::Continuous),
             smd_threshold: numeric.then_some(spec.smd_threshold),
             controls: spec.controls.clone(),
+            score_rate: matches!(spec.decision, Decision::AboveMedian { .. })
+                .then(|| "median".to_string()),
         },
         attribute_sets,
         failures: 0,

@@ -79,7 +79,8 @@ pub struct InputInfo {
 pub struct ScoreRule {
     /// The score column.
     pub column: String,
-    /// Scores at or above it are positive decisions.
+    /// Scores at or above it are positive decisions (with `score_rate` median: the median, and
+    /// scores strictly above it).
     pub threshold: f64,
 }
 
@@ -141,6 +142,10 @@ pub struct AuditInfo {
     /// The legitimate factors each gap is also estimated after (`--control`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// `median` with `--score-rate median`: a score counts as selected when strictly above the
+    /// log's median score, `score.threshold`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_rate: Option<String>,
 }
 
 /// How the reference group of an attribute set was chosen.

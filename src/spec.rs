@@ -161,6 +161,11 @@ pub enum Decision {
     /// A number per row (a price, a waiting time): each group's distribution is compared with
     /// the reference's; `favorable` says whether a higher value is good for the people.
     Value { column: String },
+    /// A score column: the decision is positive when the score is strictly above the median score
+    /// of the whole log (the scoring rate of a NYC Local Law 144 bias audit). `median` is that
+    /// median when it is known in advance (a segment's rows are judged by the whole log's); `None`
+    /// computes it from the rows.
+    AboveMedian { column: String, median: Option<f64> },
 }
 
 impl Decision {
@@ -168,7 +173,9 @@ impl Decision {
     pub fn column(&self) -> &str {
         match self {
             Decision::Outcome(c) => &c.column,
-            Decision::Score { column, .. } | Decision::Value { column } => column,
+            Decision::Score { column, .. }
+            | Decision::Value { column }
+            | Decision::AboveMedian { column, .. } => column,
         }
     }
 

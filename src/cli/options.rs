@@ -38,6 +38,13 @@ pub enum HigherArg {
     Adverse,
 }
 
+/// `--score-rate` values.
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScoreRateArg {
+    Median,
+}
+
 /// `--reference-strategy` values.
 #[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -110,6 +117,11 @@ pub struct AuditArgs {
     /// Threshold for --score.
     #[arg(long, allow_negative_numbers = true)]
     pub threshold: Option<f64>,
+    /// Instead of --threshold: `median` counts a --score as selected when strictly above the
+    /// log's median score, with impact ratios against the highest group (the scoring-rate table
+    /// of a NYC Local Law 144 bias audit).
+    #[arg(long, value_enum)]
+    pub score_rate: Option<ScoreRateArg>,
     /// Whether the positive decision is good (positive) or bad (negative) for the customer.
     #[arg(long, value_enum)]
     pub favorable: Option<FavorableArg>,
@@ -320,6 +332,21 @@ impl AuditArgs {
             (Some(outcome), None, None) if continuous => Decision::Value {
                 column: outcome.clone(),
             },
+            (None, Some(score), None) if self.score_rate.is_some() => {
+                if self.positive.is_some() {
+                    bail!("--positive goes with --outcome; with --score-rate median a score is selected when above the median");
+                }
+                Decision::AboveMedian {
+                    column: score.clone(),
+                    median: None,
+                }
+            }
+            (_, _, Some(_)) if self.score_rate.is_some() => {
+                bail!("--score-rate median replaces --threshold: give one of them")
+            }
+            (Some(_), None, None) if self.score_rate.is_some() => {
+                bail!("--score-rate goes with --score, the column holding the score")
+            }
             (Some(_), Some(_), _) => bail!("give either --outcome or --score, not both"),
             (Some(outcome), None, None) => Decision::Outcome(BinaryColumn {
                 column: outcome.clone(),
@@ -464,7 +491,14 @@ impl AuditArgs {
             label,
             protected,
             references,
-            reference_strategy: match self.reference_strategy.unwrap_or(StrategyArg::Largest) {
+            reference_strategy: match self.reference_strategy.unwrap_or(
+                if self.score_rate.is_some() {
+                    // Local Law 144 compares each category with the one selected most often.
+                    StrategyArg::Highest
+                } else {
+                    StrategyArg::Largest
+                },
+            ) {
                 StrategyArg::Largest => ReferenceStrategy::Largest,
                 StrategyArg::Highest => ReferenceStrategy::Highest,
                 StrategyArg::Overall => ReferenceStrategy::Overall,

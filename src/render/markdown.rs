@@ -272,6 +272,12 @@ pub(super) fn adjustment_name(p: crate::stats::adjust::PAdjust) -> &'static str 
 fn decision_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let a = &r.audit;
     let positive = match (&a.score, &a.outcome, &a.positive) {
+        (Some(sc), _, _) if a.score_rate.is_some() => format!(
+            "score {} strictly above the log's median score, {} (the scoring rate of a NYC Local Law 144 bias \
+             audit; impact ratios against the group with the highest rate)",
+            code(&sc.column),
+            sc.threshold
+        ),
         (Some(sc), _, _) => format!("score {} at or above {}", code(&sc.column), sc.threshold),
         (None, Some(o), Some(p)) => {
             format!(

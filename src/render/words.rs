@@ -27,6 +27,9 @@ impl<'a> Words<'a> {
     pub fn decision_column(&self) -> String {
         let a = &self.r.audit;
         match (&a.score, &a.outcome) {
+            (Some(score), _) if a.score_rate.is_some() => {
+                format!("{} > median ({})", score.column, score.threshold)
+            }
             (Some(score), _) => format!("{} >= {}", score.column, score.threshold),
             (None, Some(outcome)) => match &a.positive {
                 Some(p) => format!("{outcome} in {{{}}}", p.join(", ")),

@@ -47,10 +47,17 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
 
     let decision_positive = match &spec.decision {
         Decision::Outcome(c) => c.positive.as_deref(),
-        Decision::Score { .. } | Decision::Value { .. } => None,
+        _ => None,
     };
     let numeric = spec.decision.is_value();
-    let (decision_of, negative_values) = if numeric {
+    let median = match spec.decision {
+        Decision::AboveMedian {
+            median: Some(m), ..
+        } => Some(Some(m)),
+        Decision::AboveMedian { median: None, .. } => Some(median_of(cells)),
+        _ => None,
+    };
+    let (decision_of, negative_values) = if numeric || median.is_some() {
         (HashMap::new(), None)
     } else {
         read_binary(
@@ -75,7 +82,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
 
     let mut rows_excluded = IndexMap::new();
     rows_excluded.insert("null outcome".to_string(), 0);
-    if numeric {
+    if numeric || median.is_some() {
         rows_excluded.insert(NOT_A_NUMBER.to_string(), 0);
     }
     if spec.label.is_some() {
@@ -118,9 +125,12 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         };
         // A numeric outcome's cell is one value of a group: every row counts as a negative
         // decision in the tally (its size), and its value goes to the group's distribution.
-        let (decision, value) = if numeric {
+        let (decision, value) = if numeric || median.is_some() {
             match text.parse::<f64>() {
-                Ok(x) if !x.is_nan() => (false, Some(x)),
+                Ok(x) if !x.is_nan() => match median {
+                    Some(Some(m)) => (x > m, None),
+                    _ => (false, Some(x)),
+                },
                 _ => {
                     rows_excluded[NOT_A_NUMBER] += cell.rows;
                     continue;
@@ -275,7 +285,18 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         distributions,
         controlled,
         segments: Vec::new(),
+        score_median: median.flatten(),
     })
+}
+
+/// The median of the numbers among the cells' decision values (a score's, for the scoring
+/// rate), `None` when there is none.
+fn median_of(cells: &[&Cell]) -> Option<f64> {
+    Distribution::from_counts(cells.iter().filter_map(|c| {
+        let x = c.decision.as_deref()?.parse::<f64>().ok()?;
+        (!x.is_nan()).then_some((x, c.rows))
+    }))
+    .median()
 }
 
 /// Groups sort by their values, missing values last.

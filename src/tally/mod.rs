@@ -23,7 +23,7 @@ pub use plan::TallyPlan;
 pub use polars_engine::PolarsEngine;
 
 use crate::error::Result;
-use crate::spec::AuditSpec;
+use crate::spec::{AuditSpec, Decision};
 use crate::stats::distribution::Distribution;
 use crate::value::ValueCount;
 use indexmap::IndexMap;
@@ -64,6 +64,9 @@ pub struct Tallies<S: GroupSums = Tally> {
     /// For a numeric outcome, per set and group (in the sets' order): the outcome's distribution.
     /// Empty for a yes/no decision.
     pub distributions: Vec<Vec<Distribution>>,
+    /// With `--score-rate median`: the median score of the log, above which a score counts as
+    /// selected.
+    pub score_median: Option<f64>,
     /// With `--segment`: each value of the segment column with the tallies of its own rows.
     pub segments: Vec<(Option<String>, Tallies<S>)>,
     /// With controls, per set: each group × combination of the controls' values that occurs
@@ -96,7 +99,15 @@ pub fn tally(engine: &dyn TallyEngine, spec: &AuditSpec) -> Result<Tallies> {
     let table = engine.run(&TallyPlan::of(spec))?;
     let mut tallies = fold::fold(engine.source(), &table, spec)?;
     if let Some(segment) = &spec.segment {
-        tallies.segments = segments(engine.source(), &table, spec, segment)?;
+        // A segment's scores are judged against the whole log's median, not its own.
+        let mut whole = spec.clone();
+        if let Decision::AboveMedian { column, .. } = &spec.decision {
+            whole.decision = Decision::AboveMedian {
+                column: column.clone(),
+                median: tallies.score_median,
+            };
+        }
+        tallies.segments = segments(engine.source(), &table, &whole, segment)?;
     }
     Ok(tallies)
 }

@@ -107,7 +107,9 @@ impl TallyPlan {
         let mut checks = Vec::new();
         let decision = match &spec.decision {
             Decision::Outcome(c) => DecisionKey::Column(c.column.clone()),
-            Decision::Value { column } => DecisionKey::Value(column.clone()),
+            Decision::Value { column } | Decision::AboveMedian { column, .. } => {
+                DecisionKey::Value(column.clone())
+            }
             Decision::Score { column, threshold } => {
                 checks.push(Check {
                     columns: vec![column.clone()],
