@@ -214,6 +214,21 @@ pub fn read_error(path: &Path, source: PolarsError) -> AuditError {
 
 /// Runs a query on Polars' streaming engine: the log is read in batches, so memory stays flat
 /// whatever its size (measured: 10M rows in ~200 MB instead of ~1.5 GB, and 3x faster).
+/// Runs several queries over the same log as one plan on the streaming engine (their common scan
+/// is shared), returning their frames in order.
+pub fn collect_all(path: &Path, frames: Vec<LazyFrame>) -> Result<Vec<DataFrame>> {
+    let options = frames
+        .first()
+        .map(|f| f.get_current_optimizations())
+        .unwrap_or_default();
+    LazyFrame::collect_all_with_engine(
+        frames.into_iter().map(|f| f.logical_plan).collect(),
+        Engine::Streaming,
+        options,
+    )
+    .map_err(|e| read_error(path, e))
+}
+
 pub fn collect(path: &Path, frame: LazyFrame) -> Result<DataFrame> {
     // A query without sinks always yields a single frame, so `unwrap_single` cannot panic here.
     frame

@@ -343,12 +343,11 @@ pub fn adjusted_gaps(
                     Column::Level(j, v) => f64::from(u8::from(&c.levels[*j] == v)),
                 })
                 .collect();
-            let d = &c.distribution;
             DesignCell {
                 x,
-                n: d.n() as f64,
-                mean: d.mean().unwrap_or(0.0),
-                m2: d.variance().map_or(0.0, |v| v * (d.n() - 1) as f64),
+                n: c.moments.n,
+                mean: c.moments.mean,
+                m2: c.moments.m2,
             }
         })
         .collect();
@@ -406,8 +405,7 @@ fn set_mean(cells: &[(&ControlledCell, usize)], g: usize) -> Option<f64> {
         .iter()
         .filter(|(_, k)| *k == g)
         .fold((0.0, 0.0), |(s, n), (c, _)| {
-            let d = &c.distribution;
-            (s + d.mean().unwrap_or(0.0) * d.n() as f64, n + d.n() as f64)
+            (s + c.moments.mean * c.moments.n, n + c.moments.n)
         });
     (n > 0.0).then(|| sum / n)
 }

@@ -164,6 +164,45 @@ impl Distribution {
     }
 }
 
+/// Count, mean and sum of squared deviations of some rows' outcome: what a least-squares fit
+/// needs of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moments {
+    /// Rows.
+    pub n: f64,
+    /// Their mean.
+    pub mean: f64,
+    /// Σ (y − mean)².
+    pub m2: f64,
+}
+
+impl Moments {
+    /// The moments of `n` rows from the sums of their distances from a `shift` and of the
+    /// squares (the moments table's sums).
+    pub fn from_shifted(n: f64, shift: f64, sum: f64, sum_sq: f64) -> Moments {
+        if n <= 0.0 {
+            return Moments::default();
+        }
+        Moments {
+            n,
+            mean: shift + sum / n,
+            m2: (sum_sq - sum * sum / n).max(0.0),
+        }
+    }
+
+    /// Adds other rows (Chan's pairwise update, accurate whatever the sizes).
+    pub fn merge(&mut self, o: &Moments) {
+        let n = self.n + o.n;
+        if n <= 0.0 {
+            return;
+        }
+        let delta = o.mean - self.mean;
+        self.m2 += o.m2 + delta * delta * self.n * o.n / n;
+        self.mean += delta * o.n / n;
+        self.n = n;
+    }
+}
+
 /// A sum with Neumaier's compensation.
 fn neumaier(values: impl Iterator<Item = f64>) -> f64 {
     let (mut sum, mut compensation) = (0.0f64, 0.0f64);
@@ -306,6 +345,30 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) {
         assert!((a - b).abs() <= tol * b.abs().max(1.0), "{a} vs {b}");
+    }
+
+    #[test]
+    fn moments_merge_like_the_rows_they_hold() {
+        let rows = [
+            1.0e6 + 0.5,
+            1.0e6 + 1.5,
+            1.0e6 + 4.0,
+            1.0e6 + 2.0,
+            1.0e6 + 7.0,
+        ];
+        let moments_of = |ys: &[f64]| {
+            let min = ys.iter().copied().fold(f64::INFINITY, f64::min);
+            let sum: f64 = ys.iter().map(|y| y - min).sum();
+            let sum_sq: f64 = ys.iter().map(|y| (y - min) * (y - min)).sum();
+            Moments::from_shifted(ys.len() as f64, min, sum, sum_sq)
+        };
+        let mut merged = moments_of(&rows[..2]);
+        merged.merge(&moments_of(&rows[2..]));
+        let all = moments_of(&rows);
+        let d = of(&rows);
+        close(merged.mean, d.mean().unwrap(), 1e-15);
+        close(merged.m2, d.variance().unwrap() * 4.0, 1e-10);
+        close(all.m2, merged.m2, 1e-10);
     }
 
     #[test]

@@ -13,6 +13,16 @@
 //! | `m{i}_{j}`, `m{i}_{j}_sq` | float64 | Σ p·w and Σ (p·w)² of membership `i`'s probability column `j`; `j` = its number of columns is the remainder 1 − Σp |
 //! | `check{c}` | int64 | rows violating the plan's check `c` (any non-zero stops the audit) |
 //!
+//! A numeric outcome with controls has a second table from the same pass, the moments table,
+//! one row per combination of the plan's moment keys (the protected attributes, the controls, the
+//! segment) over the rows whose outcome is a number:
+//!
+//! | column | type | holds |
+//! |---|---|---|
+//! | `k0` … | text, null = missing | the moment keys, in the plan's order |
+//! | `rows` | int64 | rows |
+//! | `sum`, `sum_sq` | float64 | Σ (y − s) and Σ (y − s)², exact fixed-point sums, where the shift s is the log's first number (the same for every cell) |
+//!
 //! Text values print numbers without a trailing `.0` where the source is text, and as the engine
 //! prints them otherwise (`1`, `0.5`, `true`). Sums of weights and masses are exact sums of each
 //! value in fixed point ([`fixed`]), so that they do not depend on the order rows are added in.
@@ -51,11 +61,29 @@ pub struct Cell {
     pub masses: Vec<Vec<(f64, f64)>>,
 }
 
+/// The sums of a numeric outcome over one combination of the moment keys, shifted by a value
+/// of the log so that prices in the millions keep their cents.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MomentCell {
+    /// One value per moment key (`None`: missing).
+    pub keys: Vec<Option<String>>,
+    /// Rows whose outcome is a number.
+    pub rows: u64,
+    /// The shift: the log's first number.
+    pub shift: f64,
+    /// Σ (y − shift).
+    pub sum: f64,
+    /// Σ (y − shift)².
+    pub sum_sq: f64,
+}
+
 /// Every cell of one pass.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CellTable {
     /// The cells, in no particular order.
     pub cells: Vec<Cell>,
+    /// The moments table, when the plan asks for one.
+    pub moments: Vec<MomentCell>,
 }
 
 impl CellTable {

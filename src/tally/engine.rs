@@ -3,7 +3,7 @@
 //! over rows held in memory (for unit tests of the fold); an engine for a SQL warehouse or Spark
 //! returns the same table.
 
-use super::cells::{fixed, from_fixed, Cell, CellTable};
+use super::cells::{fixed, from_fixed, Cell, CellTable, MomentCell};
 use super::plan::{Check, DecisionKey, TallyPlan};
 use crate::error::{AuditError, Result};
 use crate::value::{sort_by_count, ValueCount};
@@ -57,6 +57,39 @@ impl MemoryEngine {
     fn value<'a>(&self, row: &'a [Option<String>], column: &str) -> Option<&'a str> {
         let i = self.columns.iter().position(|c| c == column)?;
         row[i].as_deref()
+    }
+}
+
+impl MemoryEngine {
+    /// The moments table: per combination of `keys`, the rows whose `column` is a number and the
+    /// exact sums of their distances from the log's first number and of their squares.
+    fn moments(&self, keys: &[String], column: &str) -> Vec<MomentCell> {
+        let mut values: IndexMap<Vec<Option<String>>, Vec<f64>> = IndexMap::new();
+        let mut shift = None;
+        for row in &self.rows {
+            let Some(y) = number(self.value(row, column)).filter(|y| !y.is_nan()) else {
+                continue;
+            };
+            shift.get_or_insert(y);
+            let key = keys
+                .iter()
+                .map(|k| self.value(row, k).map(str::to_string))
+                .collect();
+            values.entry(key).or_default().push(y);
+        }
+        values
+            .into_iter()
+            .map(|(keys, ys)| {
+                let s = shift.unwrap_or(0.0);
+                MomentCell {
+                    keys,
+                    rows: ys.len() as u64,
+                    shift: s,
+                    sum: from_fixed(ys.iter().map(|y| fixed(y - s)).sum()),
+                    sum_sq: from_fixed(ys.iter().map(|y| fixed((y - s) * (y - s))).sum()),
+                }
+            })
+            .collect()
     }
 }
 
@@ -146,7 +179,12 @@ impl TallyEngine for MemoryEngine {
             }
         }
         let weighted = plan.weight.is_some();
+        let moments = match (&plan.moment_keys, &plan.decision) {
+            (Some(keys), DecisionKey::Value(column)) => self.moments(keys, column),
+            _ => Vec::new(),
+        };
         Ok(CellTable {
+            moments,
             cells: cells
                 .into_values()
                 .map(|(mut cell, (w, w2, masses))| {

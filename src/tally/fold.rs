@@ -4,12 +4,13 @@
 //! a cell's rows over the groups by their probability mass.
 
 use super::binary;
-use super::cells::{Cell, CellTable};
-use super::counts::Tally;
+use super::cells::{Cell, CellTable, MomentCell};
+use super::counts::{GroupSums, Tally};
+use super::plan::TallyPlan;
 use super::{ControlledCell, GroupTally, SetTally, Tallies};
 use crate::error::{AuditError, Result};
 use crate::spec::{AuditSpec, Decision};
-use crate::stats::distribution::Distribution;
+use crate::stats::distribution::{Distribution, Moments};
 use crate::value::{sort_by_count, ValueCount};
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
@@ -29,12 +30,19 @@ enum Source {
 
 /// Folds the cell table of `spec`'s plan (read from `path`) into its attribute sets' tallies.
 pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies> {
-    // Engines return cells in any order; adding them in a fixed one makes every float sum, and
-    // so the results, the same on every run.
+    // Engines return cells in any order. The fold adds a group's cells together, so they are
+    // sorted by attributes; with weights or soft membership the sums are fractions, and adding
+    // them in one fixed order makes every float sum, and so the results, the same on every run.
+    // Without, the sums are whole counts (exact in any order) and a numeric outcome's values are
+    // sorted by the distribution itself.
     let mut cells: Vec<&Cell> = table.cells.iter().collect();
-    cells.sort_by(|a, b| {
-        (&a.attributes, &a.decision, &a.label).cmp(&(&b.attributes, &b.decision, &b.label))
-    });
+    if spec.weight.is_some() || !spec.membership.is_empty() {
+        cells.sort_by(|a, b| {
+            (&a.attributes, &a.decision, &a.label).cmp(&(&b.attributes, &b.decision, &b.label))
+        });
+    } else {
+        cells.sort_unstable_by(|a, b| a.attributes.cmp(&b.attributes));
+    }
     let cells = cells.as_slice();
     let rows_read = table.rows();
     if rows_read == 0 {
@@ -110,14 +118,70 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     let mut values_per_set: Vec<HashMap<Vec<Option<String>>, Vec<(f64, u64)>>> =
         vec![HashMap::new(); spec.protected.len()];
     type Levels = (Vec<Option<String>>, Vec<Option<String>>);
-    let mut controlled_per_set: Vec<HashMap<Levels, (Vec<(f64, u64)>, Tally)>> =
+    let mut controlled_per_set: Vec<HashMap<Levels, (Moments, Tally)>> =
         vec![HashMap::new(); spec.protected.len()];
-    let keys = spec.key_columns();
-    let control_index: Vec<usize> = spec
-        .controls
-        .iter()
-        .filter_map(|c| keys.iter().position(|k| k == c))
-        .collect();
+    let plan = TallyPlan::of(spec);
+    // A numeric outcome's controls come from the moments table; a yes/no decision's are keys of
+    // the cell table.
+    let control_index: Vec<usize> = match &plan.moment_keys {
+        Some(_) => Vec::new(),
+        None => spec
+            .controls
+            .iter()
+            .filter_map(|c| plan.attributes.iter().position(|k| k == c))
+            .collect(),
+    };
+    // Cells come sorted by their attributes: the cells of one combination of attributes (a run)
+    // belong to one group of each set, so their sums are added up first and looked up once.
+    let hard_key = |attributes: &[Option<String>], set_sources: &[Source], soft: Option<String>| {
+        set_sources
+            .iter()
+            .map(|s| match s {
+                // A value that means "unknown" is a missing value.
+                Source::Hard(i) => attributes[*i]
+                    .clone()
+                    .filter(|v| !spec.missing_values.contains(v)),
+                Source::Soft(_) => soft.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let soft_of = |set_sources: &[Source]| {
+        set_sources.iter().find_map(|s| match s {
+            Source::Soft(i) => Some(*i),
+            Source::Hard(_) => None,
+        })
+    };
+    let mut run: Option<(&[Option<String>], Tally, Vec<(f64, u64)>)> = None;
+    let mut flush = |run: Option<(&[Option<String>], Tally, Vec<(f64, u64)>)>,
+                     per_set: &mut Vec<HashMap<Vec<Option<String>>, Tally>>| {
+        let Some((attributes, tally, values)) = run else {
+            return;
+        };
+        for (set_index, set_sources) in sources.iter().enumerate() {
+            if soft_of(set_sources).is_some() {
+                continue;
+            }
+            let key = hard_key(attributes, set_sources, None);
+            if !control_index.is_empty() {
+                let levels = control_index
+                    .iter()
+                    .map(|&i| attributes[i].clone())
+                    .collect();
+                controlled_per_set[set_index]
+                    .entry((key.clone(), levels))
+                    .or_default()
+                    .1
+                    .add(&tally);
+            }
+            if !values.is_empty() {
+                values_per_set[set_index]
+                    .entry(key.clone())
+                    .or_default()
+                    .extend_from_slice(&values);
+            }
+            per_set[set_index].entry(key).or_default().add(&tally);
+        }
+    };
     for cell in cells {
         let Some(text) = &cell.decision else {
             rows_excluded["null outcome"] += cell.rows;
@@ -152,61 +216,34 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         if spec.weight.is_some() {
             rows_excluded["null weight"] += cell.null_weights;
         }
+        if run
+            .as_ref()
+            .is_none_or(|r| r.0 != cell.attributes.as_slice())
+        {
+            flush(run.take(), &mut per_set);
+            run = Some((&cell.attributes, Tally::default(), Vec::new()));
+        }
+        if let Some((_, tally, values)) = &mut run {
+            tally.record(decision, label, cell.w, cell.w2);
+            values.extend(value.map(|x| (x, cell.rows)));
+        }
         for (set_index, set_sources) in sources.iter().enumerate() {
-            let key = |soft_value: Option<String>| -> Vec<Option<String>> {
-                set_sources
-                    .iter()
-                    .map(|s| match s {
-                        // A value that means "unknown" is a missing value.
-                        Source::Hard(i) => cell.attributes[*i]
-                            .clone()
-                            .filter(|v| !spec.missing_values.contains(v)),
-                        Source::Soft(_) => soft_value.clone(),
-                    })
-                    .collect()
+            let Some(m) = soft_of(set_sources) else {
+                continue;
             };
-            let soft = set_sources.iter().find_map(|s| match s {
-                Source::Soft(i) => Some(*i),
-                Source::Hard(_) => None,
-            });
-            if let Some(x) = value {
-                values_per_set[set_index]
-                    .entry(key(None))
-                    .or_default()
-                    .push((x, cell.rows));
-            }
-            if !control_index.is_empty() && soft.is_none() {
-                let levels = control_index
-                    .iter()
-                    .map(|&i| cell.attributes[i].clone())
-                    .collect();
-                let (values, tally) = controlled_per_set[set_index]
-                    .entry((key(None), levels))
-                    .or_default();
-                values.extend(value.map(|x| (x, cell.rows)));
-                tally.record(decision, label, cell.w, cell.w2);
-            }
-            let groups = &mut per_set[set_index];
-            match soft {
-                None => groups
-                    .entry(key(None))
-                    .or_default()
-                    .record(decision, label, cell.w, cell.w2),
-                Some(m) => {
-                    let names = &spec.membership[m].columns;
-                    for (j, &(mass, mass_sq)) in cell.masses[m].iter().enumerate() {
-                        if mass > 0.0 {
-                            let value = names.get(j).map(|(_, v)| v.clone());
-                            groups
-                                .entry(key(value))
-                                .or_default()
-                                .record(decision, label, mass, mass_sq);
-                        }
-                    }
+            let names = &spec.membership[m].columns;
+            for (j, &(mass, mass_sq)) in cell.masses[m].iter().enumerate() {
+                if mass > 0.0 {
+                    let value = names.get(j).map(|(_, v)| v.clone());
+                    per_set[set_index]
+                        .entry(hard_key(&cell.attributes, set_sources, value))
+                        .or_default()
+                        .record(decision, label, mass, mass_sq);
                 }
             }
         }
     }
+    flush(run.take(), &mut per_set);
     if numeric
         && rows_excluded[NOT_A_NUMBER] > 0
         && rows_excluded[NOT_A_NUMBER] + rows_excluded["null outcome"] == rows_read
@@ -255,16 +292,19 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     } else {
         Vec::new()
     };
+    if let Some(keys) = &plan.moment_keys {
+        add_moments(&table.moments, keys, spec, &mut controlled_per_set);
+    }
     let controlled = controlled_per_set
         .into_iter()
-        .filter(|_| !control_index.is_empty())
+        .filter(|_| !spec.controls.is_empty())
         .map(|cells| {
             let mut cells: Vec<ControlledCell> = cells
                 .into_iter()
-                .map(|((group, levels), (values, tally))| ControlledCell {
+                .map(|((group, levels), (moments, tally))| ControlledCell {
                     group,
                     levels,
-                    distribution: Distribution::from_counts(values),
+                    moments,
                     tally,
                 })
                 .collect();
@@ -287,6 +327,35 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         segments: Vec::new(),
         score_median: median.flatten(),
     })
+}
+
+/// Adds each moments-table cell to its group × controls stratum, for every attribute set (values
+/// that mean "unknown" are missing, as in the cell table).
+fn add_moments(
+    moments: &[MomentCell],
+    keys: &[String],
+    spec: &AuditSpec,
+    strata: &mut [HashMap<(Vec<Option<String>>, Vec<Option<String>>), (Moments, Tally)>],
+) {
+    let position = |c: &String| keys.iter().position(|k| k == c).unwrap_or(0);
+    let controls: Vec<usize> = spec.controls.iter().map(position).collect();
+    for cell in moments {
+        let value = |i: usize| {
+            cell.keys[i]
+                .clone()
+                .filter(|v| !spec.missing_values.contains(v))
+        };
+        let levels: Vec<Option<String>> = controls.iter().map(|&i| cell.keys[i].clone()).collect();
+        let m = Moments::from_shifted(cell.rows as f64, cell.shift, cell.sum, cell.sum_sq);
+        for (set, groups) in spec.protected.iter().zip(strata.iter_mut()) {
+            let group = set.iter().map(|a| value(position(a))).collect();
+            groups
+                .entry((group, levels.clone()))
+                .or_default()
+                .0
+                .merge(&m);
+        }
+    }
 }
 
 /// The median of the numbers among the cells' decision values (a score's, for the scoring

@@ -24,7 +24,7 @@ pub use polars_engine::PolarsEngine;
 
 use crate::error::Result;
 use crate::spec::{AuditSpec, Decision};
-use crate::stats::distribution::Distribution;
+use crate::stats::distribution::{Distribution, Moments};
 use crate::value::ValueCount;
 use indexmap::IndexMap;
 
@@ -81,8 +81,8 @@ pub struct ControlledCell {
     pub group: Vec<Option<String>>,
     /// One value per control (`None`: missing, a level of its own).
     pub levels: Vec<Option<String>>,
-    /// A numeric outcome's distribution in these rows (empty for a yes/no decision).
-    pub distribution: Distribution,
+    /// A numeric outcome's moments in these rows (zero for a yes/no decision).
+    pub moments: Moments,
     /// The rows' decision and label sums (for a numeric outcome, its size).
     pub tally: Tally,
 }
@@ -120,10 +120,16 @@ fn segments(
     spec: &AuditSpec,
     segment: &str,
 ) -> Result<Vec<(Option<String>, Tallies)>> {
-    let column = spec
-        .key_columns()
+    let plan = TallyPlan::of(spec);
+    let column = plan
+        .attributes
         .iter()
         .position(|c| c == segment)
+        .unwrap_or(0);
+    let moment_column = plan
+        .moment_keys
+        .as_ref()
+        .and_then(|keys| keys.iter().position(|c| c == segment))
         .unwrap_or(0);
     let mut values: Vec<Option<String>> = Vec::new();
     for cell in &table.cells {
@@ -149,7 +155,13 @@ fn segments(
                 .filter(|c| c.attributes[column] == value)
                 .cloned()
                 .collect();
-            let tallies = fold::fold(path, &CellTable { cells }, spec)?;
+            let moments = table
+                .moments
+                .iter()
+                .filter(|m| m.keys.get(moment_column) == Some(&value))
+                .cloned()
+                .collect();
+            let tallies = fold::fold(path, &CellTable { cells, moments }, spec)?;
             Ok((value, tallies))
         })
         .collect()
@@ -159,6 +171,53 @@ fn segments(
 mod tests {
     use super::*;
     use crate::spec::{BinaryColumn, Decision, Format, Membership};
+
+    #[test]
+    fn both_engines_give_the_same_moments_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        let rows = [
+            ["1000000.25", "a", "x"],
+            ["1000001.5", "a", "x"],
+            ["NA", "a", "y"],
+            ["1000003", "b", "y"],
+            ["", "b", "x"],
+        ];
+        let mut text = String::from("price,g,tier\n");
+        for r in &rows {
+            text += &(r.join(",") + "\n");
+        }
+        std::fs::write(&path, text).unwrap();
+        let mut spec = AuditSpec::new(
+            &path,
+            Decision::Value {
+                column: "price".into(),
+            },
+            vec![vec!["g".into()]],
+        );
+        spec.controls = vec!["tier".into()];
+        let plan = TallyPlan::of(&spec);
+        assert_eq!(plan.attributes, ["g"]);
+        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
+        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
+        let memory_rows: Vec<Vec<Option<&str>>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
+            .collect();
+        let mut from_memory = MemoryEngine::new(&["price", "g", "tier"], &memory_rows)
+            .run(&plan)
+            .unwrap();
+        for t in [&mut from_polars, &mut from_memory] {
+            t.moments.sort_by_key(|m| format!("{:?}", m.keys));
+        }
+        assert_eq!(from_polars.moments, from_memory.moments);
+        // Shifted by the first number, 1,000,000.25: a × x holds it and 1,000,001.5.
+        let ax = &from_polars.moments[0];
+        assert_eq!(
+            (ax.rows, ax.shift, ax.sum, ax.sum_sq),
+            (2, 1000000.25, 1.25, 1.5625)
+        );
+    }
 
     #[test]
     fn the_polars_and_memory_engines_give_the_same_cell_table() {

@@ -39,6 +39,10 @@ pub struct TallyPlan {
     pub memberships: Vec<Vec<String>>,
     /// Values checked during the pass; each counts its violating rows.
     pub checks: Vec<Check>,
+    /// For a numeric outcome with controls: the moments table's keys (the protected attributes,
+    /// the controls, the segment). The controls are then not keys of the cell table, whose cells
+    /// are distinct values: keyed by both, the cells would multiply.
+    pub moment_keys: Option<Vec<String>>,
 }
 
 /// A rule the values of some columns must follow.
@@ -144,8 +148,23 @@ impl TallyPlan {
                 rule: Rule::AtMostOne,
             });
         }
+        let numeric_controls = spec.decision.is_value() && !spec.controls.is_empty();
+        let attributes = if numeric_controls {
+            let mut keys = spec.protected_columns();
+            keys.extend(
+                spec.segment
+                    .iter()
+                    .filter(|s| !keys.contains(s))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            keys
+        } else {
+            spec.key_columns()
+        };
         TallyPlan {
-            attributes: spec.key_columns(),
+            moment_keys: numeric_controls.then(|| spec.key_columns()),
+            attributes,
             decision,
             label: spec.label.as_ref().map(|l| l.column.clone()),
             weight: spec.weight.clone(),

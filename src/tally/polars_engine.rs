@@ -1,7 +1,7 @@
 //! The Polars tally engine: a plan becomes one lazy `group_by` over the log, run on Polars'
 //! streaming engine (the log is read in batches, only the columns the plan names).
 
-use super::cells::{Cell, CellTable, SUM_SCALE};
+use super::cells::{Cell, CellTable, MomentCell, SUM_SCALE};
 use super::engine::{violation, TallyEngine};
 use super::plan::{DecisionKey, Rule, TallyPlan};
 use crate::error::Result;
@@ -18,6 +18,8 @@ const WEIGHT_SQ_KEY: &str = "__fairaudit_w2";
 const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
 const SOFT_KEY: &str = "__fairaudit_m";
 const CHECK_KEY: &str = "__fairaudit_check";
+const SUM_KEY: &str = "__fairaudit_sum";
+const SUM_SQ_KEY: &str = "__fairaudit_sum_sq";
 
 /// Runs plans over a decision log opened lazily by [`load::open`].
 pub struct PolarsEngine {
@@ -155,7 +157,34 @@ impl TallyEngine for PolarsEngine {
                     .alias(format!("{CHECK_KEY}{k}")),
             );
         }
-        let df = load::collect(path, self.frame.clone().group_by(keys).agg(aggs))?;
+        let cells = self.frame.clone().group_by(keys).agg(aggs);
+        let mut shift = 0.0;
+        let (df, moments) = match (&plan.moment_keys, &plan.decision) {
+            (Some(keys), DecisionKey::Value(column)) => {
+                let numbers = self
+                    .frame
+                    .clone()
+                    .filter(not_a_number(column).not().and(col(column).is_not_null()));
+                shift = first_number(path, numbers.clone(), column)?;
+                let shifted = number(column) - lit(shift);
+                let moments = numbers
+                    .group_by(keys.iter().map(|k| self.key(k)).collect::<Vec<_>>())
+                    .agg([
+                        len().alias(COUNT_KEY),
+                        exact_sum(shifted.clone()).alias(SUM_KEY),
+                        exact_sum(shifted.clone() * shifted).alias(SUM_SQ_KEY),
+                    ]);
+                let mut frames = load::collect_all(path, vec![cells, moments])?.into_iter();
+                let (Some(df), Some(moments)) = (frames.next(), frames.next()) else {
+                    return Err(read_error(
+                        path,
+                        PolarsError::ComputeError("the tally returned no table".into()),
+                    ));
+                };
+                (df, Some(moments))
+            }
+            _ => (load::collect(path, cells)?, None),
+        };
 
         for (k, check) in plan.checks.iter().enumerate() {
             let count: f64 = column_f64(path, &df, &format!("{CHECK_KEY}{k}"))?
@@ -170,8 +199,46 @@ impl TallyEngine for PolarsEngine {
                 return Err(violation(path, check, count, sample));
             }
         }
-        read_cells(path, &df, plan)
+        let mut table = read_cells(path, &df, plan)?;
+        if let (Some(frame), Some(keys)) = (moments, &plan.moment_keys) {
+            table.moments = read_moments(path, &frame, keys.len(), shift)?;
+        }
+        Ok(table)
     }
+}
+
+/// The first number of `column` in `numbers` (0 when there is none): the shift of the moments
+/// table's sums, read from the first rows only.
+fn first_number(path: &Path, numbers: LazyFrame, column: &str) -> Result<f64> {
+    let df = load::collect(path, numbers.select([number(column)]).limit(1))?;
+    Ok(column_f64(path, &df, column)?
+        .first()
+        .copied()
+        .unwrap_or(0.0))
+}
+
+/// The moments table from its frame, whose first `keys` columns are the moment keys.
+fn read_moments(path: &Path, df: &DataFrame, keys: usize, shift: f64) -> Result<Vec<MomentCell>> {
+    let err = |e| read_error(path, e);
+    let rows = column_u64(path, df, COUNT_KEY)?;
+    let sum = column_f64(path, df, SUM_KEY)?;
+    let sum_sq = column_f64(path, df, SUM_SQ_KEY)?;
+    let columns = df.columns();
+    (0..df.height())
+        .map(|row| {
+            Ok(MomentCell {
+                keys: columns[..keys]
+                    .iter()
+                    .map(|c| c.get(row).map(|v| value_text(&v)))
+                    .collect::<PolarsResult<Vec<_>>>()
+                    .map_err(err)?,
+                rows: rows[row],
+                shift,
+                sum: sum[row],
+                sum_sq: sum_sq[row],
+            })
+        })
+        .collect()
 }
 
 /// The most frequent values of `column` in `frame`, for error messages.
@@ -250,7 +317,10 @@ fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable
                 .collect(),
         });
     }
-    Ok(CellTable { cells })
+    Ok(CellTable {
+        cells,
+        moments: Vec::new(),
+    })
 }
 
 fn column_f64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<f64>> {
