@@ -339,6 +339,9 @@ fn add_moments(
 ) {
     let position = |c: &String| keys.iter().position(|k| k == c).unwrap_or(0);
     let controls: Vec<usize> = spec.controls.iter().map(position).collect();
+    // Merged in a fixed order, so that the floating-point results do not depend on the engine's.
+    let mut moments: Vec<&MomentCell> = moments.iter().collect();
+    moments.sort_by(|a, b| a.keys.cmp(&b.keys));
     for cell in moments {
         let value = |i: usize| {
             cell.keys[i]
