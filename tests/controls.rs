@@ -218,7 +218,8 @@ fn the_offers_65_plus_gap_is_explained_by_channel_and_the_black_gap_is_not() {
 #[test]
 fn a_gap_in_one_segment_shows_next_to_the_pooled_result() {
     // North: a 50% (100 of 200), b 20% (40 of 200): ratio 0.40. South: both 30% of 2,000.
-    // Pooled: a 700/2200, b 640/2200, ratio 0.914, within the four-fifths rule.
+    // Pooled: a 700/2200, b 650/2250, ratio 0.899, within the four-fifths rule. East has no a:
+    // its reference gives way to the largest group, and says so.
     let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("y,g,region\n");
     for (region, group, n, selected) in [
@@ -226,6 +227,7 @@ fn a_gap_in_one_segment_shows_next_to_the_pooled_result() {
         ("north", "b", 200, 40),
         ("south", "a", 2000, 600),
         ("south", "b", 2000, 600),
+        ("east", "b", 50, 10),
     ] {
         for i in 0..n {
             csv += &format!("{},{group},{region}\n", u8::from(i < selected));
@@ -238,24 +240,30 @@ fn a_gap_in_one_segment_shows_next_to_the_pooled_result() {
         .with("--segment", "region")
         .run(&out);
     let sets = r["attribute_sets"].as_array().unwrap();
-    assert_eq!(sets.len(), 3);
+    assert_eq!(sets.len(), 4);
     assert!(sets[0].get("segment").is_none());
-    assert_eq!(sets[1]["segment"]["region"], "north");
-    assert_eq!(sets[2]["segment"]["region"], "south");
+    assert_eq!(sets[1]["segment"]["region"], "east");
+    assert_eq!(sets[2]["segment"]["region"], "north");
+    assert_eq!(sets[3]["segment"]["region"], "south");
     let b = |set: usize| group(&r, set, &[("g", "b")]);
     rel(
         num(&b(0)["vs_reference"], "disparate_impact_ratio"),
-        640.0 / 700.0,
+        (650.0 / 2250.0) / (700.0 / 2200.0),
         1e-12,
     );
     assert_eq!(b(0)["verdict"]["four_fifths"], "pass");
+    assert_eq!(sets[1]["reference"]["g"], "b");
+    assert!(sets[1]["reference_note"]
+        .as_str()
+        .unwrap()
+        .contains("the named reference (a) has no rows or too few in this segment"));
     rel(
-        num(&b(1)["vs_reference"], "disparate_impact_ratio"),
+        num(&b(2)["vs_reference"], "disparate_impact_ratio"),
         0.4,
         1e-12,
     );
-    assert_eq!(b(1)["verdict"]["four_fifths"], "fail");
-    assert_eq!(b(2)["verdict"]["four_fifths"], "pass");
+    assert_eq!(b(2)["verdict"]["four_fifths"], "fail");
+    assert_eq!(b(3)["verdict"]["four_fifths"], "pass");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("### g, within region north"));
     assert!(report.contains("**✖ ACTION NEEDED** Within region north: People with g b received"));

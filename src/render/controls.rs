@@ -137,3 +137,25 @@ pub fn numeric_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
         );
     }
 }
+
+/// The terms of the tables at equal controls.
+pub fn glossary(s: &mut String, r: &AuditResults) {
+    let terms: &[(&str, &str)] = if r.audit.kind == Some(OutcomeKind::Continuous) {
+        &[
+            ("gap at equal controls", "the difference between a group and the reference among people with the same controls (a least-squares estimate)"),
+            ("residual SMD", "the gap at equal controls divided by the spread that remains once the controls are accounted for"),
+            ("explained by controls", "the share of the raw gap that comes from the groups' different mix of controls (Oaxaca–Blinder); 100% means none is left"),
+            ("HC1", "standard errors that stay valid when the spread differs between groups (heteroskedasticity-robust)"),
+        ]
+    } else {
+        &[
+            ("at equal controls", "the group's selection rate in every combination of the controls' values, weighted as the reference group's people are spread over them, divided by the reference's rate"),
+            ("Mantel–Haenszel ratio", "a common ratio of the selection rates across the combinations of the controls' values"),
+            ("CMH", "the Cochran–Mantel–Haenszel test: whether the group and the reference differ within the combinations of the controls' values"),
+            ("explained by controls", "the share of the raw gap that comes from the groups' different mix of controls (Kitagawa's decomposition); 100% means none is left"),
+        ]
+    };
+    for (term, meaning) in terms {
+        let _ = writeln!(s, "- **{term}**: {meaning}.");
+    }
+}

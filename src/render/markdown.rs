@@ -166,13 +166,20 @@ fn limitations(s: &mut String, r: &AuditResults) {
         let _ = writeln!(s, "- Against the whole population, intervals of ratios treat the group and the population as independent, which they are not; the tests compare each group with everyone else.");
     }
     let _ = writeln!(s, "- The between-groups summaries (highest − lowest) are biased upwards in resamples when some groups are small: their bootstrap intervals are bias-corrected, and widened to include the estimate when every resample lies on one side of it, so they are wide.");
-    let _ = writeln!(s, "- The drivers of a gap (legitimate factors such as product or risk tier, proxies) are not yet analysed, so a gap flagged here may still have a legitimate explanation.\n");
+    if r.audit.controls.is_empty() {
+        let _ = writeln!(s, "- No legitimate factors were declared (`--control`), so a gap flagged here may still have a legitimate explanation (product, region, risk tier, channel).\n");
+    } else {
+        let _ = writeln!(s, "- Only the declared controls are accounted for, each read as categories; a control that is itself a proxy for the attribute (an area that stands for ethnicity) would hide a real gap, so whether each control is legitimate is a judgement the audit cannot make.\n");
+    }
 }
 
 fn glossary(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "## Glossary\n");
     if r.audit.kind == Some(OutcomeKind::Continuous) {
         numeric::glossary(s);
+    }
+    if !r.audit.controls.is_empty() {
+        controls::glossary(s, r);
     }
     for (term, meaning) in [
         ("selection rate", "the share of a group that received the positive decision"),
