@@ -103,6 +103,10 @@ fn the_pricing_report_says_black_customers_pay_more() {
          ethnicity White (12.7% higher; standardized mean difference +0.25)."
     ));
     assert!(out.join("charts/distribution_1_ethnicity.svg").exists());
+    // With controls, the raw and the adjusted gaps side by side.
+    let chart = std::fs::read_to_string(out.join("charts/adjusted_gap_1_ethnicity.svg")).unwrap();
+    assert!(chart.contains("Gap in quoted price by ethnicity, raw and at equal controls"));
+    assert!(report.contains("](charts/adjusted_gap_1_ethnicity.svg)"));
     let table = std::fs::read_to_string(out.join("tables/1_ethnicity_groups.csv")).unwrap();
     assert!(table
         .lines()

@@ -449,24 +449,7 @@ pub fn distribution_chart<DB: DrawingBackend>(
             ))
         }))
         .map_err(|e| e.to_string())?;
-    chart
-        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
-            Some(Circle::new(
-                (rate(g, "mean")?, row(set, i) + 0.5),
-                5,
-                WHITE.filled(),
-            ))
-        }))
-        .map_err(|e| e.to_string())?;
-    chart
-        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
-            Some(Circle::new(
-                (rate(g, "mean")?, row(set, i) + 0.5),
-                5,
-                INK.stroke_width(2),
-            ))
-        }))
-        .map_err(|e| e.to_string())?;
+    hollow_dots(&mut chart, set, |g| rate(g, "mean"), (0.5, 5))?;
     if let Some(reference) = set
         .groups
         .iter()
@@ -476,4 +459,88 @@ pub fn distribution_chart<DB: DrawingBackend>(
         vertical(&mut chart, set, reference, 1)?;
     }
     not_available(&mut chart, set, lo, |g| rate(g, "mean"))
+}
+
+/// Key of the raw-versus-adjusted chart.
+pub fn adjusted_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
+    let states = set
+        .groups
+        .iter()
+        .filter_map(|g| g.verdict.as_ref()?.adjusted_gap);
+    let mut key = verdict_keys(states, "at equal controls: ");
+    key.push(Key::Outline("raw difference of means".to_string()));
+    key.push(interval_key(r));
+    key.push(Key::Line("0 = the reference's mean".to_string()));
+    key
+}
+
+/// Each compared group's gap to the reference in the outcome's unit: the raw difference of means
+/// (outlined, with Welch's interval) above the gap at equal controls (filled in its verdict's
+/// colour, with its HC1 interval).
+pub fn adjusted_chart<DB: DrawingBackend>(
+    set: &AttributeSetResult,
+    (outcome, name): (&str, &str),
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
+    let raw = |g: &GroupResult| g.measures.vs_interval("mean_difference");
+    let adjusted = |g: &GroupResult| g.measures.vs_reference.adjusted_gap.map(|a| a.ci);
+    let bounds: Vec<f64> = set
+        .groups
+        .iter()
+        .flat_map(|g| raw(g).into_iter().chain(adjusted(g)).flatten())
+        .chain([0.0])
+        .collect();
+    let lo = bounds.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = bounds.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.08).max(1e-9);
+    let mut chart = groups_chart(
+        root,
+        format!("Gap in {outcome} by {name}, raw and at equal controls"),
+        RangedCoordf64::from((lo - pad)..(hi + pad)),
+        set,
+        &format!("{outcome}: group − reference"),
+        &|v| format!("{v:.2}"),
+    )?;
+    vertical(&mut chart, set, 0.0, 1)?;
+    whiskers(&mut chart, set, raw, 0.72)?;
+    whiskers(&mut chart, set, adjusted, 0.28)?;
+    hollow_dots(
+        &mut chart,
+        set,
+        |g| g.measures.vs("mean_difference"),
+        (0.72, 6),
+    )?;
+    chart
+        .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+            let gap = g.measures.vs_reference.adjusted_gap?;
+            let state = g.verdict.as_ref()?.adjusted_gap?;
+            Some(Circle::new(
+                (gap.estimate, row(set, i) + 0.28),
+                6,
+                verdict_colour(state).filled(),
+            ))
+        }))
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// An open dot per group at `value`, at `height` in its row (a share of it) with `radius`.
+fn hollow_dots<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Rows<X>>,
+    set: &AttributeSetResult,
+    value: impl Fn(&GroupResult) -> Option<f64>,
+    (height, radius): (f64, u32),
+) -> Plot {
+    for style in [WHITE.filled(), INK.stroke_width(2)] {
+        chart
+            .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
+                Some(Circle::new(
+                    (value(g)?, row(set, i) + height),
+                    radius,
+                    style,
+                ))
+            }))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }

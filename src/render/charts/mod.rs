@@ -30,6 +30,7 @@ pub struct Charts;
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Distribution,
+    Adjusted,
     Selection,
     Ratio,
     ErrorRates,
@@ -40,6 +41,7 @@ impl Kind {
     fn name(self) -> &'static str {
         match self {
             Kind::Distribution => "distribution",
+            Kind::Adjusted => "adjusted_gap",
             Kind::Selection => "selection_rate",
             Kind::Ratio => "ratio",
             Kind::ErrorRates => "error_rates",
@@ -51,6 +53,7 @@ impl Kind {
     fn key(self, r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
         match self {
             Kind::Distribution => groups::distribution_key(r, set),
+            Kind::Adjusted => groups::adjusted_key(r, set),
             Kind::Selection => groups::selection_key(r, set),
             Kind::Ratio => groups::ratio_key(r, set),
             Kind::ErrorRates => groups::error_rate_key(r, set),
@@ -74,6 +77,7 @@ fn draw<DB: DrawingBackend>(
     key::draw(&strip, &rows)?;
     match kind {
         Kind::Distribution => groups::distribution_chart(set, (&shown.outcome, name), &plot),
+        Kind::Adjusted => groups::adjusted_chart(set, (&shown.outcome, name), &plot),
         Kind::Selection => groups::selection_chart(r, set, name, &plot),
         Kind::Ratio => groups::ratio_chart(r, set, name, &plot),
         Kind::ErrorRates => groups::error_rate_chart(r, set, name, &plot),
@@ -199,7 +203,11 @@ pub fn chart_file(results: &AuditResults, index: usize, set: &AttributeSetResult
 /// The charts of an attribute set with their sizes (the plot and the key below it).
 fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u32, u32))> {
     let mut charts = if results.audit.kind == Some(OutcomeKind::Continuous) {
-        vec![(Kind::Distribution, size(set, 34))]
+        let mut charts = vec![(Kind::Distribution, size(set, 34))];
+        if !results.audit.controls.is_empty() {
+            charts.push((Kind::Adjusted, size(set, 40)));
+        }
+        charts
     } else {
         vec![
             (Kind::Selection, size(set, 34)),
@@ -233,6 +241,7 @@ pub fn more_charts(
         .map(|(kind, _)| {
             let title = match kind {
                 Kind::Distribution => "Distribution per group",
+                Kind::Adjusted => "Gap to the reference, raw and at equal controls",
                 Kind::Selection => "Selection rate per group",
                 Kind::Ratio => "Ratio to the reference (log scale)",
                 Kind::ErrorRates => "Error rates per group",
