@@ -128,6 +128,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             kind: numeric.then_some(OutcomeKind::Continuous),
             smd_threshold: numeric.then_some(spec.smd_threshold),
             controls: spec.controls.clone(),
+            control_bins: tallies.bins.iter().cloned().collect(),
             score_rate: matches!(spec.decision, Decision::AboveMedian { .. })
                 .then(|| "median".to_string()),
         },

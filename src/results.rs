@@ -142,6 +142,10 @@ pub struct AuditInfo {
     /// The legitimate factors each gap is also estimated after (`--control`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// The controls whose values are numbers, cut into quintiles: their cut points (a value at
+    /// or below the first is in the first bin, and so on).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub control_bins: IndexMap<String, Vec<f64>>,
     /// `median` with `--score-rate median`: a score counts as selected when strictly above the
     /// log's median score, `score.threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

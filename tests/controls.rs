@@ -268,3 +268,31 @@ fn a_gap_in_one_segment_shows_next_to_the_pooled_result() {
     assert!(report.contains("### g, within region north"));
     assert!(report.contains("**✖ ACTION NEEDED** Within region north: People with g b received"));
 }
+
+#[test]
+fn a_numeric_control_is_cut_into_quintiles() {
+    // past_spend has thousands of values: it is read in five bins at its quintiles, which numpy
+    // gives as 77.366, 123.3, 185.964, 298.008 (np.quantile, linear), rounded to four
+    // significant digits. statsmodels' StratifiedTable over those bins (a value at or below a
+    // cut is in its bin) for 65+ against 35-44: riskratio_pooled 0.6645813108224772,
+    // test_null_odds().statistic 69.28861210321278.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = args(dataset("business/offers.csv"), "offer_sent", "age_band")
+        .with("--reference", "age_band=35-44")
+        .with("--control", "past_spend")
+        .run(&out);
+    assert_eq!(
+        r["audit"]["control_bins"]["past_spend"],
+        serde_json::json!([77.37, 123.3, 186.0, 298.0])
+    );
+    let vs = &group(&r, 0, &[("age_band", "65+")])["vs_reference"];
+    rel(num(vs, "mantel_haenszel_ratio"), 0.6645813108224772, 1e-12);
+    rel(
+        num(&vs["tests"]["cmh"], "statistic"),
+        69.28861210321278,
+        1e-10,
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("`past_spend` is cut into quintiles at 77.37, 123.3, 186, 298"));
+}

@@ -33,10 +33,25 @@ pub fn scope_line(s: &mut String, r: &AuditResults, w: &Words) {
             a.test_families.get("cmh").copied().unwrap_or(0)
         )
     };
-    let _ =
-        writeln!(
+    let binned: Vec<String> = a
+        .control_bins
+        .iter()
+        .map(|(c, cuts)| {
+            let cuts: Vec<String> = cuts.iter().map(f64::to_string).collect();
+            format!("{} is cut into quintiles at {}", code(c), cuts.join(", "))
+        })
+        .collect();
+    let binned = if binned.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({}: a control of more than 10 numbers is read in five bins)",
+            binned.join("; ")
+        )
+    };
+    let _ = writeln!(
         s,
-        "- **Legitimate factors (controls):** {}. Each gap is also estimated at equal {}: {how}.",
+        "- **Legitimate factors (controls):** {}{binned}. Each gap is also estimated at equal {}: {how}.",
         a.controls.iter().map(|c| code(c)).collect::<Vec<_>>().join(", "),
         md(&w.controls())
     );

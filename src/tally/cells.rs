@@ -4,7 +4,7 @@
 //!
 //! | column | type | holds |
 //! |---|---|---|
-//! | `a0` … `a{k-1}` | text, null = missing | the protected attributes, in the plan's order |
+//! | `a0` … `a{k-1}` | text, null = missing | the protected attributes, then the controls and the segment, in the plan's order; a control of more than 10 numbers is its quintile bin's label (`≤ 12`, `12 to 25`, `> 70`) |
 //! | `decision` | text, null = missing | the decision value (`true`/`false` for a score rule) |
 //! | `label` | text, null = missing | the label value (only with a label) |
 //! | `rows` | int64 | rows in the cell |
@@ -84,6 +84,9 @@ pub struct CellTable {
     pub cells: Vec<Cell>,
     /// The moments table, when the plan asks for one.
     pub moments: Vec<MomentCell>,
+    /// The numeric controls cut into quintiles, with their cut points (their levels in the
+    /// tables are the bins' labels).
+    pub bins: Vec<(String, Vec<f64>)>,
 }
 
 impl CellTable {

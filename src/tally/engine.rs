@@ -4,7 +4,7 @@
 //! returns the same table.
 
 use super::cells::{fixed, from_fixed, Cell, CellTable, MomentCell};
-use super::plan::{Check, DecisionKey, TallyPlan};
+use super::plan::{bin_label, quintile_cuts, Check, DecisionKey, TallyPlan};
 use crate::error::{AuditError, Result};
 use crate::value::{sort_by_count, ValueCount};
 use indexmap::IndexMap;
@@ -60,10 +60,39 @@ impl MemoryEngine {
     }
 }
 
+/// Numeric controls cut into quintiles, with their cut points.
+type Bins = Vec<(String, Vec<f64>)>;
+
 impl MemoryEngine {
+    /// The controls whose values are all numbers, more than
+    /// [`MAX_LEVELS`](super::plan::MAX_LEVELS) of them, with their quintile cut points.
+    fn bins(&self, plan: &TallyPlan) -> Bins {
+        plan.controls
+            .iter()
+            .filter_map(|c| {
+                let values: Vec<&str> = self.rows.iter().filter_map(|r| self.value(r, c)).collect();
+                let mut numbers: Vec<f64> = values
+                    .iter()
+                    .map(|v| number(Some(v)))
+                    .collect::<Option<Vec<f64>>>()?;
+                numbers.retain(|x| !x.is_nan());
+                Some((c.clone(), quintile_cuts(&mut numbers)?))
+            })
+            .collect()
+    }
+
+    /// A key column's value in a row: a binned control's bin label, else the value as text.
+    fn grouping(&self, row: &[Option<String>], column: &str, bins: &Bins) -> Option<String> {
+        let value = self.value(row, column)?;
+        match bins.iter().find(|(c, _)| c == column) {
+            Some((_, cuts)) => number(Some(value)).map(|x| bin_label(x, cuts)),
+            None => Some(value.to_string()),
+        }
+    }
+
     /// The moments table: per combination of `keys`, the rows whose `column` is a number and the
     /// exact sums of their distances from the log's first number and of their squares.
-    fn moments(&self, keys: &[String], column: &str) -> Vec<MomentCell> {
+    fn moments(&self, keys: &[String], column: &str, bins: &Bins) -> Vec<MomentCell> {
         let mut values: IndexMap<Vec<Option<String>>, Vec<f64>> = IndexMap::new();
         let mut shift = None;
         for row in &self.rows {
@@ -71,10 +100,7 @@ impl MemoryEngine {
                 continue;
             };
             shift.get_or_insert(y);
-            let key = keys
-                .iter()
-                .map(|k| self.value(row, k).map(str::to_string))
-                .collect();
+            let key = keys.iter().map(|k| self.grouping(row, k, bins)).collect();
             values.entry(key).or_default().push(y);
         }
         values
@@ -128,8 +154,10 @@ impl TallyEngine for MemoryEngine {
         // and value Σ p·w and Σ (p·w)².
         type Sums = (i128, i128, Vec<Vec<(i128, i128)>>);
         let mut cells: IndexMap<Vec<Option<String>>, (Cell, Sums)> = IndexMap::new();
+        let bins = self.bins(plan);
         for row in &self.rows {
             let text = |c: &str| self.value(row, c).map(str::to_string);
+            let key = |c: &str| self.grouping(row, c, &bins);
             let decision = match &plan.decision {
                 DecisionKey::Column(c) => text(c),
                 DecisionKey::AtLeast { column, threshold } => {
@@ -143,7 +171,7 @@ impl TallyEngine for MemoryEngine {
                 }),
             };
             let label = plan.label.as_deref().and_then(text);
-            let attributes: Vec<Option<String>> = plan.attributes.iter().map(|a| text(a)).collect();
+            let attributes: Vec<Option<String>> = plan.attributes.iter().map(|a| key(a)).collect();
             let mut key = attributes.clone();
             key.extend([decision.clone(), label.clone()]);
             let weight = plan.weight.as_deref().map(|w| number(self.value(row, w)));
@@ -180,11 +208,12 @@ impl TallyEngine for MemoryEngine {
         }
         let weighted = plan.weight.is_some();
         let moments = match (&plan.moment_keys, &plan.decision) {
-            (Some(keys), DecisionKey::Value(column)) => self.moments(keys, column),
+            (Some(keys), DecisionKey::Value(column)) => self.moments(keys, column, &bins),
             _ => Vec::new(),
         };
         Ok(CellTable {
             moments,
+            bins,
             cells: cells
                 .into_values()
                 .map(|(mut cell, (w, w2, masses))| {

@@ -325,6 +325,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         distributions,
         controlled,
         segments: Vec::new(),
+        bins: table.bins.clone(),
         score_median: median.flatten(),
     })
 }

@@ -64,6 +64,8 @@ pub struct Tallies<S: GroupSums = Tally> {
     /// For a numeric outcome, per set and group (in the sets' order): the outcome's distribution.
     /// Empty for a yes/no decision.
     pub distributions: Vec<Vec<Distribution>>,
+    /// The numeric controls cut into quintiles, with their cut points.
+    pub bins: Vec<(String, Vec<f64>)>,
     /// With `--score-rate median`: the median score of the log, above which a score counts as
     /// selected.
     pub score_median: Option<f64>,
@@ -161,7 +163,12 @@ fn segments(
                 .filter(|m| m.keys.get(moment_column) == Some(&value))
                 .cloned()
                 .collect();
-            let tallies = fold::fold(path, &CellTable { cells, moments }, spec)?;
+            let segment = CellTable {
+                cells,
+                moments,
+                bins: table.bins.clone(),
+            };
+            let tallies = fold::fold(path, &segment, spec)?;
             Ok((value, tallies))
         })
         .collect()
@@ -171,6 +178,63 @@ fn segments(
 mod tests {
     use super::*;
     use crate::spec::{BinaryColumn, Decision, Format, Membership};
+
+    #[test]
+    fn both_engines_cut_a_numeric_control_alike() {
+        // income takes 12 values: more than 10, so it is cut at its quintiles (numpy's linear
+        // quantiles of 1..=12: 3.2, 5.4, 7.6, 9.8); tier keeps its 2 values.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        let mut text = String::from("y,g,income,tier\n");
+        let mut rows: Vec<[String; 4]> = Vec::new();
+        for i in 1..=12 {
+            let row = [
+                (i % 2).to_string(),
+                ["a", "b"][i % 3 % 2].to_string(),
+                i.to_string(),
+                ["x", "y"][i % 2].to_string(),
+            ];
+            text += &(row.join(",") + "\n");
+            rows.push(row);
+        }
+        std::fs::write(&path, text).unwrap();
+        let mut spec = AuditSpec::new(
+            &path,
+            Decision::Outcome(BinaryColumn {
+                column: "y".into(),
+                positive: None,
+            }),
+            vec![vec!["g".into()]],
+        );
+        spec.controls = vec!["income".into(), "tier".into()];
+        let plan = TallyPlan::of(&spec);
+        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
+        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
+        let memory_rows: Vec<Vec<Option<&str>>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| Some(v.as_str())).collect())
+            .collect();
+        let mut from_memory = MemoryEngine::new(&["y", "g", "income", "tier"], &memory_rows)
+            .run(&plan)
+            .unwrap();
+        assert_eq!(
+            from_polars.bins,
+            [("income".to_string(), vec![3.2, 5.4, 7.6, 9.8])]
+        );
+        let key = |c: &cells::Cell| format!("{:?}", (&c.attributes, &c.decision));
+        from_polars.cells.sort_by_key(key);
+        from_memory.cells.sort_by_key(key);
+        assert_eq!(from_polars, from_memory);
+        let levels: std::collections::BTreeSet<_> = from_polars
+            .cells
+            .iter()
+            .filter_map(|c| c.attributes[1].clone())
+            .collect();
+        assert_eq!(
+            levels.into_iter().collect::<Vec<_>>(),
+            ["3.2 to 5.4", "5.4 to 7.6", "7.6 to 9.8", "> 9.8", "≤ 3.2"]
+        );
+    }
 
     #[test]
     fn both_engines_give_the_same_moments_table() {

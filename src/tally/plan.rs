@@ -22,6 +22,52 @@ pub enum DecisionKey {
     Value(String),
 }
 
+/// Most distinct values a numeric control keeps as levels; one with more is cut into quintiles.
+pub const MAX_LEVELS: usize = 10;
+
+/// The quintile cut points of a numeric control (numpy's linear quantiles of its values, each
+/// once), or `None` when it keeps its values as levels.
+pub fn quintile_cuts(values: &mut [f64]) -> Option<Vec<f64>> {
+    values.sort_by(f64::total_cmp);
+    let mut distinct = values.to_vec();
+    distinct.dedup();
+    if distinct.len() <= MAX_LEVELS {
+        return None;
+    }
+    Some(readable_cuts(
+        [0.2, 0.4, 0.6, 0.8]
+            .iter()
+            .map(|q| crate::stats::bootstrap::quantile(values, *q))
+            .collect(),
+    ))
+}
+
+/// Quintiles as cut points people read: rounded to four significant digits (`185.96399999999997`
+/// becomes `186`), each once.
+pub fn readable_cuts(quantiles: Vec<f64>) -> Vec<f64> {
+    let mut cuts: Vec<f64> = quantiles
+        .into_iter()
+        .map(|q| {
+            if q == 0.0 || !q.is_finite() {
+                return q;
+            }
+            let scale = 10f64.powi(3 - q.abs().log10().floor() as i32);
+            (q * scale).round() / scale
+        })
+        .collect();
+    cuts.dedup();
+    cuts
+}
+
+/// The level of a value of a binned control: `≤ 12`, `12 to 25`, `> 70`.
+pub fn bin_label(value: f64, cuts: &[f64]) -> String {
+    match cuts.iter().position(|c| value <= *c) {
+        Some(0) => format!("≤ {}", cuts[0]),
+        Some(i) => format!("{} to {}", cuts[i - 1], cuts[i]),
+        None => format!("> {}", cuts[cuts.len() - 1]),
+    }
+}
+
 /// What one tally pass groups by and sums. The cell table it yields is described in
 /// [`super::cells`].
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +85,10 @@ pub struct TallyPlan {
     pub memberships: Vec<Vec<String>>,
     /// Values checked during the pass; each counts its violating rows.
     pub checks: Vec<Check>,
+    /// The controls among the keys: a control whose values are all numbers, with more than
+    /// [`MAX_LEVELS`] of them, is cut into quintile bins (the engine says where, in
+    /// [`super::cells::CellTable::bins`]).
+    pub controls: Vec<String>,
     /// For a numeric outcome with controls: the moments table's keys (the protected attributes,
     /// the controls, the segment). The controls are then not keys of the cell table, whose cells
     /// are distinct values: keyed by both, the cells would multiply.
@@ -163,6 +213,7 @@ impl TallyPlan {
             spec.key_columns()
         };
         TallyPlan {
+            controls: spec.controls.clone(),
             moment_keys: numeric_controls.then(|| spec.key_columns()),
             attributes,
             decision,

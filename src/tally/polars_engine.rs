@@ -3,7 +3,7 @@
 
 use super::cells::{Cell, CellTable, MomentCell, SUM_SCALE};
 use super::engine::{violation, TallyEngine};
-use super::plan::{DecisionKey, Rule, TallyPlan};
+use super::plan::{bin_label, readable_cuts, DecisionKey, Rule, TallyPlan, MAX_LEVELS};
 use crate::error::Result;
 use crate::load::{self, read_error};
 use crate::value::{sort_by_count, ValueCount};
@@ -49,6 +49,84 @@ impl PolarsEngine {
             _ => col(column),
         }
     }
+}
+
+impl PolarsEngine {
+    /// The quintile cut points of each control whose values are all numbers, more than
+    /// [`MAX_LEVELS`] of them: Polars' counts and linear quantiles (one look at those columns).
+    fn bins(&self, plan: &TallyPlan) -> Result<Vec<(String, Vec<f64>)>> {
+        if plan.controls.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut exprs = Vec::new();
+        for (i, c) in plan.controls.iter().enumerate() {
+            // The numbers only: a filter keeps neither nulls nor NaN (CSV values are text, read
+            // as numbers where they are).
+            let x = number(c).filter(number(c).is_not_nan());
+            exprs.push(
+                col(c.as_str())
+                    .is_not_null()
+                    .sum()
+                    .cast(DataType::Float64)
+                    .alias(format!("v{i}")),
+            );
+            exprs.push(
+                x.clone()
+                    .count()
+                    .cast(DataType::Float64)
+                    .alias(format!("c{i}")),
+            );
+            exprs.push(
+                x.clone()
+                    .n_unique()
+                    .cast(DataType::Float64)
+                    .alias(format!("n{i}")),
+            );
+            for (j, q) in [0.2, 0.4, 0.6, 0.8].iter().enumerate() {
+                exprs.push(
+                    x.clone()
+                        .quantile(lit(*q), QuantileMethod::Linear)
+                        .alias(format!("q{i}_{j}")),
+                );
+            }
+        }
+        let df = load::collect(&self.path, self.frame.clone().select(exprs))?;
+        let at = |name: String| -> Result<f64> {
+            Ok(column_f64(&self.path, &df, &name)?
+                .first()
+                .copied()
+                .unwrap_or(0.0))
+        };
+        let mut bins = Vec::new();
+        for (i, c) in plan.controls.iter().enumerate() {
+            let all_numbers = at(format!("v{i}"))? == at(format!("c{i}"))?;
+            if !all_numbers || at(format!("n{i}"))? <= MAX_LEVELS as f64 {
+                continue;
+            }
+            let quantiles = (0..4)
+                .map(|j| at(format!("q{i}_{j}")))
+                .collect::<Result<Vec<f64>>>()?;
+            bins.push((c.clone(), readable_cuts(quantiles)));
+        }
+        Ok(bins)
+    }
+}
+
+/// A numeric control as the label of its quintile bin (null stays null).
+fn binned(column: &str, cuts: &[f64]) -> Expr {
+    let x = number(column);
+    let labelled = cuts
+        .iter()
+        .rev()
+        .fold(lit(bin_label(f64::INFINITY, cuts)), |rest, c| {
+            when(x.clone().lt_eq(lit(*c)))
+                .then(lit(bin_label(*c, cuts)))
+                .otherwise(rest)
+        });
+    when(x.is_not_null())
+        .then(labelled)
+        .otherwise(Null {}.lit().cast(DataType::String))
+        .alias(column)
 }
 
 /// The sum of a float expression over a cell, independent of the order the streaming engine
@@ -109,7 +187,12 @@ impl TallyEngine for PolarsEngine {
 
     fn run(&self, plan: &TallyPlan) -> Result<CellTable> {
         let path = self.path.as_path();
-        let mut keys: Vec<Expr> = plan.attributes.iter().map(|c| self.key(c)).collect();
+        let bins = self.bins(plan)?;
+        let grouping = |c: &String| match bins.iter().find(|(name, _)| name == c) {
+            Some((_, cuts)) => binned(c, cuts),
+            None => self.key(c),
+        };
+        let mut keys: Vec<Expr> = plan.attributes.iter().map(grouping).collect();
         keys.push(match &plan.decision {
             DecisionKey::Column(c) => self.key(c).alias(DECISION_KEY),
             DecisionKey::AtLeast { column, threshold } => {
@@ -168,7 +251,7 @@ impl TallyEngine for PolarsEngine {
                 shift = first_number(path, numbers.clone(), column)?;
                 let shifted = number(column) - lit(shift);
                 let moments = numbers
-                    .group_by(keys.iter().map(|k| self.key(k)).collect::<Vec<_>>())
+                    .group_by(keys.iter().map(grouping).collect::<Vec<_>>())
                     .agg([
                         len().alias(COUNT_KEY),
                         exact_sum(shifted.clone()).alias(SUM_KEY),
@@ -200,6 +283,7 @@ impl TallyEngine for PolarsEngine {
             }
         }
         let mut table = read_cells(path, &df, plan)?;
+        table.bins = bins;
         if let (Some(frame), Some(keys)) = (moments, &plan.moment_keys) {
             table.moments = read_moments(path, &frame, keys.len(), shift)?;
         }
@@ -320,6 +404,7 @@ fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable
     Ok(CellTable {
         cells,
         moments: Vec::new(),
+        bins: Vec::new(),
     })
 }
 
