@@ -55,16 +55,17 @@ impl PolarsEngine {
     /// The quintile cut points of each control whose values are all numbers, more than
     /// [`MAX_LEVELS`] of them: Polars' counts and linear quantiles (one look at those columns).
     fn bins(&self, plan: &TallyPlan) -> Result<Vec<(String, Vec<f64>)>> {
-        if plan.controls.is_empty() {
+        let candidates = self.numeric_looking(&plan.controls)?;
+        if candidates.is_empty() {
             return Ok(Vec::new());
         }
         let mut exprs = Vec::new();
-        for (i, c) in plan.controls.iter().enumerate() {
+        for (i, c) in candidates.iter().enumerate() {
             // The numbers only: a filter keeps neither nulls nor NaN (CSV values are text, read
             // as numbers where they are).
             let x = number(c).filter(number(c).is_not_nan());
             exprs.push(
-                col(c.as_str())
+                col(*c)
                     .is_not_null()
                     .sum()
                     .cast(DataType::Float64)
@@ -98,7 +99,7 @@ impl PolarsEngine {
                 .unwrap_or(0.0))
         };
         let mut bins = Vec::new();
-        for (i, c) in plan.controls.iter().enumerate() {
+        for (i, c) in candidates.iter().enumerate() {
             let all_numbers = at(format!("v{i}"))? == at(format!("c{i}"))?;
             if !all_numbers || at(format!("n{i}"))? <= MAX_LEVELS as f64 {
                 continue;
@@ -106,9 +107,49 @@ impl PolarsEngine {
             let quantiles = (0..4)
                 .map(|j| at(format!("q{i}_{j}")))
                 .collect::<Result<Vec<f64>>>()?;
-            bins.push((c.clone(), readable_cuts(quantiles)));
+            bins.push((c.to_string(), readable_cuts(quantiles)));
         }
         Ok(bins)
+    }
+}
+
+impl PolarsEngine {
+    /// The columns that may hold only numbers: numeric ones, and text ones (a CSV log's) whose
+    /// first thousand rows hold numbers only; the others need no look at all their rows.
+    fn numeric_looking<'a>(&self, columns: &'a [String]) -> Result<Vec<&'a str>> {
+        let text: Vec<&String> = columns
+            .iter()
+            .filter(|c| self.schema.get(c.as_str()) == Some(&DataType::String))
+            .collect();
+        let mut found: Vec<&str> = columns
+            .iter()
+            .filter(|c| {
+                self.schema
+                    .get(c.as_str())
+                    .is_some_and(|t| t.is_primitive_numeric())
+            })
+            .map(String::as_str)
+            .collect();
+        if !text.is_empty() {
+            let sample = load::collect(
+                &self.path,
+                self.frame
+                    .clone()
+                    .select(text.iter().map(|c| col(c.as_str())).collect::<Vec<_>>())
+                    .limit(1000),
+            )?;
+            for c in text {
+                let values = sample.column(c).map_err(|e| read_error(&self.path, e))?;
+                let numbers = values
+                    .cast(&DataType::Float64)
+                    .map_err(|e| read_error(&self.path, e))?;
+                if numbers.null_count() == values.null_count() && values.null_count() < values.len()
+                {
+                    found.push(c);
+                }
+            }
+        }
+        Ok(found)
     }
 }
 
