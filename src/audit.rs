@@ -129,6 +129,11 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             smd_threshold: numeric.then_some(spec.smd_threshold),
             controls: spec.controls.clone(),
             control_bins: tallies.bins.iter().cloned().collect(),
+            selection: spec
+                .selection
+                .iter()
+                .map(|s| (s.column.clone(), s.values.clone()))
+                .collect(),
             score_rate: matches!(spec.decision, Decision::AboveMedian { .. })
                 .then(|| "median".to_string()),
         },

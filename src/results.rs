@@ -142,6 +142,9 @@ pub struct AuditInfo {
     /// The legitimate factors each gap is also estimated after (`--control`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// `--where`: the rows audited, by column and the values kept.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub selection: IndexMap<String, Vec<String>>,
     /// The controls whose values are numbers, cut into quintiles: their cut points (a value at
     /// or below the first is in the first bin, and so on).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]

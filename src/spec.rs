@@ -204,6 +204,15 @@ pub struct Membership {
     pub columns: Vec<(String, String)>,
 }
 
+/// A row selection: the rows whose `column` (as text) is one of `values`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Selection {
+    /// The column.
+    pub column: String,
+    /// The values kept.
+    pub values: Vec<String>,
+}
+
 /// Statistical settings: intervals, tests, bootstrap.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatsSpec {
@@ -293,6 +302,10 @@ pub struct AuditSpec {
     /// estimated after accounting for them. Read as categories.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// Rows audited: only those whose `column` is one of `values` (`--where`); the others are
+    /// counted as left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub selection: Vec<Selection>,
     /// A column whose every value gets the whole analysis of its own rows, next to the pooled
     /// one (a gap that exists only in one product or region shows).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -328,6 +341,7 @@ impl AuditSpec {
             missing_values: Vec::new(),
             controls: Vec::new(),
             segment: None,
+            selection: Vec::new(),
             stats: StatsSpec::default(),
             exclusion: Exclusion::default(),
         }
@@ -355,6 +369,7 @@ impl AuditSpec {
             .for_each(|(c, _)| push(c));
         self.controls.iter().for_each(|c| push(c));
         self.segment.iter().for_each(|c| push(c));
+        self.selection.iter().for_each(|s| push(&s.column));
         cols
     }
 

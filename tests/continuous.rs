@@ -46,6 +46,35 @@ fn hmda_interest_rates_by_race_match_the_reference_figures() {
 }
 
 #[test]
+fn approved_loans_only_with_where() {
+    // The reading: approved loans (action_taken = 1), rows without a number excluded.
+    // Denied applications are then outside the selection, and the 357 approved loans without a
+    // rate ("Exempt" or "NA") are not numbers; the Asian group is the same 2,715 loans.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = args(
+        dataset("hmda/hmda_decisions.csv"),
+        "interest_rate",
+        "derived_race",
+    )
+    .with("--kind", "continuous")
+    .with("--higher", "adverse")
+    .with("--reference", "derived_race=White")
+    .with("--where", "action_taken=1")
+    .run(&out);
+    assert_eq!(r["input"]["rows_excluded"]["outside --where"], 13316);
+    assert_eq!(r["input"]["rows_excluded"]["outcome not a number"], 357);
+    let asian = group(&r, 0, &[("derived_race", "Asian")]);
+    assert_eq!(asian["n"], 2715);
+    rel(num(asian, "mean"), 7.0256427256, 1e-9);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("- **Rows audited:** only those where `action_taken` is 1"));
+    assert!(report.contains(
+        "13,316 outside --where, 0 with a null outcome, 357 with an outcome not a number"
+    ));
+}
+
+#[test]
 fn welch_ks_and_quantiles_agree_with_scipy_and_numpy() {
     let dir = tempfile::tempdir().unwrap();
     let r = hmda(&dir.path().join("out"));

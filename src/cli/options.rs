@@ -8,7 +8,7 @@ use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, La
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
     AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, Membership, ReferenceChoice,
-    ReferenceStrategy, StatsSpec,
+    ReferenceStrategy, Selection, StatsSpec,
 };
 use fairaudit::stats::adjust::PAdjust;
 use serde::{Deserialize, Serialize};
@@ -138,6 +138,11 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub control: Vec<String>,
+    /// Audit only the rows whose COL is one of the values: COL=V1,V2 (repeatable: every one
+    /// must hold); the other rows are counted as left out.
+    #[arg(long = "where")]
+    #[serde(default, rename = "where", deserialize_with = "one_or_many_sets")]
+    pub where_: Vec<String>,
     /// A column (product, region) whose every value gets the whole analysis of its own rows, next
     /// to the pooled one.
     #[arg(long)]
@@ -511,6 +516,17 @@ impl AuditArgs {
             missing_values: self.missing_values.clone().unwrap_or_default(),
             controls: self.control.clone(),
             segment: self.segment.clone(),
+            selection: self
+                .where_
+                .iter()
+                .map(|w| match w.split_once('=') {
+                    Some((c, v)) if !c.trim().is_empty() && !v.is_empty() => Ok(Selection {
+                        column: c.trim().to_string(),
+                        values: split_list(v),
+                    }),
+                    _ => bail!("--where {w:?}: expected COL=VALUE or COL=V1,V2"),
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?,
             stats,
             exclusion,
         })

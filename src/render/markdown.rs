@@ -420,9 +420,25 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             } else {
                 "a"
             };
-            format!("{n} with {article} {why}")
+            if why.starts_with("outside") {
+                format!("{} {why}", thousands(*n as f64))
+            } else {
+                format!("{} with {article} {why}", thousands(*n as f64))
+            }
         })
         .collect();
+    for (column, values) in &r.audit.selection {
+        let _ = writeln!(
+            s,
+            "- **Rows audited:** only those where {} is {}",
+            code(column),
+            values
+                .iter()
+                .map(|v| md(v))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        );
+    }
     let _ = writeln!(
         s,
         "- **Rows:** {} read, {} used, excluded: {}",

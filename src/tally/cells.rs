@@ -10,6 +10,7 @@
 //! | `rows` | int64 | rows in the cell |
 //! | `w`, `w2` | float64 | Σ weight and Σ weight² (both `rows` without a weight column) |
 //! | `null_w` | int64 | rows with a null weight (counted with weight 0; only with weights) |
+//! | `outside` | bool | whether the rows are outside the plan's selection (`--where`; only with one) |
 //! | `m{i}_{j}`, `m{i}_{j}_sq` | float64 | Σ p·w and Σ (p·w)² of membership `i`'s probability column `j`; `j` = its number of columns is the remainder 1 − Σp |
 //! | `check{c}` | int64 | rows violating the plan's check `c` (any non-zero stops the audit) |
 //!
@@ -57,6 +58,8 @@ pub struct Cell {
     pub w2: f64,
     /// Rows with a null weight.
     pub null_weights: u64,
+    /// Whether the cell's rows are outside the plan's selection (`--where`).
+    pub outside: bool,
     /// Per membership, per probability column and the remainder: (Σ p·w, Σ (p·w)²).
     pub masses: Vec<Vec<(f64, f64)>>,
 }

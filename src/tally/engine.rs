@@ -92,13 +92,24 @@ impl MemoryEngine {
 
     /// The moments table: per combination of `keys`, the rows whose `column` is a number and the
     /// exact sums of their distances from the log's first number and of their squares.
-    fn moments(&self, keys: &[String], column: &str, bins: &Bins) -> Vec<MomentCell> {
+    fn moments(
+        &self,
+        (keys, column): (&[String], &str),
+        selection: &[crate::spec::Selection],
+        bins: &Bins,
+    ) -> Vec<MomentCell> {
         let mut values: IndexMap<Vec<Option<String>>, Vec<f64>> = IndexMap::new();
         let mut shift = None;
         for row in &self.rows {
             let Some(y) = number(self.value(row, column)).filter(|y| !y.is_nan()) else {
                 continue;
             };
+            if !selection.iter().all(|sel| {
+                self.value(row, &sel.column)
+                    .is_some_and(|v| sel.values.iter().any(|want| want == v))
+            }) {
+                continue;
+            }
             shift.get_or_insert(y);
             let key = keys.iter().map(|k| self.grouping(row, k, bins)).collect();
             values.entry(key).or_default().push(y);
@@ -172,8 +183,12 @@ impl TallyEngine for MemoryEngine {
             };
             let label = plan.label.as_deref().and_then(text);
             let attributes: Vec<Option<String>> = plan.attributes.iter().map(|a| key(a)).collect();
+            let outside = !plan.selection.iter().all(|sel| {
+                self.value(row, &sel.column)
+                    .is_some_and(|v| sel.values.iter().any(|want| want == v))
+            });
             let mut key = attributes.clone();
-            key.extend([decision.clone(), label.clone()]);
+            key.extend([decision.clone(), label.clone(), Some(outside.to_string())]);
             let weight = plan.weight.as_deref().map(|w| number(self.value(row, w)));
             let w = weight.map_or(1.0, |w| w.unwrap_or(0.0));
             let (cell, sums) = cells.entry(key).or_insert_with(|| {
@@ -181,6 +196,7 @@ impl TallyEngine for MemoryEngine {
                     attributes,
                     decision,
                     label,
+                    outside,
                     ..Default::default()
                 };
                 let masses = plan
@@ -208,7 +224,9 @@ impl TallyEngine for MemoryEngine {
         }
         let weighted = plan.weight.is_some();
         let moments = match (&plan.moment_keys, &plan.decision) {
-            (Some(keys), DecisionKey::Value(column)) => self.moments(keys, column, &bins),
+            (Some(keys), DecisionKey::Value(column)) => {
+                self.moments((keys, column), &plan.selection, &bins)
+            }
             _ => Vec::new(),
         };
         Ok(CellTable {

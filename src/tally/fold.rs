@@ -16,6 +16,9 @@ use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+/// Why rows outside `--where` are left out.
+pub const OUTSIDE: &str = "outside --where";
+
 /// Why rows of a numeric outcome whose value is not a number are left out.
 pub const NOT_A_NUMBER: &str = "outcome not a number";
 
@@ -89,6 +92,9 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     };
 
     let mut rows_excluded = IndexMap::new();
+    if !spec.selection.is_empty() {
+        rows_excluded.insert(OUTSIDE.to_string(), 0);
+    }
     rows_excluded.insert("null outcome".to_string(), 0);
     if numeric || median.is_some() {
         rows_excluded.insert(NOT_A_NUMBER.to_string(), 0);
@@ -183,6 +189,10 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         }
     };
     for cell in cells {
+        if cell.outside {
+            rows_excluded[OUTSIDE] += cell.rows;
+            continue;
+        }
         let Some(text) = &cell.decision else {
             rows_excluded["null outcome"] += cell.rows;
             continue;
@@ -246,7 +256,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     flush(run.take(), &mut per_set);
     if numeric
         && rows_excluded[NOT_A_NUMBER] > 0
-        && rows_excluded[NOT_A_NUMBER] + rows_excluded["null outcome"] == rows_read
+        && rows_excluded.values().sum::<u64>() == rows_read
     {
         return Err(AuditError::NoNumbers {
             path: path.to_path_buf(),
@@ -365,7 +375,7 @@ fn add_moments(
 /// The median of the numbers among the cells' decision values (a score's, for the scoring
 /// rate), `None` when there is none.
 fn median_of(cells: &[&Cell]) -> Option<f64> {
-    Distribution::from_counts(cells.iter().filter_map(|c| {
+    Distribution::from_counts(cells.iter().filter(|c| !c.outside).filter_map(|c| {
         let x = c.decision.as_deref()?.parse::<f64>().ok()?;
         (!x.is_nan()).then_some((x, c.rows))
     }))

@@ -207,6 +207,11 @@ mod tests {
             vec![vec!["g".into()]],
         );
         spec.controls = vec!["income".into(), "tier".into()];
+        // Rows of tier y are outside the selection: both engines mark the same cells.
+        spec.selection = vec![crate::spec::Selection {
+            column: "tier".into(),
+            values: vec!["x".into()],
+        }];
         let plan = TallyPlan::of(&spec);
         let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
         let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
@@ -225,6 +230,7 @@ mod tests {
         from_polars.cells.sort_by_key(key);
         from_memory.cells.sort_by_key(key);
         assert_eq!(from_polars, from_memory);
+        assert_eq!(from_polars.cells.iter().filter(|c| c.outside).count(), 6);
         let levels: std::collections::BTreeSet<_> = from_polars
             .cells
             .iter()

@@ -85,6 +85,8 @@ pub struct TallyPlan {
     pub memberships: Vec<Vec<String>>,
     /// Values checked during the pass; each counts its violating rows.
     pub checks: Vec<Check>,
+    /// The rows the audit keeps (`--where`); a cell says whether its rows are outside.
+    pub selection: Vec<crate::spec::Selection>,
     /// The controls among the keys: a control whose values are all numbers, with more than
     /// [`MAX_LEVELS`] of them, is cut into quintile bins (the engine says where, in
     /// [`super::cells::CellTable::bins`]).
@@ -213,6 +215,7 @@ impl TallyPlan {
             spec.key_columns()
         };
         TallyPlan {
+            selection: spec.selection.clone(),
             controls: spec.controls.clone(),
             moment_keys: numeric_controls.then(|| spec.key_columns()),
             attributes,

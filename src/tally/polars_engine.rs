@@ -16,6 +16,7 @@ const COUNT_KEY: &str = "__fairaudit_n";
 const WEIGHT_KEY: &str = "__fairaudit_w";
 const WEIGHT_SQ_KEY: &str = "__fairaudit_w2";
 const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
+const OUTSIDE_KEY: &str = "__fairaudit_outside";
 const SOFT_KEY: &str = "__fairaudit_m";
 const CHECK_KEY: &str = "__fairaudit_check";
 const SUM_KEY: &str = "__fairaudit_sum";
@@ -153,6 +154,19 @@ impl PolarsEngine {
     }
 }
 
+/// Whether a row is inside the selection: each column's text is one of its values (a null is
+/// not); always true without a selection.
+fn selected(selection: &[crate::spec::Selection]) -> Expr {
+    selection.iter().fold(lit(true), |all, s| {
+        let any = s.values.iter().fold(lit(false), |any, v| {
+            any.or(col(s.column.as_str())
+                .cast(DataType::String)
+                .eq(lit(v.clone())))
+        });
+        all.and(any.fill_null(lit(false)))
+    })
+}
+
 /// A numeric control as the label of its quintile bin (null stays null).
 fn binned(column: &str, cuts: &[f64]) -> Expr {
     let x = number(column);
@@ -247,6 +261,9 @@ impl TallyEngine for PolarsEngine {
         if let Some(label) = &plan.label {
             keys.push(self.key(label).alias(LABEL_KEY));
         }
+        if !plan.selection.is_empty() {
+            keys.push(selected(&plan.selection).not().alias(OUTSIDE_KEY));
+        }
         let mut aggs = vec![len().alias(COUNT_KEY)];
         let weight = match &plan.weight {
             Some(w) => {
@@ -288,7 +305,8 @@ impl TallyEngine for PolarsEngine {
                 let numbers = self
                     .frame
                     .clone()
-                    .filter(not_a_number(column).not().and(col(column).is_not_null()));
+                    .filter(not_a_number(column).not().and(col(column).is_not_null()))
+                    .filter(selected(&plan.selection));
                 shift = first_number(path, numbers.clone(), column)?;
                 let shifted = number(column) - lit(shift);
                 let moments = numbers
@@ -416,6 +434,10 @@ fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable
         Some(_) => Some(df.column(LABEL_KEY).map_err(err)?),
         None => None,
     };
+    let outside = match plan.selection.is_empty() {
+        false => Some(df.column(OUTSIDE_KEY).map_err(err)?),
+        true => None,
+    };
     let mut cells = Vec::with_capacity(df.height());
     for row in 0..df.height() {
         let attributes = columns[..plan.attributes.len()]
@@ -428,10 +450,15 @@ fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable
             Some(l) => value_text(&l.get(row).map_err(err)?),
             None => None,
         };
+        let outside = match outside {
+            Some(o) => matches!(o.get(row).map_err(err)?, AnyValue::Boolean(true)),
+            None => false,
+        };
         cells.push(Cell {
             attributes,
             decision,
             label,
+            outside,
             rows: rows[row],
             w: w[row],
             w2: w2[row],
