@@ -6,7 +6,8 @@
 mod common;
 use common::*;
 
-fn hmda(out: &std::path::Path) -> serde_json::Value {
+/// Interest rates (higher is adverse) by race against White applicants, on the bundled HMDA log.
+fn hmda_args() -> Args {
     args(
         dataset("hmda/hmda_decisions.csv"),
         "interest_rate",
@@ -15,7 +16,10 @@ fn hmda(out: &std::path::Path) -> serde_json::Value {
     .with("--kind", "continuous")
     .with("--higher", "adverse")
     .with("--reference", "derived_race=White")
-    .run(out)
+}
+
+fn hmda(out: &std::path::Path) -> serde_json::Value {
+    hmda_args().run(out)
 }
 
 fn rel(actual: f64, expected: f64, tol: f64) {
@@ -52,16 +56,7 @@ fn approved_loans_only_with_where() {
     // rate ("Exempt" or "NA") are not numbers; the Asian group is the same 2,715 loans.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let r = args(
-        dataset("hmda/hmda_decisions.csv"),
-        "interest_rate",
-        "derived_race",
-    )
-    .with("--kind", "continuous")
-    .with("--higher", "adverse")
-    .with("--reference", "derived_race=White")
-    .with("--where", "action_taken=1")
-    .run(&out);
+    let r = hmda_args().with("--where", "action_taken=1").run(&out);
     assert_eq!(r["input"]["rows_excluded"]["outside --where"], 13316);
     assert_eq!(r["input"]["rows_excluded"]["outcome not a number"], 357);
     let asian = group(&r, 0, &[("derived_race", "Asian")]);
