@@ -2,9 +2,7 @@
 //! are estimated at equal controls, per attribute set the table of raw against adjusted gaps,
 //! and each group's adjusted verdict.
 
-use super::markdown::verdict_text;
-use super::numeric::amount_ci;
-use super::text::{amount, code, group_label, md, pct, ratio};
+use super::text::{amount, amount_ci, code, group_label, md, pct, ratio, verdict_text};
 use super::words::Words;
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
 use crate::spec::OutcomeKind;

@@ -3,7 +3,10 @@
 
 use super::charts::{chart_file, more_charts};
 use super::headline::{decision_sheet, headlines, status_label};
-use super::text::{code, group_label, md, pct, points, ratio, thousands};
+use super::text::{
+    adjustment_name, code, group_label, md, pct, points, ratio, reference_text, thousands,
+    verdict_text,
+};
 use super::words::Words;
 use super::{controls, numeric};
 use super::{OutputFile, Renderer, RunContext};
@@ -265,15 +268,6 @@ fn direction_text(f: Favorable) -> &'static str {
     }
 }
 
-/// How p-values were adjusted, in words.
-pub(super) fn adjustment_name(p: crate::stats::adjust::PAdjust) -> &'static str {
-    match p {
-        crate::stats::adjust::PAdjust::Holm => "Holm's method",
-        crate::stats::adjust::PAdjust::Bh => "Benjamini-Hochberg",
-        crate::stats::adjust::PAdjust::None => "no adjustment",
-    }
-}
-
 /// The scope's lines on a yes/no decision: what counts as positive, the direction, the label,
 /// and the rules behind the verdicts.
 fn decision_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
@@ -492,43 +486,6 @@ fn value_counts(values: &[crate::value::ValueCount]) -> String {
         .map(|v| format!("{} ({})", md(&v.value), v.count))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// How the set's reference was chosen, in words.
-pub(super) fn reference_text(set: &AttributeSetResult) -> String {
-    let how = match set.reference_strategy {
-        ReferenceUsed::Explicit => "chosen explicitly",
-        ReferenceUsed::Largest => "the largest group",
-        ReferenceUsed::Highest => "the group with the most favourable selection rate",
-        ReferenceUsed::Attributes => "each attribute's reference",
-        ReferenceUsed::Overall | ReferenceUsed::None => "",
-    };
-    let how = match &set.reference_note {
-        Some(note) => format!("{how}, because {}", md(note)),
-        None => how.to_string(),
-    };
-    match &set.reference {
-        Some(values) => {
-            let name: Vec<String> = values
-                .iter()
-                .map(|(k, v)| format!("{} = {}", md(k), md(v)))
-                .collect();
-            format!("{} ({how})", name.join(", "))
-        }
-        None => {
-            "the whole population of the attribute set (every group compared with everyone)".into()
-        }
-    }
-}
-
-/// A verdict with its symbol.
-pub(super) fn verdict_text(v: VerdictState) -> &'static str {
-    match v {
-        VerdictState::Pass => "✔ pass",
-        VerdictState::Inconclusive => "▲ inconclusive",
-        VerdictState::Fail => "✖ **FAIL**",
-        VerdictState::Excluded => "– excluded",
-    }
 }
 
 /// A rate with its interval: `58.8% (57.2–60.4%)`.

@@ -4,8 +4,10 @@
 
 use super::charts::{chart_file, more_charts};
 use super::controls;
-use super::markdown::{adjustment_name, reference_text, verdict_text};
-use super::text::{amount, code, group_label, md, pct, ratio};
+use super::text::{
+    adjustment_name, amount, amount_ci, code, group_label, md, pct, ratio, reference_text,
+    verdict_text,
+};
 use super::words::Words;
 use super::RunContext;
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
@@ -153,19 +155,6 @@ pub fn attribute_set(
     );
     for (title, path) in more_charts(r, index, set) {
         let _ = writeln!(s, "![{title}, {}]({path})\n", md(&w.set(set)));
-    }
-}
-
-/// An amount with its interval: `4.74 (3.90 to 5.61)`.
-pub(super) fn amount_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
-    match ci {
-        Some([lo, hi]) if v.is_some() => format!(
-            "{} ({} to {})",
-            amount(v),
-            amount(Some(lo)),
-            amount(Some(hi))
-        ),
-        _ => amount(v),
     }
 }
 

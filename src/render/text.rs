@@ -1,7 +1,7 @@
 //! Small text helpers shared by the human-readable formats: number formatting, escaping of
 //! names that come from the data, and the words for each attribute set.
 
-use crate::results::GroupMeasures;
+use crate::results::{AttributeSetResult, GroupMeasures, ReferenceUsed, VerdictState};
 use crate::value::visible;
 
 /// A rate as a percentage with one decimal, or `n/a` when undefined.
@@ -121,6 +121,65 @@ pub fn file_safe(s: &str) -> String {
         &safe[..67],
         &crate::hash::sha256_hex(s.as_bytes())[..12]
     )
+}
+
+/// How p-values were adjusted, in words.
+pub fn adjustment_name(p: crate::stats::adjust::PAdjust) -> &'static str {
+    match p {
+        crate::stats::adjust::PAdjust::Holm => "Holm's method",
+        crate::stats::adjust::PAdjust::Bh => "Benjamini-Hochberg",
+        crate::stats::adjust::PAdjust::None => "no adjustment",
+    }
+}
+
+/// How the set's reference was chosen, in words.
+pub fn reference_text(set: &AttributeSetResult) -> String {
+    let how = match set.reference_strategy {
+        ReferenceUsed::Explicit => "chosen explicitly",
+        ReferenceUsed::Largest => "the largest group",
+        ReferenceUsed::Highest => "the group with the most favourable selection rate",
+        ReferenceUsed::Attributes => "each attribute's reference",
+        ReferenceUsed::Overall | ReferenceUsed::None => "",
+    };
+    let how = match &set.reference_note {
+        Some(note) => format!("{how}, because {}", md(note)),
+        None => how.to_string(),
+    };
+    match &set.reference {
+        Some(values) => {
+            let name: Vec<String> = values
+                .iter()
+                .map(|(k, v)| format!("{} = {}", md(k), md(v)))
+                .collect();
+            format!("{} ({how})", name.join(", "))
+        }
+        None => {
+            "the whole population of the attribute set (every group compared with everyone)".into()
+        }
+    }
+}
+
+/// A verdict with its symbol.
+pub fn verdict_text(v: VerdictState) -> &'static str {
+    match v {
+        VerdictState::Pass => "✔ pass",
+        VerdictState::Inconclusive => "▲ inconclusive",
+        VerdictState::Fail => "✖ **FAIL**",
+        VerdictState::Excluded => "– excluded",
+    }
+}
+
+/// An amount with its interval: `4.74 (3.90 to 5.61)`.
+pub fn amount_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
+    match ci {
+        Some([lo, hi]) if v.is_some() => format!(
+            "{} ({} to {})",
+            amount(v),
+            amount(Some(lo)),
+            amount(Some(hi))
+        ),
+        _ => amount(v),
+    }
 }
 
 #[cfg(test)]
