@@ -22,13 +22,6 @@ fn hmda(out: &std::path::Path) -> serde_json::Value {
     hmda_args().run(out)
 }
 
-fn rel(actual: f64, expected: f64, tol: f64) {
-    assert!(
-        (actual - expected).abs() <= tol * expected.abs(),
-        "{actual} vs {expected}"
-    );
-}
-
 #[test]
 fn hmda_interest_rates_by_race_match_the_reference_figures() {
     let dir = tempfile::tempdir().unwrap();
@@ -131,6 +124,10 @@ fn the_pricing_report_says_black_customers_pay_more() {
     let chart = std::fs::read_to_string(out.join("charts/adjusted_gap_1_ethnicity.svg")).unwrap();
     assert!(chart.contains("Gap in quoted price by ethnicity, raw and at equal controls"));
     assert!(report.contains("](charts/adjusted_gap_1_ethnicity.svg)"));
+    // No "-0" where no value is missing (an empty float sum is −0).
+    assert!(report.contains("| ethnicity | unknown values | 0 | no value for ethnicity |"));
+    let json = std::fs::read_to_string(out.join("results.json")).unwrap();
+    assert!(json.contains("\"missing\": 0.0") && !json.contains("\"missing\": -0.0"));
     let table = std::fs::read_to_string(out.join("tables/1_ethnicity_groups.csv")).unwrap();
     assert!(table
         .lines()

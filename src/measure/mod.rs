@@ -111,12 +111,7 @@ pub fn measure_set(
         .filter(|g| g.measures.excluded.is_none())
         .map(|g| g.measures.tally)
         .collect();
-    let missing = set
-        .groups
-        .iter()
-        .filter(|g| g.values.iter().any(|v| v.is_none()))
-        .map(|g| g.tally.sum.n)
-        .fold(0.0, |a, b| a + b);
+
     Ok(AttributeSetResult {
         attributes: set.attributes.clone(),
         reference: reference_index.map(|i| values_map(&set.attributes, &set.groups[i])),
@@ -125,12 +120,22 @@ pub fn measure_set(
         segment: None,
         summary: summary::summary(&included, has_label, &spec.stats, index),
         groups,
-        missing,
+        missing: missing(set),
         reference_rate: reference.and_then(|r| selection_rate().of(&r)),
         status: SetStatus::default(),
         selection_status: SetStatus::default(),
         error_rate_status: None,
     })
+}
+
+/// Rows (or weight) of the set with a missing value of one of its attributes.
+fn missing(set: &SetTally) -> f64 {
+    set.groups
+        .iter()
+        .filter(|g| g.values.iter().any(|v| v.is_none()))
+        .map(|g| g.tally.size())
+        // Folded from +0: an empty f64 sum is −0, which would print as "-0.0".
+        .fold(0.0, |a, b| a + b)
 }
 
 /// Why a group is left out of references, comparisons and summaries, if it is.

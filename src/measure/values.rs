@@ -6,7 +6,7 @@
 
 use super::compare::{difference, ratio};
 use super::reference::choose_reference;
-use super::{exclusion, values_map};
+use super::{exclusion, missing, values_map};
 use crate::error::{AuditError, Result};
 use crate::results::{
     AdjustedGap, AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult,
@@ -131,12 +131,7 @@ pub fn measure_values(
             }
         })
         .collect();
-    let missing = set
-        .groups
-        .iter()
-        .filter(|g| g.values.iter().any(|v| v.is_none()))
-        .map(|g| g.tally.size())
-        .sum();
+
     Ok(AttributeSetResult {
         attributes: set.attributes.clone(),
         reference: reference_index.map(|i| values_map(&set.attributes, &set.groups[i])),
@@ -148,7 +143,7 @@ pub fn measure_values(
             values: Values::new(),
             ci: IndexMap::new(),
         },
-        missing,
+        missing: missing(set),
         reference_rate: None,
         status: SetStatus::default(),
         selection_status: SetStatus::default(),
