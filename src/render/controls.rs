@@ -4,7 +4,7 @@
 
 use super::text::{amount, amount_ci, code, group_label, md, pct, ratio, verdict_text};
 use super::words::Words;
-use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
+use crate::results::{AttributeSetResult, AuditResults, VerdictState};
 use crate::spec::OutcomeKind;
 use std::fmt::Write;
 
@@ -53,23 +53,6 @@ pub fn scope_line(s: &mut String, r: &AuditResults, w: &Words) {
         a.controls.iter().map(|c| code(c)).collect::<Vec<_>>().join(", "),
         md(&w.controls())
     );
-}
-
-/// A group's verdict at equal controls, as a line of the verdicts' list.
-pub fn verdict_line(s: &mut String, g: &GroupResult) {
-    if let Some((state, reason)) = g.verdict.as_ref().and_then(|v| {
-        Some((
-            v.adjusted_gap.or(v.four_fifths_adjusted)?,
-            v.adjusted_reason.as_deref()?,
-        ))
-    }) {
-        let _ = writeln!(
-            s,
-            "- {}, at equal controls: {} — {reason}",
-            md(&group_label(&g.measures)),
-            verdict_text(state)
-        );
-    }
 }
 
 /// The yes/no decision's table at equal controls.

@@ -8,7 +8,7 @@ use super::text::{
     verdict_text,
 };
 use super::words::Words;
-use super::{controls, numeric};
+use super::{controls, numeric, verdicts};
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::Result;
 use crate::measure::metrics::rate;
@@ -582,30 +582,7 @@ fn attribute_set(
         let _ = writeln!(s);
     }
     let _ = writeln!(s, "Verdicts (how sure we are: the selection-rate test of each group against the reference):\n");
-    for g in set
-        .groups
-        .iter()
-        .filter(|g| g.state() != VerdictState::Excluded)
-    {
-        let _ = writeln!(
-            s,
-            "- {}: {} — {}",
-            md(&group_label(&g.measures)),
-            verdict_text(g.state()),
-            g.reason()
-        );
-        controls::verdict_line(s, g);
-        if let (Some(state), Some(v)) = (g.error_state(), &g.verdict) {
-            let _ = writeln!(
-                s,
-                "- {}, {}: {} — {}",
-                md(&group_label(&g.measures)),
-                r.audit.favorable.error_rate().0,
-                verdict_text(state),
-                v.error_rate_reason.as_deref().unwrap_or("")
-            );
-        }
-    }
+    verdicts::verdict_list(s, r, set);
     let _ = writeln!(
         s,
         "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bias-corrected bootstrap intervals):\n"

@@ -11,6 +11,7 @@ mod markdown;
 mod numeric;
 mod tables;
 mod text;
+mod verdicts;
 mod words;
 mod xlsx;
 

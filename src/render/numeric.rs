@@ -3,13 +3,13 @@
 //! its comparison with the reference, and its verdict.
 
 use super::charts::{chart_file, more_charts};
-use super::controls;
 use super::text::{
     adjustment_name, amount, amount_ci, code, group_label, md, pct, ratio, reference_text,
     verdict_text,
 };
 use super::words::Words;
 use super::RunContext;
+use super::{controls, verdicts};
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
 use crate::spec::Favorable;
 use std::fmt::Write;
@@ -133,20 +133,7 @@ pub fn attribute_set(
         controls::numeric_table(s, &w, set);
     }
     let _ = writeln!(s, "\nVerdicts:\n");
-    for g in set
-        .groups
-        .iter()
-        .filter(|g| g.state() != VerdictState::Excluded)
-    {
-        let _ = writeln!(
-            s,
-            "- {}: {} — {}",
-            md(&group_label(&g.measures)),
-            verdict_text(g.state()),
-            g.reason()
-        );
-        controls::verdict_line(s, g);
-    }
+    verdicts::verdict_list(s, r, set);
     let _ = writeln!(
         s,
         "\n![Distribution per group, {}]({})\n",

@@ -90,6 +90,14 @@ fn values(set: &AttributeSetResult, g: &GroupMeasures) -> Vec<String> {
         .collect()
 }
 
+/// The first cells of a group's row: its values, whether it is the reference, its size.
+fn group_start(set: &AttributeSetResult, m: &GroupMeasures, ctx: &RunContext) -> Vec<String> {
+    let mut row = values(set, m);
+    row.push(m.is_reference.to_string());
+    row.push(ctx.count_of(m.counts.n));
+    row
+}
+
 fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Table {
     let header = header(
         set,
@@ -116,9 +124,7 @@ fn groups_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> Tab
         .map(|g| {
             let m = &g.measures;
             let test = m.vs_reference.tests.get("selection_rate");
-            let mut row = values(set, m);
-            row.push(m.is_reference.to_string());
-            row.push(ctx.count_of(m.counts.n));
+            let mut row = group_start(set, m, ctx);
             row.push(num(m.rate("group_share")));
             row.push(num(m.rate("selection_rate")));
             row.extend(bounds(m.interval("selection_rate")));
@@ -180,9 +186,7 @@ fn distribution_table(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) 
         .map(|g| {
             let m = &g.measures;
             let test = m.vs_reference.tests.get("mean");
-            let mut row = values(set, m);
-            row.push(m.is_reference.to_string());
-            row.push(ctx.count_of(m.counts.n));
+            let mut row = group_start(set, m, ctx);
             row.extend(STATISTICS.iter().map(|r| num(m.rate(r))));
             row.extend(bounds(m.interval("mean")));
             for name in ["mean_difference", "median_difference"] {
