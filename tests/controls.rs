@@ -26,13 +26,6 @@ fn gap<'a>(r: &'a serde_json::Value, set: usize, values: &[(&str, &str)]) -> &'a
     &group(r, set, values)["vs_reference"]["adjusted_gap"]
 }
 
-fn rel(actual: f64, expected: f64, tol: f64) {
-    assert!(
-        (actual - expected).abs() <= tol * expected.abs(),
-        "{actual} vs {expected}"
-    );
-}
-
 #[test]
 fn the_adjusted_gap_and_its_hc1_error_agree_with_statsmodels() {
     let dir = tempfile::tempdir().unwrap();

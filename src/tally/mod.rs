@@ -179,6 +179,15 @@ mod tests {
     use super::*;
     use crate::spec::{BinaryColumn, Decision, Format, Membership};
 
+    /// Writes a CSV log of `rows` under `header`.
+    fn write_log<const N: usize>(path: &std::path::Path, header: &str, rows: &[[&str; N]]) {
+        let mut text = format!("{header}\n");
+        for r in rows {
+            text += &(r.join(",") + "\n");
+        }
+        std::fs::write(path, text).unwrap();
+    }
+
     #[test]
     fn both_engines_cut_a_numeric_control_alike() {
         // income takes 12 values: more than 10, so it is cut at its quintiles (numpy's linear
@@ -253,11 +262,7 @@ mod tests {
             ["1000003", "b", "y"],
             ["", "b", "x"],
         ];
-        let mut text = String::from("price,g,tier\n");
-        for r in &rows {
-            text += &(r.join(",") + "\n");
-        }
-        std::fs::write(&path, text).unwrap();
+        write_log(&path, "price,g,tier", &rows);
         let mut spec = AuditSpec::new(
             &path,
             Decision::Value {
@@ -300,11 +305,7 @@ mod tests {
         ];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.csv");
-        let mut text = String::from("score,g,h,l,w,p\n");
-        for r in &rows {
-            text += &(r.join(",") + "\n");
-        }
-        std::fs::write(&path, text).unwrap();
+        write_log(&path, "score,g,h,l,w,p", &rows);
         let mut spec = AuditSpec::new(
             &path,
             Decision::Score {

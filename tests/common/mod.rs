@@ -135,6 +135,14 @@ pub fn close(actual: f64, expected: f64, tol: f64) {
     );
 }
 
+/// Asserts `actual` is within a relative tolerance `tol` of `expected`.
+pub fn rel(actual: f64, expected: f64, tol: f64) {
+    assert!(
+        (actual - expected).abs() <= tol * expected.abs(),
+        "{actual} is not within {tol} (relative) of {expected}"
+    );
+}
+
 /// Writes a file into `dir` and returns its path.
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
