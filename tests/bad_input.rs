@@ -243,3 +243,18 @@ fn bad_delimiter_and_signing_key_are_refused_before_any_work() {
         "{err}"
     );
 }
+
+#[test]
+fn a_flag_value_clap_refuses_is_one_line_too() {
+    // An unknown value of an enumerated flag: exit 2, one line naming the flag and the values
+    // it takes, nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    let err = args(dataset("business/offers.csv"), "offer_sent", "sex")
+        .with("--kind", "other")
+        .fails(&dir.path().join("out"));
+    assert!(
+        err.contains("invalid value 'other' for '--kind <KIND>'")
+            && err.contains("[possible values: binary, continuous]"),
+        "{err}"
+    );
+}

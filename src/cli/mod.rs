@@ -40,7 +40,11 @@ enum Command {
 /// Parses the command line, runs it and returns the process exit code; errors are printed on
 /// one line.
 pub fn main() -> i32 {
-    let result = match Cli::parse().command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return argument_error(e),
+    };
+    let result = match cli.command {
         Command::Audit(args) if args.is_empty() => examples::demo(),
         Command::Audit(args) => audit::run(args),
         Command::Synth(args) => synth::run(args),
@@ -62,4 +66,32 @@ pub fn main() -> i32 {
             2
         }
     }
+}
+
+/// A command line clap refuses, on one line like every other error (exit 2); help and version
+/// print as clap prints them.
+fn argument_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.to_string();
+    let line: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("For more information") && !l.starts_with("Usage:")
+        })
+        .collect();
+    let message = line.join(" ");
+    eprintln!(
+        "error: {}",
+        fairaudit::value::visible(message.strip_prefix("error: ").unwrap_or(&message))
+    );
+    2
 }
