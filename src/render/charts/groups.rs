@@ -1,6 +1,7 @@
 //! The per-group charts: one row per group, top to bottom in the report's order, labelled with
 //! its n: the selection rate, the ratio to the reference, and the error rates.
 
+use super::super::words::capitalized;
 use super::key::Key;
 use super::{label, verdict_colour, verdict_keys, Plot, FAILING_SIDE, INK};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
@@ -418,7 +419,7 @@ pub fn distribution_chart<DB: DrawingBackend>(
     };
     let mut chart = groups_chart(
         root,
-        format!("{outcome} by {name}"),
+        format!("{} by {name}", capitalized(outcome)),
         RangedCoordf64::from(lo..hi),
         set,
         &format!("{outcome} (per group: p10–p90, middle half, median, mean)"),
