@@ -113,6 +113,18 @@ fn the_pricing_report_says_black_customers_pay_more() {
         42.12 / 37.38,
         2e-4,
     );
+    // scipy: stats.t.interval(0.95, n - 1, loc=mean, scale=stats.sem(prices)) of Black
+    // customers' prices = (40.735832754498645, 43.5048050587132).
+    rel(
+        black["ci"]["mean"][0].as_f64().unwrap(),
+        40.735832754498645,
+        1e-12,
+    );
+    rel(
+        black["ci"]["mean"][1].as_f64().unwrap(),
+        43.5048050587132,
+        1e-12,
+    );
     assert_eq!(black["verdict"]["smd"], "fail");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains(

@@ -76,7 +76,10 @@ fn a_legitimate_factor_explains_the_gap_and_a_direct_markup_remains() {
         num(g, "percent_of_reference"),
         3.1843096685083747 / white_mean,
         1e-9,
-    );
+    ); // statsmodels: params / sqrt(mse_resid) = 0.6274185133264953; Oaxaca–Blinder with the pooled
+       // coefficients: 1 − coefficient / raw difference of means = 0.3286689112140918.
+    rel(num(g, "residual_smd"), 0.6274185133264953, 1e-9);
+    rel(num(g, "explained_share"), 0.3286689112140918, 1e-9);
 }
 
 #[test]
@@ -181,7 +184,13 @@ fn stratified_yes_no_gaps_agree_with_statsmodels() {
             1e-12,
         );
         rel(num(vs, "explained_share"), explained, 1e-9);
-    }
+    } // The interval of the ratio at the reference's mix (delta method on the log ratio, weights
+      // fixed), computed with numpy from the per-channel rates: [0.9383941508081016,
+      // 1.1359435423449191] for 65+.
+    let ci = &group(&r, 2, &[("age_band", "65+")])["vs_reference"]["ci"]
+        ["disparate_impact_ratio_adjusted"];
+    rel(ci[0].as_f64().unwrap(), 0.9383941508081016, 1e-12);
+    rel(ci[1].as_f64().unwrap(), 1.1359435423449191, 1e-12);
 }
 
 #[test]

@@ -421,6 +421,42 @@ mod tests {
         close(p, 0.8927783372501086, 1e-10);
     }
 
+    /// The bootstrap by definition: `n` rows drawn with replacement, their median.
+    fn brute_force_median(values: &[f64], rng: &mut ChaCha8Rng) -> f64 {
+        let drawn: Vec<f64> = (0..values.len())
+            .map(|_| values[rng.random_range(0..values.len())])
+            .collect();
+        of(&drawn).median().unwrap()
+    }
+
+    #[test]
+    fn the_direct_draw_matches_resampling_rows() {
+        // A skewed log with ties (odd and even sizes): the quantiles of 20,000 medians drawn
+        // directly and of 20,000 medians of rows resampled one by one agree.
+        for n in [41usize, 60] {
+            let values: Vec<f64> = (0..n)
+                .map(|i| ((i * i) % 17) as f64 + (i / 7) as f64)
+                .collect();
+            let d = of(&values);
+            let mut rng = ChaCha8Rng::seed_from_u64(11);
+            let mut direct: Vec<f64> = (0..20_000).map(|_| d.resampled_median(&mut rng)).collect();
+            let mut brute: Vec<f64> = (0..20_000)
+                .map(|_| brute_force_median(&values, &mut rng))
+                .collect();
+            direct.sort_by(f64::total_cmp);
+            brute.sort_by(f64::total_cmp);
+            for q in [0.1, 0.25, 0.5, 0.75, 0.9] {
+                let (a, b) = (
+                    crate::stats::bootstrap::quantile(&direct, q),
+                    crate::stats::bootstrap::quantile(&brute, q),
+                );
+                assert!((a - b).abs() <= 0.5, "n {n}, q {q}: {a} vs {b}");
+            }
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+            assert!((mean(&direct) - mean(&brute)).abs() < 0.05, "n {n}");
+        }
+    }
+
     #[test]
     fn the_resampled_median_is_distributed_as_the_bootstrap_says() {
         // Rows 0..=9 (even n): a bootstrap median is the mean of the 5th and 6th smallest of 10
