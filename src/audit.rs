@@ -129,6 +129,11 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             smd_threshold: numeric.then_some(spec.smd_threshold),
             controls: spec.controls.clone(),
             control_bins: tallies.bins.iter().cloned().collect(),
+            control_numbers: tallies
+                .covariates
+                .iter()
+                .flat_map(|c| c.columns.iter().map(|(name, _)| name.clone()))
+                .collect(),
             selection: spec
                 .selection
                 .iter()
@@ -170,7 +175,13 @@ fn measure_all(
         let set = &tallies.sets[i];
         let controlled = tallies.controlled.get(i).map(Vec::as_slice);
         match tallies.distributions.get(i) {
-            Some(distributions) => measure_values(set, distributions, controlled, spec, first + i),
+            Some(distributions) => measure_values(
+                set,
+                distributions,
+                controlled.map(|c| (c, tallies.covariates.as_ref())),
+                spec,
+                first + i,
+            ),
             None => measure_set(set, controlled, spec, tallies.has_label, first + i),
         }
     };

@@ -149,6 +149,10 @@ pub struct AuditInfo {
     /// or below the first is in the first bin, and so on).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub control_bins: IndexMap<String, Vec<f64>>,
+    /// The controls of more than 10 numbers that a numeric outcome's regression takes as
+    /// numbers (a missing value as its own indicator), not cut into bins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub control_numbers: Vec<String>,
     /// `median` with `--score-rate median`: a score counts as selected when strictly above the
     /// log's median score, `score.threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

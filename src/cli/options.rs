@@ -134,7 +134,8 @@ pub struct AuditArgs {
     #[arg(long, value_enum)]
     pub higher: Option<HigherArg>,
     /// A legitimate factor the gap is also estimated after (repeatable: product, region, risk
-    /// tier, channel); read as categories.
+    /// tier, channel); read as categories, except one of more than 10 numbers: a number in a
+    /// numeric outcome's regression, five quintile bins for a yes/no decision.
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub control: Vec<String>,

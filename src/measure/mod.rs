@@ -2,6 +2,7 @@
 //! reference group, and between-groups summaries with bootstrap intervals, all computed from
 //! tallies in plain Rust. Its output is the attribute set's result, verdicts still to come.
 
+pub mod adjusted;
 pub mod compare;
 pub mod metrics;
 pub mod reference;

@@ -4,26 +4,23 @@
 //! of the mean difference, and a bootstrap interval of the median difference. Everything comes
 //! from the groups' distributions, which the one tally pass yields.
 
+use super::adjusted::adjusted_gaps;
 use super::compare::{difference, ratio};
 use super::reference::choose_reference;
 use super::{exclusion, missing, values_map};
-use crate::error::{AuditError, Result};
+use crate::error::Result;
 use crate::results::{
-    AdjustedGap, AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult,
-    ReferenceUsed, SetStatus, Summary, Values,
+    AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult, ReferenceUsed,
+    SetStatus, Summary, Values,
 };
 use crate::spec::AuditSpec;
 use crate::stats::distribution::{
     kolmogorov_smirnov, median_difference_interval, standardized_mean_difference, welch,
     Distribution,
 };
-use crate::stats::ols::{self, DesignCell, OlsError};
 use crate::stats::test::{TestMethod, TestResult};
-use crate::stats::{standard_normal, z_for};
-use crate::tally::{ControlledCell, GroupSums, GroupTally, SetTally, Tally};
-use crate::value::{value_name, MISSING};
+use crate::tally::{ControlledCell, Covariates, GroupSums, GroupTally, SetTally, Tally};
 use indexmap::IndexMap;
-use statrs::distribution::ContinuousCDF;
 
 /// The per-group statistics, in the order of `results.json`: name and how it is read.
 const STATISTICS: [(&str, fn(&Distribution) -> Option<f64>); 9] = [
@@ -43,7 +40,7 @@ const STATISTICS: [(&str, fn(&Distribution) -> Option<f64>); 9] = [
 pub fn measure_values(
     set: &SetTally,
     distributions: &[Distribution],
-    controlled: Option<&[ControlledCell]>,
+    controlled: Option<(&[ControlledCell], Option<&Covariates>)>,
     spec: &AuditSpec,
     index: usize,
 ) -> Result<AttributeSetResult> {
@@ -78,7 +75,7 @@ pub fn measure_values(
     };
     let confidence = spec.stats.confidence;
     let mut adjusted = match (controlled, reference_index) {
-        (Some(cells), Some(r)) => adjusted_gaps(set, cells, &included, r, spec)?,
+        (Some(controlled), Some(r)) => adjusted_gaps(set, controlled, &included, r, spec)?,
         _ => IndexMap::new(),
     };
     let groups = set
@@ -265,142 +262,4 @@ fn compare(
         );
     }
     c
-}
-
-/// Regressor names of the adjusted model, for errors: the intercept, one per compared group,
-/// one per control level after the first.
-enum Column {
-    Intercept,
-    Group(usize),
-    Level(usize, Option<String>),
-}
-
-/// The gap of each compared group after accounting for the controls: an OLS regression of the
-/// outcome on an indicator per group (the reference left out) and the controls' levels (the first
-/// of each left out), fitted on the groups that are not excluded. Returns per group (by index)
-/// its adjusted gap.
-pub fn adjusted_gaps(
-    set: &SetTally,
-    cells: &[ControlledCell],
-    included: &[usize],
-    reference: usize,
-    spec: &AuditSpec,
-) -> Result<IndexMap<usize, AdjustedGap>> {
-    let position = |values: &[Option<String>]| set.groups.iter().position(|g| g.values == values);
-    let compared: Vec<usize> = included
-        .iter()
-        .copied()
-        .filter(|&i| i != reference)
-        .collect();
-    let used: Vec<(&ControlledCell, usize)> = cells
-        .iter()
-        .filter_map(|c| Some((c, position(&c.group)?)))
-        .filter(|(_, g)| included.contains(g))
-        .collect();
-    let mut levels: Vec<Vec<Option<String>>> = vec![Vec::new(); spec.controls.len()];
-    for (c, _) in &used {
-        for (j, level) in c.levels.iter().enumerate() {
-            if !levels[j].contains(level) {
-                levels[j].push(level.clone());
-            }
-        }
-    }
-    let unusable = |j: usize, problem: String| AuditError::ControlUnusable {
-        path: spec.data.clone(),
-        column: spec.controls[j].clone(),
-        problem,
-    };
-    for (j, l) in levels.iter_mut().enumerate() {
-        l.sort_by(|a, b| (a.is_none(), a).cmp(&(b.is_none(), b)));
-        if l.len() < 2 {
-            let only = l
-                .first()
-                .map_or(MISSING.to_string(), |v| value_name(v).to_string());
-            return Err(unusable(
-                j,
-                format!("takes one value ({only}) in every row compared, so it explains nothing; drop it"),
-            ));
-        }
-    }
-    let mut columns = vec![Column::Intercept];
-    columns.extend(compared.iter().map(|&g| Column::Group(g)));
-    for (j, l) in levels.iter().enumerate() {
-        columns.extend(l.iter().skip(1).map(|v| Column::Level(j, v.clone())));
-    }
-    let design: Vec<DesignCell> = used
-        .iter()
-        .map(|(c, g)| {
-            let x = columns
-                .iter()
-                .map(|column| match column {
-                    Column::Intercept => 1.0,
-                    Column::Group(k) => f64::from(u8::from(k == g)),
-                    Column::Level(j, v) => f64::from(u8::from(&c.levels[*j] == v)),
-                })
-                .collect();
-            DesignCell {
-                x,
-                n: c.moments.n,
-                mean: c.moments.mean,
-                m2: c.moments.m2,
-            }
-        })
-        .collect();
-    let fit = ols::fit(&design).map_err(|e| match e {
-        OlsError::Collinear { index } => match &columns[index] {
-            Column::Level(j, v) => unusable(
-                *j,
-                format!(
-                    "its value {} is determined by the other controls or the groups (collinear); merge or drop levels",
-                    value_name(v)
-                ),
-            ),
-            _ => unusable(
-                0,
-                "the controls together determine a group (collinear); drop a control".to_string(),
-            ),
-        },
-        OlsError::TooFewRows => unusable(0, "fewer rows than regressors".to_string()),
-    })?;
-    let z = z_for(spec.stats.confidence);
-    let reference_mean = set_mean(&used, reference);
-    Ok(compared
-        .iter()
-        .enumerate()
-        .map(|(k, &g)| {
-            let (estimate, se) = (fit.beta[k + 1], fit.se[k + 1]);
-            let p = if se > 0.0 {
-                2.0 * standard_normal().cdf(-(estimate / se).abs())
-            } else {
-                1.0
-            };
-            let raw = set_mean(&used, g).zip(reference_mean).map(|(a, b)| a - b);
-            (
-                g,
-                AdjustedGap {
-                    estimate,
-                    se,
-                    ci: [estimate - z * se, estimate + z * se],
-                    p,
-                    p_adjusted: f64::NAN,
-                    percent_of_reference: reference_mean
-                        .filter(|m| *m != 0.0)
-                        .map(|m| estimate / m),
-                    residual_smd: estimate / fit.residual_sd,
-                    explained_share: raw.filter(|r| r.abs() > 1e-12).map(|r| 1.0 - estimate / r),
-                },
-            )
-        })
-        .collect())
-}
-
-/// The mean outcome of group `g` over its controlled cells.
-fn set_mean(cells: &[(&ControlledCell, usize)], g: usize) -> Option<f64> {
-    let (sum, n) = cells
-        .iter()
-        .filter(|(_, k)| *k == g)
-        .fold((0.0, 0.0), |(s, n), (c, _)| {
-            (s + c.moments.mean * c.moments.n, n + c.moments.n)
-        });
-    (n > 0.0).then(|| sum / n)
 }

@@ -15,8 +15,16 @@ pub fn scope_line(s: &mut String, r: &AuditResults, w: &Words) {
         return;
     }
     let how = if a.kind == Some(OutcomeKind::Continuous) {
+        let numbers: Vec<String> = a.control_numbers.iter().map(|c| code(c)).collect();
+        let taken = match numbers.as_slice() {
+            [] => "(as categories)".to_string(),
+            _ => format!(
+                "({} as numbers, a missing value as its own indicator; the others as categories)",
+                numbers.join(", ")
+            ),
+        };
         format!(
-            "a least-squares regression of the outcome on the controls (as categories) and an indicator per \
+            "a least-squares regression of the outcome on the controls {taken} and an indicator per \
              group, with heteroskedasticity-robust (HC1) errors; the gap that remains is judged by the same rule on \
              its residual SMD (the {} tests adjusted together), and the share of the raw gap the groups' different \
              mix of controls accounts for is given (Oaxaca–Blinder)",

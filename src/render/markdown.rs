@@ -172,7 +172,7 @@ fn limitations(s: &mut String, r: &AuditResults) {
     if r.audit.controls.is_empty() {
         let _ = writeln!(s, "- No legitimate factors were declared (`--control`), so a gap flagged here may still have a legitimate explanation (product, region, risk tier, channel).\n");
     } else {
-        let _ = writeln!(s, "- Only the declared controls are accounted for, each read as categories; a control that is itself a proxy for the attribute (an area that stands for ethnicity) would hide a real gap, so whether each control is legitimate is a judgement the audit cannot make.\n");
+        let _ = writeln!(s, "- Only the declared controls are accounted for, as the scope says; a control that is itself a proxy for the attribute (an area that stands for ethnicity) would hide a real gap, so whether each control is legitimate is a judgement the audit cannot make.\n");
     }
 }
 

@@ -23,6 +23,14 @@
 //! | `k0` … | text, null = missing | the moment keys, in the plan's order |
 //! | `rows` | int64 | rows |
 //! | `sum`, `sum_sq` | float64 | Σ (y − s) and Σ (y − s)², exact fixed-point sums, where the shift s is the log's first number (the same for every cell) |
+//! | `t{i}` | float64 | with covariates only: the sums of [`Terms`](crate::stats::ols::Terms) `i`, Σ u^a·z_j·z_k·…, exact fixed-point sums in units of 2⁻⁹⁶ |
+//!
+//! Covariates are the controls of more than 10 numbers, which a numeric outcome's regression
+//! takes as they are: they are not cut into bins, and their key in the moments table is only
+//! whether the value is missing (null) or not (`number`). In the sums each covariate is
+//! z = (x − c)/h, where c and h are the middle and half the width of its range (a missing value
+//! counts as z = 0), and the outcome is u = (y − c)/h by its own range, so that every product lies
+//! in [−1, 1] and a sum of fewer than 2³¹ of them fits the fixed point.
 //!
 //! Text values print numbers without a trailing `.0` where the source is text, and as the engine
 //! prints them otherwise (`1`, `0.5`, `true`). Sums of weights and masses are exact sums of each
@@ -39,6 +47,47 @@ pub fn fixed(value: f64) -> i128 {
 /// A fixed-point sum back as a number.
 pub fn from_fixed(sum: i128) -> f64 {
     sum as f64 / SUM_SCALE
+}
+
+/// Units per 1 of the covariate sums (2⁹⁶): their products lie in [−1, 1], so that a sum of up to
+/// 2³¹ rows fits a 128-bit integer and a product down to 10⁻¹³ keeps all its digits.
+pub const TERM_SCALE: f64 = 79_228_162_514_264_337_593_543_950_336.0;
+
+/// The key of a covariate in the moments table when its value is present.
+pub const COVARIATE_PRESENT: &str = "number";
+
+/// An affine map of a column's values onto [−1, 1]: (x − center) / half_range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    /// The middle of the range.
+    pub center: f64,
+    /// Half its width (1 when every value is the same).
+    pub half_range: f64,
+}
+
+impl Scale {
+    /// The map of values from `min` to `max`.
+    pub fn of_range(min: f64, max: f64) -> Scale {
+        let half_range = (max - min) / 2.0;
+        Scale {
+            center: min + half_range,
+            half_range: if half_range > 0.0 { half_range } else { 1.0 },
+        }
+    }
+
+    /// A value on [−1, 1].
+    pub fn apply(&self, x: f64) -> f64 {
+        (x - self.center) / self.half_range
+    }
+}
+
+/// The covariates of a numeric outcome's moments table and the maps of their sums.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covariates {
+    /// The covariates, in the order of the terms' indices.
+    pub columns: Vec<(String, Scale)>,
+    /// The outcome's map.
+    pub outcome: Scale,
 }
 
 /// One cell: a combination of key values and its sums.
@@ -78,6 +127,9 @@ pub struct MomentCell {
     pub sum: f64,
     /// Σ (y − shift)².
     pub sum_sq: f64,
+    /// With covariates: the sums of the terms, in the order of
+    /// [`Terms::list`](crate::stats::ols::Terms::list).
+    pub terms: Vec<f64>,
 }
 
 /// Every cell of one pass.
@@ -90,6 +142,8 @@ pub struct CellTable {
     /// The numeric controls cut into quintiles, with their cut points (their levels in the
     /// tables are the bins' labels).
     pub bins: Vec<(String, Vec<f64>)>,
+    /// With a numeric outcome's moments table: the controls it takes as numbers.
+    pub covariates: Option<Covariates>,
 }
 
 impl CellTable {

@@ -3,9 +3,13 @@
 //! over rows held in memory (for unit tests of the fold); an engine for a SQL warehouse or Spark
 //! returns the same table.
 
-use super::cells::{fixed, from_fixed, Cell, CellTable, MomentCell};
-use super::plan::{bin_label, quintile_cuts, Check, DecisionKey, TallyPlan};
+use super::cells::{
+    fixed, from_fixed, Cell, CellTable, Covariates, MomentCell, Scale, COVARIATE_PRESENT,
+    TERM_SCALE,
+};
+use super::plan::{bin_label, quintile_cuts, Check, DecisionKey, NumericControl, TallyPlan};
 use crate::error::{AuditError, Result};
+use crate::stats::ols::Terms;
 use crate::value::{sort_by_count, ValueCount};
 use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
@@ -64,26 +68,47 @@ impl MemoryEngine {
 type Bins = Vec<(String, Vec<f64>)>;
 
 impl MemoryEngine {
+    /// The numbers of `column` (`None` when one of its values is not a number), NaN left out.
+    fn numbers(&self, column: &str) -> Option<Vec<f64>> {
+        let mut numbers: Vec<f64> = self
+            .rows
+            .iter()
+            .filter_map(|r| self.value(r, column))
+            .map(|v| number(Some(v)))
+            .collect::<Option<Vec<f64>>>()?;
+        numbers.retain(|x| !x.is_nan());
+        Some(numbers)
+    }
+
     /// The controls whose values are all numbers, more than
-    /// [`MAX_LEVELS`](super::plan::MAX_LEVELS) of them, with their quintile cut points.
-    fn bins(&self, plan: &TallyPlan) -> Bins {
+    /// [`MAX_LEVELS`](super::plan::MAX_LEVELS) of them, with their quintile cut points and range.
+    fn numeric_controls(&self, plan: &TallyPlan) -> Vec<NumericControl> {
         plan.controls
             .iter()
             .filter_map(|c| {
-                let values: Vec<&str> = self.rows.iter().filter_map(|r| self.value(r, c)).collect();
-                let mut numbers: Vec<f64> = values
-                    .iter()
-                    .map(|v| number(Some(v)))
-                    .collect::<Option<Vec<f64>>>()?;
-                numbers.retain(|x| !x.is_nan());
-                Some((c.clone(), quintile_cuts(&mut numbers)?))
+                let mut numbers = self.numbers(c)?;
+                let cuts = quintile_cuts(&mut numbers)?;
+                Some(NumericControl {
+                    column: c.clone(),
+                    cuts,
+                    range: (numbers[0], numbers[numbers.len() - 1]),
+                })
             })
             .collect()
     }
 
-    /// A key column's value in a row: a binned control's bin label, else the value as text.
-    fn grouping(&self, row: &[Option<String>], column: &str, bins: &Bins) -> Option<String> {
+    /// A key column's value in a row: a covariate's presence, a binned control's bin label,
+    /// else the value as text.
+    fn grouping(
+        &self,
+        row: &[Option<String>],
+        column: &str,
+        (bins, covariates): (&Bins, Option<&Covariates>),
+    ) -> Option<String> {
         let value = self.value(row, column)?;
+        if covariates.is_some_and(|cv| cv.columns.iter().any(|(c, _)| c == column)) {
+            return Some(COVARIATE_PRESENT.to_string());
+        }
         match bins.iter().find(|(c, _)| c == column) {
             Some((_, cuts)) => number(Some(value)).map(|x| bin_label(x, cuts)),
             None => Some(value.to_string()),
@@ -91,14 +116,17 @@ impl MemoryEngine {
     }
 
     /// The moments table: per combination of `keys`, the rows whose `column` is a number and the
-    /// exact sums of their distances from the log's first number and of their squares.
+    /// exact sums of their distances from the log's first number and of their squares, and with
+    /// covariates the sums of their terms.
     fn moments(
         &self,
         (keys, column): (&[String], &str),
         selection: &[crate::spec::Selection],
-        bins: &Bins,
+        (bins, covariates): (&Bins, Option<&Covariates>),
     ) -> Vec<MomentCell> {
+        let terms = covariates.map(|cv| Terms::new(cv.columns.len()));
         let mut values: IndexMap<Vec<Option<String>>, Vec<f64>> = IndexMap::new();
+        let mut term_sums: IndexMap<Vec<Option<String>>, Vec<i128>> = IndexMap::new();
         let mut shift = None;
         for row in &self.rows {
             let Some(y) = number(self.value(row, column)).filter(|y| !y.is_nan()) else {
@@ -111,7 +139,27 @@ impl MemoryEngine {
                 continue;
             }
             shift.get_or_insert(y);
-            let key = keys.iter().map(|k| self.grouping(row, k, bins)).collect();
+            let key: Vec<Option<String>> = keys
+                .iter()
+                .map(|k| self.grouping(row, k, (bins, covariates)))
+                .collect();
+            if let (Some(cv), Some(terms)) = (covariates, &terms) {
+                let u = cv.outcome.apply(y);
+                let z: Vec<f64> = cv
+                    .columns
+                    .iter()
+                    .map(|(c, scale)| number(self.value(row, c)).map_or(0.0, |x| scale.apply(x)))
+                    .collect();
+                let sums = term_sums
+                    .entry(key.clone())
+                    .or_insert_with(|| vec![0; terms.list.len()]);
+                for (sum, (power, factors)) in sums.iter_mut().zip(&terms.list) {
+                    let product = factors
+                        .iter()
+                        .fold(u.powi(i32::from(*power)), |p, &j| p * z[j]);
+                    *sum += (product * TERM_SCALE) as i128;
+                }
+            }
             values.entry(key).or_default().push(y);
         }
         values
@@ -119,11 +167,15 @@ impl MemoryEngine {
             .map(|(keys, ys)| {
                 let s = shift.unwrap_or(0.0);
                 MomentCell {
-                    keys,
                     rows: ys.len() as u64,
                     shift: s,
                     sum: from_fixed(ys.iter().map(|y| fixed(y - s)).sum()),
                     sum_sq: from_fixed(ys.iter().map(|y| fixed((y - s) * (y - s))).sum()),
+                    terms: term_sums
+                        .get(&keys)
+                        .map(|t| t.iter().map(|&x| x as f64 / TERM_SCALE).collect())
+                        .unwrap_or_default(),
+                    keys,
                 }
             })
             .collect()
@@ -165,10 +217,32 @@ impl TallyEngine for MemoryEngine {
         // and value Σ p·w and Σ (p·w)².
         type Sums = (i128, i128, Vec<Vec<(i128, i128)>>);
         let mut cells: IndexMap<Vec<Option<String>>, (Cell, Sums)> = IndexMap::new();
-        let bins = self.bins(plan);
+        let numeric = self.numeric_controls(plan);
+        let covariates = match (&plan.moment_keys, &plan.decision) {
+            (Some(_), DecisionKey::Value(y)) if !numeric.is_empty() => {
+                self.numbers(y).map(|mut ys| {
+                    ys.sort_by(f64::total_cmp);
+                    Covariates {
+                        columns: numeric
+                            .iter()
+                            .map(|n| (n.column.clone(), Scale::of_range(n.range.0, n.range.1)))
+                            .collect(),
+                        outcome: Scale::of_range(
+                            ys.first().copied().unwrap_or(0.0),
+                            ys.last().copied().unwrap_or(0.0),
+                        ),
+                    }
+                })
+            }
+            _ => None,
+        };
+        let bins: Bins = match covariates {
+            Some(_) => Vec::new(),
+            None => numeric.into_iter().map(|n| (n.column, n.cuts)).collect(),
+        };
         for row in &self.rows {
             let text = |c: &str| self.value(row, c).map(str::to_string);
-            let key = |c: &str| self.grouping(row, c, &bins);
+            let key = |c: &str| self.grouping(row, c, (&bins, None));
             let decision = match &plan.decision {
                 DecisionKey::Column(c) => text(c),
                 DecisionKey::AtLeast { column, threshold } => {
@@ -224,14 +298,17 @@ impl TallyEngine for MemoryEngine {
         }
         let weighted = plan.weight.is_some();
         let moments = match (&plan.moment_keys, &plan.decision) {
-            (Some(keys), DecisionKey::Value(column)) => {
-                self.moments((keys, column), &plan.selection, &bins)
-            }
+            (Some(keys), DecisionKey::Value(column)) => self.moments(
+                (keys, column),
+                &plan.selection,
+                (&bins, covariates.as_ref()),
+            ),
             _ => Vec::new(),
         };
         Ok(CellTable {
             moments,
             bins,
+            covariates,
             cells: cells
                 .into_values()
                 .map(|(mut cell, (w, w2, masses))| {

@@ -124,7 +124,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     let mut values_per_set: Vec<HashMap<Vec<Option<String>>, Vec<(f64, u64)>>> =
         vec![HashMap::new(); spec.protected.len()];
     type Levels = (Vec<Option<String>>, Vec<Option<String>>);
-    let mut controlled_per_set: Vec<HashMap<Levels, (Moments, Tally)>> =
+    let mut controlled_per_set: Vec<HashMap<Levels, Stratum>> =
         vec![HashMap::new(); spec.protected.len()];
     let plan = TallyPlan::of(spec);
     // A numeric outcome's controls come from the moments table; a yes/no decision's are keys of
@@ -311,12 +311,15 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         .map(|cells| {
             let mut cells: Vec<ControlledCell> = cells
                 .into_iter()
-                .map(|((group, levels), (moments, tally))| ControlledCell {
-                    group,
-                    levels,
-                    moments,
-                    tally,
-                })
+                .map(
+                    |((group, levels), (moments, tally, terms))| ControlledCell {
+                        group,
+                        levels,
+                        moments,
+                        tally,
+                        terms,
+                    },
+                )
                 .collect();
             cells.sort_by(|a, b| {
                 (sort_key(&a.group), sort_key(&a.levels))
@@ -336,9 +339,14 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         controlled,
         segments: Vec::new(),
         bins: table.bins.clone(),
+        covariates: table.covariates.clone(),
         score_median: median.flatten(),
     })
 }
+
+/// A group × controls stratum's sums: a numeric outcome's moments, the decisions, and the
+/// covariate terms.
+type Stratum = (Moments, Tally, Vec<f64>);
 
 /// Adds each moments-table cell to its group × controls stratum, for every attribute set (values
 /// that mean "unknown" are missing, as in the cell table).
@@ -346,7 +354,7 @@ fn add_moments(
     moments: &[MomentCell],
     keys: &[String],
     spec: &AuditSpec,
-    strata: &mut [HashMap<(Vec<Option<String>>, Vec<Option<String>>), (Moments, Tally)>],
+    strata: &mut [HashMap<(Vec<Option<String>>, Vec<Option<String>>), Stratum>],
 ) {
     let position = |c: &String| keys.iter().position(|k| k == c).unwrap_or(0);
     let controls: Vec<usize> = spec.controls.iter().map(position).collect();
@@ -363,11 +371,12 @@ fn add_moments(
         let m = Moments::from_shifted(cell.rows as f64, cell.shift, cell.sum, cell.sum_sq);
         for (set, groups) in spec.protected.iter().zip(strata.iter_mut()) {
             let group = set.iter().map(|a| value(position(a))).collect();
-            groups
-                .entry((group, levels.clone()))
-                .or_default()
-                .0
-                .merge(&m);
+            let stratum = groups.entry((group, levels.clone())).or_default();
+            stratum.0.merge(&m);
+            stratum.2.resize(cell.terms.len(), 0.0);
+            for (sum, term) in stratum.2.iter_mut().zip(&cell.terms) {
+                *sum += term;
+            }
         }
     }
 }

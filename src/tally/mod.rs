@@ -16,7 +16,7 @@ pub mod fold;
 pub mod plan;
 pub mod polars_engine;
 
-pub use cells::CellTable;
+pub use cells::{CellTable, Covariates};
 pub use counts::{Cells, GroupSums, Tally};
 pub use engine::{MemoryEngine, TallyEngine};
 pub use plan::TallyPlan;
@@ -66,6 +66,9 @@ pub struct Tallies<S: GroupSums = Tally> {
     pub distributions: Vec<Vec<Distribution>>,
     /// The numeric controls cut into quintiles, with their cut points.
     pub bins: Vec<(String, Vec<f64>)>,
+    /// The numeric controls a numeric outcome's regression takes as numbers, with the maps of
+    /// the sums in [`ControlledCell::terms`].
+    pub covariates: Option<Covariates>,
     /// With `--score-rate median`: the median score of the log, above which a score counts as
     /// selected.
     pub score_median: Option<f64>,
@@ -87,6 +90,9 @@ pub struct ControlledCell {
     pub moments: Moments,
     /// The rows' decision and label sums (for a numeric outcome, its size).
     pub tally: Tally,
+    /// With covariates: the sums of the terms of the outcome and the covariates (see
+    /// [`cells`]), in the order of [`Terms::list`](crate::stats::ols::Terms::list).
+    pub terms: Vec<f64>,
 }
 
 impl<S: GroupSums> Tallies<S> {
@@ -167,6 +173,7 @@ fn segments(
                 cells,
                 moments,
                 bins: table.bins.clone(),
+                covariates: table.covariates.clone(),
             };
             let tallies = fold::fold(path, &segment, spec)?;
             Ok((value, tallies))
@@ -249,6 +256,103 @@ mod tests {
             levels.into_iter().collect::<Vec<_>>(),
             ["3.2 to 5.4", "5.4 to 7.6", "7.6 to 9.8", "> 9.8", "≤ 3.2"]
         );
+    }
+
+    #[test]
+    fn both_engines_take_a_numeric_outcomes_numeric_control_as_a_number() {
+        // income takes 11 values and one row has none: a numeric outcome's regression takes it
+        // as it is, with its missing value as a key of its own; the sums are its terms.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        let rows: Vec<[String; 3]> = (1..=12)
+            .map(|i| {
+                [
+                    (100 + i * i).to_string(),
+                    ["a", "b"][i % 2].to_string(),
+                    if i == 5 {
+                        String::new()
+                    } else {
+                        (i * 10).to_string()
+                    },
+                ]
+            })
+            .collect();
+        let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+        std::fs::write(&path, format!("price,g,income\n{text}")).unwrap();
+        let mut spec = AuditSpec::new(
+            &path,
+            Decision::Value {
+                column: "price".into(),
+            },
+            vec![vec!["g".into()]],
+        );
+        spec.controls = vec!["income".into()];
+        let plan = TallyPlan::of(&spec);
+        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
+        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
+        let memory_rows: Vec<Vec<Option<&str>>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| (!v.is_empty()).then_some(v.as_str()))
+                    .collect()
+            })
+            .collect();
+        let mut from_memory = MemoryEngine::new(&["price", "g", "income"], &memory_rows)
+            .run(&plan)
+            .unwrap();
+        for t in [&mut from_polars, &mut from_memory] {
+            t.moments.sort_by_key(|m| format!("{:?}", m.keys));
+        }
+        // The same sums, up to the last bit of a product (Polars may divide by multiplying).
+        for (p, m) in from_polars.moments.iter().zip(&from_memory.moments) {
+            for (a, b) in p.terms.iter().zip(&m.terms) {
+                assert!((a - b).abs() < 1e-12, "{a} {b}");
+            }
+            let plain = |c: &cells::MomentCell| (c.keys.clone(), c.rows, c.sum, c.sum_sq);
+            assert_eq!(plain(p), plain(m));
+        }
+        assert_eq!(from_polars.covariates, from_memory.covariates);
+        assert!(from_polars.bins.is_empty());
+        let covariates = from_polars.covariates.clone().unwrap();
+        // income from 10 to 120: middle 65, half-range 55; price from 101 to 244.
+        assert_eq!(
+            covariates.columns[0].1,
+            cells::Scale {
+                center: 65.0,
+                half_range: 55.0
+            }
+        );
+        assert_eq!(
+            covariates.outcome,
+            cells::Scale {
+                center: 172.5,
+                half_range: 71.5
+            }
+        );
+        let keys: Vec<_> = from_polars.moments.iter().map(|m| m.keys.clone()).collect();
+        let present = Some(cells::COVARIATE_PRESENT.to_string());
+        assert_eq!(
+            keys,
+            [
+                vec![Some("a".into()), present.clone()],
+                vec![Some("b".into()), None],
+                vec![Some("b".into()), present],
+            ]
+        );
+        // Group a holds the even i: Σ z = Σ (10i − 65)/55 and Σ u·z over them, by hand.
+        let terms = crate::stats::ols::Terms::new(1);
+        let a = &from_polars.moments[0];
+        let at = |t: (u8, Vec<usize>)| a.terms[terms.list.iter().position(|x| *x == t).unwrap()];
+        let even = [2.0_f64, 4.0, 6.0, 8.0, 10.0, 12.0];
+        let z = |i: f64| (10.0 * i - 65.0) / 55.0;
+        let u = |i: f64| (100.0 + i * i - 172.5) / 71.5;
+        assert_eq!(at((0, vec![])), 6.0);
+        assert!((at((0, vec![0])) - even.iter().map(|&i| z(i)).sum::<f64>()).abs() < 1e-12);
+        assert!((at((1, vec![0])) - even.iter().map(|&i| u(i) * z(i)).sum::<f64>()).abs() < 1e-12);
+        // The row without income counts as z = 0 in its own cell.
+        let missing = &from_polars.moments[1];
+        assert_eq!((missing.rows, missing.terms[1]), (1, 0.0));
     }
 
     #[test]

@@ -25,6 +25,17 @@ pub enum DecisionKey {
 /// Most distinct values a numeric control keeps as levels; one with more is cut into quintiles.
 pub const MAX_LEVELS: usize = 10;
 
+/// A control whose values are all numbers, more than [`MAX_LEVELS`] of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumericControl {
+    /// The column.
+    pub column: String,
+    /// Its quintile cut points: a yes/no decision's strata are its bins.
+    pub cuts: Vec<f64>,
+    /// Its smallest and largest values: a numeric outcome's regression takes it as it is.
+    pub range: (f64, f64),
+}
+
 /// The quintile cut points of a numeric control (numpy's linear quantiles of its values, each
 /// once), or `None` when it keeps its values as levels.
 pub fn quintile_cuts(values: &mut [f64]) -> Option<Vec<f64>> {

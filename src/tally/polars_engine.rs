@@ -1,11 +1,16 @@
 //! The Polars tally engine: a plan becomes one lazy `group_by` over the log, run on Polars'
 //! streaming engine (the log is read in batches, only the columns the plan names).
 
-use super::cells::{Cell, CellTable, MomentCell, SUM_SCALE};
+use super::cells::{
+    Cell, CellTable, Covariates, MomentCell, Scale, COVARIATE_PRESENT, SUM_SCALE, TERM_SCALE,
+};
 use super::engine::{violation, TallyEngine};
-use super::plan::{bin_label, readable_cuts, DecisionKey, Rule, TallyPlan, MAX_LEVELS};
+use super::plan::{
+    bin_label, readable_cuts, DecisionKey, NumericControl, Rule, TallyPlan, MAX_LEVELS,
+};
 use crate::error::Result;
 use crate::load::{self, read_error};
+use crate::stats::ols::Terms;
 use crate::value::{sort_by_count, ValueCount};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
@@ -21,6 +26,7 @@ const SOFT_KEY: &str = "__fairaudit_m";
 const CHECK_KEY: &str = "__fairaudit_check";
 const SUM_KEY: &str = "__fairaudit_sum";
 const SUM_SQ_KEY: &str = "__fairaudit_sum_sq";
+const TERM_KEY: &str = "__fairaudit_t";
 
 /// Runs plans over a decision log opened lazily by [`load::open`].
 pub struct PolarsEngine {
@@ -53,18 +59,23 @@ impl PolarsEngine {
 }
 
 impl PolarsEngine {
-    /// The quintile cut points of each control whose values are all numbers, more than
-    /// [`MAX_LEVELS`] of them: Polars' counts and linear quantiles (one look at those columns).
-    fn bins(&self, plan: &TallyPlan) -> Result<Vec<(String, Vec<f64>)>> {
+    /// The controls whose values are all numbers, more than [`MAX_LEVELS`] of them, with their
+    /// quintile cut points and range (Polars' counts, linear quantiles, minimum and maximum: one
+    /// look at those columns), and with them, for a numeric outcome, the outcome's range.
+    fn numeric_controls(
+        &self,
+        plan: &TallyPlan,
+    ) -> Result<(Vec<NumericControl>, Option<(f64, f64)>)> {
         let candidates = self.numeric_looking(&plan.controls)?;
         if candidates.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
+        let numbers = |c: &str| number(c).filter(number(c).is_not_nan());
         let mut exprs = Vec::new();
         for (i, c) in candidates.iter().enumerate() {
             // The numbers only: a filter keeps neither nulls nor NaN (CSV values are text, read
             // as numbers where they are).
-            let x = number(c).filter(number(c).is_not_nan());
+            let x = numbers(c);
             exprs.push(
                 col(*c)
                     .is_not_null()
@@ -84,6 +95,8 @@ impl PolarsEngine {
                     .cast(DataType::Float64)
                     .alias(format!("n{i}")),
             );
+            exprs.push(x.clone().min().alias(format!("min{i}")));
+            exprs.push(x.clone().max().alias(format!("max{i}")));
             for (j, q) in [0.2, 0.4, 0.6, 0.8].iter().enumerate() {
                 exprs.push(
                     x.clone()
@@ -92,6 +105,14 @@ impl PolarsEngine {
                 );
             }
         }
+        let outcome = match (&plan.moment_keys, &plan.decision) {
+            (Some(_), DecisionKey::Value(y)) => Some(y.as_str()),
+            _ => None,
+        };
+        if let Some(y) = outcome {
+            exprs.push(numbers(y).min().alias("min_y"));
+            exprs.push(numbers(y).max().alias("max_y"));
+        }
         let df = load::collect(&self.path, self.frame.clone().select(exprs))?;
         let at = |name: String| -> Result<f64> {
             Ok(column_f64(&self.path, &df, &name)?
@@ -99,7 +120,7 @@ impl PolarsEngine {
                 .copied()
                 .unwrap_or(0.0))
         };
-        let mut bins = Vec::new();
+        let mut found = Vec::new();
         for (i, c) in candidates.iter().enumerate() {
             let all_numbers = at(format!("v{i}"))? == at(format!("c{i}"))?;
             if !all_numbers || at(format!("n{i}"))? <= MAX_LEVELS as f64 {
@@ -108,9 +129,17 @@ impl PolarsEngine {
             let quantiles = (0..4)
                 .map(|j| at(format!("q{i}_{j}")))
                 .collect::<Result<Vec<f64>>>()?;
-            bins.push((c.to_string(), readable_cuts(quantiles)));
+            found.push(NumericControl {
+                column: c.to_string(),
+                cuts: readable_cuts(quantiles),
+                range: (at(format!("min{i}"))?, at(format!("max{i}"))?),
+            });
         }
-        Ok(bins)
+        let range = match outcome {
+            Some(_) => Some((at("min_y".into())?, at("max_y".into())?)),
+            None => None,
+        };
+        Ok((found, range))
     }
 }
 
@@ -185,14 +214,15 @@ fn binned(column: &str, cuts: &[f64]) -> Expr {
 }
 
 /// The sum of a float expression over a cell, independent of the order the streaming engine
-/// adds rows in: each value is taken in fixed point (units of 1/[`SUM_SCALE`]) and the integers
-/// are summed exactly, so weighted audits are byte-for-byte reproducible.
-fn exact_sum(value: Expr) -> Expr {
-    (value * lit(SUM_SCALE))
+/// adds rows in: each value is taken in fixed point (units of 1/`scale`: [`SUM_SCALE`], or
+/// [`TERM_SCALE`] for the covariate sums) and the integers are summed exactly, so weighted
+/// audits are byte-for-byte reproducible.
+fn exact_sum(value: Expr, scale: f64) -> Expr {
+    (value * lit(scale))
         .cast(DataType::Int128)
         .sum()
         .cast(DataType::Float64)
-        / lit(SUM_SCALE)
+        / lit(scale)
 }
 
 /// A column read as a number (text that is not a number becomes null).
@@ -230,8 +260,9 @@ fn probability_total(columns: &[String]) -> Expr {
 /// The aggregations of one soft group's mass: Σ mass and Σ mass².
 fn soft_sums(mass: Expr, attribute: usize, value: usize) -> [Expr; 2] {
     [
-        exact_sum(mass.clone()).alias(format!("{SOFT_KEY}{attribute}_{value}")),
-        exact_sum(mass.clone() * mass).alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
+        exact_sum(mass.clone(), SUM_SCALE).alias(format!("{SOFT_KEY}{attribute}_{value}")),
+        exact_sum(mass.clone() * mass, SUM_SCALE)
+            .alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
     ]
 }
 
@@ -242,10 +273,27 @@ impl TallyEngine for PolarsEngine {
 
     fn run(&self, plan: &TallyPlan) -> Result<CellTable> {
         let path = self.path.as_path();
-        let bins = self.bins(plan)?;
-        let grouping = |c: &String| match bins.iter().find(|(name, _)| name == c) {
-            Some((_, cuts)) => binned(c, cuts),
-            None => self.key(c),
+        let (numeric, outcome_range) = self.numeric_controls(plan)?;
+        let covariates = covariates(&numeric, outcome_range);
+        // A numeric outcome's regression takes its numeric controls as they are; a yes/no
+        // decision's strata are their bins.
+        let bins: Vec<(String, Vec<f64>)> = match covariates {
+            Some(_) => Vec::new(),
+            None => numeric.into_iter().map(|n| (n.column, n.cuts)).collect(),
+        };
+        let grouping = |c: &String| {
+            if let Some(cv) = &covariates {
+                if cv.columns.iter().any(|(name, _)| name == c) {
+                    return when(number(c).is_null())
+                        .then(Null {}.lit().cast(DataType::String))
+                        .otherwise(lit(COVARIATE_PRESENT))
+                        .alias(c.as_str());
+                }
+            }
+            match bins.iter().find(|(name, _)| name == c) {
+                Some((_, cuts)) => binned(c, cuts),
+                None => self.key(c),
+            }
         };
         let mut keys: Vec<Expr> = plan.attributes.iter().map(grouping).collect();
         keys.push(match &plan.decision {
@@ -273,8 +321,8 @@ impl TallyEngine for PolarsEngine {
             None => lit(1.0),
         };
         if plan.weight.is_some() {
-            aggs.push(exact_sum(weight.clone()).alias(WEIGHT_KEY));
-            aggs.push(exact_sum(weight.clone() * weight.clone()).alias(WEIGHT_SQ_KEY));
+            aggs.push(exact_sum(weight.clone(), SUM_SCALE).alias(WEIGHT_KEY));
+            aggs.push(exact_sum(weight.clone() * weight.clone(), SUM_SCALE).alias(WEIGHT_SQ_KEY));
         } else {
             // A literal is not broadcast inside an aggregation: count the rows instead.
             aggs.push(len().cast(DataType::Float64).alias(WEIGHT_KEY));
@@ -309,13 +357,17 @@ impl TallyEngine for PolarsEngine {
                     .filter(selected(&plan.selection));
                 shift = first_number(path, numbers.clone(), column)?;
                 let shifted = number(column) - lit(shift);
+                let mut aggs = vec![
+                    len().alias(COUNT_KEY),
+                    exact_sum(shifted.clone(), SUM_SCALE).alias(SUM_KEY),
+                    exact_sum(shifted.clone() * shifted, SUM_SCALE).alias(SUM_SQ_KEY),
+                ];
+                if let Some(cv) = &covariates {
+                    aggs.extend(term_sums(column, cv));
+                }
                 let moments = numbers
                     .group_by(keys.iter().map(grouping).collect::<Vec<_>>())
-                    .agg([
-                        len().alias(COUNT_KEY),
-                        exact_sum(shifted.clone()).alias(SUM_KEY),
-                        exact_sum(shifted.clone() * shifted).alias(SUM_SQ_KEY),
-                    ]);
+                    .agg(aggs);
                 let mut frames = load::collect_all(path, vec![cells, moments])?.into_iter();
                 let (Some(df), Some(moments)) = (frames.next(), frames.next()) else {
                     return Err(read_error(
@@ -344,10 +396,57 @@ impl TallyEngine for PolarsEngine {
         let mut table = read_cells(path, &df, plan)?;
         table.bins = bins;
         if let (Some(frame), Some(keys)) = (moments, &plan.moment_keys) {
-            table.moments = read_moments(path, &frame, keys.len(), shift)?;
+            let terms = covariates
+                .as_ref()
+                .map_or(0, |c| Terms::new(c.columns.len()).list.len());
+            table.moments = read_moments(path, &frame, keys.len(), shift, terms)?;
         }
+        table.covariates = covariates;
         Ok(table)
     }
+}
+
+/// The covariates of a numeric outcome (its `range` is known) with numeric controls.
+fn covariates(numeric: &[NumericControl], range: Option<(f64, f64)>) -> Option<Covariates> {
+    let (low, high) = range.filter(|_| !numeric.is_empty())?;
+    Some(Covariates {
+        columns: numeric
+            .iter()
+            .map(|n| (n.column.clone(), Scale::of_range(n.range.0, n.range.1)))
+            .collect(),
+        outcome: Scale::of_range(low, high),
+    })
+}
+
+/// The aggregations of the covariate sums: per term, Σ u^a·z_j·z_k·… on [−1, 1] (a missing
+/// covariate is 0).
+fn term_sums(outcome: &str, covariates: &Covariates) -> Vec<Expr> {
+    let scaled =
+        |column: &str, scale: &Scale| (number(column) - lit(scale.center)) / lit(scale.half_range);
+    let u = scaled(outcome, &covariates.outcome);
+    let z: Vec<Expr> = covariates
+        .columns
+        .iter()
+        .map(|(c, scale)| scaled(c, scale).fill_null(lit(0.0)))
+        .collect();
+    Terms::new(z.len())
+        .list
+        .iter()
+        .enumerate()
+        .map(|(i, (power, factors))| {
+            let name = format!("{TERM_KEY}{i}");
+            if *power == 0 && factors.is_empty() {
+                // A literal is not broadcast inside an aggregation: Σ 1 is the rows.
+                return len().cast(DataType::Float64).alias(name);
+            }
+            let product = factors
+                .iter()
+                .fold((0..*power).fold(lit(1.0), |p, _| p * u.clone()), |p, &j| {
+                    p * z[j].clone()
+                });
+            exact_sum(product, TERM_SCALE).alias(name)
+        })
+        .collect()
 }
 
 /// The first number of `column` in `numbers` (0 when there is none): the shift of the moments
@@ -361,11 +460,21 @@ fn first_number(path: &Path, numbers: LazyFrame, column: &str) -> Result<f64> {
 }
 
 /// The moments table from its frame, whose first `keys` columns are the moment keys.
-fn read_moments(path: &Path, df: &DataFrame, keys: usize, shift: f64) -> Result<Vec<MomentCell>> {
+/// With covariates, the frame has the sums of the first `terms` terms.
+fn read_moments(
+    path: &Path,
+    df: &DataFrame,
+    keys: usize,
+    shift: f64,
+    terms: usize,
+) -> Result<Vec<MomentCell>> {
     let err = |e| read_error(path, e);
     let rows = column_u64(path, df, COUNT_KEY)?;
     let sum = column_f64(path, df, SUM_KEY)?;
     let sum_sq = column_f64(path, df, SUM_SQ_KEY)?;
+    let term_sums = (0..terms)
+        .map(|i| column_f64(path, df, &format!("{TERM_KEY}{i}")))
+        .collect::<Result<Vec<_>>>()?;
     let columns = df.columns();
     (0..df.height())
         .map(|row| {
@@ -379,6 +488,7 @@ fn read_moments(path: &Path, df: &DataFrame, keys: usize, shift: f64) -> Result<
                 shift,
                 sum: sum[row],
                 sum_sq: sum_sq[row],
+                terms: term_sums.iter().map(|t| t[row]).collect(),
             })
         })
         .collect()
@@ -473,6 +583,7 @@ fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable
         cells,
         moments: Vec::new(),
         bins: Vec::new(),
+        covariates: None,
     })
 }
 
