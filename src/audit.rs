@@ -1,6 +1,7 @@
 //! The audit pipeline: load → tally → measure → judge, producing `AuditResults`.
 
 use crate::error::{AuditError, Result};
+use crate::explain;
 use crate::hash::sha256_file_with;
 use crate::judge::{judge, Rules};
 use crate::load;
@@ -143,6 +144,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
                 .then(|| "median".to_string()),
         },
         attribute_sets,
+        explain: None,
         failures: 0,
     };
     judge(
@@ -160,6 +162,9 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
                 .copied(),
         },
     );
+    if let Some(settings) = &spec.explain {
+        results.explain = Some(explain::explain(spec, settings, &results)?);
+    }
     Ok(results)
 }
 

@@ -209,6 +209,16 @@ pub enum AuditError {
         /// What is wrong, in words.
         problem: String,
     },
+    /// A feature cannot be used by the models of the decision.
+    #[error("{}: --features {column}: {problem}", path.display())]
+    FeatureUnusable {
+        /// The log.
+        path: PathBuf,
+        /// The feature column.
+        column: String,
+        /// What is wrong, in words.
+        problem: String,
+    },
     /// An explicit reference group does not occur in the log.
     #[error("--reference {}={}: no such group in {}; groups present: {}", attributes.join(","), values.join(","), path.display(), present.join("; "))]
     ReferenceNotFound {

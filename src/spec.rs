@@ -314,6 +314,39 @@ pub struct AuditSpec {
     pub stats: StatsSpec,
     /// Small, rare and missing groups.
     pub exclusion: Exclusion,
+    /// Why the gaps exist (`--features`): models of the decision, proxies, causes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<ExplainSpec>,
+}
+
+/// The explanation of the gaps: which inputs the models of the decision take, on how many rows,
+/// and when a feature counts as a likely proxy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplainSpec {
+    /// The inputs the decision system saw, or candidate explanations (`--features`).
+    pub features: Vec<String>,
+    /// Rows the models train and test on, a seeded sample of the log (`--explain-sample`).
+    pub sample: usize,
+    /// Depth of the decision tree (`--tree-depth`).
+    pub tree_depth: usize,
+    /// A feature drives the decision when it carries at least this share of the logistic
+    /// model's permutation importance (`--proxy-importance`).
+    pub proxy_importance: f64,
+    /// A feature stands for a group when, alone, it tells the group's members from the others
+    /// with at least this balanced accuracy (`--proxy-accuracy`).
+    pub proxy_accuracy: f64,
+}
+
+impl Default for ExplainSpec {
+    fn default() -> Self {
+        ExplainSpec {
+            features: Vec::new(),
+            sample: 200_000,
+            tree_depth: 3,
+            proxy_importance: 0.10,
+            proxy_accuracy: 0.70,
+        }
+    }
 }
 
 fn is_comma(delimiter: &u8) -> bool {
@@ -344,6 +377,7 @@ impl AuditSpec {
             selection: Vec::new(),
             stats: StatsSpec::default(),
             exclusion: Exclusion::default(),
+            explain: None,
         }
     }
 
@@ -370,6 +404,10 @@ impl AuditSpec {
         self.controls.iter().for_each(|c| push(c));
         self.segment.iter().for_each(|c| push(c));
         self.selection.iter().for_each(|s| push(&s.column));
+        self.explain
+            .iter()
+            .flat_map(|e| &e.features)
+            .for_each(|c| push(c));
         cols
     }
 

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
-    AuditSpec, BinaryColumn, Decision, Exclusion, Favorable, Format, Membership, ReferenceChoice,
-    ReferenceStrategy, Selection, StatsSpec,
+    AuditSpec, BinaryColumn, Decision, Exclusion, ExplainSpec, Favorable, Format, Membership,
+    ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
 };
 use fairaudit::stats::adjust::PAdjust;
 use serde::{Deserialize, Serialize};
@@ -152,6 +152,27 @@ pub struct AuditArgs {
     /// significant (default 0.2, a "small" effect).
     #[arg(long, allow_negative_numbers = true)]
     pub smd_threshold: Option<f64>,
+    /// The inputs the decision system saw, or candidate explanations (comma-separated): turns on
+    /// "Why the gaps exist", models of the decision that say what drives it and which inputs
+    /// stand for a protected group.
+    #[arg(long, value_delimiter = ',')]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub features: Option<Vec<String>>,
+    /// With --features: rows the models train and test on, a seeded sample of the log (default
+    /// 200000).
+    #[arg(long)]
+    pub explain_sample: Option<usize>,
+    /// With --features: depth of the decision tree printed as rules (default 3).
+    #[arg(long)]
+    pub tree_depth: Option<usize>,
+    /// With --features: the share of the model's permutation importance from which a feature
+    /// drives the decision (default 0.1).
+    #[arg(long)]
+    pub proxy_importance: Option<f64>,
+    /// With --features: the balanced accuracy from which a feature alone tells a group's members
+    /// from the others (default 0.7); a driver that does is a likely proxy.
+    #[arg(long)]
+    pub proxy_accuracy: Option<f64>,
     /// Column holding the true outcome, when known.
     #[arg(long)]
     pub label: Option<String>,
@@ -324,6 +345,7 @@ impl AuditArgs {
         }) {
             bail!("--segment {c}: it is already audited (--protected) or a --control; a segment is another column");
         }
+        let explain = self.explain_spec(continuous)?;
         if !self.control.is_empty() && (self.weight.is_some() || !self.membership.is_empty()) {
             bail!("--control does not go with --weight or --membership yet");
         }
@@ -516,6 +538,7 @@ impl AuditArgs {
             membership,
             missing_values: self.missing_values.clone().unwrap_or_default(),
             controls: self.control.clone(),
+            explain,
             segment: self.segment.clone(),
             selection: self
                 .where_
@@ -559,6 +582,64 @@ impl AuditArgs {
             }
         }
         Ok(())
+    }
+
+    /// The explanation's settings, when --features is given, checked.
+    fn explain_spec(&self, continuous: bool) -> anyhow::Result<Option<ExplainSpec>> {
+        let Some(features) = self.features.clone().filter(|f| !f.is_empty()) else {
+            if self.explain_sample.is_some()
+                || self.tree_depth.is_some()
+                || self.proxy_importance.is_some()
+                || self.proxy_accuracy.is_some()
+            {
+                bail!("--explain-sample, --tree-depth, --proxy-importance and --proxy-accuracy go with --features");
+            }
+            return Ok(None);
+        };
+        if continuous {
+            bail!("--features explains a yes/no decision or a score for now; a numeric outcome's models are not built yet");
+        }
+        if self.weight.is_some() || !self.membership.is_empty() {
+            bail!("--features does not go with --weight or --membership yet");
+        }
+        for (column, flag) in [
+            (&self.outcome, "--outcome"),
+            (&self.label, "--label"),
+            (&self.score, "--score"),
+        ] {
+            if let Some(c) = column.as_ref().filter(|c| features.contains(c)) {
+                bail!("--features {c}: it is the {flag} column; a feature is an input of the decision");
+            }
+        }
+        let defaults = ExplainSpec::default();
+        let spec = ExplainSpec {
+            features,
+            sample: self.explain_sample.unwrap_or(defaults.sample),
+            tree_depth: self.tree_depth.unwrap_or(defaults.tree_depth),
+            proxy_importance: self.proxy_importance.unwrap_or(defaults.proxy_importance),
+            proxy_accuracy: self.proxy_accuracy.unwrap_or(defaults.proxy_accuracy),
+        };
+        if spec.sample < 100 {
+            bail!(
+                "--explain-sample {}: must be at least 100 rows",
+                spec.sample
+            );
+        }
+        if !(1..=8).contains(&spec.tree_depth) {
+            bail!(
+                "--tree-depth {}: must be from 1 to 8 (a tree people can read)",
+                spec.tree_depth
+            );
+        }
+        for (value, flag) in [
+            (spec.proxy_importance, "--proxy-importance"),
+            (spec.proxy_accuracy, "--proxy-accuracy"),
+        ] {
+            if !(value > 0.0 && value < 1.0) {
+                bail!("{flag} {value}: must be a number between 0 and 1");
+            }
+        }
+        Ok(Some(spec))
     }
 
     /// The run's context for the renderers: configuration, input files with their hashes,
@@ -615,6 +696,11 @@ impl AuditArgs {
         }
         attributes.extend(spec.controls.iter().map(String::as_str));
         attributes.extend(spec.segment.as_deref());
+        attributes.extend(
+            spec.explain
+                .iter()
+                .flat_map(|e| e.features.iter().map(String::as_str)),
+        );
         for key in self.labels.attributes.keys() {
             if !attributes.contains(&key.as_str()) {
                 bail!(

@@ -2,8 +2,10 @@
 //! sentence a non-specialist can read, and the suggested next step.
 
 use super::context::{Cadence, FollowUp};
+use super::explain::{cause_of, cause_text};
 use super::text::{amount, pct, thousands};
 use super::words::{capitalized, Words};
+use crate::results::explain::Cause;
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
 use crate::spec::{Favorable, OutcomeKind};
 
@@ -56,6 +58,9 @@ pub struct Headline {
     /// With controls, for a focus group that does not pass: the controls in words, and whether
     /// they explain its gap.
     pub controls: Option<(String, bool)>,
+    /// With `--features`, for a focus group that does not pass: the cause the data supports
+    /// (`proxy` with the feature in words, or `unexplained`).
+    pub cause: Option<(String, Option<String>)>,
 }
 
 impl Headline {
@@ -70,6 +75,22 @@ impl Headline {
     /// The suggested next step: as [`next_step`], or for a gap the controls explain, checking
     /// that they are legitimate factors.
     pub fn next_step(&self, cadence: Cadence) -> String {
+        let check_next = cadence.next().map_or(String::new(), |next| {
+            format!("; check the change in {next}'s audit")
+        });
+        match &self.cause {
+            Some((case, Some(feature))) if case == "proxy" => {
+                return format!(
+                    "review {feature}: it carries the gap and stands for the group, so decide whether the rule may use it, and how{check_next}"
+                )
+            }
+            Some((case, _)) if case == "unexplained" && self.status == SetStatus::ActionNeeded => {
+                return format!(
+                    "escalate: neither the inputs given nor the declared legitimate factors explain the gap, so ask the rule's owner what else it uses (the attribute itself?) and decide on a remedy{check_next}"
+                )
+            }
+            _ => {}
+        }
         match &self.controls {
             Some((controls, true)) => format!(
                 "check that {controls} {} for this decision: the gap disappears at equal {controls}, so no \
@@ -197,20 +218,42 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
             .filter(|g| check.state(g) != VerdictState::Pass)
             .filter(|g| check.stratified() && adjusted(g))
             .map(|g| (w.controls(), explained(g))),
+        cause: cause(w, set, check, focus)
+            .map(|c| (c.case.clone(), c.feature.as_deref().map(|f| w.attribute(f)))),
         sentence: focus.map_or_else(
             || "No group could be compared: every group is too small or excluded.".to_string(),
             |g| {
                 format!(
-                    "{}.{}{}",
+                    "{}.{}{}{}",
                     comparison(w, set, check, g),
                     certainty(w.r, check.state(g)),
                     after_controls(w, g)
                         .filter(|_| check.stratified() && check.state(g) != VerdictState::Pass)
-                        .map_or(String::new(), |a| format!(" {a}."))
+                        .map_or(String::new(), |a| format!(" {a}.")),
+                    cause(w, set, check, Some(g))
+                        .filter(|c| c.case != "legitimate")
+                        .map_or(String::new(), |c| format!(
+                            " {}",
+                            cause_text(w, c, &w.reference(set))
+                        ))
                 )
             },
         ),
     }
+}
+
+/// The explanation's cause of a focus group's selection-rate gap (pooled sets only).
+fn cause<'a>(
+    w: &Words<'a>,
+    set: &AttributeSetResult,
+    check: Check,
+    g: Option<&GroupResult>,
+) -> Option<&'a Cause> {
+    let g = g.filter(|g| check.state(g) != VerdictState::Pass)?;
+    if !matches!(check, Check::Selection) || set.segment.is_some() {
+        return None;
+    }
+    cause_of(w.r, &set.attributes, &g.measures.values)
 }
 
 /// The decision sheet's words on the controls for a check they apply to: `. The gap is explained
@@ -369,7 +412,7 @@ fn certainty(r: &AuditResults, state: VerdictState) -> String {
 
 /// `1.8 times as often as`, `only 80% as often as` (a disadvantage) or `90% as often as` (fewer
 /// adverse decisions: "only" is kept for a disadvantage).
-fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
+pub(super) fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
     match ratio {
         Some(v) if (0.95..=1.05).contains(&v) => "about as often as".to_string(),
         Some(v) if v >= 1.0 => format!("{v:.1} times as often as"),

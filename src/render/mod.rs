@@ -4,6 +4,7 @@
 mod charts;
 pub mod context;
 mod controls;
+mod explain;
 mod headline;
 mod html;
 mod json;

@@ -2,6 +2,7 @@
 //! adjustment and the bootstrap of between-groups summaries. Plain numbers in, numbers out.
 
 pub mod adjust;
+pub mod association;
 pub mod bootstrap;
 pub mod distribution;
 pub mod interval;

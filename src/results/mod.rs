@@ -5,6 +5,8 @@
 //! A few fields are derived from the others and not written to `results.json` (marked
 //! "derived"); `from_json` restores them.
 
+pub mod explain;
+
 use crate::spec::{Favorable, Format, OutcomeKind};
 use crate::stats::adjust::PAdjust;
 use crate::stats::test::TestResult;
@@ -31,6 +33,9 @@ pub struct AuditResults {
     pub audit: AuditInfo,
     /// One entry per attribute set.
     pub attribute_sets: Vec<AttributeSetResult>,
+    /// Why the gaps exist, with `--features`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<explain::Explanation>,
     /// Derived: the number of groups whose verdict is `fail` (filled by judge).
     #[serde(skip)]
     pub failures: usize,

@@ -1,0 +1,164 @@
+//! The cause the data supports for each failing or inconclusive group of the decision: the
+//! declared legitimate factors explain it (the verdict at equal controls passes), a likely proxy
+//! carries it (a driver of the decision that tells the group's members from the others; with the
+//! group's rate within the proxy's values), or neither: not explained by the inputs given.
+
+use super::proxies::{categories, Separation};
+use super::sample::Sample;
+use crate::results::explain::{AttributeProxies, Cause, FeatureAssociation};
+use crate::results::{AuditResults, VerdictState};
+use crate::stats::strata::{standardized, Stratum};
+use crate::stats::z_for;
+use indexmap::IndexMap;
+
+/// The causes of every failing or inconclusive selection-rate verdict of the pooled sets.
+pub fn causes(
+    results: &AuditResults,
+    sample: &Sample,
+    proxies: &[AttributeProxies],
+    separations: &[Separation],
+    (accuracy, confidence): (f64, f64),
+) -> Vec<Cause> {
+    let mut out = Vec::new();
+    for set in results
+        .attribute_sets
+        .iter()
+        .filter(|s| s.segment.is_none())
+    {
+        for g in &set.groups {
+            let Some(verdict) = &g.verdict else { continue };
+            let state = match verdict.four_fifths {
+                Some(s @ (VerdictState::Fail | VerdictState::Inconclusive)) => s,
+                _ => continue,
+            };
+            let mut cause = Cause {
+                attributes: set.attributes.clone(),
+                group: g.measures.values.clone(),
+                verdict: state.name().to_string(),
+                case: "unexplained".into(),
+                feature: None,
+                ratio_within: None,
+                ratio_within_ci: None,
+                ratio_raw: None,
+                explained_share: None,
+                driver_share: None,
+                balanced_accuracy: None,
+            };
+            if verdict.four_fifths_adjusted == Some(VerdictState::Pass) {
+                cause.case = "legitimate".into();
+                cause.explained_share = g.measures.vs("explained_share");
+            } else if let Some((feature, ba)) = likely_proxy(
+                &set.attributes,
+                &g.measures.values,
+                proxies,
+                separations,
+                accuracy,
+            ) {
+                cause.case = "proxy".into();
+                cause.feature = Some(feature.feature.clone());
+                cause.driver_share = Some(feature.driver_share);
+                cause.balanced_accuracy = Some(ba);
+                if let Some(reference) = &set.reference {
+                    if let Some((strata, raw)) =
+                        within(sample, (&g.measures.values, reference), &feature.feature)
+                    {
+                        cause.ratio_raw = raw;
+                        if let Some((group, reference, ci)) =
+                            standardized(&strata, z_for(confidence))
+                        {
+                            cause.ratio_within = (reference > 0.0).then(|| group / reference);
+                            cause.ratio_within_ci = ci;
+                        }
+                    }
+                }
+            }
+            out.push(cause);
+        }
+    }
+    out
+}
+
+/// The likely proxy that tells the group apart on one of its attributes, the most driving one
+/// first, with its balanced accuracy for the group's value.
+fn likely_proxy<'a>(
+    attributes: &'a [String],
+    group: &IndexMap<String, String>,
+    proxies: &'a [AttributeProxies],
+    separations: &[Separation],
+    accuracy: f64,
+) -> Option<(&'a FeatureAssociation, f64)> {
+    attributes
+        .iter()
+        .flat_map(|attribute| {
+            let value = group.get(attribute);
+            proxies
+                .iter()
+                .filter(move |p| &p.attribute == attribute)
+                .flat_map(|p| &p.features)
+                .filter(|f| f.likely_proxy)
+                .filter_map(move |f| {
+                    let s = separations.iter().find(|s| {
+                        &s.attribute == attribute
+                            && s.feature == f.feature
+                            && Some(&s.group) == value
+                    })?;
+                    (s.balanced_accuracy >= accuracy).then_some((f, s.balanced_accuracy))
+                })
+        })
+        .max_by(|a, b| a.0.driver_share.total_cmp(&b.0.driver_share))
+}
+
+/// The group's and the reference's rows and positive decisions in the sample within each value
+/// of `feature` (a number in its quintile bins), and their raw ratio of rates. A row is in a
+/// group when it has every one of its attributes' values.
+fn within(
+    sample: &Sample,
+    (group, reference): (&IndexMap<String, String>, &IndexMap<String, String>),
+    feature: &str,
+) -> Option<(Vec<Stratum>, Option<f64>)> {
+    let columns: Vec<&Vec<Option<String>>> = group
+        .keys()
+        .map(|a| {
+            sample
+                .attributes
+                .iter()
+                .find(|(name, _)| name == a)
+                .map(|(_, v)| v)
+        })
+        .collect::<Option<_>>()?;
+    let (_, values) = sample.features.iter().find(|(f, _)| f == feature)?;
+    let (category, k) = categories(values);
+    let empty = Stratum {
+        a: 0.0,
+        n1: 0.0,
+        c: 0.0,
+        n0: 0.0,
+    };
+    let mut strata = vec![empty; k];
+    let is = |row: usize, values: &IndexMap<String, String>| {
+        columns
+            .iter()
+            .zip(values.values())
+            .all(|(column, v)| column[row].as_deref() == Some(v.as_str()))
+    };
+    for (i, &decision) in sample.decisions.iter().enumerate() {
+        let positive = f64::from(u8::from(decision));
+        let s = &mut strata[category[i]];
+        if is(i, group) {
+            s.n1 += 1.0;
+            s.a += positive;
+        } else if is(i, reference) {
+            s.n0 += 1.0;
+            s.c += positive;
+        }
+    }
+    let total = strata.iter().fold(empty, |t, s| Stratum {
+        a: t.a + s.a,
+        n1: t.n1 + s.n1,
+        c: t.c + s.c,
+        n0: t.n0 + s.n0,
+    });
+    let raw = (total.n1 > 0.0 && total.n0 > 0.0 && total.c > 0.0)
+        .then(|| (total.a / total.n1) / (total.c / total.n0));
+    Some((strata, raw))
+}

@@ -1,0 +1,95 @@
+//! The explain stage: why the gaps exist. On a seeded sample of the log, models a person can
+//! read (a logistic regression and a shallow decision tree, trained with linfa) say what drives
+//! the decision; the features' association with each protected attribute says which inputs
+//! stand for one; and each failing or inconclusive group gets the cause the data supports.
+//! Aggregates only: no row, no identifier leaves this stage.
+
+pub mod causes;
+pub mod design;
+pub mod drivers;
+pub mod logistic;
+pub mod proxies;
+pub mod sample;
+pub mod tree;
+
+use crate::error::{AuditError, Result};
+use crate::results::explain::{Explanation, ProxyThresholds, SampleInfo};
+use crate::results::AuditResults;
+use crate::spec::{AuditSpec, ExplainSpec};
+use drivers::Split;
+
+/// Fewest sampled rows the models are fitted on.
+pub const MIN_ROWS: usize = 100;
+
+/// Explains the gaps of `results`, the audit of `spec`.
+pub fn explain(
+    spec: &AuditSpec,
+    explain: &ExplainSpec,
+    results: &AuditResults,
+) -> Result<Explanation> {
+    let path = spec.data.as_path();
+    let threshold = results.audit.score.as_ref().map(|s| s.threshold);
+    let sample = sample::draw(spec, explain, results.input.rows_used, threshold)?;
+    let unusable = |column: &str, problem: String| AuditError::FeatureUnusable {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        problem,
+    };
+    if sample.rows() < MIN_ROWS {
+        return Err(unusable(
+            &explain.features.join(","),
+            format!(
+                "the models need at least {MIN_ROWS} rows with a decision; the log has {}",
+                sample.rows()
+            ),
+        ));
+    }
+    let design =
+        design::encode(&sample).map_err(|(f, problem)| unusable(&sample.features[f].0, problem))?;
+    let seed = spec.stats.seed;
+    let split = Split::of(sample.rows(), seed);
+    let drivers = drivers::drivers(
+        &design,
+        &explain.features,
+        &sample.decisions,
+        &split,
+        (explain.tree_depth, spec.stats.confidence, seed),
+    )
+    .ok_or_else(|| {
+        unusable(
+            &explain.features.join(","),
+            "every sampled decision is the same, so nothing drives it".into(),
+        )
+    })?;
+    let (proxies, separations) =
+        proxies::proxies(&sample, &design, &split, &drivers.importance, explain);
+    let causes = causes::causes(
+        results,
+        &sample,
+        &proxies,
+        &separations,
+        (explain.proxy_accuracy, spec.stats.confidence),
+    );
+    let positives = sample.decisions.iter().filter(|&&d| d).count();
+    Ok(Explanation {
+        features: explain.features.clone(),
+        sample: SampleInfo {
+            requested: explain.sample,
+            rows: sample.rows(),
+            training: split.training.len(),
+            holdout: split.holdout.len(),
+            seed,
+            decision_rate: positives as f64 / sample.rows() as f64,
+        },
+        thresholds: ProxyThresholds {
+            importance: explain.proxy_importance,
+            balanced_accuracy: explain.proxy_accuracy,
+        },
+        encoded: design.columns,
+        logistic: drivers.logistic,
+        tree: drivers.tree,
+        importance: drivers.importance,
+        proxies,
+        causes,
+    })
+}

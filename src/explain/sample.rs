@@ -1,0 +1,168 @@
+//! The rows the models see: a seeded sample of the log, read by Polars, with the decision as
+//! the audit reads it, the features and the protected attributes. A log of more rows than asked
+//! is sampled by a multiplicative hash of the row number (each row is kept when its hash falls
+//! below the share wanted), so only the sampled rows are collected.
+
+use crate::error::{AuditError, Result};
+use crate::load::{self, read_error};
+use crate::spec::{AuditSpec, Decision, ExplainSpec};
+use crate::tally::binary::classify;
+use polars::prelude::*;
+
+const ROW: &str = "__fairaudit_row";
+
+/// One feature's values in the sample.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// A column whose every value is a number (`None`: missing).
+    Numbers(Vec<Option<f64>>),
+    /// Any other column, as text (`None`: missing).
+    Levels(Vec<Option<String>>),
+}
+
+/// The sampled rows, column by column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// The decision of each row, as the audit reads it.
+    pub decisions: Vec<bool>,
+    /// The features, in the order given.
+    pub features: Vec<(String, Values)>,
+    /// Each protected attribute read from a column, as text (`None`: missing or unknown).
+    pub attributes: Vec<(String, Vec<Option<String>>)>,
+}
+
+impl Sample {
+    /// Rows sampled.
+    pub fn rows(&self) -> usize {
+        self.decisions.len()
+    }
+}
+
+/// Draws the sample of `explain.sample` rows (about) from the `rows`-row log of `spec`, whose
+/// score rule (with `--score-rate median`) has `threshold`. Rows outside `--where`, or without a
+/// decision, are not drawn.
+pub fn draw(
+    spec: &AuditSpec,
+    explain: &ExplainSpec,
+    rows: u64,
+    threshold: Option<f64>,
+) -> Result<Sample> {
+    let path = spec.data.as_path();
+    let mut frame = load::open(path, spec.format, spec.delimiter)?;
+    let schema = frame.collect_schema().map_err(|e| read_error(path, e))?;
+    let decision = spec.decision.column().to_string();
+    let attributes = spec.protected_columns();
+    let mut columns: Vec<String> = vec![decision.clone()];
+    for c in explain.features.iter().chain(&attributes) {
+        if !columns.contains(c) {
+            columns.push(c.clone());
+        }
+    }
+    let inside = spec.selection.iter().fold(lit(true), |all, s| {
+        let any = s.values.iter().fold(lit(false), |any, v| {
+            any.or(col(s.column.as_str())
+                .cast(DataType::String)
+                .eq(lit(v.clone())))
+        });
+        all.and(any.fill_null(lit(false)))
+    });
+    let mut rows_frame = frame.filter(inside.and(col(decision.as_str()).is_not_null()));
+    if rows > explain.sample as u64 {
+        // Knuth's multiplicative hash of the row number spreads the kept rows over the log.
+        let share = explain.sample as f64 / rows as f64;
+        let below = (share * 4_294_967_296.0) as u64;
+        let hash = (col(ROW).cast(DataType::UInt64) * lit(2_654_435_761u64)
+            + lit(spec.stats.seed % 4_294_967_296))
+            % lit(4_294_967_296u64);
+        rows_frame = rows_frame
+            .with_row_index(ROW, None)
+            .filter(hash.lt(lit(below)));
+    }
+    let selected: Vec<Expr> = columns
+        .iter()
+        .map(|c| match schema.get(c.as_str()) {
+            Some(t) if t.is_primitive_numeric() => col(c.as_str()).cast(DataType::Float64),
+            _ => col(c.as_str()).cast(DataType::String),
+        })
+        .collect();
+    let df = load::collect(path, rows_frame.select(selected))?;
+    let err = |e| read_error(path, e);
+    let text = |c: &str| -> Result<Vec<Option<String>>> {
+        let s = df
+            .column(c)
+            .map_err(err)?
+            .cast(&DataType::String)
+            .map_err(err)?;
+        Ok(s.str()
+            .map_err(err)?
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect())
+    };
+    let numbers = |c: &str| -> Result<Option<Vec<Option<f64>>>> {
+        let original = df.column(c).map_err(err)?;
+        let cast = original.cast(&DataType::Float64).map_err(err)?;
+        if cast.null_count() != original.null_count() {
+            return Ok(None);
+        }
+        let values = cast.f64().map_err(err)?;
+        Ok(Some(
+            values.iter().map(|v| v.filter(|x| !x.is_nan())).collect(),
+        ))
+    };
+    let decisions: Vec<Option<bool>> = match &spec.decision {
+        Decision::Outcome(c) => text(&decision)?
+            .into_iter()
+            .map(|v| v.and_then(|v| classify(&v, c.positive.as_deref())))
+            .collect(),
+        Decision::Score { threshold, .. } => numbers(&decision)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.map(|x| x >= *threshold))
+            .collect(),
+        Decision::AboveMedian { .. } => numbers(&decision)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.zip(threshold).map(|(x, m)| x > m))
+            .collect(),
+        Decision::Value { .. } => {
+            return Err(AuditError::Spec(
+                "--features explains a yes/no decision or a score; a numeric outcome's models are not built yet".into(),
+            ))
+        }
+    };
+    let keep: Vec<bool> = decisions.iter().map(Option::is_some).collect();
+    let mut features = Vec::new();
+    for f in &explain.features {
+        let values = match numbers(f)? {
+            Some(n) => Values::Numbers(kept(n, &keep)),
+            None => Values::Levels(kept(text(f)?, &keep)),
+        };
+        features.push((f.clone(), values));
+    }
+    let attributes = attributes
+        .iter()
+        .map(|a| {
+            let values = text(a)?
+                .into_iter()
+                .map(|v| v.filter(|v| !spec.missing_values.contains(v)))
+                .collect();
+            Ok((a.clone(), kept(values, &keep)))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Sample {
+        decisions: decisions.into_iter().flatten().collect(),
+        features,
+        attributes,
+    })
+}
+
+/// The values of the rows marked in `keep`.
+fn kept<T>(values: Vec<T>, keep: &[bool]) -> Vec<T> {
+    values
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(x, _)| x)
+        .collect()
+}

@@ -1,0 +1,271 @@
+//! The report's "Why the gaps exist" (with `--features`): the cause of each gap in a sentence,
+//! what drives the decision (both models' importance, the odds ratios), the decision as rules,
+//! and the inputs that stand for a protected attribute.
+
+use super::headline::how_often;
+use super::text::{code, md, pct, thousands};
+use super::words::{capitalized, Words};
+use crate::results::explain::{Cause, Explanation};
+use crate::results::AuditResults;
+use std::fmt::Write;
+
+/// The cause of a group's gap in one sentence, with the numbers behind it. `reference` names
+/// the reference group's people.
+pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
+    match cause.case.as_str() {
+        "legitimate" => format!(
+            "Explained by the declared legitimate factors ({}){}.",
+            w.controls(),
+            cause.explained_share.map_or(String::new(), |e| format!(
+                ": their mix accounts for {:.0}% of the gap",
+                e * 100.0
+            ))
+        ),
+        "proxy" => {
+            let feature = w.attribute(cause.feature.as_deref().unwrap_or_default());
+            let mut text = format!(
+                "Carried by a likely proxy: {feature}. It drives {:.0}% of the model's decisions and tells {} from \
+                 the others with balanced accuracy {:.2}",
+                cause.driver_share.unwrap_or(0.0) * 100.0,
+                w.group(&cause.group),
+                cause.balanced_accuracy.unwrap_or(0.0)
+            );
+            if let Some(within) = cause.ratio_within {
+                let interval = cause.ratio_within_ci.map_or(String::new(), |[lo, hi]| {
+                    format!(", {:.0}% interval {lo:.2} to {hi:.2}", w.r.audit.confidence * 100.0)
+                });
+                let _ = write!(
+                    text,
+                    "; within each value of {feature}, they {} {} {reference} (ratio {within:.2} at the reference's \
+                     mix{interval}, against {} in the sample as a whole)",
+                    w.decision(),
+                    how_often(Some(within), w.r.audit.favorable),
+                    cause.ratio_raw.map_or("n/a".to_string(), |r| format!("{r:.2}"))
+                );
+            }
+            text + "."
+        }
+        _ => format!(
+            "Not explained by the inputs given ({}{}): no likely proxy among them tells the group apart, and {}.",
+            w.r.explain
+                .as_ref()
+                .map(|e| e.features.iter().map(|f| w.attribute(f)).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default(),
+            if w.r.audit.controls.is_empty() {
+                String::new()
+            } else {
+                format!("; declared legitimate factors: {}", w.controls())
+            },
+            if w.r.audit.controls.is_empty() {
+                "no legitimate factor was declared (--control)".to_string()
+            } else {
+                "the declared legitimate factors do not account for it".to_string()
+            }
+        ),
+    }
+}
+
+/// The cause found for a group of a pooled attribute set, if any.
+pub fn cause_of<'a>(
+    r: &'a AuditResults,
+    attributes: &[String],
+    group: &indexmap::IndexMap<String, String>,
+) -> Option<&'a Cause> {
+    r.explain
+        .as_ref()?
+        .causes
+        .iter()
+        .find(|c| c.attributes == attributes && &c.group == group)
+}
+
+/// The section, when the audit has an explanation.
+pub fn section(s: &mut String, w: &Words) {
+    let Some(e) = &w.r.explain else { return };
+    let _ = writeln!(s, "## Why the gaps exist\n");
+    let features: Vec<String> = e.features.iter().map(|f| code(f)).collect();
+    let _ = writeln!(
+        s,
+        "Two models a person can read were trained to reproduce the decision from the inputs {} on {} sampled rows \
+         ({} to fit them, {} to test them; seed {}). They show what the decisions depend on and which inputs stand \
+         for a protected group; they describe the decisions, not anyone's intent, and only the inputs given.\n",
+        features.join(", "),
+        thousands(e.sample.rows as f64),
+        thousands(e.sample.training as f64),
+        thousands(e.sample.holdout as f64),
+        e.sample.seed
+    );
+    causes(s, w, e);
+    drivers(s, w, e);
+    rules(s, w, e);
+    proxies(s, w, e);
+}
+
+fn causes(s: &mut String, w: &Words, e: &Explanation) {
+    if e.causes.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "### The cause of each gap\n");
+    for cause in &e.causes {
+        let set =
+            w.r.attribute_sets
+                .iter()
+                .find(|set| set.segment.is_none() && set.attributes == cause.attributes);
+        let reference = set.map_or_else(|| w.people().to_string(), |set| w.reference(set));
+        let _ = writeln!(
+            s,
+            "- **{}** ({}): {}",
+            md(&capitalized(&w.group(&cause.group))),
+            cause.verdict,
+            md(&cause_text(w, cause, &reference))
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nA likely proxy is an input that carries at least {:.0}% of the logistic model's permutation importance \
+         and, alone, tells the group's members from the others with a balanced accuracy of at least {:.2} (both \
+         settable: `--proxy-importance`, `--proxy-accuracy`).\n",
+        e.thresholds.importance * 100.0,
+        e.thresholds.balanced_accuracy
+    );
+}
+
+fn drivers(s: &mut String, w: &Words, e: &Explanation) {
+    let l = &e.logistic;
+    let _ = writeln!(s, "### What drives the decision\n");
+    let _ = writeln!(
+        s,
+        "On the rows held out, the logistic model ranks the decisions with an AUC of {:.2} (0.5 is a guess, 1 is \
+         perfect) and predicts {} of them (always predicting the most frequent decision gets {}); the tree \
+         reproduces them with balanced accuracy {:.2} (0.5 is a guess). Each input's importance is how much the \
+         model's hold-out performance drops when that input's values are shuffled.\n",
+        l.auc,
+        pct(Some(l.accuracy)),
+        pct(Some(l.baseline_accuracy)),
+        e.tree.fidelity
+    );
+    let _ = writeln!(
+        s,
+        "| input | share of the logistic model's importance | share of the tree's importance |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|");
+    let mut ranked: Vec<_> = e.importance.iter().collect();
+    ranked.sort_by(|a, b| b.logistic_share.total_cmp(&a.logistic_share));
+    for i in ranked {
+        let _ = writeln!(
+            s,
+            "| {} | {:.0}% | {:.0}% |",
+            md(&w.attribute(&i.feature)),
+            i.logistic_share * 100.0,
+            i.tree_share * 100.0
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nOdds ratios of the logistic model (a number: per standard deviation; a category: against its most frequent \
+         value; above 1 makes the positive decision more likely), with {:.0}% intervals from {} bootstrap \
+         resamples:\n",
+        w.r.audit.confidence * 100.0,
+        l.bootstrap_replicates
+    );
+    let _ = writeln!(s, "| input | value | odds ratio | interval |");
+    let _ = writeln!(s, "|---|---|---:|---:|");
+    for c in &l.coefficients {
+        let value = match c.kind.as_str() {
+            "number" => "per standard deviation".to_string(),
+            "missing" => "missing".to_string(),
+            _ => c.level.clone().unwrap_or_default(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {:.2} | {:.2} to {:.2} |",
+            md(&w.attribute(&c.feature)),
+            md(&value),
+            c.odds_ratio,
+            c.ci[0],
+            c.ci[1]
+        );
+    }
+    let _ = writeln!(s);
+}
+
+fn rules(s: &mut String, w: &Words, e: &Explanation) {
+    let _ = writeln!(s, "### The decision as rules\n");
+    let _ = writeln!(
+        s,
+        "A decision tree of at most {} questions, fitted with both decisions weighted equally, approximates the \
+         decision rule (rows and rates are the training rows'):\n",
+        e.tree.depth
+    );
+    for rule in &e.tree.rules {
+        let when = if rule.conditions.is_empty() {
+            "For everyone".to_string()
+        } else {
+            format!(
+                "If {}",
+                rule.conditions
+                    .iter()
+                    .map(|c| code(c))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )
+        };
+        let _ = writeln!(
+            s,
+            "- {when}: {} of {} {} {} ({} the sample's {}).",
+            pct(Some(rule.decision_rate)),
+            thousands(rule.rows as f64),
+            w.people(),
+            w.decision(),
+            if rule.predicts_positive {
+                "above"
+            } else {
+                "at or below"
+            },
+            pct(Some(e.sample.decision_rate))
+        );
+    }
+    let _ = writeln!(s);
+}
+
+fn proxies(s: &mut String, w: &Words, e: &Explanation) {
+    let _ = writeln!(s, "### Inputs that stand for a protected attribute\n");
+    for p in &e.proxies {
+        let _ = writeln!(
+            s,
+            "**{}**: all the inputs together predict it with balanced accuracy {:.2} (guessing scores {:.2}) and AUC \
+             {:.2}{}.\n",
+            md(&capitalized(&w.attribute(&p.attribute))),
+            p.balanced_accuracy,
+            p.baseline_balanced_accuracy,
+            p.auc,
+            if p.rows_missing > 0 {
+                format!("; {} sampled rows without it are left out of this model", thousands(p.rows_missing as f64))
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(
+            s,
+            "| input | association (Cramér's V or correlation ratio) | mutual information (bits) | group it tells apart best | balanced accuracy alone | share of the decision model | likely proxy |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---|---:|---:|---|");
+        for f in &p.features {
+            let association = match (f.cramers_v, f.correlation_ratio) {
+                (Some(v), _) => format!("V {v:.2}"),
+                (None, Some(eta)) => format!("η {eta:.2}"),
+                _ => "n/a".to_string(),
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {association} | {:.3} | {} | {:.2} | {:.0}% | {} |",
+                md(&w.attribute(&f.feature)),
+                f.mutual_information,
+                md(&f.group),
+                f.balanced_accuracy,
+                f.driver_share * 100.0,
+                if f.likely_proxy { "**yes**" } else { "no" }
+            );
+        }
+        let _ = writeln!(s);
+    }
+}

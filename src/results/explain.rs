@@ -1,0 +1,236 @@
+//! `results.json`'s `explain`: why the gaps exist. Models of the decision trained on a seeded
+//! sample of the log (what drives it), how well the inputs stand for each protected attribute
+//! (proxies), and per failing or inconclusive group the cause the data supports. Aggregates
+//! only: no row, no identifier.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The explanation of an audit's gaps.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Explanation {
+    /// The features the models take (`--features`), in the order given.
+    pub features: Vec<String>,
+    /// The rows the models saw.
+    pub sample: SampleInfo,
+    /// When a feature counts as a likely proxy.
+    pub thresholds: ProxyThresholds,
+    /// The model columns the features became.
+    pub encoded: Vec<EncodedColumn>,
+    /// The logistic regression of the decision on the features.
+    pub logistic: LogisticModel,
+    /// The shallow decision tree of the decision, as rules.
+    pub tree: TreeModel,
+    /// Per feature, how much each model's hold-out performance drops when its values are
+    /// shuffled, most important first.
+    pub importance: Vec<FeatureImportance>,
+    /// Per protected attribute, how well the features stand for it.
+    pub proxies: Vec<AttributeProxies>,
+    /// Per failing or inconclusive group, the cause the data supports.
+    pub causes: Vec<Cause>,
+}
+
+/// The seeded sample the models train and test on.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SampleInfo {
+    /// The most rows asked for (`--explain-sample`).
+    pub requested: usize,
+    /// Rows sampled with a decision (all the log's, when it has no more than `requested`).
+    pub rows: usize,
+    /// Of those, the rows the models were fitted on (70%).
+    pub training: usize,
+    /// The rest, on which every accuracy, AUC and importance is measured.
+    pub holdout: usize,
+    /// The seed of the sample, the split and the bootstrap (`--seed`).
+    pub seed: u64,
+    /// Share of sampled rows with the positive decision.
+    pub decision_rate: f64,
+}
+
+/// The thresholds of a likely proxy.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ProxyThresholds {
+    /// Least share of the logistic model's permutation importance of a driver.
+    pub importance: f64,
+    /// Least balanced accuracy with which a feature alone tells a group's members from others.
+    pub balanced_accuracy: f64,
+}
+
+/// How a model column was made from a feature.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct EncodedColumn {
+    /// The feature.
+    pub feature: String,
+    /// `number` (standardized: minus `mean`, over `std`), `level` (1 for `level`, against the
+    /// most frequent level, which has no column) or `missing` (1 where the value is missing).
+    pub kind: String,
+    /// The level, for a `level` column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// The sample mean, for a `number` column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    /// The sample standard deviation, for a `number` column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub std: Option<f64>,
+}
+
+/// The logistic regression of the decision.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LogisticModel {
+    /// The L2 penalty, α/2·‖β‖² added to the summed log-loss.
+    pub alpha: f64,
+    /// The intercept (log-odds at the base levels and mean numbers).
+    pub intercept: f64,
+    /// One per encoded column, in their order.
+    pub coefficients: Vec<Coefficient>,
+    /// Bootstrap replicates behind the intervals (resamples of the training rows).
+    pub bootstrap_replicates: usize,
+    /// Hold-out area under the ROC curve of the predicted probability.
+    pub auc: f64,
+    /// Hold-out share of decisions the model predicts (probability 0.5 or more is positive).
+    pub accuracy: f64,
+    /// Hold-out share of the most frequent decision: what predicting it always scores.
+    pub baseline_accuracy: f64,
+}
+
+/// A coefficient of the logistic model.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Coefficient {
+    /// The feature.
+    pub feature: String,
+    /// The encoded column's kind (`number`, `level`, `missing`).
+    pub kind: String,
+    /// The level, for a `level` column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// The log-odds change per standardized unit (a number) or against the base level.
+    pub coefficient: f64,
+    /// exp(coefficient).
+    pub odds_ratio: f64,
+    /// Percentile bootstrap interval of the odds ratio, at the audit's confidence.
+    pub ci: [f64; 2],
+}
+
+/// The decision tree of the decision.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TreeModel {
+    /// The most levels of questions (`--tree-depth`).
+    pub depth: usize,
+    /// The leaves as rules, in the tree's order (left first).
+    pub rules: Vec<TreeRule>,
+    /// Hold-out balanced accuracy of the tree against the real decisions: the mean of the
+    /// shares of positive and of negative decisions it reproduces (0.5 is no better than a
+    /// guess).
+    pub fidelity: f64,
+}
+
+/// One leaf of the tree: the conditions that lead there and what it predicts.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TreeRule {
+    /// The conditions, in the features' own units and levels (`tenure_months < 24.5`,
+    /// `channel is app`, `postcode_area is not Riverside`).
+    pub conditions: Vec<String>,
+    /// Whether the leaf predicts the positive decision. Both decisions weigh the same in the
+    /// tree, so it does where the decision is more frequent than in the whole sample.
+    pub predicts_positive: bool,
+    /// Training rows that reach the leaf.
+    pub rows: usize,
+    /// Their share of positive decisions.
+    pub decision_rate: f64,
+}
+
+/// A feature's permutation importance in both models.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FeatureImportance {
+    /// The feature.
+    pub feature: String,
+    /// Drop in the logistic model's hold-out AUC when the feature is shuffled.
+    pub logistic: f64,
+    /// Its share of the positive drops of all features.
+    pub logistic_share: f64,
+    /// Drop in the tree's hold-out balanced accuracy when the feature is shuffled.
+    pub tree: f64,
+    /// Its share of the positive drops of all features.
+    pub tree_share: f64,
+}
+
+/// How well the features stand for one protected attribute.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AttributeProxies {
+    /// The protected attribute.
+    pub attribute: String,
+    /// Hold-out balanced accuracy of a multinomial logistic model of the attribute on all the
+    /// features (1/number of values is a guess).
+    pub balanced_accuracy: f64,
+    /// What guessing scores: 1 / the number of values.
+    pub baseline_balanced_accuracy: f64,
+    /// Its hold-out AUC, one value against the rest, averaged over the values.
+    pub auc: f64,
+    /// Rows with the attribute missing, left out of this model.
+    pub rows_missing: usize,
+    /// Per feature, its association with the attribute.
+    pub features: Vec<FeatureAssociation>,
+}
+
+/// One feature's association with a protected attribute, on the sample.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FeatureAssociation {
+    /// The feature.
+    pub feature: String,
+    /// Cramér's V (a categorical feature).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cramers_v: Option<f64>,
+    /// The correlation ratio η (a numeric feature): the share of its spread the attribute's
+    /// values account for, square-rooted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_ratio: Option<f64>,
+    /// Mutual information in bits (a numeric feature in its quintile bins).
+    pub mutual_information: f64,
+    /// The value of the attribute the feature alone tells from the others best.
+    pub group: String,
+    /// The hold-out balanced accuracy of that.
+    pub balanced_accuracy: f64,
+    /// The feature's share of the decision model's permutation importance.
+    pub driver_share: f64,
+    /// A driver of the decision that stands for the group.
+    pub likely_proxy: bool,
+}
+
+/// The cause of one failing or inconclusive group's gap.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Cause {
+    /// The attribute set's attributes.
+    pub attributes: Vec<String>,
+    /// The group, attribute by attribute.
+    pub group: IndexMap<String, String>,
+    /// Its verdict (`fail`, `inconclusive`).
+    pub verdict: String,
+    /// `legitimate` (the declared controls explain it), `proxy` (a likely proxy carries it) or
+    /// `unexplained` (not by the inputs given).
+    pub case: String,
+    /// The likely proxy, for `proxy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    /// The group's selection rate over the reference's within the proxy's values, at the
+    /// reference's mix of them, for `proxy`; in the sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio_within: Option<f64>,
+    /// Its interval at the audit's confidence (delta method).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio_within_ci: Option<[f64; 2]>,
+    /// The raw ratio in the sample, beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio_raw: Option<f64>,
+    /// Share of the gap the declared controls explain, for `legitimate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explained_share: Option<f64>,
+    /// The likely proxy's share of the decision model's permutation importance, for `proxy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver_share: Option<f64>,
+    /// How well the proxy alone tells the group's members from the others (hold-out balanced
+    /// accuracy), for `proxy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balanced_accuracy: Option<f64>,
+}
