@@ -345,6 +345,20 @@ fn the_offers_65_plus_gap_is_explained_by_channel_and_the_black_gap_is_not() {
 }
 
 #[test]
+fn without_an_explanation_the_next_step_says_the_controls_do_not_explain_the_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    args(dataset("business/offers.csv"), "offer_sent", "ethnicity")
+        .with("--reference", "ethnicity=White")
+        .with("--control", "channel")
+        .run(&dir.path().join("out"));
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(
+        report.contains("*Next step:* channel does not explain the gap: find out whether another legitimate factor"),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_gap_in_one_segment_shows_next_to_the_pooled_result() {
     // North: a 50% (100 of 200), b 20% (40 of 200): ratio 0.40. South: both 30% of 2,000.
     // Pooled: a 700/2200, b 650/2250, ratio 0.899, within the four-fifths rule. East has no a:
