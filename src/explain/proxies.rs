@@ -16,6 +16,9 @@ use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Axis};
 
+/// Most training rows of the model that predicts an attribute from all the features.
+pub const MODEL_ROWS: usize = 20_000;
+
 /// How well one feature alone tells one group from the others.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Separation {
@@ -209,10 +212,15 @@ fn predictability(
     if columns.is_empty() || training.is_empty() || holdout.is_empty() {
         return guess;
     }
-    let dataset = Dataset::new(rows_of(x.view(), training), target(training));
+    // Evenly spread training rows, at most MODEL_ROWS of them: the predictability of an
+    // attribute is a property of the population, which a few thousand rows measure.
+    let step = training.len().div_ceil(MODEL_ROWS).max(1);
+    let fitted_rows: Vec<usize> = training.iter().copied().step_by(step).collect();
+    let dataset = Dataset::new(rows_of(x.view(), &fitted_rows), target(&fitted_rows));
     let Ok(model) = MultiLogisticRegression::default()
         .alpha(1.0)
         .max_iterations(100)
+        .gradient_tolerance(1e-5 * fitted_rows.len() as f64)
         .fit(&dataset)
     else {
         return guess;
@@ -221,7 +229,7 @@ fn predictability(
     let fitted: &[usize] = model.classes();
     // Each value's probability over its share of the training rows: the rule that picks the
     // largest is the one balanced accuracy rewards (a rare value is not drowned by a common one).
-    let training_truth = target(training);
+    let training_truth = target(&fitted_rows);
     for (column, class) in fitted.iter().enumerate() {
         let share = training_truth.iter().filter(|&&t| t == *class).count() as f64
             / training_truth.len() as f64;
