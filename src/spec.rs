@@ -335,6 +335,10 @@ pub struct ExplainSpec {
     /// A feature stands for a group when, alone, it tells the group's members from the others
     /// with at least this balanced accuracy (`--proxy-accuracy`).
     pub proxy_accuracy: f64,
+    /// Numeric features a customer can change (spend, tenure): the recourse of each group
+    /// (`--actionable`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actionable: Vec<String>,
 }
 
 impl Default for ExplainSpec {
@@ -345,6 +349,7 @@ impl Default for ExplainSpec {
             tree_depth: 3,
             proxy_importance: 0.10,
             proxy_accuracy: 0.70,
+            actionable: Vec::new(),
         }
     }
 }

@@ -173,6 +173,11 @@ pub struct AuditArgs {
     /// from the others (default 0.7); a driver that does is a likely proxy.
     #[arg(long)]
     pub proxy_accuracy: Option<f64>,
+    /// With --features: features a customer can change (numbers: spend, tenure); the report says
+    /// per group how many unfavourable decisions a change of each could turn, and by how much.
+    #[arg(long, value_delimiter = ',')]
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub actionable: Option<Vec<String>>,
     /// Column holding the true outcome, when known.
     #[arg(long)]
     pub label: Option<String>,
@@ -588,11 +593,12 @@ impl AuditArgs {
     fn explain_spec(&self, continuous: bool) -> anyhow::Result<Option<ExplainSpec>> {
         let Some(features) = self.features.clone().filter(|f| !f.is_empty()) else {
             if self.explain_sample.is_some()
+                || self.actionable.is_some()
                 || self.tree_depth.is_some()
                 || self.proxy_importance.is_some()
                 || self.proxy_accuracy.is_some()
             {
-                bail!("--explain-sample, --tree-depth, --proxy-importance and --proxy-accuracy go with --features");
+                bail!("--explain-sample, --actionable, --tree-depth, --proxy-importance and --proxy-accuracy go with --features");
             }
             return Ok(None);
         };
@@ -618,7 +624,11 @@ impl AuditArgs {
             tree_depth: self.tree_depth.unwrap_or(defaults.tree_depth),
             proxy_importance: self.proxy_importance.unwrap_or(defaults.proxy_importance),
             proxy_accuracy: self.proxy_accuracy.unwrap_or(defaults.proxy_accuracy),
+            actionable: self.actionable.clone().unwrap_or_default(),
         };
+        if let Some(c) = spec.actionable.iter().find(|c| !spec.features.contains(c)) {
+            bail!("--actionable {c}: not among --features; an actionable feature is an input of the models");
+        }
         if spec.sample < 100 {
             bail!(
                 "--explain-sample {}: must be at least 100 rows",

@@ -1,12 +1,15 @@
 //! The cause the data supports for each failing or inconclusive group of the decision: the
-//! declared legitimate factors explain it (the verdict at equal controls passes), a likely proxy
+//! protected attribute itself drives the model (it is among the features), the declared
+//! legitimate factors explain it (the verdict at equal controls passes), a likely proxy
 //! carries it (a driver of the decision that tells the group's members from the others; with the
 //! group's rate within the proxy's values), or neither: not explained by the inputs given.
 
 use super::proxies::{categories, Separation};
 use super::sample::Sample;
-use crate::results::explain::{AttributeProxies, Cause, FeatureAssociation};
-use crate::results::{AuditResults, VerdictState};
+use crate::results::explain::{
+    AttributeProxies, Cause, FeatureAssociation, FeatureImportance, Flip,
+};
+use crate::results::{AttributeSetResult, AuditResults, VerdictState};
 use crate::stats::strata::{standardized, Stratum};
 use crate::stats::z_for;
 use indexmap::IndexMap;
@@ -15,9 +18,9 @@ use indexmap::IndexMap;
 pub fn causes(
     results: &AuditResults,
     sample: &Sample,
-    proxies: &[AttributeProxies],
-    separations: &[Separation],
-    (accuracy, confidence): (f64, f64),
+    (proxies, separations): (&[AttributeProxies], &[Separation]),
+    (importance, flips): (&[FeatureImportance], &[Flip]),
+    (accuracy, driver, confidence): (f64, f64, f64),
 ) -> Vec<Cause> {
     let mut out = Vec::new();
     for set in results
@@ -36,6 +39,7 @@ pub fn causes(
                 group: g.measures.values.clone(),
                 verdict: state.name().to_string(),
                 case: "unexplained".into(),
+                flipped_share: None,
                 feature: None,
                 ratio_within: None,
                 ratio_within_ci: None,
@@ -44,7 +48,14 @@ pub fn causes(
                 driver_share: None,
                 balanced_accuracy: None,
             };
-            if verdict.four_fifths_adjusted == Some(VerdictState::Pass) {
+            if let Some((attribute, share, flipped)) =
+                direct(set, &g.measures.values, importance, flips, driver)
+            {
+                cause.case = "direct".into();
+                cause.feature = Some(attribute);
+                cause.driver_share = Some(share);
+                cause.flipped_share = Some(flipped);
+            } else if verdict.four_fifths_adjusted == Some(VerdictState::Pass) {
                 cause.case = "legitimate".into();
                 cause.explained_share = g.measures.vs("explained_share");
             } else if let Some((feature, ba)) = likely_proxy(
@@ -76,6 +87,26 @@ pub fn causes(
         }
     }
     out
+}
+
+/// A protected attribute of the set that is itself a feature driving the model (at least
+/// `driver` of its importance): the attribute, its share, and the share of the group's decisions
+/// the model turns favourable when it is set to the reference's value.
+fn direct(
+    set: &AttributeSetResult,
+    group: &IndexMap<String, String>,
+    importance: &[FeatureImportance],
+    flips: &[Flip],
+    driver: f64,
+) -> Option<(String, f64, f64)> {
+    let reference = set.reference.as_ref()?;
+    set.attributes.iter().find_map(|a| {
+        let share = importance.iter().find(|i| &i.feature == a)?.logistic_share;
+        let flip = flips.iter().find(|f| {
+            &f.attribute == a && Some(&f.group) == group.get(a) && Some(&f.to) == reference.get(a)
+        })?;
+        (share >= driver).then(|| (a.clone(), share, flip.to_favourable_share))
+    })
 }
 
 /// The likely proxy that tells the group apart on one of its attributes, the most driving one

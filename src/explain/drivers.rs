@@ -55,6 +55,8 @@ impl Split {
 
 /// The fitted decision models with their hold-out measures.
 pub struct Drivers {
+    /// The fitted logistic model.
+    pub model: Logistic,
     /// The logistic model, as reported.
     pub logistic: LogisticModel,
     /// The tree, as reported.
@@ -217,6 +219,7 @@ pub fn drivers(
         })
         .collect();
     Some(Drivers {
+        model,
         logistic,
         tree: tree_model,
         importance,

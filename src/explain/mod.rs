@@ -9,13 +9,14 @@ pub mod design;
 pub mod drivers;
 pub mod logistic;
 pub mod proxies;
+pub mod recourse;
 pub mod sample;
 pub mod tree;
 
 use crate::error::{AuditError, Result};
 use crate::results::explain::{Explanation, ProxyThresholds, SampleInfo};
 use crate::results::AuditResults;
-use crate::spec::{AuditSpec, ExplainSpec};
+use crate::spec::{AuditSpec, ExplainSpec, Favorable};
 use drivers::Split;
 
 /// Fewest sampled rows the models are fitted on.
@@ -63,12 +64,36 @@ pub fn explain(
     })?;
     let (proxies, separations) =
         proxies::proxies(&sample, &design, &split, &drivers.importance, explain);
+    let favourable = spec.favorable == Favorable::Positive;
+    for feature in &explain.actionable {
+        let numeric = sample
+            .features
+            .iter()
+            .any(|(name, values)| name == feature && matches!(values, sample::Values::Numbers(_)));
+        if !numeric {
+            return Err(AuditError::Spec(format!(
+                "--actionable {feature}: not a number; recourse needs a feature a customer can change by an amount (spend, tenure)"
+            )));
+        }
+    }
+    let counterfactual = recourse::counterfactual(&sample, &design, &drivers.model, favourable);
+    let recourse = recourse::recourse(
+        &sample,
+        &design,
+        &drivers.model,
+        &explain.actionable,
+        favourable,
+    );
     let causes = causes::causes(
         results,
         &sample,
-        &proxies,
-        &separations,
-        (explain.proxy_accuracy, spec.stats.confidence),
+        (&proxies, &separations),
+        (&drivers.importance, &counterfactual),
+        (
+            explain.proxy_accuracy,
+            explain.proxy_importance,
+            spec.stats.confidence,
+        ),
     );
     let positives = sample.decisions.iter().filter(|&&d| d).count();
     Ok(Explanation {
@@ -91,5 +116,7 @@ pub fn explain(
         importance: drivers.importance,
         proxies,
         causes,
+        counterfactual,
+        recourse,
     })
 }

@@ -13,6 +13,16 @@ use std::fmt::Write;
 /// the reference group's people.
 pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
     match cause.case.as_str() {
+        "direct" => {
+            let attribute = w.attribute(cause.feature.as_deref().unwrap_or_default());
+            format!(
+                "The decisions depend on {attribute} itself, one of the inputs: it drives {:.0}% of the model's \
+                 decisions, and setting it alone to the value of {reference} would turn {} of their decisions \
+                 favourable.",
+                cause.driver_share.unwrap_or(0.0) * 100.0,
+                pct(cause.flipped_share)
+            )
+        }
         "legitimate" => format!(
             "Explained by the declared legitimate factors ({}){}.",
             w.controls(),
@@ -98,6 +108,131 @@ pub fn section(s: &mut String, w: &Words) {
     drivers(s, w, e);
     rules(s, w, e);
     proxies(s, w, e);
+    changes(s, w, e);
+}
+
+/// The counterfactual flips and the recourse, when there are any.
+fn changes(s: &mut String, w: &Words, e: &Explanation) {
+    if e.counterfactual.is_empty() && e.recourse.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "### What would change the decision
+"
+    );
+    if !e.counterfactual.is_empty() {
+        let _ = writeln!(
+            s,
+            "A protected attribute is among the inputs: the logistic model's decisions of each group with only that \
+             attribute set to another value (a decision the attribute itself changes is direct discrimination by the \
+             model).
+"
+        );
+        let _ = writeln!(s, "| attribute | group | set to | rows | decisions that change | of which to the favourable one |");
+        let _ = writeln!(s, "|---|---|---|---:|---:|---:|");
+        for f in &e.counterfactual {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} |",
+                md(&w.attribute(&f.attribute)),
+                md(&f.group),
+                md(&f.to),
+                thousands(f.rows as f64),
+                pct(Some(f.changed_share)),
+                pct(Some(f.to_favourable_share))
+            );
+        }
+        let _ = writeln!(s);
+    }
+    for r in &e.recourse {
+        let feature = w.attribute(&r.feature);
+        let _ = writeln!(
+            s,
+            "**{} by {}**: of each group's unfavourable decisions that the model also makes, the share it would turn \
+             with an {} of {feature} alone (within the values seen), and the median {} it takes.\n",
+            md(&capitalized(&feature)),
+            md(&w.attribute(&r.attribute)),
+            r.direction,
+            r.direction
+        );
+        let _ = writeln!(
+            s,
+            "| group | unfavourable decisions | could turn | median {} |",
+            r.direction
+        );
+        let _ = writeln!(s, "|---|---:|---:|---:|");
+        for g in &r.groups {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                md(&g.group),
+                thousands(g.unfavourable as f64),
+                pct(Some(g.changeable_share)),
+                g.median_change
+                    .map_or("n/a".to_string(), |c| format!("{c:.1}"))
+            );
+        }
+        if let Some(sentence) = most_to_change(w, r) {
+            let _ = writeln!(s, "\n{}", md(&sentence));
+        }
+        let _ = writeln!(s);
+    }
+}
+
+/// The groups that must change the feature most for the same decision, against the reference
+/// group of the attribute's set: the largest median change when it is at least 10% above the
+/// reference's, and the smallest share that could turn when it is at least 10 points below.
+fn most_to_change(w: &Words, r: &crate::results::explain::Recourse) -> Option<String> {
+    let set =
+        w.r.attribute_sets
+            .iter()
+            .find(|s| s.segment.is_none() && s.attributes == [r.attribute.clone()])?;
+    let reference = set.reference.as_ref()?.get(&r.attribute)?;
+    let base = r.groups.iter().find(|g| &g.group == reference)?;
+    let name = |group: &str| {
+        w.group(
+            &[(r.attribute.clone(), group.to_string())]
+                .into_iter()
+                .collect(),
+        )
+    };
+    let feature = w.attribute(&r.feature);
+    let mut sentences = Vec::new();
+    let most = r
+        .groups
+        .iter()
+        .filter_map(|g| Some((g, g.median_change?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let (Some((g, change)), Some(b)) = (most, base.median_change) {
+        if change >= 1.1 * b && g.group != *reference {
+            sentences.push(format!(
+                "{} need the largest change for the same decision: a median {} of {change:.1} in {feature}, against \
+                 {b:.1} for {}.",
+                capitalized(&name(&g.group)),
+                r.direction,
+                name(reference)
+            ));
+        }
+    }
+    let fewest = r
+        .groups
+        .iter()
+        .filter(|g| g.unfavourable > 0)
+        .min_by(|a, b| a.changeable_share.total_cmp(&b.changeable_share));
+    if let Some(g) = fewest {
+        if g.changeable_share <= base.changeable_share - 0.1 && g.group != *reference {
+            sentences.push(format!(
+                "Only {} of the unfavourable decisions of {} could turn by an {} of {feature} alone, against {} for {}.",
+                pct(Some(g.changeable_share)),
+                name(&g.group),
+                r.direction,
+                pct(Some(base.changeable_share)),
+                name(reference)
+            ));
+        }
+    }
+    (!sentences.is_empty()).then(|| sentences.join(" "))
 }
 
 fn causes(s: &mut String, w: &Words, e: &Explanation) {
@@ -111,11 +246,14 @@ fn causes(s: &mut String, w: &Words, e: &Explanation) {
                 .iter()
                 .find(|set| set.segment.is_none() && set.attributes == cause.attributes);
         let reference = set.map_or_else(|| w.people().to_string(), |set| w.reference(set));
+        let verdict = match cause.verdict.as_str() {
+            "fail" => "action needed",
+            _ => "review",
+        };
         let _ = writeln!(
             s,
-            "- **{}** ({}): {}",
+            "- **{}** ({verdict}): {}",
             md(&capitalized(&w.group(&cause.group))),
-            cause.verdict,
             md(&cause_text(w, cause, &reference))
         );
     }

@@ -84,6 +84,12 @@ impl Headline {
                     "review {feature}: it carries the gap and stands for the group, so decide whether the rule may use it, and how{check_next}"
                 )
             }
+            Some((case, Some(attribute))) if case == "direct" => {
+                return format!(
+                    "stop the rule from using {attribute}: its decisions depend on it directly; decide on a \
+                     remedy for the people affected{check_next}"
+                )
+            }
             Some((case, _)) if case == "unexplained" && self.status == SetStatus::ActionNeeded => {
                 return format!(
                     "escalate: neither the inputs given nor the declared legitimate factors explain the gap, so ask the rule's owner what else it uses (the attribute itself?) and decide on a remedy{check_next}"

@@ -29,6 +29,60 @@ pub struct Explanation {
     pub proxies: Vec<AttributeProxies>,
     /// Per failing or inconclusive group, the cause the data supports.
     pub causes: Vec<Cause>,
+    /// When a protected attribute is among the features: per group and other value, the share
+    /// of the model's decisions that change when the attribute alone is set to that value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counterfactual: Vec<Flip>,
+    /// With `--actionable`: per actionable feature and protected attribute, what it would take
+    /// each group to turn an unfavourable decision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recourse: Vec<Recourse>,
+}
+
+/// The model's decisions of one group with its protected attribute set to another value.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Flip {
+    /// The protected attribute (one of the features).
+    pub attribute: String,
+    /// The group's value.
+    pub group: String,
+    /// The value it is set to.
+    pub to: String,
+    /// The group's sampled rows.
+    pub rows: usize,
+    /// Share of their model decisions (probability 0.5 or more is positive) that change.
+    pub changed_share: f64,
+    /// Share that change to the favourable decision.
+    pub to_favourable_share: f64,
+}
+
+/// What one actionable feature would take, group by group.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Recourse {
+    /// The actionable feature.
+    pub feature: String,
+    /// `increase` or `decrease`: the way the logistic model's decision turns favourable.
+    pub direction: String,
+    /// The protected attribute whose groups are compared.
+    pub attribute: String,
+    /// Per group.
+    pub groups: Vec<GroupRecourse>,
+}
+
+/// One group's recourse through one feature.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct GroupRecourse {
+    /// The group's value.
+    pub group: String,
+    /// Its sampled rows with the unfavourable decision that the model also decides
+    /// unfavourably.
+    pub unfavourable: usize,
+    /// Share of them the model would decide favourably after a change of the feature alone
+    /// that keeps it within the values seen in the sample (a missing value cannot change).
+    pub changeable_share: f64,
+    /// The median of those smallest changes, in the feature's units; `null` when none can
+    /// change.
+    pub median_change: Option<f64>,
 }
 
 /// The seeded sample the models train and test on.
@@ -207,10 +261,15 @@ pub struct Cause {
     pub group: IndexMap<String, String>,
     /// Its verdict (`fail`, `inconclusive`).
     pub verdict: String,
+    /// `direct` (the protected attribute is itself an input that drives the model),
     /// `legitimate` (the declared controls explain it), `proxy` (a likely proxy carries it) or
     /// `unexplained` (not by the inputs given).
     pub case: String,
-    /// The likely proxy, for `proxy`.
+    /// For `direct`: the share of the group's decisions the model turns favourable when the
+    /// attribute alone is set to the reference's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flipped_share: Option<f64>,
+    /// The likely proxy, for `proxy`; the attribute, for `direct`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
     /// The group's selection rate over the reference's within the proxy's values, at the
@@ -226,7 +285,8 @@ pub struct Cause {
     /// Share of the gap the declared controls explain, for `legitimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explained_share: Option<f64>,
-    /// The likely proxy's share of the decision model's permutation importance, for `proxy`.
+    /// The share of the decision model's permutation importance of the likely proxy (`proxy`)
+    /// or of the attribute (`direct`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_share: Option<f64>,
     /// How well the proxy alone tells the group's members from the others (hold-out balanced

@@ -1,0 +1,255 @@
+//! What would change the decision, under the fitted logistic model: the counterfactual flip of
+//! a protected attribute that is itself a feature (every row set to each other value), and the
+//! recourse through an actionable feature (the smallest change of it alone that turns an
+//! unfavourable decision, within the values seen). Per group, aggregates only.
+
+use super::design::Design;
+use super::logistic::Logistic;
+use super::sample::{Sample, Values};
+use crate::results::explain::{Flip, GroupRecourse, Recourse};
+use crate::stats::bootstrap::quantile;
+
+/// The model's decision (probability 0.5 or more: positive) for each row of `x`.
+fn decide(model: &Logistic, x: ndarray::ArrayView2<f64>) -> Vec<bool> {
+    model.probability(x).iter().map(|&p| p >= 0.5).collect()
+}
+
+/// The counterfactual flips of every protected attribute among the features. `favourable` is
+/// the decision that is good for the people (`true`: the positive one).
+pub fn counterfactual(
+    sample: &Sample,
+    design: &Design,
+    model: &Logistic,
+    favourable: bool,
+) -> Vec<Flip> {
+    let mut out = Vec::new();
+    let before = decide(model, design.x.view());
+    for (attribute, _) in &sample.attributes {
+        let Some(f) = sample
+            .features
+            .iter()
+            .position(|(name, _)| name == attribute)
+        else {
+            continue;
+        };
+        let Values::Levels(values) = &sample.features[f].1 else {
+            continue;
+        };
+        let columns: Vec<usize> = (0..design.columns.len())
+            .filter(|&j| design.feature_of[j] == f)
+            .collect();
+        let named = super::design::levels(values);
+        let index = super::design::level_indices(values, &named);
+        for (g, group) in named.iter().enumerate() {
+            let rows: Vec<usize> = (0..index.len()).filter(|&i| index[i] == g).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            for to in named
+                .iter()
+                .enumerate()
+                .filter(|(v, _)| *v != g)
+                .map(|(_, t)| t)
+            {
+                let mut x = design.x.select(ndarray::Axis(0), &rows);
+                for &j in &columns {
+                    let is_to = design.columns[j].level.as_deref() == Some(to.as_str());
+                    x.column_mut(j).fill(f64::from(u8::from(is_to)));
+                }
+                let after = decide(model, x.view());
+                let changed = rows
+                    .iter()
+                    .zip(&after)
+                    .filter(|(&i, &a)| before[i] != a)
+                    .count();
+                let to_favourable = rows
+                    .iter()
+                    .zip(&after)
+                    .filter(|(&i, &a)| before[i] != a && a == favourable)
+                    .count();
+                out.push(Flip {
+                    attribute: attribute.clone(),
+                    group: group.clone(),
+                    to: to.clone(),
+                    rows: rows.len(),
+                    changed_share: changed as f64 / rows.len() as f64,
+                    to_favourable_share: to_favourable as f64 / rows.len() as f64,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The recourse through each of the `actionable` features (numbers), per protected attribute
+/// of the sample: of the rows with the unfavourable decision that the model also decides
+/// unfavourably, those a change of the feature alone turns. `favourable` is the decision that
+/// is good for the people.
+pub fn recourse(
+    sample: &Sample,
+    design: &Design,
+    model: &Logistic,
+    actionable: &[String],
+    favourable: bool,
+) -> Vec<Recourse> {
+    let logits = design.x.dot(&model.beta) + model.intercept;
+    let mut out = Vec::new();
+    for feature in actionable {
+        let Some(f) = sample.features.iter().position(|(name, _)| name == feature) else {
+            continue;
+        };
+        let Values::Numbers(values) = &sample.features[f].1 else {
+            continue;
+        };
+        let Some(j) = (0..design.columns.len())
+            .find(|&j| design.feature_of[j] == f && design.columns[j].kind == "number")
+        else {
+            continue;
+        };
+        let (beta, std) = (model.beta[j], design.columns[j].std.unwrap_or(1.0));
+        if beta == 0.0 {
+            continue;
+        }
+        let present: Vec<f64> = values.iter().flatten().copied().collect();
+        let (low, high) = present
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
+                (l.min(x), h.max(x))
+            });
+        // The change that turns a row the model decides unfavourably (None: it cannot turn
+        // within the values seen).
+        let change = |i: usize| -> Option<f64> {
+            let delta = -logits[i] / beta * std;
+            let x = values[i]?;
+            (low..=high).contains(&(x + delta)).then_some(delta.abs())
+        };
+        let increase = (beta > 0.0) == favourable;
+        for (attribute, groups) in &sample.attributes {
+            let mut names: Vec<&String> = groups.iter().flatten().collect();
+            names.sort();
+            names.dedup();
+            let groups_recourse = names
+                .into_iter()
+                .map(|group| {
+                    let rows: Vec<usize> = (0..groups.len())
+                        .filter(|&i| {
+                            groups[i].as_ref() == Some(group)
+                                && sample.decisions[i] != favourable
+                                && (logits[i] >= 0.0) != favourable
+                        })
+                        .collect();
+                    let mut changes: Vec<f64> = rows.iter().filter_map(|&i| change(i)).collect();
+                    changes.sort_by(f64::total_cmp);
+                    GroupRecourse {
+                        group: group.clone(),
+                        unfavourable: rows.len(),
+                        changeable_share: if rows.is_empty() {
+                            0.0
+                        } else {
+                            changes.len() as f64 / rows.len() as f64
+                        },
+                        median_change: (!changes.is_empty()).then(|| quantile(&changes, 0.5)),
+                    }
+                })
+                .collect();
+            out.push(Recourse {
+                feature: feature.clone(),
+                direction: if increase { "increase" } else { "decrease" }.to_string(),
+                attribute: attribute.clone(),
+                groups: groups_recourse,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::explain::EncodedColumn;
+    use ndarray::array;
+
+    fn number(feature: &str, mean: f64, std: f64) -> EncodedColumn {
+        EncodedColumn {
+            feature: feature.into(),
+            kind: "number".into(),
+            level: None,
+            mean: Some(mean),
+            std: Some(std),
+        }
+    }
+
+    #[test]
+    fn recourse_of_a_two_feature_model_by_hand() {
+        // logit = −1 + 0.5·z_spend + 2·z_tenure, spend standardized with mean 100 and sd 50.
+        // Row 0 (a, spend 100, z 0): logit −1, needs +2 sd of spend = +100 → 200, within the
+        // spends seen (50 to 250).
+        // Row 1 (a, spend 150, z 1, tenure z 0.2): logit −0.1, needs +0.2 sd = +10.
+        // Row 2 (b, spend 50, z −1, tenure z −0.5): logit −2.5, needs +5 sd = +250 → 300, beyond
+        // the largest spend seen (250): cannot change. Row 3 (b, spend 250): a positive decision.
+        // Row 4 (b, spend missing): cannot change. Row 5 (a, spend 250, z 3): logit 0.5, an
+        // unfavourable decision the model decides favourably: not counted.
+        let model = Logistic {
+            intercept: -1.0,
+            beta: array![0.5, 2.0],
+        };
+        let x = array![
+            [0.0, 0.0],
+            [1.0, 0.2],
+            [-1.0, -0.5],
+            [3.0, 0.0],
+            [0.0, 0.0],
+            [3.0, 0.0]
+        ];
+        let design = Design {
+            x,
+            columns: vec![number("spend", 100.0, 50.0), number("tenure", 10.0, 5.0)],
+            feature_of: vec![0, 1],
+        };
+        let sample = Sample {
+            decisions: vec![false, false, false, true, false, false],
+            features: vec![
+                (
+                    "spend".into(),
+                    Values::Numbers(vec![
+                        Some(100.0),
+                        Some(150.0),
+                        Some(50.0),
+                        Some(250.0),
+                        None,
+                    ]),
+                ),
+                (
+                    "tenure".into(),
+                    Values::Numbers(vec![
+                        Some(10.0),
+                        Some(11.0),
+                        Some(7.5),
+                        Some(10.0),
+                        Some(10.0),
+                    ]),
+                ),
+            ],
+            attributes: vec![(
+                "g".into(),
+                ["a", "a", "b", "b", "b"]
+                    .iter()
+                    .map(|v| Some(v.to_string()))
+                    .collect(),
+            )],
+        };
+        let r = recourse(&sample, &design, &model, &["spend".into()], true);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].direction, "increase");
+        let a = &r[0].groups[0];
+        assert_eq!((a.group.as_str(), a.unfavourable), ("a", 2));
+        assert!((a.changeable_share - 1.0).abs() < 1e-12);
+        // Median of 100 and 10.
+        assert!((a.median_change.unwrap() - 55.0).abs() < 1e-9);
+        let b = &r[0].groups[1];
+        assert_eq!(
+            (b.unfavourable, b.changeable_share, b.median_change),
+            (2, 0.0, None)
+        );
+    }
+}
