@@ -26,21 +26,29 @@ fn gap<'a>(r: &'a serde_json::Value, set: usize, values: &[(&str, &str)]) -> &'a
     &group(r, set, values)["vs_reference"]["adjusted_gap"]
 }
 
+/// Asserts each ethnicity's adjusted gap and its HC1 error equal statsmodels' (to 1e-8).
+fn agrees(r: &serde_json::Value, expected: &[(&str, f64, f64)]) {
+    for (ethnicity, estimate, se) in expected {
+        let g = gap(r, 0, &[("ethnicity", ethnicity)]);
+        rel(num(g, "estimate"), *estimate, 1e-8);
+        rel(num(g, "se"), *se, 1e-8);
+    }
+}
+
 #[test]
 fn the_adjusted_gap_and_its_hc1_error_agree_with_statsmodels() {
     let dir = tempfile::tempdir().unwrap();
     let r = priced(&dir.path().join("out"));
-    for (ethnicity, estimate, se) in [
-        ("Asian", 0.34684885683299244, 0.19986389239833613),
-        ("Black", 3.1843096685083747, 0.2088753315825574),
-        ("Mixed", 0.1074294511235716, 0.253748148098719),
-        ("Not provided", 0.5375437966559256, 0.2807243078487729),
-        ("Other", 0.5107671957519946, 0.38340229229483885),
-    ] {
-        let g = gap(&r, 0, &[("ethnicity", ethnicity)]);
-        rel(num(g, "estimate"), estimate, 1e-8);
-        rel(num(g, "se"), se, 1e-8);
-    }
+    agrees(
+        &r,
+        &[
+            ("Asian", 0.34684885683299244, 0.19986389239833613),
+            ("Black", 3.1843096685083747, 0.2088753315825574),
+            ("Mixed", 0.1074294511235716, 0.253748148098719),
+            ("Not provided", 0.5375437966559256, 0.2807243078487729),
+            ("Other", 0.5107671957519946, 0.38340229229483885),
+        ],
+    );
     // statsmodels: conf_int() of Black [2.7749215413477004, 3.593697795669049], p 1.78e-52.
     let black = gap(&r, 0, &[("ethnicity", "Black")]);
     rel(black["ci"][0].as_f64().unwrap(), 2.7749215413477004, 1e-8);
@@ -70,17 +78,16 @@ fn numeric_controls_enter_the_regression_as_numbers() {
             "past_spend",
         ],
     );
-    for (ethnicity, estimate, se) in [
-        ("Asian", 0.3497423818111491, 0.1998876645046981),
-        ("Black", 3.1861706170686777, 0.20891479017613876),
-        ("Mixed", 0.10706620357065466, 0.2542608623545073),
-        ("Not provided", 0.5407960955982404, 0.2809428524010186),
-        ("Other", 0.5100683131094221, 0.3832725688756808),
-    ] {
-        let g = gap(&r, 0, &[("ethnicity", ethnicity)]);
-        rel(num(g, "estimate"), estimate, 1e-8);
-        rel(num(g, "se"), se, 1e-8);
-    }
+    agrees(
+        &r,
+        &[
+            ("Asian", 0.3497423818111491, 0.1998876645046981),
+            ("Black", 3.1861706170686777, 0.20891479017613876),
+            ("Mixed", 0.10706620357065466, 0.2542608623545073),
+            ("Not provided", 0.5407960955982404, 0.2809428524010186),
+            ("Other", 0.5100683131094221, 0.3832725688756808),
+        ],
+    );
     assert_eq!(
         r["audit"]["control_numbers"],
         serde_json::json!(["tenure_months", "past_spend"])
@@ -93,6 +100,34 @@ fn numeric_controls_enter_the_regression_as_numbers() {
     );
 }
 
+/// The bundled pricing log with `edit` applied to each row's fields (`at` gives a column's
+/// position), regressed on ethnicity with its factors, numeric ones included.
+fn edited_pricing(
+    dir: &std::path::Path,
+    edit: impl Fn(usize, &mut Vec<String>, &dyn Fn(&str) -> usize),
+) -> serde_json::Value {
+    let text = std::fs::read_to_string(dataset("business/pricing.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let at = |name: &str| header.split(',').position(|c| c == name).unwrap();
+    let mut csv = format!("{header}\n");
+    for (i, line) in lines.enumerate() {
+        let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+        edit(i, &mut fields, &at);
+        csv += &(fields.join(",") + "\n");
+    }
+    let data = write(dir, "pricing.csv", &csv);
+    args(&data, "quoted_price", "ethnicity")
+        .with("--kind", "continuous")
+        .with("--higher", "adverse")
+        .with("--reference", "ethnicity=White")
+        .with("--control", "risk_tier")
+        .with("--control", "product")
+        .with("--control", "tenure_months")
+        .with("--control", "past_spend")
+        .run(&dir.join("out"))
+}
+
 #[test]
 fn a_missing_numeric_control_is_an_indicator_of_its_own() {
     // The pricing log with tenure_months blank in every 7th row (from the 4th): statsmodels 0.15,
@@ -100,43 +135,22 @@ fn a_missing_numeric_control_is_an_indicator_of_its_own() {
     // C(ethnicity, Treatment('White')) + C(risk_tier) + C(product) + tenure_filled +
     // tenure_missing + past_spend", data=d).fit(cov_type="HC1").
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(dataset("business/pricing.csv")).unwrap();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap();
-    let tenure = header
-        .split(',')
-        .position(|c| c == "tenure_months")
-        .unwrap();
-    let mut csv = format!("{header}\n");
-    for (i, line) in lines.enumerate() {
-        let mut fields: Vec<&str> = line.split(',').collect();
+    let r = edited_pricing(dir.path(), |i, fields, at| {
         if i % 7 == 3 {
-            fields[tenure] = "";
+            fields[at("tenure_months")].clear();
         }
-        csv += &(fields.join(",") + "\n");
-    }
-    let data = write(dir.path(), "pricing.csv", &csv);
-    let r = args(&data, "quoted_price", "ethnicity")
-        .with("--kind", "continuous")
-        .with("--higher", "adverse")
-        .with("--reference", "ethnicity=White")
-        .with("--control", "risk_tier")
-        .with("--control", "product")
-        .with("--control", "tenure_months")
-        .with("--control", "past_spend")
-        .run(&dir.path().join("out"));
+    });
     assert_eq!(r["input"]["rows_used"], 8000);
-    for (ethnicity, estimate, se) in [
-        ("Asian", 0.3491027614818044, 0.19994214607084032),
-        ("Black", 3.1861685432250444, 0.20887291457448612),
-        ("Mixed", 0.10664639532106523, 0.2543278458685101),
-        ("Not provided", 0.5404550705649347, 0.28121515964318716),
-        ("Other", 0.5101682193076023, 0.3830637278994875),
-    ] {
-        let g = gap(&r, 0, &[("ethnicity", ethnicity)]);
-        rel(num(g, "estimate"), estimate, 1e-8);
-        rel(num(g, "se"), se, 1e-8);
-    }
+    agrees(
+        &r,
+        &[
+            ("Asian", 0.3491027614818044, 0.19994214607084032),
+            ("Black", 3.1861685432250444, 0.20887291457448612),
+            ("Mixed", 0.10664639532106523, 0.2543278458685101),
+            ("Not provided", 0.5404550705649347, 0.28121515964318716),
+            ("Other", 0.5101682193076023, 0.3830637278994875),
+        ],
+    );
 }
 
 #[test]
@@ -144,30 +158,13 @@ fn numeric_controls_keep_their_precision_for_prices_in_the_millions() {
     // The pricing log with 10,000,000 added to every price and past spend in thousands plus
     // 500,000,000: the same regression, so the same gaps as statsmodels' on the original log.
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(dataset("business/pricing.csv")).unwrap();
-    let mut lines = text.lines();
-    let header = lines.next().unwrap();
-    let at = |name: &str| header.split(',').position(|c| c == name).unwrap();
-    let (price, spend) = (at("quoted_price"), at("past_spend"));
-    let mut csv = format!("{header}\n");
-    for line in lines {
-        let mut fields: Vec<String> = line.split(',').map(str::to_string).collect();
+    let r = edited_pricing(dir.path(), |_, fields, at| {
         let shifted =
             |v: &str, times: f64, plus: f64| (v.parse::<f64>().unwrap() * times + plus).to_string();
+        let (price, spend) = (at("quoted_price"), at("past_spend"));
         fields[price] = shifted(&fields[price], 1.0, 1e7);
         fields[spend] = shifted(&fields[spend], 1000.0, 5e8);
-        csv += &(fields.join(",") + "\n");
-    }
-    let data = write(dir.path(), "pricing.csv", &csv);
-    let r = args(&data, "quoted_price", "ethnicity")
-        .with("--kind", "continuous")
-        .with("--higher", "adverse")
-        .with("--reference", "ethnicity=White")
-        .with("--control", "risk_tier")
-        .with("--control", "product")
-        .with("--control", "tenure_months")
-        .with("--control", "past_spend")
-        .run(&dir.path().join("out"));
+    });
     let black = gap(&r, 0, &[("ethnicity", "Black")]);
     rel(num(black, "estimate"), 3.1861706170686777, 1e-9);
     rel(num(black, "se"), 0.20891479017613876, 1e-9);
