@@ -1,10 +1,12 @@
 //! The cause the data supports for each failing or inconclusive group of the decision: the
 //! protected attribute itself drives the model (it is among the features), the declared
 //! legitimate factors explain it (the verdict at equal controls passes), a likely proxy
-//! carries it (a driver of the decision that tells the group's members from the others; with the
-//! group's rate within the proxy's values), or neither: not explained by the inputs given.
+//! carries it (a driver of the decision that tells the group's members from the reference
+//! group's; with the group's rate within the proxy's values), or neither: not explained by the
+//! inputs given.
 
-use super::proxies::{categories, Separation};
+use super::drivers::Split;
+use super::proxies::{categories, separation};
 use super::sample::Sample;
 use crate::results::explain::{
     AttributeProxies, Cause, FeatureAssociation, FeatureImportance, Flip,
@@ -17,8 +19,8 @@ use indexmap::IndexMap;
 /// The causes of every failing or inconclusive selection-rate verdict of the pooled sets.
 pub fn causes(
     results: &AuditResults,
-    sample: &Sample,
-    (proxies, separations): (&[AttributeProxies], &[Separation]),
+    (sample, split): (&Sample, &Split),
+    proxies: &[AttributeProxies],
     (importance, flips): (&[FeatureImportance], &[Flip]),
     (accuracy, driver, confidence): (f64, f64, f64),
 ) -> Vec<Cause> {
@@ -58,13 +60,15 @@ pub fn causes(
             } else if verdict.four_fifths_adjusted == Some(VerdictState::Pass) {
                 cause.case = "legitimate".into();
                 cause.explained_share = g.measures.vs("explained_share");
-            } else if let Some((feature, ba)) = likely_proxy(
-                &set.attributes,
-                &g.measures.values,
-                proxies,
-                separations,
-                accuracy,
-            ) {
+            } else if let Some((feature, ba)) = set.reference.as_ref().and_then(|reference| {
+                likely_proxy(
+                    (sample, split),
+                    set,
+                    (&g.measures.values, reference),
+                    proxies,
+                    accuracy,
+                )
+            }) {
                 cause.case = "proxy".into();
                 cause.feature = Some(feature.feature.clone());
                 cause.driver_share = Some(feature.driver_share);
@@ -109,34 +113,62 @@ fn direct(
     })
 }
 
-/// The likely proxy that tells the group apart on one of its attributes, the most driving one
-/// first, with its balanced accuracy for the group's value.
+/// The likely proxy of one of the set's attributes that tells the group's rows from the
+/// reference's (hold-out balanced accuracy at least `accuracy`), the most driving one first, with
+/// that balanced accuracy.
 fn likely_proxy<'a>(
-    attributes: &'a [String],
-    group: &IndexMap<String, String>,
+    (sample, split): (&Sample, &Split),
+    set: &AttributeSetResult,
+    (group, reference): (&IndexMap<String, String>, &IndexMap<String, String>),
     proxies: &'a [AttributeProxies],
-    separations: &[Separation],
     accuracy: f64,
 ) -> Option<(&'a FeatureAssociation, f64)> {
-    attributes
+    let in_group = membership(sample, group)?;
+    let in_reference = membership(sample, reference)?;
+    let member = |i: usize| match (in_group[i], in_reference[i]) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    proxies
         .iter()
-        .flat_map(|attribute| {
-            let value = group.get(attribute);
-            proxies
+        .filter(|p| set.attributes.contains(&p.attribute))
+        .flat_map(|p| &p.features)
+        .filter(|f| f.likely_proxy)
+        .filter_map(|f| {
+            let (_, values) = sample
+                .features
                 .iter()
-                .filter(move |p| &p.attribute == attribute)
-                .flat_map(|p| &p.features)
-                .filter(|f| f.likely_proxy)
-                .filter_map(move |f| {
-                    let s = separations.iter().find(|s| {
-                        &s.attribute == attribute
-                            && s.feature == f.feature
-                            && Some(&s.group) == value
-                    })?;
-                    (s.balanced_accuracy >= accuracy).then_some((f, s.balanced_accuracy))
-                })
+                .find(|(name, _)| name == &f.feature)?;
+            let (category, k) = categories(values);
+            let ba = separation(&category, k, &member, (&split.training, &split.holdout));
+            (ba >= accuracy).then_some((f, ba))
         })
         .max_by(|a, b| a.0.driver_share.total_cmp(&b.0.driver_share))
+}
+
+/// Whether each sampled row is in the group with these attribute values.
+fn membership(sample: &Sample, values: &IndexMap<String, String>) -> Option<Vec<bool>> {
+    let columns: Vec<&Vec<Option<String>>> = values
+        .keys()
+        .map(|a| {
+            sample
+                .attributes
+                .iter()
+                .find(|(name, _)| name == a)
+                .map(|(_, v)| v)
+        })
+        .collect::<Option<_>>()?;
+    Some(
+        (0..sample.rows())
+            .map(|row| {
+                columns
+                    .iter()
+                    .zip(values.values())
+                    .all(|(column, v)| column[row].as_deref() == Some(v.as_str()))
+            })
+            .collect(),
+    )
 }
 
 /// The group's and the reference's rows and positive decisions in the sample within each value
@@ -147,16 +179,8 @@ fn within(
     (group, reference): (&IndexMap<String, String>, &IndexMap<String, String>),
     feature: &str,
 ) -> Option<(Vec<Stratum>, Option<f64>)> {
-    let columns: Vec<&Vec<Option<String>>> = group
-        .keys()
-        .map(|a| {
-            sample
-                .attributes
-                .iter()
-                .find(|(name, _)| name == a)
-                .map(|(_, v)| v)
-        })
-        .collect::<Option<_>>()?;
+    let in_group = membership(sample, group)?;
+    let in_reference = membership(sample, reference)?;
     let (_, values) = sample.features.iter().find(|(f, _)| f == feature)?;
     let (category, k) = categories(values);
     let empty = Stratum {
@@ -166,19 +190,13 @@ fn within(
         n0: 0.0,
     };
     let mut strata = vec![empty; k];
-    let is = |row: usize, values: &IndexMap<String, String>| {
-        columns
-            .iter()
-            .zip(values.values())
-            .all(|(column, v)| column[row].as_deref() == Some(v.as_str()))
-    };
     for (i, &decision) in sample.decisions.iter().enumerate() {
         let positive = f64::from(u8::from(decision));
         let s = &mut strata[category[i]];
-        if is(i, group) {
+        if in_group[i] {
             s.n1 += 1.0;
             s.a += positive;
-        } else if is(i, reference) {
+        } else if in_reference[i] {
             s.n0 += 1.0;
             s.c += positive;
         }

@@ -11,12 +11,13 @@ pub mod logistic;
 pub mod proxies;
 pub mod recourse;
 pub mod sample;
+pub mod thresholds;
 pub mod tree;
 
 use crate::error::{AuditError, Result};
 use crate::results::explain::{Explanation, ProxyThresholds, SampleInfo};
 use crate::results::AuditResults;
-use crate::spec::{AuditSpec, ExplainSpec, Favorable};
+use crate::spec::{AuditSpec, Decision, ExplainSpec, Favorable};
 use drivers::Split;
 
 /// Fewest sampled rows the models are fitted on.
@@ -62,8 +63,7 @@ pub fn explain(
             "every sampled decision is the same, so nothing drives it".into(),
         )
     })?;
-    let (proxies, separations) =
-        proxies::proxies(&sample, &design, &split, &drivers.importance, explain);
+    let proxies = proxies::proxies(&sample, &design, &split, &drivers.importance, explain);
     let favourable = spec.favorable == Favorable::Positive;
     for feature in &explain.actionable {
         let numeric = sample
@@ -86,8 +86,8 @@ pub fn explain(
     );
     let causes = causes::causes(
         results,
-        &sample,
-        (&proxies, &separations),
+        (&sample, &split),
+        &proxies,
         (&drivers.importance, &counterfactual),
         (
             explain.proxy_accuracy,
@@ -95,6 +95,34 @@ pub fn explain(
             spec.stats.confidence,
         ),
     );
+    let references: Vec<(String, String, Vec<String>)> = results
+        .attribute_sets
+        .iter()
+        .filter(|set| set.segment.is_none() && set.attributes.len() == 1)
+        .filter_map(|set| {
+            let attribute = &set.attributes[0];
+            let excluded = set
+                .groups
+                .iter()
+                .filter(|g| g.measures.excluded.is_some())
+                .filter_map(|g| g.measures.values.get(attribute).cloned())
+                .collect();
+            Some((
+                attribute.clone(),
+                set.reference.as_ref()?.get(attribute)?.clone(),
+                excluded,
+            ))
+        })
+        .collect();
+    // A score counts from its threshold (`--threshold`), or strictly above the median.
+    let score_threshold = match &spec.decision {
+        Decision::Score { threshold, .. } => Some(*threshold),
+        Decision::AboveMedian { .. } => threshold.map(f64::next_up),
+        _ => None,
+    };
+    let what_if_thresholds = score_threshold.map_or_else(Vec::new, |t| {
+        thresholds::what_if(&sample, &references, (t, favourable, spec.di_threshold))
+    });
     let positives = sample.decisions.iter().filter(|&&d| d).count();
     Ok(Explanation {
         features: explain.features.clone(),
@@ -118,5 +146,6 @@ pub fn explain(
         causes,
         counterfactual,
         recourse,
+        what_if_thresholds,
     })
 }

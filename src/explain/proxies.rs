@@ -19,19 +19,6 @@ use ndarray::{Array1, Axis};
 /// Most training rows of the model that predicts an attribute from all the features.
 pub const MODEL_ROWS: usize = 20_000;
 
-/// How well one feature alone tells one group from the others.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Separation {
-    /// The protected attribute.
-    pub attribute: String,
-    /// The feature.
-    pub feature: String,
-    /// The group (a value of the attribute).
-    pub group: String,
-    /// Hold-out balanced accuracy.
-    pub balanced_accuracy: f64,
-}
-
 /// Each feature's category per row: a level, or a numeric feature's quintile bin (a missing
 /// number is a category of its own).
 pub fn categories(values: &Values) -> (Vec<usize>, usize) {
@@ -66,9 +53,8 @@ pub fn proxies(
     split: &Split,
     importance: &[FeatureImportance],
     spec: &ExplainSpec,
-) -> (Vec<AttributeProxies>, Vec<Separation>) {
+) -> Vec<AttributeProxies> {
     let mut report = Vec::new();
-    let mut separations = Vec::new();
     for (attribute, values) in &sample.attributes {
         let mut classes: Vec<String> = values.iter().flatten().cloned().collect();
         classes.sort();
@@ -112,13 +98,12 @@ pub fn proxies(
             };
             let mut best: Option<(String, f64)> = None;
             for (g, group) in classes.iter().enumerate() {
-                let ba = separation(&category, k, &class_of, g, (&training, &holdout));
-                separations.push(Separation {
-                    attribute: attribute.clone(),
-                    feature: feature.clone(),
-                    group: group.clone(),
-                    balanced_accuracy: ba,
-                });
+                let ba = separation(
+                    &category,
+                    k,
+                    &|i| class_of[i].map(|c| c == g),
+                    (&training, &holdout),
+                );
                 if best.as_ref().is_none_or(|b| ba > b.1) {
                     best = Some((group.clone(), ba));
                 }
@@ -145,7 +130,7 @@ pub fn proxies(
             features,
         });
     }
-    (report, separations)
+    report
 }
 
 /// The correlation ratio of a numeric feature across the attribute's values.
@@ -164,30 +149,32 @@ fn eta_of(x: &[Option<f64>], class_of: &[Option<usize>], k: usize) -> Option<f64
     correlation_ratio(&groups)
 }
 
-/// Hold-out balanced accuracy of telling group `g` from the rest by the feature's category:
-/// the rule names the group where the category is more common among its training members than
-/// among the other training rows.
-fn separation(
+/// Hold-out balanced accuracy of telling a group's rows from other rows by the feature's
+/// category (`member`: `Some(true)` in the group, `Some(false)` among the others, `None` in
+/// neither): the rule names the group where the category is more common among its training
+/// rows than among the others'.
+pub fn separation(
     category: &[usize],
     k: usize,
-    class_of: &[Option<usize>],
-    g: usize,
+    member: &dyn Fn(usize) -> Option<bool>,
     (training, holdout): (&[usize], &[usize]),
 ) -> f64 {
     let (mut inside, mut outside) = (vec![0.0; k], vec![0.0; k]);
     for &i in training {
-        if class_of[i] == Some(g) {
-            inside[category[i]] += 1.0;
-        } else {
-            outside[category[i]] += 1.0;
+        match member(i) {
+            Some(true) => inside[category[i]] += 1.0,
+            Some(false) => outside[category[i]] += 1.0,
+            None => {}
         }
     }
     let (n_in, n_out): (f64, f64) = (inside.iter().sum(), outside.iter().sum());
     let names: Vec<bool> = (0..k)
         .map(|c| n_in > 0.0 && n_out > 0.0 && inside[c] / n_in > outside[c] / n_out)
         .collect();
-    let predicted: Vec<bool> = holdout.iter().map(|&i| names[category[i]]).collect();
-    let actual: Vec<bool> = holdout.iter().map(|&i| class_of[i] == Some(g)).collect();
+    let (predicted, actual): (Vec<bool>, Vec<bool>) = holdout
+        .iter()
+        .filter_map(|&i| Some((names[category[i]], member(i)?)))
+        .unzip();
     balanced_accuracy(&predicted, &actual)
 }
 

@@ -217,6 +217,7 @@ mod tests {
                         Some(50.0),
                         Some(250.0),
                         None,
+                        Some(250.0),
                     ]),
                 ),
                 (
@@ -227,16 +228,19 @@ mod tests {
                         Some(7.5),
                         Some(10.0),
                         Some(10.0),
+                        Some(10.0),
                     ]),
                 ),
             ],
             attributes: vec![(
                 "g".into(),
-                ["a", "a", "b", "b", "b"]
+                ["a", "a", "b", "b", "b", "a"]
                     .iter()
                     .map(|v| Some(v.to_string()))
                     .collect(),
             )],
+            scores: None,
+            labels: None,
         };
         let r = recourse(&sample, &design, &model, &["spend".into()], true);
         assert_eq!(r.len(), 1);

@@ -29,6 +29,10 @@ pub struct Sample {
     pub features: Vec<(String, Values)>,
     /// Each protected attribute read from a column, as text (`None`: missing or unknown).
     pub attributes: Vec<(String, Vec<Option<String>>)>,
+    /// The score of each row, when the decision is a score against a threshold.
+    pub scores: Option<Vec<f64>>,
+    /// The true outcome of each row, with a label (`None`: missing or not recognised).
+    pub labels: Option<Vec<Option<bool>>>,
 }
 
 impl Sample {
@@ -53,7 +57,13 @@ pub fn draw(
     let decision = spec.decision.column().to_string();
     let attributes = spec.protected_columns();
     let mut columns: Vec<String> = vec![decision.clone()];
-    for c in explain.features.iter().chain(&attributes) {
+    let label = spec.label.as_ref();
+    for c in explain
+        .features
+        .iter()
+        .chain(&attributes)
+        .chain(label.map(|l| &l.column))
+    {
         if !columns.contains(c) {
             columns.push(c.clone());
         }
@@ -150,10 +160,31 @@ pub fn draw(
             Ok((a.clone(), kept(values, &keep)))
         })
         .collect::<Result<Vec<_>>>()?;
+    let scores = match &spec.decision {
+        Decision::Score { .. } | Decision::AboveMedian { .. } => numbers(&decision)?.map(|s| {
+            kept(s, &keep)
+                .into_iter()
+                .map(|v| v.unwrap_or(f64::NAN))
+                .collect()
+        }),
+        _ => None,
+    };
+    let labels = match label {
+        Some(l) => Some(kept(
+            text(&l.column)?
+                .into_iter()
+                .map(|v| v.and_then(|v| classify(&v, l.positive.as_deref())))
+                .collect(),
+            &keep,
+        )),
+        None => None,
+    };
     Ok(Sample {
         decisions: decisions.into_iter().flatten().collect(),
         features,
         attributes,
+        scores,
+        labels,
     })
 }
 

@@ -33,9 +33,15 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
         ),
         "proxy" => {
             let feature = w.attribute(cause.feature.as_deref().unwrap_or_default());
+            // Within the proxy's values the gap may still break the rule: then it carries part of it.
+            let a = &w.r.audit;
+            let partly = cause
+                .ratio_within
+                .is_some_and(|r| a.favorable.crosses(r, a.di_threshold));
             let mut text = format!(
-                "Carried by a likely proxy: {feature}. It drives {:.0}% of the model's decisions and tells {} from \
-                 the others with balanced accuracy {:.2}",
+                "{} by a likely proxy: {feature}. It drives {:.0}% of the model's decisions and tells {} from \
+                 {reference} with balanced accuracy {:.2}",
+                if partly { "Partly carried" } else { "Carried" },
                 cause.driver_share.unwrap_or(0.0) * 100.0,
                 w.group(&cause.group),
                 cause.balanced_accuracy.unwrap_or(0.0)
@@ -109,6 +115,68 @@ pub fn section(s: &mut String, w: &Words) {
     rules(s, w, e);
     proxies(s, w, e);
     changes(s, w, e);
+    what_if(s, w, e);
+}
+
+/// The what-if thresholds, labelled as an option.
+fn what_if(s: &mut String, w: &Words, e: &Explanation) {
+    if e.what_if_thresholds.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "### Thresholds that would close the gaps: an option for the committee\n"
+    );
+    let _ = writeln!(
+        s,
+        "The decision is a score against a threshold. These per-group thresholds, computed on the sample, would bring \
+         each group's rate in line with the reference group's, which keeps the audit's threshold. They are an option \
+         to weigh, not a recommendation: a threshold that depends on a protected attribute uses that attribute in \
+         the decision, which the law may not allow, and they leave the causes above untouched.\n"
+    );
+    for option in &e.what_if_thresholds {
+        let goal = match option.target.as_str() {
+            "true_positive_rate" => format!(
+                "the same true positive rate as the reference, {}",
+                md(&option.reference)
+            ),
+            _ => format!(
+                "a selection rate within the four-fifths rule of the reference's, {}",
+                md(&option.reference)
+            ),
+        };
+        let _ = writeln!(
+            s,
+            "**{} — {goal}:**\n",
+            md(&capitalized(&w.attribute(&option.attribute)))
+        );
+        let _ = writeln!(s, "| group | threshold | rate now | rate with it |");
+        let _ = writeln!(s, "|---|---:|---:|---:|");
+        for g in &option.groups {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                md(&g.group),
+                (g.threshold * 1e4).round() / 1e4,
+                pct(g.rate_before),
+                pct(g.rate_after)
+            );
+        }
+        let accuracy = match (option.accuracy_before, option.accuracy_after) {
+            (Some(before), Some(after)) => format!(
+                "; decisions matching the true outcome: {} now, {} with them",
+                pct(Some(before)),
+                pct(Some(after))
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "\nOverall selection rate: {} now, {} with these thresholds{accuracy}.\n",
+            pct(Some(option.selection_rate_before)),
+            pct(Some(option.selection_rate_after))
+        );
+    }
 }
 
 /// The counterfactual flips and the recourse, when there are any.

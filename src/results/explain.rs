@@ -37,6 +37,47 @@ pub struct Explanation {
     /// each group to turn an unfavourable decision.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recourse: Vec<Recourse>,
+    /// For a decision made from a score: per protected attribute, group thresholds that would
+    /// close the gaps, and what they cost. An option for the committee, not a verdict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub what_if_thresholds: Vec<WhatIf>,
+}
+
+/// Per-group thresholds that would bring one rate of every group in line with the reference's.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct WhatIf {
+    /// The protected attribute.
+    pub attribute: String,
+    /// `selection_rate` (within the four-fifths rule of the reference's) or
+    /// `true_positive_rate` (equal to the reference's, with a label and a favourable decision).
+    pub target: String,
+    /// The reference group, which keeps the audit's threshold.
+    pub reference: String,
+    /// Per group.
+    pub groups: Vec<GroupThreshold>,
+    /// The sample's selection rate with the audit's threshold.
+    pub selection_rate_before: f64,
+    /// With the groups' thresholds.
+    pub selection_rate_after: f64,
+    /// With a label: the share of decisions that match it, before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_before: Option<f64>,
+    /// After.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_after: Option<f64>,
+}
+
+/// One group's threshold.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct GroupThreshold {
+    /// The group's value.
+    pub group: String,
+    /// The threshold (the audit's when the group needs no change).
+    pub threshold: f64,
+    /// The group's rate with the audit's threshold (`null`: no rows it is taken over).
+    pub rate_before: Option<f64>,
+    /// With its own threshold.
+    pub rate_after: Option<f64>,
 }
 
 /// The model's decisions of one group with its protected attribute set to another value.
@@ -289,8 +330,8 @@ pub struct Cause {
     /// or of the attribute (`direct`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver_share: Option<f64>,
-    /// How well the proxy alone tells the group's members from the others (hold-out balanced
-    /// accuracy), for `proxy`.
+    /// How well the proxy alone tells the group's members from the reference group's (hold-out
+    /// balanced accuracy), for `proxy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balanced_accuracy: Option<f64>,
 }
