@@ -452,9 +452,9 @@ fn proxies(s: &mut String, w: &Words, e: &Explanation) {
         );
         let _ = writeln!(
             s,
-            "| input | association (Cramér's V or correlation ratio) | mutual information (bits) | group it tells apart best | balanced accuracy alone | share of the decision model | likely proxy |"
+            "| input | likely proxy | association (Cramér's V or correlation ratio) | mutual information (bits) | group it tells apart best | balanced accuracy alone | share of the decision model |"
         );
-        let _ = writeln!(s, "|---|---:|---:|---|---:|---:|---|");
+        let _ = writeln!(s, "|---|---|---:|---:|---|---:|---:|");
         for f in &p.features {
             let association = match (f.cramers_v, f.correlation_ratio) {
                 (Some(v), _) => format!("V {v:.2}"),
@@ -463,13 +463,13 @@ fn proxies(s: &mut String, w: &Words, e: &Explanation) {
             };
             let _ = writeln!(
                 s,
-                "| {} | {association} | {:.3} | {} | {:.2} | {:.0}% | {} |",
+                "| {} | {} | {association} | {:.3} | {} | {:.2} | {:.0}% |",
                 md(&w.attribute(&f.feature)),
+                if f.likely_proxy { "**yes**" } else { "no" },
                 f.mutual_information,
                 md(&f.group),
                 f.balanced_accuracy,
-                f.driver_share * 100.0,
-                if f.likely_proxy { "**yes**" } else { "no" }
+                f.driver_share * 100.0
             );
         }
         let _ = writeln!(s);
