@@ -33,6 +33,12 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
         ),
         "proxy" => {
             let feature = w.attribute(cause.feature.as_deref().unwrap_or_default());
+            // A number is compared within its quintile bins.
+            let numeric = w.r.explain.as_ref().is_some_and(|e| {
+                e.encoded
+                    .iter()
+                    .any(|c| Some(c.feature.as_str()) == cause.feature.as_deref() && c.kind == "number")
+            });
             // Within the proxy's values the gap may still break the rule: then it carries part of it.
             let a = &w.r.audit;
             let partly = cause
@@ -52,8 +58,9 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
                 });
                 let _ = write!(
                     text,
-                    "; within each value of {feature}, they {} {} {reference} (ratio {within:.2} at the reference's \
+                    "; within each {} of {feature}, they {} {} {reference} (ratio {within:.2} at the reference's \
                      mix{interval}, against {} in the sample as a whole)",
+                    if numeric { "fifth of the values" } else { "value" },
                     w.decision(),
                     how_often(Some(within), w.r.audit.favorable),
                     cause.ratio_raw.map_or("n/a".to_string(), |r| format!("{r:.2}"))
