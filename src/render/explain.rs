@@ -39,11 +39,7 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
                     .iter()
                     .any(|c| Some(c.feature.as_str()) == cause.feature.as_deref() && c.kind == "number")
             });
-            // Within the proxy's values the gap may still break the rule: then it carries part of it.
-            let a = &w.r.audit;
-            let partly = cause
-                .ratio_within
-                .is_some_and(|r| a.favorable.crosses(r, a.di_threshold));
+            let partly = partly(w, cause);
             let mut text = format!(
                 "{} by a likely proxy: {feature}. It drives {:.0}% of the model's decisions and tells {} from \
                  {reference} with balanced accuracy {:.2}",
@@ -86,6 +82,15 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
             }
         ),
     }
+}
+
+/// Whether a proxy carries only part of a gap: within the proxy's values the gap still
+/// breaks the four-fifths rule.
+pub fn partly(w: &Words, cause: &Cause) -> bool {
+    let a = &w.r.audit;
+    cause
+        .ratio_within
+        .is_some_and(|r| a.favorable.crosses(r, a.di_threshold))
 }
 
 /// The cause found for a group of a pooled attribute set, if any.

@@ -2,7 +2,7 @@
 //! sentence a non-specialist can read, and the suggested next step.
 
 use super::context::{Cadence, FollowUp};
-use super::explain::{cause_of, cause_text};
+use super::explain::{cause_of, cause_text, partly};
 use super::text::{amount, pct, thousands};
 use super::words::{capitalized, Words};
 use crate::results::explain::Cause;
@@ -59,8 +59,9 @@ pub struct Headline {
     /// they explain its gap.
     pub controls: Option<(String, bool)>,
     /// With `--features`, for a focus group that does not pass: the cause the data supports
-    /// (`proxy` with the feature in words, or `unexplained`).
-    pub cause: Option<(String, Option<String>)>,
+    /// (`proxy` with the feature in words and whether it carries only part of the gap,
+    /// `direct` with the attribute, or `unexplained`).
+    pub cause: Option<(String, Option<String>, bool)>,
 }
 
 impl Headline {
@@ -79,18 +80,24 @@ impl Headline {
             format!("; check the change in {next}'s audit")
         });
         match &self.cause {
-            Some((case, Some(feature))) if case == "proxy" => {
+            Some((case, Some(feature), partly)) if case == "proxy" => {
+                let (share, rest) = if *partly {
+                    ("part of the gap", ", and find out what drives the rest")
+                } else {
+                    ("the gap", "")
+                };
                 return format!(
-                    "review {feature}: it carries the gap and stands for the group, so decide whether the rule may use it, and how{check_next}"
-                )
+                    "review {feature}: it carries {share} and stands for the group, so decide whether the rule may \
+                     use it, and how{rest}{check_next}"
+                );
             }
-            Some((case, Some(attribute))) if case == "direct" => {
+            Some((case, Some(attribute), _)) if case == "direct" => {
                 return format!(
                     "stop the rule from using {attribute}: its decisions depend on it directly; decide on a \
                      remedy for the people affected{check_next}"
                 )
             }
-            Some((case, _)) if case == "unexplained" && self.status == SetStatus::ActionNeeded => {
+            Some((case, _, _)) if case == "unexplained" && self.status == SetStatus::ActionNeeded => {
                 return format!(
                     "escalate: neither the inputs given nor the declared legitimate factors explain the gap, so ask the rule's owner what else it uses (the attribute itself?) and decide on a remedy{check_next}"
                 )
@@ -224,8 +231,13 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
             .filter(|g| check.state(g) != VerdictState::Pass)
             .filter(|g| check.stratified() && adjusted(g))
             .map(|g| (w.controls(), explained(g))),
-        cause: cause(w, set, check, focus)
-            .map(|c| (c.case.clone(), c.feature.as_deref().map(|f| w.attribute(f)))),
+        cause: cause(w, set, check, focus).map(|c| {
+            (
+                c.case.clone(),
+                c.feature.as_deref().map(|f| w.attribute(f)),
+                partly(w, c),
+            )
+        }),
         sentence: focus.map_or_else(
             || "No group could be compared: every group is too small or excluded.".to_string(),
             |g| {
