@@ -339,3 +339,67 @@ fn compas_thresholds_that_would_close_the_gap() {
         "{report}"
     );
 }
+
+/// A price log of 3,000 customers: group b (every 10th row of 3) mostly lives in the east (80%
+/// against 15% of group a); the price is 50, plus `east_markup` in the east, plus a spread by
+/// tenure and a deterministic noise.
+fn price_log(dir: &std::path::Path, east_markup: f64) -> std::path::PathBuf {
+    let mut csv = String::from("price,g,area,tenure\n");
+    for i in 0..3000 {
+        let b = i % 10 < 3;
+        let east = if b { i % 5 != 0 } else { i % 20 < 3 };
+        let tenure = (i * 7) % 60;
+        let noise = ((i * 61) % 89) as f64 / 89.0 - 0.5;
+        let price =
+            50.0 + if east { east_markup } else { 0.0 } + 0.05 * tenure as f64 + 2.0 * noise;
+        csv += &format!(
+            "{price:.2},{},{},{tenure}\n",
+            if b { "b" } else { "a" },
+            if east {
+                "east"
+            } else {
+                ["north", "south", "west"][i % 3]
+            }
+        );
+    }
+    write(dir, &format!("price_{east_markup}.csv"), &csv)
+}
+
+#[test]
+fn a_price_set_by_a_proxy_is_carried_by_it() {
+    // Group b pays more only because it lives in the east, where every price is 10 higher:
+    // area drives the linear model and the tree, tells b from a, and within each area b pays as
+    // much as a. Without the markup nothing is flagged (and b pays no more).
+    let dir = tempfile::tempdir().unwrap();
+    let run = |markup: f64, out: &str| {
+        args(price_log(dir.path(), markup), "price", "g")
+            .with("--kind", "continuous")
+            .with("--higher", "adverse")
+            .with("--reference", "g=a")
+            .with("--features", "area,tenure")
+            .run(&dir.path().join(out))
+    };
+    let r = run(10.0, "a");
+    assert_eq!(ranking(&r, "logistic_share")[0], "area");
+    assert_eq!(ranking(&r, "tree_share")[0], "area");
+    assert!(num(&r["explain"]["linear"], "r2") > 0.9);
+    let b = cause(&r, "g", "b");
+    assert_eq!(
+        (b["case"].as_str(), b["feature"].as_str()),
+        (Some("proxy"), Some("area"))
+    );
+    close(num(b, "ratio_within"), 1.0, 0.01);
+    assert!(num(b, "ratio_raw") > 1.08, "{b}");
+    let report = std::fs::read_to_string(dir.path().join("a/report.md")).unwrap();
+    assert!(
+        report.contains("Carried by a likely proxy: area."),
+        "{report}"
+    );
+    assert!(
+        report.contains("their mean price is 1.00 times that of people with g a"),
+        "{report}"
+    );
+    assert!(report.contains("### The price as rules"));
+    let r = run(0.0, "b");
+    assert!(flagged(&r).is_empty(), "{:?}", flagged(&r));
+}

@@ -602,8 +602,8 @@ impl AuditArgs {
             }
             return Ok(None);
         };
-        if continuous {
-            bail!("--features explains a yes/no decision or a score for now; a numeric outcome's models are not built yet");
+        if continuous && self.actionable.is_some() {
+            bail!("--actionable goes with a yes/no decision or a score: recourse turns a decision");
         }
         if self.weight.is_some() || !self.membership.is_empty() {
             bail!("--features does not go with --weight or --membership yet");

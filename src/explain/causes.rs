@@ -32,7 +32,8 @@ pub fn causes(
     {
         for g in &set.groups {
             let Some(verdict) = &g.verdict else { continue };
-            let state = match verdict.four_fifths {
+            // A yes/no decision is judged by the four-fifths rule, a numeric outcome by its SMD.
+            let state = match verdict.four_fifths.or(verdict.smd) {
                 Some(s @ (VerdictState::Fail | VerdictState::Inconclusive)) => s,
                 _ => continue,
             };
@@ -57,9 +58,14 @@ pub fn causes(
                 cause.feature = Some(attribute);
                 cause.driver_share = Some(share);
                 cause.flipped_share = Some(flipped);
-            } else if verdict.four_fifths_adjusted == Some(VerdictState::Pass) {
+            } else if verdict.four_fifths_adjusted.or(verdict.adjusted_gap)
+                == Some(VerdictState::Pass)
+            {
                 cause.case = "legitimate".into();
-                cause.explained_share = g.measures.vs("explained_share");
+                cause.explained_share = match &g.measures.vs_reference.adjusted_gap {
+                    Some(gap) => gap.explained_share,
+                    None => g.measures.vs("explained_share"),
+                };
             } else if let Some((feature, ba)) = set.reference.as_ref().and_then(|reference| {
                 likely_proxy(
                     (sample, split),
@@ -82,7 +88,8 @@ pub fn causes(
                             standardized(&strata, z_for(confidence))
                         {
                             cause.ratio_within = (reference > 0.0).then(|| group / reference);
-                            cause.ratio_within_ci = ci;
+                            // The interval is a binomial one: a numeric outcome's mean has none.
+                            cause.ratio_within_ci = ci.filter(|_| sample.outcomes.is_none());
                         }
                     }
                 }
@@ -171,9 +178,9 @@ fn membership(sample: &Sample, values: &IndexMap<String, String>) -> Option<Vec<
     )
 }
 
-/// The group's and the reference's rows and positive decisions in the sample within each value
-/// of `feature` (a number in its quintile bins), and their raw ratio of rates. A row is in a
-/// group when it has every one of its attributes' values.
+/// The group's and the reference's rows and positive decisions (the sum of a numeric outcome)
+/// in the sample within each value of `feature` (a number in its quintile bins), and their raw
+/// ratio of rates (means). A row is in a group when it has every one of its attributes' values.
 fn within(
     sample: &Sample,
     (group, reference): (&IndexMap<String, String>, &IndexMap<String, String>),
@@ -190,8 +197,13 @@ fn within(
         n0: 0.0,
     };
     let mut strata = vec![empty; k];
-    for (i, &decision) in sample.decisions.iter().enumerate() {
-        let positive = f64::from(u8::from(decision));
+    // A numeric outcome's strata hold sums of the outcome where a decision's hold positives.
+    let value = |i: usize| match &sample.outcomes {
+        Some(y) => y[i],
+        None => f64::from(u8::from(sample.decisions[i])),
+    };
+    for i in 0..sample.rows() {
+        let positive = value(i);
         let s = &mut strata[category[i]];
         if in_group[i] {
             s.n1 += 1.0;

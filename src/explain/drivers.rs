@@ -146,7 +146,7 @@ pub fn drivers(
                 kind: c.kind.clone(),
                 level: c.level.clone(),
                 coefficient: model.beta[j],
-                odds_ratio: model.beta[j].exp(),
+                odds_ratio: Some(model.beta[j].exp()),
                 ci: [
                     quantile(&draws, tail).exp(),
                     quantile(&draws, 1.0 - tail).exp(),
@@ -172,30 +172,55 @@ pub fn drivers(
         rules: rules(&tree, &design.columns, xt.view(), &yt),
         fidelity: balanced_accuracy(&tree_predicted, &yh),
     };
+    let base = (logistic.auc, tree_model.fidelity);
+    let importance = importance(design, features, (&xh, seed), base, &|shuffled| {
+        let p = model.probability(shuffled.view());
+        (
+            p.as_slice().and_then(|p| auc(p, &yh)).unwrap_or(0.5),
+            balanced_accuracy(&tree.predict(shuffled.view()), &yh),
+        )
+    });
+    Some(Drivers {
+        model,
+        logistic,
+        tree: tree_model,
+        importance,
+    })
+}
+
+/// Each feature's permutation importance in two models: how much their hold-out scores (`base`,
+/// as `score` gives them for the hold-out rows `xh`) drop when the feature's columns are shuffled
+/// together, averaged over three seeded shuffles, in parallel; and each drop's share of the
+/// positive drops.
+pub fn importance(
+    design: &Design,
+    features: &[String],
+    (xh, seed): (&Array2<f64>, u64),
+    base: (f64, f64),
+    score: &(dyn Fn(&Array2<f64>) -> (f64, f64) + Sync),
+) -> Vec<FeatureImportance> {
     let drops: Vec<(f64, f64)> = (0..features.len())
         .into_par_iter()
         .map(|f| {
             let columns: Vec<usize> = (0..design.columns.len())
                 .filter(|&j| design.feature_of[j] == f)
                 .collect();
-            let (mut d_logistic, mut d_tree) = (0.0, 0.0);
+            let (mut first, mut second) = (0.0, 0.0);
             for s in 0..SHUFFLES {
                 let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((f as u64) << 24) ^ s as u64);
                 let mut order: Vec<usize> = (0..xh.nrows()).collect();
                 order.shuffle(&mut rng);
                 let mut shuffled = xh.clone();
                 for &j in &columns {
-                    let column: Vec<f64> = order.iter().map(|&i| xh[(i, j)]).collect();
-                    for (i, v) in column.into_iter().enumerate() {
-                        shuffled[(i, j)] = v;
+                    for (i, &from) in order.iter().enumerate() {
+                        shuffled[(i, j)] = xh[(from, j)];
                     }
                 }
-                let p = model.probability(shuffled.view());
-                d_logistic += logistic.auc - p.as_slice().and_then(|p| auc(p, &yh)).unwrap_or(0.5);
-                d_tree +=
-                    tree_model.fidelity - balanced_accuracy(&tree.predict(shuffled.view()), &yh);
+                let (a, b) = score(&shuffled);
+                first += base.0 - a;
+                second += base.1 - b;
             }
-            (d_logistic / SHUFFLES as f64, d_tree / SHUFFLES as f64)
+            (first / SHUFFLES as f64, second / SHUFFLES as f64)
         })
         .collect();
     let share = |values: Vec<f64>| -> Vec<f64> {
@@ -205,23 +230,17 @@ pub fn drivers(
             .map(|v| if total > 0.0 { v.max(0.0) / total } else { 0.0 })
             .collect()
     };
-    let logistic_share = share(drops.iter().map(|d| d.0).collect());
-    let tree_share = share(drops.iter().map(|d| d.1).collect());
-    let importance = features
+    let first_share = share(drops.iter().map(|d| d.0).collect());
+    let second_share = share(drops.iter().map(|d| d.1).collect());
+    features
         .iter()
         .enumerate()
         .map(|(f, name)| FeatureImportance {
             feature: name.clone(),
             logistic: drops[f].0,
-            logistic_share: logistic_share[f],
+            logistic_share: first_share[f],
             tree: drops[f].1,
-            tree_share: tree_share[f],
+            tree_share: second_share[f],
         })
-        .collect();
-    Some(Drivers {
-        model,
-        logistic,
-        tree: tree_model,
-        importance,
-    })
+        .collect()
 }

@@ -10,6 +10,8 @@ pub mod drivers;
 pub mod logistic;
 pub mod proxies;
 pub mod recourse;
+pub mod regression;
+pub mod regression_tree;
 pub mod sample;
 pub mod thresholds;
 pub mod tree;
@@ -18,7 +20,22 @@ use crate::error::{AuditError, Result};
 use crate::results::explain::{Explanation, ProxyThresholds, SampleInfo};
 use crate::results::AuditResults;
 use crate::spec::{AuditSpec, Decision, ExplainSpec, Favorable};
+use crate::stats::ols::OlsError;
 use drivers::Split;
+
+/// The fitted models: of a yes/no decision (the logistic model, as fitted and as reported, and
+/// the tree), or of a numeric outcome.
+enum Models {
+    Decision(
+        logistic::Logistic,
+        crate::results::explain::LogisticModel,
+        crate::results::explain::TreeModel,
+    ),
+    Numeric(
+        crate::results::explain::LinearModel,
+        crate::results::explain::RegressionTreeModel,
+    ),
+}
 
 /// Fewest sampled rows the models are fitted on.
 pub const MIN_ROWS: usize = 100;
@@ -50,20 +67,41 @@ pub fn explain(
         design::encode(&sample).map_err(|(f, problem)| unusable(&sample.features[f].0, problem))?;
     let seed = spec.stats.seed;
     let split = Split::of(sample.rows(), seed);
-    let drivers = drivers::drivers(
-        &design,
-        &explain.features,
-        &sample.decisions,
-        &split,
-        (explain.tree_depth, spec.stats.confidence, seed),
-    )
-    .ok_or_else(|| {
-        unusable(
+    let collinear = |e: OlsError| match e {
+        OlsError::Collinear { index } => unusable(
+            &design.columns[index].feature,
+            "its values are determined by the other features (collinear); drop it".into(),
+        ),
+        OlsError::TooFewRows => unusable(
             &explain.features.join(","),
-            "every sampled decision is the same, so nothing drives it".into(),
-        )
-    })?;
-    let proxies = proxies::proxies(&sample, &design, &split, &drivers.importance, explain);
+            "fewer sampled rows than model columns".into(),
+        ),
+    };
+    let settings = (explain.tree_depth, spec.stats.confidence, seed);
+    let (importance, models) = match &sample.outcomes {
+        Some(y) => {
+            let r = regression::regression(&design, &explain.features, y, &split, settings)
+                .map_err(collinear)?;
+            (r.importance, Models::Numeric(r.linear, r.tree))
+        }
+        None => {
+            let d = drivers::drivers(
+                &design,
+                &explain.features,
+                &sample.decisions,
+                &split,
+                settings,
+            )
+            .ok_or_else(|| {
+                unusable(
+                    &explain.features.join(","),
+                    "every sampled decision is the same, so nothing drives it".into(),
+                )
+            })?;
+            (d.importance, Models::Decision(d.model, d.logistic, d.tree))
+        }
+    };
+    let proxies = proxies::proxies(&sample, &design, &split, &importance, explain);
     let favourable = spec.favorable == Favorable::Positive;
     for feature in &explain.actionable {
         let numeric = sample
@@ -76,19 +114,18 @@ pub fn explain(
             )));
         }
     }
-    let counterfactual = recourse::counterfactual(&sample, &design, &drivers.model, favourable);
-    let recourse = recourse::recourse(
-        &sample,
-        &design,
-        &drivers.model,
-        &explain.actionable,
-        favourable,
-    );
+    let (counterfactual, recourse) = match &models {
+        Models::Decision(model, _, _) => (
+            recourse::counterfactual(&sample, &design, model, favourable),
+            recourse::recourse(&sample, &design, model, &explain.actionable, favourable),
+        ),
+        Models::Numeric(..) => (Vec::new(), Vec::new()),
+    };
     let causes = causes::causes(
         results,
         (&sample, &split),
         &proxies,
-        (&drivers.importance, &counterfactual),
+        (&importance, &counterfactual),
         (
             explain.proxy_accuracy,
             explain.proxy_importance,
@@ -123,7 +160,17 @@ pub fn explain(
     let what_if_thresholds = score_threshold.map_or_else(Vec::new, |t| {
         thresholds::what_if(&sample, &references, (t, favourable, spec.di_threshold))
     });
-    let positives = sample.decisions.iter().filter(|&&d| d).count();
+    let share = |n: usize| n as f64 / sample.rows() as f64;
+    let decision_rate = (!sample.decisions.is_empty())
+        .then(|| share(sample.decisions.iter().filter(|&&d| d).count()));
+    let outcome_mean = sample
+        .outcomes
+        .as_ref()
+        .map(|y| y.iter().sum::<f64>() / y.len() as f64);
+    let (logistic, tree, linear, regression_tree) = match models {
+        Models::Decision(_, logistic, tree) => (Some(logistic), Some(tree), None, None),
+        Models::Numeric(linear, tree) => (None, None, Some(linear), Some(tree)),
+    };
     Ok(Explanation {
         features: explain.features.clone(),
         sample: SampleInfo {
@@ -132,16 +179,19 @@ pub fn explain(
             training: split.training.len(),
             holdout: split.holdout.len(),
             seed,
-            decision_rate: positives as f64 / sample.rows() as f64,
+            decision_rate,
+            outcome_mean,
         },
         thresholds: ProxyThresholds {
             importance: explain.proxy_importance,
             balanced_accuracy: explain.proxy_accuracy,
         },
         encoded: design.columns,
-        logistic: drivers.logistic,
-        tree: drivers.tree,
-        importance: drivers.importance,
+        logistic,
+        tree,
+        linear,
+        regression_tree,
+        importance,
         proxies,
         causes,
         counterfactual,

@@ -239,6 +239,7 @@ mod tests {
                     .map(|v| Some(v.to_string()))
                     .collect(),
             )],
+            outcomes: None,
             scores: None,
             labels: None,
         };

@@ -3,7 +3,7 @@
 //! is sampled by a multiplicative hash of the row number (each row is kept when its hash falls
 //! below the share wanted), so only the sampled rows are collected.
 
-use crate::error::{AuditError, Result};
+use crate::error::Result;
 use crate::load::{self, read_error};
 use crate::spec::{AuditSpec, Decision, ExplainSpec};
 use crate::tally::binary::classify;
@@ -23,8 +23,10 @@ pub enum Values {
 /// The sampled rows, column by column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
-    /// The decision of each row, as the audit reads it.
+    /// The decision of each row, as the audit reads it (empty for a numeric outcome).
     pub decisions: Vec<bool>,
+    /// A numeric outcome's value of each row (rows without a number are not drawn).
+    pub outcomes: Option<Vec<f64>>,
     /// The features, in the order given.
     pub features: Vec<(String, Values)>,
     /// Each protected attribute read from a column, as text (`None`: missing or unknown).
@@ -38,7 +40,9 @@ pub struct Sample {
 impl Sample {
     /// Rows sampled.
     pub fn rows(&self) -> usize {
-        self.decisions.len()
+        self.outcomes
+            .as_ref()
+            .map_or(self.decisions.len(), Vec::len)
     }
 }
 
@@ -135,13 +139,16 @@ pub fn draw(
             .into_iter()
             .map(|v| v.zip(threshold).map(|(x, m)| x > m))
             .collect(),
-        Decision::Value { .. } => {
-            return Err(AuditError::Spec(
-                "--features explains a yes/no decision or a score; a numeric outcome's models are not built yet".into(),
-            ))
-        }
+        Decision::Value { .. } => Vec::new(),
     };
-    let keep: Vec<bool> = decisions.iter().map(Option::is_some).collect();
+    let outcomes = match &spec.decision {
+        Decision::Value { .. } => Some(numbers(&decision)?.unwrap_or_default()),
+        _ => None,
+    };
+    let keep: Vec<bool> = match &outcomes {
+        Some(y) => y.iter().map(Option::is_some).collect(),
+        None => decisions.iter().map(Option::is_some).collect(),
+    };
     let mut features = Vec::new();
     for f in &explain.features {
         let values = match numbers(f)? {
@@ -181,6 +188,7 @@ pub fn draw(
     };
     Ok(Sample {
         decisions: decisions.into_iter().flatten().collect(),
+        outcomes: outcomes.map(|y| y.into_iter().flatten().collect()),
         features,
         attributes,
         scores,

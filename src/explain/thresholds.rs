@@ -176,6 +176,7 @@ mod tests {
                     .chain(b.iter().map(|_| Some("b".to_string())))
                     .collect(),
             )],
+            outcomes: None,
             scores: Some(a.iter().chain(&b).copied().collect()),
             labels: None,
         };

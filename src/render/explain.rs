@@ -3,10 +3,11 @@
 //! and the inputs that stand for a protected attribute.
 
 use super::headline::how_often;
-use super::text::{code, md, pct, thousands};
+use super::text::{amount, code, md, pct, thousands};
 use super::words::{capitalized, Words};
 use crate::results::explain::{Cause, Explanation};
 use crate::results::AuditResults;
+use crate::spec::OutcomeKind;
 use std::fmt::Write;
 
 /// The cause of a group's gap in one sentence, with the numbers behind it. `reference` names
@@ -52,15 +53,24 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
                 let interval = cause.ratio_within_ci.map_or(String::new(), |[lo, hi]| {
                     format!(", {:.0}% interval {lo:.2} to {hi:.2}", w.r.audit.confidence * 100.0)
                 });
-                let _ = write!(
-                    text,
-                    "; within each {} of {feature}, they {} {} {reference} (ratio {within:.2} at the reference's \
-                     mix{interval}, against {} in the sample as a whole)",
-                    if numeric { "fifth of the values" } else { "value" },
-                    w.decision(),
-                    how_often(Some(within), w.r.audit.favorable),
-                    cause.ratio_raw.map_or("n/a".to_string(), |r| format!("{r:.2}"))
-                );
+                let each = if numeric { "fifth of the values" } else { "value" };
+                let raw = cause.ratio_raw.map_or("n/a".to_string(), |r| format!("{r:.2}"));
+                let _ = if w.r.audit.kind == Some(OutcomeKind::Continuous) {
+                    write!(
+                        text,
+                        "; within each {each} of {feature}, their mean {} is {within:.2} times that of {reference} (at \
+                         the reference's mix), against {raw} in the sample as a whole",
+                        w.outcome()
+                    )
+                } else {
+                    write!(
+                        text,
+                        "; within each {each} of {feature}, they {} {} {reference} (ratio {within:.2} at the \
+                         reference's mix{interval}, against {raw} in the sample as a whole)",
+                        w.decision(),
+                        how_often(Some(within), w.r.audit.favorable)
+                    )
+                };
             }
             text + "."
         }
@@ -88,9 +98,13 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
 /// breaks the four-fifths rule.
 pub fn partly(w: &Words, cause: &Cause) -> bool {
     let a = &w.r.audit;
-    cause
-        .ratio_within
-        .is_some_and(|r| a.favorable.crosses(r, a.di_threshold))
+    match (a.kind, cause.ratio_within, cause.ratio_raw) {
+        // A numeric outcome's rule is on its SMD: at least half the gap of the means remains.
+        (Some(OutcomeKind::Continuous), Some(within), Some(raw)) => {
+            (within - 1.0).abs() >= 0.5 * (raw - 1.0).abs()
+        }
+        (_, within, _) => within.is_some_and(|r| a.favorable.crosses(r, a.di_threshold)),
+    }
 }
 
 /// The cause found for a group of a pooled attribute set, if any.
@@ -339,31 +353,54 @@ fn causes(s: &mut String, w: &Words, e: &Explanation) {
     }
     let _ = writeln!(
         s,
-        "\nA likely proxy is an input that carries at least {:.0}% of the logistic model's permutation importance \
+        "\nA likely proxy is an input that carries at least {:.0}% of the {} model's permutation importance \
          and, alone, tells the group's members from the others with a balanced accuracy of at least {:.2} (both \
          settable: `--proxy-importance`, `--proxy-accuracy`).\n",
         e.thresholds.importance * 100.0,
+        if e.linear.is_some() { "linear" } else { "logistic" },
         e.thresholds.balanced_accuracy
     );
 }
 
 fn drivers(s: &mut String, w: &Words, e: &Explanation) {
-    let l = &e.logistic;
-    let _ = writeln!(s, "### What drives the decision\n");
+    let _ = writeln!(s, "### What drives the {}\n", what(w));
+    match (&e.logistic, &e.tree, &e.linear, &e.regression_tree) {
+        (Some(l), Some(t), _, _) => {
+            let _ = writeln!(
+                s,
+                "On the rows held out, the logistic model ranks the decisions with an AUC of {:.2} (0.5 is a guess, 1 \
+                 is perfect) and predicts {} of them (always predicting the most frequent decision gets {}); the tree \
+                 reproduces them with balanced accuracy {:.2} (0.5 is a guess). Each input's importance is how much \
+                 the model's hold-out performance drops when that input's values are shuffled.\n",
+                l.auc,
+                pct(Some(l.accuracy)),
+                pct(Some(l.baseline_accuracy)),
+                t.fidelity
+            );
+        }
+        (_, _, Some(l), Some(t)) => {
+            let _ = writeln!(
+                s,
+                "On the rows held out, the linear model predicts {:.0}% of the spread of {} around its mean (R² {:.2}), \
+                 the tree {:.0}% (R² {:.2}). Each input's importance is how much the model's hold-out R² drops when \
+                 that input's values are shuffled.\n",
+                l.r2 * 100.0,
+                w.outcome(),
+                l.r2,
+                t.r2 * 100.0,
+                t.r2
+            );
+        }
+        _ => {}
+    }
+    let model = if e.linear.is_some() {
+        "linear"
+    } else {
+        "logistic"
+    };
     let _ = writeln!(
         s,
-        "On the rows held out, the logistic model ranks the decisions with an AUC of {:.2} (0.5 is a guess, 1 is \
-         perfect) and predicts {} of them (always predicting the most frequent decision gets {}); the tree \
-         reproduces them with balanced accuracy {:.2} (0.5 is a guess). Each input's importance is how much the \
-         model's hold-out performance drops when that input's values are shuffled.\n",
-        l.auc,
-        pct(Some(l.accuracy)),
-        pct(Some(l.baseline_accuracy)),
-        e.tree.fidelity
-    );
-    let _ = writeln!(
-        s,
-        "| input | share of the logistic model's importance | share of the tree's importance |"
+        "| input | share of the {model} model's importance | share of the tree's importance |"
     );
     let _ = writeln!(s, "|---|---:|---:|");
     let mut ranked: Vec<_> = e.importance.iter().collect();
@@ -377,17 +414,38 @@ fn drivers(s: &mut String, w: &Words, e: &Explanation) {
             i.tree_share * 100.0
         );
     }
-    let _ = writeln!(
-        s,
-        "\nOdds ratios of the logistic model (a number: per standard deviation; a category: against its most frequent \
-         value; above 1 makes the positive decision more likely), with {:.0}% intervals from {} bootstrap \
-         resamples:\n",
-        w.r.audit.confidence * 100.0,
-        l.bootstrap_replicates
-    );
-    let _ = writeln!(s, "| input | value | odds ratio | interval |");
+    let (coefficients, heading) = match (&e.logistic, &e.linear) {
+        (Some(l), _) => (
+            &l.coefficients,
+            format!(
+                "Odds ratios of the logistic model (a number: per standard deviation; a category: against its most \
+                 frequent value; above 1 makes the positive decision more likely), with {:.0}% intervals from {} \
+                 bootstrap resamples:",
+                w.r.audit.confidence * 100.0,
+                l.bootstrap_replicates
+            ),
+        ),
+        (_, Some(l)) => (
+            &l.coefficients,
+            format!(
+                "Coefficients of the linear model: the change of {} (a number: per standard deviation; a category: \
+                 against its most frequent value), with {:.0}% intervals from heteroskedasticity-robust (HC1) \
+                 errors:",
+                w.outcome(),
+                w.r.audit.confidence * 100.0
+            ),
+        ),
+        _ => return,
+    };
+    let _ = writeln!(s, "\n{heading}\n");
+    let column = if e.logistic.is_some() {
+        "odds ratio"
+    } else {
+        "change"
+    };
+    let _ = writeln!(s, "| input | value | {column} | interval |");
     let _ = writeln!(s, "|---|---|---:|---:|");
-    for c in &l.coefficients {
+    for c in coefficients {
         let value = match c.kind.as_str() {
             "number" => "per standard deviation".to_string(),
             "missing" => "missing".to_string(),
@@ -398,7 +456,7 @@ fn drivers(s: &mut String, w: &Words, e: &Explanation) {
             "| {} | {} | {:.2} | {:.2} to {:.2} |",
             md(&w.attribute(&c.feature)),
             md(&value),
-            c.odds_ratio,
+            c.odds_ratio.unwrap_or(c.coefficient),
             c.ci[0],
             c.ci[1]
         );
@@ -406,41 +464,77 @@ fn drivers(s: &mut String, w: &Words, e: &Explanation) {
     let _ = writeln!(s);
 }
 
+/// `decision`, or a numeric outcome's name.
+fn what(w: &Words) -> String {
+    match w.r.audit.kind {
+        Some(OutcomeKind::Continuous) => w.outcome(),
+        _ => "decision".to_string(),
+    }
+}
+
+/// A rule's conditions: `If a and b`, or `For everyone`.
+fn when(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        "For everyone".to_string()
+    } else {
+        format!(
+            "If {}",
+            conditions
+                .iter()
+                .map(|c| code(c))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )
+    }
+}
+
 fn rules(s: &mut String, w: &Words, e: &Explanation) {
-    let _ = writeln!(s, "### The decision as rules\n");
-    let _ = writeln!(
-        s,
-        "A decision tree of at most {} questions, fitted with both decisions weighted equally, approximates the \
-         decision rule (rows and rates are the training rows'):\n",
-        e.tree.depth
-    );
-    for rule in &e.tree.rules {
-        let when = if rule.conditions.is_empty() {
-            "For everyone".to_string()
-        } else {
-            format!(
-                "If {}",
-                rule.conditions
-                    .iter()
-                    .map(|c| code(c))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            )
-        };
+    let _ = writeln!(s, "### The {} as rules\n", what(w));
+    if let Some(tree) = &e.tree {
         let _ = writeln!(
             s,
-            "- {when}: {} of {} {} {} ({} the sample's {}).",
-            pct(Some(rule.decision_rate)),
-            thousands(rule.rows as f64),
-            w.people(),
-            w.decision(),
-            if rule.predicts_positive {
-                "above"
-            } else {
-                "at or below"
-            },
-            pct(Some(e.sample.decision_rate))
+            "A decision tree of at most {} questions, fitted with both decisions weighted equally, approximates the \
+             decision rule (rows and rates are the training rows'):\n",
+            tree.depth
         );
+        for rule in &tree.rules {
+            let _ = writeln!(
+                s,
+                "- {}: {} of {} {} {} ({} the sample's {}).",
+                when(&rule.conditions),
+                pct(Some(rule.decision_rate)),
+                thousands(rule.rows as f64),
+                w.people(),
+                w.decision(),
+                if rule.predicts_positive {
+                    "above"
+                } else {
+                    "at or below"
+                },
+                pct(e.sample.decision_rate)
+            );
+        }
+    }
+    if let Some(tree) = &e.regression_tree {
+        let _ = writeln!(
+            s,
+            "A regression tree of at most {} questions approximates how {} is set (rows and means are the training \
+             rows'):\n",
+            tree.depth,
+            w.outcome()
+        );
+        for rule in &tree.rules {
+            let _ = writeln!(
+                s,
+                "- {}: mean {} {} over {} {} (the sample's mean: {}).",
+                when(&rule.conditions),
+                w.outcome(),
+                amount(Some(rule.mean)),
+                thousands(rule.rows as f64),
+                w.people(),
+                amount(e.sample.outcome_mean)
+            );
+        }
     }
     let _ = writeln!(s);
 }

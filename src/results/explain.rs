@@ -18,10 +18,18 @@ pub struct Explanation {
     pub thresholds: ProxyThresholds,
     /// The model columns the features became.
     pub encoded: Vec<EncodedColumn>,
-    /// The logistic regression of the decision on the features.
-    pub logistic: LogisticModel,
-    /// The shallow decision tree of the decision, as rules.
-    pub tree: TreeModel,
+    /// The logistic regression of a yes/no decision on the features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logistic: Option<LogisticModel>,
+    /// The shallow decision tree of a yes/no decision, as rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree: Option<TreeModel>,
+    /// The least-squares regression of a numeric outcome on the features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linear: Option<LinearModel>,
+    /// The shallow regression tree of a numeric outcome, as rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression_tree: Option<RegressionTreeModel>,
     /// Per feature, how much each model's hold-out performance drops when its values are
     /// shuffled, most important first.
     pub importance: Vec<FeatureImportance>,
@@ -139,8 +147,46 @@ pub struct SampleInfo {
     pub holdout: usize,
     /// The seed of the sample, the split and the bootstrap (`--seed`).
     pub seed: u64,
-    /// Share of sampled rows with the positive decision.
-    pub decision_rate: f64,
+    /// Share of sampled rows with the positive decision (a yes/no decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_rate: Option<f64>,
+    /// Mean outcome of the sampled rows (a numeric outcome).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome_mean: Option<f64>,
+}
+
+/// The least-squares regression of a numeric outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LinearModel {
+    /// The intercept (the outcome at the base levels and mean numbers).
+    pub intercept: f64,
+    /// One per encoded column, in their order: the change of the outcome per standardized
+    /// unit or against the base level, with its interval from HC1 standard errors.
+    pub coefficients: Vec<Coefficient>,
+    /// Hold-out R²: the share of the outcome's spread around its mean that the model predicts.
+    pub r2: f64,
+}
+
+/// The regression tree of a numeric outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RegressionTreeModel {
+    /// The most levels of questions (`--tree-depth`).
+    pub depth: usize,
+    /// The leaves as rules, left first.
+    pub rules: Vec<RegressionRule>,
+    /// Hold-out R².
+    pub r2: f64,
+}
+
+/// One leaf of the regression tree.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RegressionRule {
+    /// The conditions, in the features' own units and levels.
+    pub conditions: Vec<String>,
+    /// Training rows that reach the leaf.
+    pub rows: usize,
+    /// Their mean outcome: the leaf's prediction.
+    pub mean: f64,
 }
 
 /// The thresholds of a likely proxy.
@@ -190,7 +236,7 @@ pub struct LogisticModel {
     pub baseline_accuracy: f64,
 }
 
-/// A coefficient of the logistic model.
+/// A coefficient of the logistic or linear model.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Coefficient {
     /// The feature.
@@ -200,11 +246,14 @@ pub struct Coefficient {
     /// The level, for a `level` column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    /// The log-odds change per standardized unit (a number) or against the base level.
+    /// The change per standardized unit (a number) or against the base level: of the log-odds
+    /// (logistic), of the outcome (linear).
     pub coefficient: f64,
-    /// exp(coefficient).
-    pub odds_ratio: f64,
-    /// Percentile bootstrap interval of the odds ratio, at the audit's confidence.
+    /// exp(coefficient), for the logistic model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub odds_ratio: Option<f64>,
+    /// The interval at the audit's confidence: of the odds ratio (percentile bootstrap), or of
+    /// the coefficient (linear, HC1).
     pub ci: [f64; 2],
 }
 
@@ -236,16 +285,20 @@ pub struct TreeRule {
     pub decision_rate: f64,
 }
 
-/// A feature's permutation importance in both models.
+/// A feature's permutation importance in both models (the logistic model and the decision tree
+/// of a yes/no decision; the linear model and the regression tree of a numeric outcome, whose
+/// drops are of hold-out R²).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct FeatureImportance {
     /// The feature.
     pub feature: String,
-    /// Drop in the logistic model's hold-out AUC when the feature is shuffled.
+    /// Drop in the logistic model's hold-out AUC (the linear model's R²) when the feature is
+    /// shuffled.
     pub logistic: f64,
     /// Its share of the positive drops of all features.
     pub logistic_share: f64,
-    /// Drop in the tree's hold-out balanced accuracy when the feature is shuffled.
+    /// Drop in the tree's hold-out balanced accuracy (the regression tree's R²) when the feature
+    /// is shuffled.
     pub tree: f64,
     /// Its share of the positive drops of all features.
     pub tree_share: f64,
@@ -313,11 +366,11 @@ pub struct Cause {
     /// The likely proxy, for `proxy`; the attribute, for `direct`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
-    /// The group's selection rate over the reference's within the proxy's values, at the
-    /// reference's mix of them, for `proxy`; in the sample.
+    /// The group's selection rate (a numeric outcome: its mean) over the reference's within the
+    /// proxy's values, at the reference's mix of them, for `proxy`; in the sample.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio_within: Option<f64>,
-    /// Its interval at the audit's confidence (delta method).
+    /// Its interval at the audit's confidence (delta method; a yes/no decision only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio_within_ci: Option<[f64; 2]>,
     /// The raw ratio in the sample, beside it.
