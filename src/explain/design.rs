@@ -48,7 +48,7 @@ pub fn encode(sample: &Sample) -> Result<Design, Unusable> {
                 let mean = present.iter().sum::<f64>() / m;
                 let var = present.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (m - 1.0);
                 let std = var.sqrt();
-                if !(std > 0.0) {
+                if std.is_nan() || std <= 0.0 {
                     return Err((
                         f,
                         "takes one value in every sampled row, so it explains nothing; drop it"

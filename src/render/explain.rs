@@ -2,8 +2,7 @@
 //! what drives the decision (both models' importance, the odds ratios), the decision as rules,
 //! and the inputs that stand for a protected attribute.
 
-use super::headline::how_often;
-use super::text::{amount, code, md, pct, thousands};
+use super::text::{amount, code, how_often, md, pct, thousands};
 use super::words::{capitalized, Words};
 use crate::results::explain::{Cause, Explanation};
 use crate::results::AuditResults;

@@ -3,7 +3,7 @@
 
 use super::context::{Cadence, FollowUp};
 use super::explain::{cause_of, cause_text, partly};
-use super::text::{amount, pct, thousands};
+use super::text::{amount, how_often, pct, thousands};
 use super::words::{capitalized, Words};
 use crate::results::explain::Cause;
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
@@ -425,20 +425,6 @@ fn certainty(r: &AuditResults, state: VerdictState) -> String {
         }
         _ if r.audit.smd_threshold.is_some() => format!(" This is within {rule}."),
         _ => " This is within the four-fifths rule.".to_string(),
-    }
-}
-
-/// `1.8 times as often as`, `only 80% as often as` (a disadvantage) or `90% as often as` (fewer
-/// adverse decisions: "only" is kept for a disadvantage).
-pub(super) fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
-    match ratio {
-        Some(v) if (0.95..=1.05).contains(&v) => "about as often as".to_string(),
-        Some(v) if v >= 1.0 => format!("{v:.1} times as often as"),
-        Some(v) if favorable == Favorable::Positive => {
-            format!("only {:.0}% as often as", v * 100.0)
-        }
-        Some(v) => format!("{:.0}% as often as", v * 100.0),
-        None => "at a rate that cannot be compared with".to_string(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! names that come from the data, and the words for each attribute set.
 
 use crate::results::{AttributeSetResult, GroupMeasures, ReferenceUsed, VerdictState};
+use crate::spec::Favorable;
 use crate::value::visible;
 
 /// A rate as a percentage with one decimal, or `n/a` when undefined.
@@ -218,5 +219,19 @@ mod tests {
         assert_eq!(pct(Some(0.44847)), "44.8%");
         assert_eq!(ratio(Some(1.91209)), "1.91");
         assert_eq!(points(Some(-0.25)), "-25.0 pts");
+    }
+}
+
+/// `1.8 times as often as`, `only 80% as often as` (a disadvantage) or `90% as often as` (fewer
+/// adverse decisions: "only" is kept for a disadvantage).
+pub fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
+    match ratio {
+        Some(v) if (0.95..=1.05).contains(&v) => "about as often as".to_string(),
+        Some(v) if v >= 1.0 => format!("{v:.1} times as often as"),
+        Some(v) if favorable == Favorable::Positive => {
+            format!("only {:.0}% as often as", v * 100.0)
+        }
+        Some(v) => format!("{:.0}% as often as", v * 100.0),
+        None => "at a rate that cannot be compared with".to_string(),
     }
 }
