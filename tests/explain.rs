@@ -403,3 +403,42 @@ fn a_price_set_by_a_proxy_is_carried_by_it() {
     let r = run(0.0, "b");
     assert!(flagged(&r).is_empty(), "{:?}", flagged(&r));
 }
+
+#[test]
+fn small_groups_show_no_shares_in_the_explanation() {
+    // Race among COMPAS's inputs: 18 Native American defendants, below a minimum cell of 20, get
+    // a count of "<20" and no shares in the counterfactual table.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dataset("compas/compas-scores-two-years.csv");
+    audit(
+        &dir.path().join("out"),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--score",
+            "decile_score",
+            "--threshold",
+            "5",
+            "--favorable",
+            "negative",
+            "--protected",
+            "race",
+            "--reference",
+            "race=Caucasian",
+            "--features",
+            "age,priors_count,race",
+            "--min-cell",
+            "20",
+        ],
+    );
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    let rows: Vec<&str> = report
+        .lines()
+        // The counterfactual table's rows: six columns.
+        .filter(|l| l.starts_with("| race | Native American |") && l.matches('|').count() == 7)
+        .collect();
+    assert!(!rows.is_empty(), "{report}");
+    for row in rows {
+        assert!(row.ends_with("| <20 | n/a | n/a |"), "{row}");
+    }
+}

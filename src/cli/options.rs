@@ -711,10 +711,16 @@ impl AuditArgs {
                 .iter()
                 .flat_map(|e| e.features.iter().map(String::as_str)),
         );
+        let mut seen = Vec::new();
+        attributes.retain(|a| {
+            let first = !seen.contains(a);
+            seen.push(*a);
+            first
+        });
         for key in self.labels.attributes.keys() {
             if !attributes.contains(&key.as_str()) {
                 bail!(
-                    "[labels] {key:?}: not a protected attribute; the keys are decision, people and the attributes ({})",
+                    "[labels] {key:?}: not a column of this audit; the keys are decision, people and the columns audited, controlled for or explained ({})",
                     attributes.join(", ")
                 );
             }

@@ -2,6 +2,7 @@
 //! what drives the decision (both models' importance, the odds ratios), the decision as rules,
 //! and the inputs that stand for a protected attribute.
 
+use super::context::RunContext;
 use super::text::{amount, code, how_often, md, pct, thousands};
 use super::words::{capitalized, Words};
 use crate::results::explain::{Cause, Explanation};
@@ -119,8 +120,9 @@ pub fn cause_of<'a>(
         .find(|c| c.attributes == attributes && &c.group == group)
 }
 
-/// The section, when the audit has an explanation.
-pub fn section(s: &mut String, w: &Words) {
+/// The section, when the audit has an explanation. Counts of people below the minimum cell
+/// size show as `<N`, with no share.
+pub fn section(s: &mut String, w: &Words, ctx: &RunContext) {
     let Some(e) = &w.r.explain else { return };
     let _ = writeln!(s, "## Why the gaps exist\n");
     let features: Vec<String> = e.features.iter().map(|f| code(f)).collect();
@@ -137,9 +139,9 @@ pub fn section(s: &mut String, w: &Words) {
     );
     causes(s, w, e);
     drivers(s, w, e);
-    rules(s, w, e);
+    rules(s, w, ctx, e);
     proxies(s, w, e);
-    changes(s, w, e);
+    changes(s, w, ctx, e);
     what_if(s, w, e);
 }
 
@@ -204,8 +206,17 @@ fn what_if(s: &mut String, w: &Words, e: &Explanation) {
     }
 }
 
+/// A share of a group's people, or `n/a` for a group below the minimum cell size.
+fn shown(small: bool, share: Option<f64>) -> String {
+    if small {
+        "n/a".to_string()
+    } else {
+        pct(share)
+    }
+}
+
 /// The counterfactual flips and the recourse, when there are any.
-fn changes(s: &mut String, w: &Words, e: &Explanation) {
+fn changes(s: &mut String, w: &Words, ctx: &RunContext, e: &Explanation) {
     if e.counterfactual.is_empty() && e.recourse.is_empty() {
         return;
     }
@@ -225,15 +236,16 @@ fn changes(s: &mut String, w: &Words, e: &Explanation) {
         let _ = writeln!(s, "| attribute | group | set to | rows | decisions that change | of which to the favourable one |");
         let _ = writeln!(s, "|---|---|---|---:|---:|---:|");
         for f in &e.counterfactual {
+            let small = (f.rows as f64) < ctx.privacy.min_cell;
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} |",
                 md(&w.attribute(&f.attribute)),
                 md(&f.group),
                 md(&f.to),
-                thousands(f.rows as f64),
-                pct(Some(f.changed_share)),
-                pct(Some(f.to_favourable_share))
+                ctx.people(f.rows as f64),
+                shown(small, Some(f.changed_share)),
+                shown(small, Some(f.to_favourable_share))
             );
         }
         let _ = writeln!(s);
@@ -256,14 +268,17 @@ fn changes(s: &mut String, w: &Words, e: &Explanation) {
         );
         let _ = writeln!(s, "|---|---:|---:|---:|");
         for g in &r.groups {
+            let small = (g.unfavourable as f64) < ctx.privacy.min_cell;
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",
                 md(&g.group),
-                thousands(g.unfavourable as f64),
-                pct(Some(g.changeable_share)),
-                g.median_change
-                    .map_or("n/a".to_string(), |c| format!("{c:.1}"))
+                ctx.people(g.unfavourable as f64),
+                shown(small, Some(g.changeable_share)),
+                match g.median_change {
+                    Some(c) if !small => format!("{c:.1}"),
+                    _ => "n/a".to_string(),
+                }
             );
         }
         if let Some(sentence) = most_to_change(w, r) {
@@ -487,7 +502,7 @@ fn when(conditions: &[String]) -> String {
     }
 }
 
-fn rules(s: &mut String, w: &Words, e: &Explanation) {
+fn rules(s: &mut String, w: &Words, ctx: &RunContext, e: &Explanation) {
     let _ = writeln!(s, "### The {} as rules\n", what(w));
     if let Some(tree) = &e.tree {
         let _ = writeln!(
@@ -502,7 +517,7 @@ fn rules(s: &mut String, w: &Words, e: &Explanation) {
                 "- {}: {} of {} {} {} ({} the sample's {}).",
                 when(&rule.conditions),
                 pct(Some(rule.decision_rate)),
-                thousands(rule.rows as f64),
+                ctx.people(rule.rows as f64),
                 w.people(),
                 w.decision(),
                 if rule.predicts_positive {
@@ -529,7 +544,7 @@ fn rules(s: &mut String, w: &Words, e: &Explanation) {
                 when(&rule.conditions),
                 w.outcome(),
                 amount(Some(rule.mean)),
-                thousands(rule.rows as f64),
+                ctx.people(rule.rows as f64),
                 w.people(),
                 amount(e.sample.outcome_mean)
             );
