@@ -83,8 +83,8 @@ fn a_label_for_an_unknown_attribute_is_refused() {
         &["--config", config.to_str().unwrap()],
     );
     assert!(
-        err.contains("[labels] \"agegroup\": not a protected attribute")
-            && err.contains("ethnicity, sex, age_band"),
+        err.contains("[labels] \"agegroup\": not a column of this audit")
+            && err.contains("(ethnicity, sex, age_band, channel, postcode_area"),
         "{err}"
     );
 }
