@@ -441,4 +441,30 @@ fn small_groups_show_no_shares_in_the_explanation() {
     for row in rows {
         assert!(row.ends_with("| <20 | n/a | n/a |"), "{row}");
     }
+    // With --suppress-json, results.json leaves their flips out.
+    let r = audit(
+        &dir.path().join("json"),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--score",
+            "decile_score",
+            "--threshold",
+            "5",
+            "--favorable",
+            "negative",
+            "--protected",
+            "race",
+            "--reference",
+            "race=Caucasian",
+            "--features",
+            "age,priors_count,race",
+            "--min-cell",
+            "20",
+            "--suppress-json",
+        ],
+    );
+    let flips = r["explain"]["counterfactual"].as_array().unwrap();
+    assert!(!flips.is_empty());
+    assert!(flips.iter().all(|f| f["group"] != "Native American"));
 }

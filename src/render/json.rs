@@ -24,12 +24,19 @@ impl Renderer for Json {
     }
 }
 
-/// The results with every group count below `min_cell` (but above 0) suppressed, and the rule
-/// recorded.
+/// The results with every group count below `min_cell` (but above 0) suppressed, the
+/// explanation's flips and recourse of groups that small left out, and the rule recorded.
 fn suppressed(results: &AuditResults, min_cell: f64) -> AuditResults {
     let mut out = results.without_small_groups(min_cell);
     for g in out.attribute_sets.iter_mut().flat_map(|s| &mut s.groups) {
         g.measures.counts.suppress_below(min_cell);
+    }
+    // The explanation's per-group figures of groups that small are left out.
+    if let Some(e) = &mut out.explain {
+        e.counterfactual.retain(|f| f.rows as f64 >= min_cell);
+        for r in &mut e.recourse {
+            r.groups.retain(|g| g.unfavourable as f64 >= min_cell);
+        }
     }
     out.audit.counts_suppressed_below = Some(min_cell);
     out
