@@ -9,7 +9,9 @@ use crate::load::Shape;
 use crate::measure::measure_set;
 use crate::measure::metrics::selection_rate;
 use crate::measure::values::measure_values;
-use crate::results::{AttributeSetResult, AuditInfo, AuditResults, InputInfo, ScoreRule, ToolInfo};
+use crate::results::{
+    AttributeSetResult, AuditInfo, AuditResults, InputInfo, PeriodResult, ScoreRule, ToolInfo,
+};
 use crate::spec::{AuditSpec, Decision, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
 use crate::tally::{self, PolarsEngine, Tallies};
@@ -57,17 +59,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         }
     }
     let test_families = adjust_families(&mut attribute_sets, spec.stats.p_adjust);
-    // With a label, the error rate that matters for the audit's direction is judged too.
-    let error_family = spec.label.as_ref().map(|_| {
-        let (metric, _) = spec.favorable.error_rate();
-        test_families.get(metric).copied().unwrap_or(0)
-    });
-    let judged = if numeric {
-        "mean"
-    } else {
-        selection_rate().name
-    };
-    let tests_in_family = test_families.get(judged).copied().unwrap_or(0);
+    let tests_in_family = rules_for(spec, &test_families).family;
     let (outcome, score, positive) = match &spec.decision {
         Decision::Outcome(c) => (Some(c.column.clone()), None, c.positive.clone()),
         Decision::Value { column } => (Some(column.clone()), None, None),
@@ -144,28 +136,61 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
                 .then(|| "median".to_string()),
         },
         attribute_sets,
+        periods: Vec::new(),
         explain: None,
         failures: 0,
     };
-    judge(
-        &mut results,
-        Rules {
-            favorable: spec.favorable,
-            threshold: spec.di_threshold,
-            alpha: spec.stats.alpha,
-            p_adjust: spec.stats.p_adjust,
-            family: tests_in_family,
-            error_family,
-            smd_threshold: numeric.then_some(spec.smd_threshold),
-            adjusted_family: test_families
-                .get(if numeric { ADJUSTED } else { "cmh" })
-                .copied(),
-        },
-    );
+    judge(&mut results, rules_for(spec, &test_families));
+    // Each period measured and judged alone, its tests a family of their own.
+    for (k, (period, period_tallies)) in tallies.periods.iter().enumerate() {
+        let mut sets = measure_all(period_tallies, spec, PERIOD_SEEDS * (k + 1))?;
+        let families = adjust_families(&mut sets, spec.stats.p_adjust);
+        let mut judged = AuditResults {
+            attribute_sets: sets,
+            periods: Vec::new(),
+            explain: None,
+            ..results.clone()
+        };
+        judge(&mut judged, rules_for(spec, &families));
+        results.periods.push(PeriodResult {
+            period: period.clone(),
+            attribute_sets: judged.attribute_sets,
+        });
+    }
     if let Some(settings) = &spec.explain {
         results.explain = Some(explain::explain(spec, settings, &results)?);
     }
     Ok(results)
+}
+
+/// The first bootstrap stream of each period's sets is a multiple of this (the pooled sets and
+/// segments count from 0).
+const PERIOD_SEEDS: usize = 10_000;
+
+/// The rules of judgement of an audit whose tests form `families` (tests per tested rate).
+fn rules_for(spec: &AuditSpec, families: &IndexMap<String, usize>) -> Rules {
+    let numeric = spec.decision.is_value();
+    let judged = if numeric {
+        "mean"
+    } else {
+        selection_rate().name
+    };
+    Rules {
+        favorable: spec.favorable,
+        threshold: spec.di_threshold,
+        alpha: spec.stats.alpha,
+        p_adjust: spec.stats.p_adjust,
+        family: families.get(judged).copied().unwrap_or(0),
+        // With a label, the error rate that matters for the audit's direction is judged too.
+        error_family: spec.label.as_ref().map(|_| {
+            let (metric, _) = spec.favorable.error_rate();
+            families.get(metric).copied().unwrap_or(0)
+        }),
+        smd_threshold: numeric.then_some(spec.smd_threshold),
+        adjusted_family: families
+            .get(if numeric { ADJUSTED } else { "cmh" })
+            .copied(),
+    }
 }
 
 /// Measures every attribute set of `tallies`; `first` numbers them after the sets already

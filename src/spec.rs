@@ -310,6 +310,10 @@ pub struct AuditSpec {
     /// one (a gap that exists only in one product or region shows).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<String>,
+    /// A date column and the periods it is cut into (`--date`, `--every`): the whole analysis
+    /// per period, next to the whole range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dated: Option<Dated>,
     /// Intervals, tests and bootstrap.
     pub stats: StatsSpec,
     /// Small, rare and missing groups.
@@ -317,6 +321,51 @@ pub struct AuditSpec {
     /// Why the gaps exist (`--features`): models of the decision, proxies, causes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<ExplainSpec>,
+}
+
+/// The periods of a dated log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dated {
+    /// The column holding a date, a datetime or an ISO date string.
+    pub column: String,
+    /// How the periods are cut.
+    pub every: Every,
+}
+
+/// The length of a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Every {
+    /// Calendar months, `2026-03`; code year·100 + month.
+    Month,
+    /// ISO weeks, `2026-W09`; code ISO year·100 + ISO week.
+    Week,
+    /// Calendar quarters, `2026-Q1`; code year·10 + quarter.
+    Quarter,
+}
+
+impl Every {
+    /// A period's label from its code, as an engine computes it.
+    pub fn label(self, code: i64) -> String {
+        match self {
+            Every::Month => format!("{:04}-{:02}", code / 100, code % 100),
+            Every::Week => format!("{:04}-W{:02}", code / 100, code % 100),
+            Every::Quarter => format!("{:04}-Q{}", code / 10, code % 10),
+        }
+    }
+
+    /// The code of a date's period.
+    pub fn code(self, date: chrono::NaiveDate) -> i64 {
+        use chrono::Datelike;
+        match self {
+            Every::Month => i64::from(date.year()) * 100 + i64::from(date.month()),
+            Every::Week => {
+                let week = date.iso_week();
+                i64::from(week.year()) * 100 + i64::from(week.week())
+            }
+            Every::Quarter => i64::from(date.year()) * 10 + i64::from((date.month() - 1) / 3 + 1),
+        }
+    }
 }
 
 /// The explanation of the gaps: which inputs the models of the decision take, on how many rows,
@@ -379,6 +428,7 @@ impl AuditSpec {
             missing_values: Vec::new(),
             controls: Vec::new(),
             segment: None,
+            dated: None,
             selection: Vec::new(),
             stats: StatsSpec::default(),
             exclusion: Exclusion::default(),
@@ -408,6 +458,7 @@ impl AuditSpec {
             .for_each(|(c, _)| push(c));
         self.controls.iter().for_each(|c| push(c));
         self.segment.iter().for_each(|c| push(c));
+        self.dated.iter().for_each(|d| push(&d.column));
         self.selection.iter().for_each(|s| push(&s.column));
         self.explain
             .iter()

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
-    AuditSpec, BinaryColumn, Decision, Exclusion, ExplainSpec, Favorable, Format, Membership,
-    ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
+    AuditSpec, BinaryColumn, Dated, Decision, Every, Exclusion, ExplainSpec, Favorable, Format,
+    Membership, ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
 };
 use fairaudit::stats::adjust::PAdjust;
 use serde::{Deserialize, Serialize};
@@ -36,6 +36,15 @@ pub enum KindArg {
 pub enum HigherArg {
     Favorable,
     Adverse,
+}
+
+/// `--every` values.
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EveryArg {
+    Month,
+    Week,
+    Quarter,
 }
 
 /// `--score-rate` values.
@@ -148,6 +157,13 @@ pub struct AuditArgs {
     /// to the pooled one.
     #[arg(long)]
     pub segment: Option<String>,
+    /// A date column (a date, a datetime or an ISO date string): the whole analysis per period
+    /// too, next to the whole range.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// With --date: the length of a period, month (default), week or quarter.
+    #[arg(long, value_enum)]
+    pub every: Option<EveryArg>,
     /// With --kind continuous: the standardized mean difference beyond which a gap fails when
     /// significant (default 0.2, a "small" effect).
     #[arg(long, allow_negative_numbers = true)]
@@ -351,6 +367,9 @@ impl AuditArgs {
             bail!("--segment {c}: it is already audited (--protected) or a --control; a segment is another column");
         }
         let explain = self.explain_spec(continuous)?;
+        if self.every.is_some() && self.date.is_none() {
+            bail!("--every goes with --date, the column the periods are read from");
+        }
         if !self.control.is_empty() && (self.weight.is_some() || !self.membership.is_empty()) {
             bail!("--control does not go with --weight or --membership yet");
         }
@@ -544,6 +563,14 @@ impl AuditArgs {
             missing_values: self.missing_values.clone().unwrap_or_default(),
             controls: self.control.clone(),
             explain,
+            dated: self.date.clone().map(|column| Dated {
+                column,
+                every: match self.every.unwrap_or(EveryArg::Month) {
+                    EveryArg::Month => Every::Month,
+                    EveryArg::Week => Every::Week,
+                    EveryArg::Quarter => Every::Quarter,
+                },
+            }),
             segment: self.segment.clone(),
             selection: self
                 .where_

@@ -12,6 +12,7 @@ mod markdown;
 mod numeric;
 mod tables;
 mod text;
+mod trend;
 mod verdicts;
 mod words;
 mod xlsx;

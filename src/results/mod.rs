@@ -33,12 +33,26 @@ pub struct AuditResults {
     pub audit: AuditInfo,
     /// One entry per attribute set.
     pub attribute_sets: Vec<AttributeSetResult>,
+    /// With `--date`: every period's attribute sets, measured and judged on its rows alone (its
+    /// tests a family of their own), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<PeriodResult>,
     /// Why the gaps exist, with `--features`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<explain::Explanation>,
     /// Derived: the number of groups whose verdict is `fail` (filled by judge).
     #[serde(skip)]
     pub failures: usize,
+}
+
+/// One period of a dated log.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PeriodResult {
+    /// Its label: `2026-03`, `2026-W09` or `2026-Q1`.
+    pub period: String,
+    /// Its attribute sets, in the shape of the top-level ones; a group without rows in the
+    /// period is absent.
+    pub attribute_sets: Vec<AttributeSetResult>,
 }
 
 /// Name and version of the tool.

@@ -7,8 +7,11 @@ use super::cells::{
     fixed, from_fixed, Cell, CellTable, Covariates, MomentCell, Scale, COVARIATE_PRESENT,
     TERM_SCALE,
 };
-use super::plan::{bin_label, quintile_cuts, Check, DecisionKey, NumericControl, TallyPlan};
+use super::plan::{
+    bin_label, quintile_cuts, Check, DecisionKey, NumericControl, TallyPlan, PERIOD_KEY,
+};
 use crate::error::{AuditError, Result};
+use crate::spec::Every;
 use crate::stats::ols::Terms;
 use crate::value::{sort_by_count, ValueCount};
 use indexmap::IndexMap;
@@ -67,6 +70,14 @@ impl MemoryEngine {
 /// Numeric controls cut into quintiles, with their cut points.
 type Bins = Vec<(String, Vec<f64>)>;
 
+/// How key columns are read: binned controls, covariates (present or missing), the period.
+#[derive(Clone, Copy)]
+struct Keying<'a> {
+    bins: &'a Bins,
+    covariates: Option<&'a Covariates>,
+    period: Option<&'a (String, Every)>,
+}
+
 impl MemoryEngine {
     /// The numbers of `column` (`None` when one of its values is not a number), NaN left out.
     fn numbers(&self, column: &str) -> Option<Vec<f64>> {
@@ -97,19 +108,22 @@ impl MemoryEngine {
             .collect()
     }
 
-    /// A key column's value in a row: a covariate's presence, a binned control's bin label,
-    /// else the value as text.
-    fn grouping(
-        &self,
-        row: &[Option<String>],
-        column: &str,
-        (bins, covariates): (&Bins, Option<&Covariates>),
-    ) -> Option<String> {
+    /// A key column's value in a row: the period's code, a covariate's presence, a binned
+    /// control's bin label, else the value as text.
+    fn grouping(&self, row: &[Option<String>], column: &str, keying: &Keying) -> Option<String> {
+        if let (PERIOD_KEY, Some((date, every))) = (column, keying.period) {
+            let text = self.value(row, date)?;
+            let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+            return Some(every.code(day).to_string());
+        }
         let value = self.value(row, column)?;
-        if covariates.is_some_and(|cv| cv.columns.iter().any(|(c, _)| c == column)) {
+        if keying
+            .covariates
+            .is_some_and(|cv| cv.columns.iter().any(|(c, _)| c == column))
+        {
             return Some(COVARIATE_PRESENT.to_string());
         }
-        match bins.iter().find(|(c, _)| c == column) {
+        match keying.bins.iter().find(|(c, _)| c == column) {
             Some((_, cuts)) => number(Some(value)).map(|x| bin_label(x, cuts)),
             None => Some(value.to_string()),
         }
@@ -122,8 +136,9 @@ impl MemoryEngine {
         &self,
         (keys, column): (&[String], &str),
         selection: &[crate::spec::Selection],
-        (bins, covariates): (&Bins, Option<&Covariates>),
+        keying: &Keying,
     ) -> Vec<MomentCell> {
+        let covariates = keying.covariates;
         let terms = covariates.map(|cv| Terms::new(cv.columns.len()));
         let mut values: IndexMap<Vec<Option<String>>, Vec<f64>> = IndexMap::new();
         let mut term_sums: IndexMap<Vec<Option<String>>, Vec<i128>> = IndexMap::new();
@@ -139,10 +154,8 @@ impl MemoryEngine {
                 continue;
             }
             shift.get_or_insert(y);
-            let key: Vec<Option<String>> = keys
-                .iter()
-                .map(|k| self.grouping(row, k, (bins, covariates)))
-                .collect();
+            let key: Vec<Option<String>> =
+                keys.iter().map(|k| self.grouping(row, k, keying)).collect();
             if let (Some(cv), Some(terms)) = (covariates, &terms) {
                 let u = cv.outcome.apply(y);
                 let z: Vec<f64> = cv
@@ -240,9 +253,14 @@ impl TallyEngine for MemoryEngine {
             Some(_) => Vec::new(),
             None => numeric.into_iter().map(|n| (n.column, n.cuts)).collect(),
         };
+        let keying = Keying {
+            bins: &bins,
+            covariates: None,
+            period: plan.period.as_ref(),
+        };
         for row in &self.rows {
             let text = |c: &str| self.value(row, c).map(str::to_string);
-            let key = |c: &str| self.grouping(row, c, (&bins, None));
+            let key = |c: &str| self.grouping(row, c, &keying);
             let decision = match &plan.decision {
                 DecisionKey::Column(c) => text(c),
                 DecisionKey::AtLeast { column, threshold } => {
@@ -301,7 +319,10 @@ impl TallyEngine for MemoryEngine {
             (Some(keys), DecisionKey::Value(column)) => self.moments(
                 (keys, column),
                 &plan.selection,
-                (&bins, covariates.as_ref()),
+                &Keying {
+                    covariates: covariates.as_ref(),
+                    ..keying
+                },
             ),
             _ => Vec::new(),
         };

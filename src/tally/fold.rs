@@ -6,7 +6,7 @@
 use super::binary;
 use super::cells::{Cell, CellTable, MomentCell};
 use super::counts::{GroupSums, Tally};
-use super::plan::TallyPlan;
+use super::plan::{TallyPlan, PERIOD_KEY};
 use super::{ControlledCell, GroupTally, SetTally, Tallies};
 use crate::error::{AuditError, Result};
 use crate::spec::{AuditSpec, Decision};
@@ -21,6 +21,9 @@ pub const OUTSIDE: &str = "outside --where";
 
 /// Why rows of a numeric outcome whose value is not a number are left out.
 pub const NOT_A_NUMBER: &str = "outcome not a number";
+
+/// The reason for rows whose date (`--date`) cannot be read.
+pub const NO_DATE: &str = "date not readable";
 
 /// Where an attribute of a set comes from.
 #[derive(Clone, Copy)]
@@ -110,6 +113,9 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     if numeric || median.is_some() {
         rows_excluded.insert(NOT_A_NUMBER.to_string(), 0);
     }
+    if spec.dated.is_some() {
+        rows_excluded.insert(NO_DATE.to_string(), 0);
+    }
     if spec.label.is_some() {
         rows_excluded.insert("null label".to_string(), 0);
     }
@@ -138,6 +144,8 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     let mut controlled_per_set: Vec<HashMap<Levels, Stratum>> =
         vec![HashMap::new(); spec.protected.len()];
     let plan = TallyPlan::of(spec);
+    // The period is the last key of a dated log's cells.
+    let period_index = plan.period.as_ref().map(|_| plan.attributes.len() - 1);
     // A numeric outcome's controls come from the moments table; a yes/no decision's are keys of
     // the cell table.
     let control_index: Vec<usize> = match &plan.moment_keys {
@@ -202,6 +210,10 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     for cell in cells {
         if cell.outside {
             rows_excluded[OUTSIDE] += cell.rows;
+            continue;
+        }
+        if period_index.is_some_and(|p| cell.attributes[p].is_none()) {
+            rows_excluded[NO_DATE] += cell.rows;
             continue;
         }
         let Some(text) = &cell.decision else {
@@ -349,6 +361,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         distributions,
         controlled,
         segments: Vec::new(),
+        periods: Vec::new(),
         bins: table.bins.clone(),
         covariates: table.covariates.clone(),
         score_median: median.flatten(),
@@ -372,7 +385,12 @@ fn add_moments(
     // Merged in a fixed order, so that the floating-point results do not depend on the engine's.
     let mut moments: Vec<&MomentCell> = moments.iter().collect();
     moments.sort_by(|a, b| a.keys.cmp(&b.keys));
+    // A dated log's moments without a readable date are left out, as its cells are.
+    let period = keys.iter().position(|k| k == PERIOD_KEY);
     for cell in moments {
+        if period.is_some_and(|p| cell.keys[p].is_none()) {
+            continue;
+        }
         let value = |i: usize| {
             cell.keys[i]
                 .clone()

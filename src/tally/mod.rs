@@ -74,6 +74,8 @@ pub struct Tallies<S: GroupSums = Tally> {
     pub score_median: Option<f64>,
     /// With `--segment`: each value of the segment column with the tallies of its own rows.
     pub segments: Vec<(Option<String>, Tallies<S>)>,
+    /// With `--date`: each period's label with the tallies of its own rows, in order.
+    pub periods: Vec<(String, Tallies<S>)>,
     /// With controls, per set: each group × combination of the controls' values that occurs
     /// (a stratum), with its sums.
     pub controlled: Vec<Vec<ControlledCell>>,
@@ -115,18 +117,28 @@ pub fn tally(engine: &dyn TallyEngine, spec: &AuditSpec) -> Result<Tallies> {
                 median: tallies.score_median,
             };
         }
-        tallies.segments = segments(engine.source(), &table, &whole, segment)?;
+        tallies.segments = segments(engine.source(), &table, &whole, (segment, true))?;
+    }
+    if let Some(dated) = &spec.dated {
+        // Each period's rows alone; a row without a readable date belongs to none.
+        tallies.periods = segments(engine.source(), &table, spec, (plan::PERIOD_KEY, false))?
+            .into_iter()
+            .filter_map(|(code, t)| {
+                let code: i64 = code?.parse().ok()?;
+                Some((dated.every.label(code), t))
+            })
+            .collect();
     }
     Ok(tallies)
 }
 
-/// The tallies of each value of the `segment` column (missing last): the cell table's cells of
-/// that value, folded alone. The one pass serves every segment.
+/// The tallies of each value of the `segment` column (missing last, unless `keep_missing` is
+/// false): the cell table's cells of that value, folded alone. The one pass serves every segment.
 fn segments(
     path: &std::path::Path,
     table: &CellTable,
     spec: &AuditSpec,
-    segment: &str,
+    (segment, keep_missing): (&str, bool),
 ) -> Result<Vec<(Option<String>, Tallies)>> {
     let plan = TallyPlan::of(spec);
     let column = plan
@@ -153,6 +165,7 @@ fn segments(
             max: spec.max_groups,
         });
     }
+    values.retain(|v| keep_missing || v.is_some());
     values.sort_by(|a, b| (a.is_none(), a).cmp(&(b.is_none(), b)));
     values
         .into_iter()
@@ -353,6 +366,63 @@ mod tests {
         // The row without income counts as z = 0 in its own cell.
         let missing = &from_polars.moments[1];
         assert_eq!((missing.rows, missing.terms[1]), (1, 0.0));
+    }
+
+    #[test]
+    fn both_engines_read_the_same_periods() {
+        // Dates by month, a date that is not one and a missing one: both engines key the cells
+        // by the month's code (2025·100 + month), null where the date cannot be read.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        let rows = [
+            ["1", "a", "2025-01-31"],
+            ["0", "a", "2025-02-01"],
+            ["1", "b", "2025-12-15"],
+            ["0", "b", "soon"],
+            ["1", "a", ""],
+        ];
+        write_log(&path, "y,g,day", &rows);
+        let mut spec = AuditSpec::new(
+            &path,
+            Decision::Outcome(BinaryColumn {
+                column: "y".into(),
+                positive: None,
+            }),
+            vec![vec!["g".into()]],
+        );
+        spec.dated = Some(crate::spec::Dated {
+            column: "day".into(),
+            every: crate::spec::Every::Month,
+        });
+        let plan = TallyPlan::of(&spec);
+        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
+        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
+        let memory_rows: Vec<Vec<Option<&str>>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
+            .collect();
+        let mut from_memory = MemoryEngine::new(&["y", "g", "day"], &memory_rows)
+            .run(&plan)
+            .unwrap();
+        let key = |c: &cells::Cell| format!("{:?}", (&c.attributes, &c.decision));
+        from_polars.cells.sort_by_key(key);
+        from_memory.cells.sort_by_key(key);
+        assert_eq!(from_polars, from_memory);
+        let periods: Vec<Option<String>> = from_polars
+            .cells
+            .iter()
+            .map(|c| c.attributes[1].clone())
+            .collect();
+        assert_eq!(
+            periods,
+            [
+                None,
+                Some("202501".into()),
+                Some("202502".into()),
+                None,
+                Some("202512".into())
+            ]
+        );
     }
 
     #[test]

@@ -2,7 +2,12 @@
 //! cell, and which values it checks on the way. Built from the audit definition; any engine that
 //! can group and sum (Polars here, a SQL warehouse or Spark elsewhere) can run it.
 
-use crate::spec::{AuditSpec, Decision};
+use crate::spec::{AuditSpec, Decision, Every};
+
+/// The key of a cell's period among the plan's attributes (the last one, when the log is
+/// dated): the period's code, year·100 + month, ISO year·100 + ISO week, or year·10 + quarter;
+/// null when the date cannot be read.
+pub const PERIOD_KEY: &str = "__fairaudit_period";
 
 /// How the decision key of a cell is read.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +111,9 @@ pub struct TallyPlan {
     /// the controls, the segment). The controls are then not keys of the cell table, whose cells
     /// are distinct values: keyed by both, the cells would multiply.
     pub moment_keys: Option<Vec<String>>,
+    /// With a dated log: the date column and the periods' length; the period is the last key
+    /// ([`PERIOD_KEY`]) of the cells and of the moments table.
+    pub period: Option<(String, Every)>,
 }
 
 /// A rule the values of some columns must follow.
@@ -225,10 +233,19 @@ impl TallyPlan {
         } else {
             spec.key_columns()
         };
+        let mut attributes = attributes;
+        let mut moment_keys = numeric_controls.then(|| spec.key_columns());
+        if spec.dated.is_some() {
+            attributes.push(PERIOD_KEY.to_string());
+            if let Some(keys) = &mut moment_keys {
+                keys.push(PERIOD_KEY.to_string());
+            }
+        }
         TallyPlan {
             selection: spec.selection.clone(),
             controls: spec.controls.clone(),
-            moment_keys: numeric_controls.then(|| spec.key_columns()),
+            moment_keys,
+            period: spec.dated.as_ref().map(|d| (d.column.clone(), d.every)),
             attributes,
             decision,
             label: spec.label.as_ref().map(|l| l.column.clone()),

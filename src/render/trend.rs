@@ -1,0 +1,143 @@
+//! The report's "Trend" (with `--date`): per attribute set, each group's ratio to the reference
+//! period by period with its verdict, and for every group whose last period needs action, since
+//! when it has.
+
+use super::text::{md, verdict_text};
+use super::words::{capitalized, Words};
+use crate::results::{AttributeSetResult, GroupResult, VerdictState};
+use crate::spec::OutcomeKind;
+use std::fmt::Write;
+
+/// The ratio a group is judged by: its selection rate's, or a numeric outcome's mean's.
+fn ratio(w: &Words, g: &GroupResult) -> Option<f64> {
+    match w.r.audit.kind {
+        Some(OutcomeKind::Continuous) => g.measures.vs("mean_ratio"),
+        _ => g.measures.vs("disparate_impact_ratio"),
+    }
+}
+
+/// A group's ratio and verdict in one period's set, when it has rows there.
+fn in_period(
+    w: &Words,
+    set: Option<&AttributeSetResult>,
+    group: &indexmap::IndexMap<String, String>,
+) -> Option<(Option<f64>, VerdictState)> {
+    let g = set?.groups.iter().find(|g| &g.measures.values == group)?;
+    Some((ratio(w, g), g.state()))
+}
+
+/// The section, when the audit has periods.
+pub fn section(s: &mut String, w: &Words) {
+    let periods = &w.r.periods;
+    let Some(last) = periods.last() else { return };
+    let _ = writeln!(s, "## Trend\n");
+    let _ = writeln!(
+        s,
+        "Every group is also measured and judged on each period's rows alone ({} periods, {} to {}; each period's \
+         tests adjusted as a family of their own). A group without rows in a period is absent there, not 0.\n",
+        periods.len(),
+        periods[0].period,
+        last.period
+    );
+    for set in w.r.attribute_sets.iter().filter(|s| s.segment.is_none()) {
+        let sets: Vec<Option<&AttributeSetResult>> = periods
+            .iter()
+            .map(|p| {
+                p.attribute_sets
+                    .iter()
+                    .find(|x| x.segment.is_none() && x.attributes == set.attributes)
+            })
+            .collect();
+        let groups: Vec<&GroupResult> = set
+            .groups
+            .iter()
+            .filter(|g| !g.measures.is_reference && g.measures.excluded.is_none())
+            .collect();
+        if groups.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "### {}\n", md(&capitalized(&w.set(set))));
+        for g in &groups {
+            let history: Vec<Option<(Option<f64>, VerdictState)>> = sets
+                .iter()
+                .map(|p| in_period(w, *p, &g.measures.values))
+                .collect();
+            if let Some(sentence) = since(w, set, g, &history) {
+                let _ = writeln!(s, "- {}", md(&sentence));
+            }
+        }
+        if set.attributes.len() > 1 {
+            let _ = writeln!(s);
+            continue;
+        }
+        let names: Vec<String> = groups
+            .iter()
+            .map(|g| {
+                md(&g
+                    .measures
+                    .values
+                    .values()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "))
+            })
+            .collect();
+        let _ = writeln!(s, "\n| period | {} |", names.join(" | "));
+        let _ = writeln!(s, "|---|{}", "---|".repeat(names.len()));
+        for (p, period_set) in periods.iter().zip(&sets) {
+            let cells: Vec<String> = groups
+                .iter()
+                .map(|g| match in_period(w, *period_set, &g.measures.values) {
+                    Some((Some(r), state)) => format!("{r:.2} {}", verdict_text(state)),
+                    Some((None, state)) => format!("n/a {}", verdict_text(state)),
+                    None => "absent".to_string(),
+                })
+                .collect();
+            let _ = writeln!(s, "| {} | {} |", p.period, cells.join(" | "));
+        }
+        let _ = writeln!(s);
+    }
+}
+
+/// For a group that fails in the last period: since which period it has failed in every period,
+/// with its ratios over those periods and before.
+fn since(
+    w: &Words,
+    set: &AttributeSetResult,
+    g: &GroupResult,
+    history: &[Option<(Option<f64>, VerdictState)>],
+) -> Option<String> {
+    let failing =
+        |h: &Option<(Option<f64>, VerdictState)>| matches!(h, Some((_, VerdictState::Fail)));
+    if !history.last().is_some_and(failing) {
+        return None;
+    }
+    let start = history
+        .iter()
+        .rposition(|h| !failing(h))
+        .map_or(0, |i| i + 1);
+    let periods = &w.r.periods;
+    let ratios = |range: &[Option<(Option<f64>, VerdictState)>]| -> Vec<f64> {
+        range.iter().flatten().filter_map(|(r, _)| *r).collect()
+    };
+    let during = ratios(&history[start..]);
+    let before = ratios(&history[..start]);
+    let low = during.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = during.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let earlier = if before.is_empty() {
+        "; it has failed in every period measured".to_string()
+    } else {
+        format!(
+            "; {:.2} on average in the periods before",
+            before.iter().sum::<f64>() / before.len() as f64
+        )
+    };
+    Some(format!(
+        "{} compared with {}: failing since {}, ratio {low:.2} to {high:.2} in each period from {} to {}{earlier}.",
+        capitalized(&w.group(&g.measures.values)),
+        w.reference(set),
+        periods[start].period,
+        periods[start].period,
+        periods[periods.len() - 1].period
+    ))
+}
