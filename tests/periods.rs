@@ -59,6 +59,10 @@ fn a_drift_from_month_nine_fails_from_month_nine_and_not_before() {
     }
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     assert!(report.contains("## Trend"));
+    // No --period: the scope states the range the dates cover.
+    assert!(
+        report.contains("- **Period:** 2025-01 to 2025-12, 12 periods found in the log's dates")
+    );
     assert!(
         report.contains(
             "People with sex Female compared with people with sex Male: failing since 2025-09"

@@ -379,12 +379,24 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             .as_deref()
             .map_or("not named (use --system)".to_string(), md)
     );
+    // Without --period, a dated log's periods say which range it covers.
+    let found = match (r.periods.first(), r.periods.last()) {
+        (Some(first), Some(last)) => Some(format!(
+            "{} to {}, {} periods found in the log's dates",
+            first.period,
+            last.period,
+            r.periods.len()
+        )),
+        _ => None,
+    };
     let _ = writeln!(
         s,
         "- **Period:** {}",
         ctx.period
             .as_deref()
-            .map_or("not stated (use --period)".to_string(), md)
+            .map(md)
+            .or(found)
+            .unwrap_or_else(|| "not stated (use --period)".to_string())
     );
     let _ = writeln!(
         s,
