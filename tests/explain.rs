@@ -410,27 +410,25 @@ fn small_groups_show_no_shares_in_the_explanation() {
     // a count of "<20" and no shares in the counterfactual table.
     let dir = tempfile::tempdir().unwrap();
     let data = dataset("compas/compas-scores-two-years.csv");
-    audit(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--score",
-            "decile_score",
-            "--threshold",
-            "5",
-            "--favorable",
-            "negative",
-            "--protected",
-            "race",
-            "--reference",
-            "race=Caucasian",
-            "--features",
-            "age,priors_count,race",
-            "--min-cell",
-            "20",
-        ],
-    );
+    let mut flags = vec![
+        "--data",
+        data.to_str().unwrap(),
+        "--score",
+        "decile_score",
+        "--threshold",
+        "5",
+        "--favorable",
+        "negative",
+        "--protected",
+        "race",
+        "--reference",
+        "race=Caucasian",
+        "--features",
+        "age,priors_count,race",
+        "--min-cell",
+        "20",
+    ];
+    audit(&dir.path().join("out"), &flags);
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     let rows: Vec<&str> = report
         .lines()
@@ -442,28 +440,8 @@ fn small_groups_show_no_shares_in_the_explanation() {
         assert!(row.ends_with("| <20 | n/a | n/a |"), "{row}");
     }
     // With --suppress-json, results.json leaves their flips out.
-    let r = audit(
-        &dir.path().join("json"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--score",
-            "decile_score",
-            "--threshold",
-            "5",
-            "--favorable",
-            "negative",
-            "--protected",
-            "race",
-            "--reference",
-            "race=Caucasian",
-            "--features",
-            "age,priors_count,race",
-            "--min-cell",
-            "20",
-            "--suppress-json",
-        ],
-    );
+    flags.push("--suppress-json");
+    let r = audit(&dir.path().join("json"), &flags);
     let flips = r["explain"]["counterfactual"].as_array().unwrap();
     assert!(!flips.is_empty());
     assert!(flips.iter().all(|f| f["group"] != "Native American"));

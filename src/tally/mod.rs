@@ -208,6 +208,29 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
+    /// The cell tables the Polars and the memory engine make of `rows` (empty text: null)
+    /// under `header`, written to `path`, for `spec`'s plan.
+    fn both_engines<const N: usize>(
+        path: &std::path::Path,
+        header: &str,
+        rows: &[[&str; N]],
+        spec: &AuditSpec,
+    ) -> (CellTable, CellTable) {
+        write_log(path, header, rows);
+        let plan = TallyPlan::of(spec);
+        let frame = crate::load::open(path, Format::Csv, b',').unwrap();
+        let from_polars = PolarsEngine::new(path, frame).unwrap().run(&plan).unwrap();
+        let columns: Vec<&str> = header.split(',').collect();
+        let memory_rows: Vec<Vec<Option<&str>>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
+            .collect();
+        let from_memory = MemoryEngine::new(&columns, &memory_rows)
+            .run(&plan)
+            .unwrap();
+        (from_polars, from_memory)
+    }
+
     #[test]
     fn both_engines_cut_a_numeric_control_alike() {
         // income takes 12 values: more than 10, so it is cut at its quintiles (numpy's linear
@@ -381,7 +404,6 @@ mod tests {
             ["0", "b", "soon"],
             ["1", "a", ""],
         ];
-        write_log(&path, "y,g,day", &rows);
         let mut spec = AuditSpec::new(
             &path,
             Decision::Outcome(BinaryColumn {
@@ -394,16 +416,7 @@ mod tests {
             column: "day".into(),
             every: crate::spec::Every::Month,
         });
-        let plan = TallyPlan::of(&spec);
-        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
-        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
-        let memory_rows: Vec<Vec<Option<&str>>> = rows
-            .iter()
-            .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
-            .collect();
-        let mut from_memory = MemoryEngine::new(&["y", "g", "day"], &memory_rows)
-            .run(&plan)
-            .unwrap();
+        let (mut from_polars, mut from_memory) = both_engines(&path, "y,g,day", &rows, &spec);
         let key = |c: &cells::Cell| format!("{:?}", (&c.attributes, &c.decision));
         from_polars.cells.sort_by_key(key);
         from_memory.cells.sort_by_key(key);
@@ -436,7 +449,6 @@ mod tests {
             ["1000003", "b", "y"],
             ["", "b", "x"],
         ];
-        write_log(&path, "price,g,tier", &rows);
         let mut spec = AuditSpec::new(
             &path,
             Decision::Value {
@@ -445,17 +457,8 @@ mod tests {
             vec![vec!["g".into()]],
         );
         spec.controls = vec!["tier".into()];
-        let plan = TallyPlan::of(&spec);
-        assert_eq!(plan.attributes, ["g"]);
-        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
-        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
-        let memory_rows: Vec<Vec<Option<&str>>> = rows
-            .iter()
-            .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
-            .collect();
-        let mut from_memory = MemoryEngine::new(&["price", "g", "tier"], &memory_rows)
-            .run(&plan)
-            .unwrap();
+        assert_eq!(TallyPlan::of(&spec).attributes, ["g"]);
+        let (mut from_polars, mut from_memory) = both_engines(&path, "price,g,tier", &rows, &spec);
         for t in [&mut from_polars, &mut from_memory] {
             t.moments.sort_by_key(|m| format!("{:?}", m.keys));
         }
