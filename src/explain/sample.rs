@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::load::{self, read_error};
 use crate::spec::{AuditSpec, Decision, ExplainSpec};
 use crate::tally::binary::classify;
+use crate::tally::polars_engine::selected;
 use polars::prelude::*;
 
 const ROW: &str = "__fairaudit_row";
@@ -72,14 +73,7 @@ pub fn draw(
             columns.push(c.clone());
         }
     }
-    let inside = spec.selection.iter().fold(lit(true), |all, s| {
-        let any = s.values.iter().fold(lit(false), |any, v| {
-            any.or(col(s.column.as_str())
-                .cast(DataType::String)
-                .eq(lit(v.clone())))
-        });
-        all.and(any.fill_null(lit(false)))
-    });
+    let inside = selected(&spec.selection);
     let mut rows_frame = frame.filter(inside.and(col(decision.as_str()).is_not_null()));
     if rows > explain.sample as u64 {
         // Knuth's multiplicative hash of the row number spreads the kept rows over the log.

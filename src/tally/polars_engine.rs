@@ -220,7 +220,7 @@ impl PolarsEngine {
 
 /// Whether a row is inside the selection: each column's text is one of its values (a null is
 /// not); always true without a selection.
-fn selected(selection: &[crate::spec::Selection]) -> Expr {
+pub fn selected(selection: &[crate::spec::Selection]) -> Expr {
     selection.iter().fold(lit(true), |all, s| {
         let any = s.values.iter().fold(lit(false), |any, v| {
             any.or(col(s.column.as_str())
