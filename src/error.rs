@@ -133,6 +133,19 @@ pub enum AuditError {
         /// Rows whose value is not a number.
         rows: u64,
     },
+    /// No value of the `--date` column is a date.
+    #[error(
+        "{}: --date {column}: no value is a date ({rows} rows); give a date, a datetime or an ISO date string (2025-05-31)",
+        path.display()
+    )]
+    NoDates {
+        /// The log.
+        path: PathBuf,
+        /// The date column.
+        column: String,
+        /// Rows whose date cannot be read.
+        rows: u64,
+    },
     /// A CSV record has more or fewer fields than the header.
     #[error("{}: line {line} has {fields} fields, the header has {expected}; quote fields that hold the delimiter (\"Doe, Jane\")", path.display())]
     RaggedRow {

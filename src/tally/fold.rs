@@ -287,6 +287,17 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
             rows: rows_excluded[NOT_A_NUMBER],
         });
     }
+    if let Some(dated) = spec
+        .dated
+        .as_ref()
+        .filter(|_| rows_excluded[NO_DATE] > 0 && rows_excluded.values().sum::<u64>() == rows_read)
+    {
+        return Err(AuditError::NoDates {
+            path: path.to_path_buf(),
+            column: dated.column.clone(),
+            rows: rows_excluded[NO_DATE],
+        });
+    }
     if rows_excluded.values().sum::<u64>() == rows_read {
         return Err(AuditError::NothingToAudit {
             path: path.to_path_buf(),
