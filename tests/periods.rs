@@ -82,8 +82,38 @@ fn a_drift_from_month_nine_fails_from_month_nine_and_not_before() {
 
 #[test]
 fn the_service_example_shows_the_may_change() {
+    // Counted with pandas on business/service.csv, rows of each month by decision_date[:7]:
+    // April, women escalated 25.32% (of 316) against men 20.23%, ratio 1.2516; May, 11.87%
+    // (of 337) against 23.33%, ratio 0.5087.
     let dir = tempfile::tempdir().unwrap();
-    audit_bundled("service", &dir.path().join("out"));
+    let r = audit_bundled("service", &dir.path().join("out"));
+    let female = |month: usize| {
+        let set = &r["periods"][month]["attribute_sets"][0];
+        group(
+            &serde_json::json!({ "attribute_sets": [set] }),
+            0,
+            &[("sex", "Female")],
+        )
+        .clone()
+    };
+    let april = female(3);
+    assert_eq!(april["n"], 316);
+    close(
+        num(&april["rates"], "selection_rate"),
+        0.25316455696202533,
+        1e-12,
+    );
+    close(
+        num(&april["vs_reference"], "disparate_impact_ratio"),
+        1.251559992868604,
+        1e-12,
+    );
+    let may = female(4);
+    close(
+        num(&may["vs_reference"], "disparate_impact_ratio"),
+        0.5086901229334464,
+        1e-12,
+    );
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     assert!(
         report.contains("Customers with sex Female compared with customers with sex Male: failing since 2025-05"),
