@@ -99,7 +99,7 @@ fn the_service_example_shows_the_may_change() {
     let april = female(3);
     assert_eq!(april["n"], 316);
     close(
-        num(&april["rates"], "selection_rate"),
+        num(&april, "selection_rate"),
         0.25316455696202533,
         1e-12,
     );
