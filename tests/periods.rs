@@ -98,11 +98,7 @@ fn the_service_example_shows_the_may_change() {
     };
     let april = female(3);
     assert_eq!(april["n"], 316);
-    close(
-        num(&april, "selection_rate"),
-        0.25316455696202533,
-        1e-12,
-    );
+    close(num(&april, "selection_rate"), 0.25316455696202533, 1e-12);
     close(
         num(&april["vs_reference"], "disparate_impact_ratio"),
         1.251559992868604,

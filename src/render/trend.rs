@@ -34,10 +34,15 @@ pub fn section(s: &mut String, w: &Words) {
     let _ = writeln!(
         s,
         "Every group is also measured and judged on each period's rows alone ({} periods, {} to {}; each period's \
-         tests adjusted as a family of their own). A group without rows in a period is absent there, not 0.\n",
+         tests adjusted as a family of their own). Each cell is the group's {} over the reference group's, with \
+         its verdict in that period; a group without rows in a period is absent there, not 0.\n",
         periods.len(),
         periods[0].period,
-        last.period
+        last.period,
+        match w.r.audit.kind {
+            Some(OutcomeKind::Continuous) => format!("mean {}", w.outcome()),
+            _ => "selection rate".to_string(),
+        }
     );
     for set in w.r.attribute_sets.iter().filter(|s| s.segment.is_none()) {
         let sets: Vec<Option<&AttributeSetResult>> = periods
