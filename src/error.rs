@@ -314,6 +314,28 @@ pub enum AuditError {
         /// The parse error.
         source: serde_json::Error,
     },
+    /// A directory that should be an audit's bundle has no manifest.
+    #[error("{}: not a fairaudit bundle (it has no manifest.json); give the --out directory of an audit", dir.display())]
+    NotABundle {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// An evidence bundle no longer matches its manifest.
+    #[error("{}: the bundle does not match its manifest ({what}); run `fairaudit verify` on it", dir.display())]
+    BundleChanged {
+        /// The bundle.
+        dir: PathBuf,
+        /// The files changed, added or removed.
+        what: String,
+    },
+    /// A bundle's `results.json` cannot be read back.
+    #[error("{}: cannot read it as a fairaudit results.json: {reason}", path.display())]
+    NotResults {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl AuditError {

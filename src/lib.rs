@@ -1,7 +1,8 @@
 //! fairaudit: bias audits of automated decision logs.
 //!
 //! The pipeline's stages, each a module, depend on each other in one direction:
-//! [`load`] → [`tally`] → [`measure`] → [`judge`] → [`explain`] → [`render`] → [`bundle`], run
+//! [`load`] → [`tally`] → [`measure`] → [`judge`] → [`explain`] → [`compare`] → [`render`] →
+//! [`bundle`], run
 //! together by
 //! [`audit::run`]. Stages talk through plain data types ([`tally::Tally`],
 //! [`results::AuditResults`]); [`stats`] is plain numbers in, numbers out, and depends on no
@@ -9,6 +10,7 @@
 
 pub mod audit;
 pub mod bundle;
+pub mod compare;
 pub mod error;
 pub mod explain;
 pub mod hash;

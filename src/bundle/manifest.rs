@@ -46,7 +46,23 @@ pub fn manifest(
     ctx: &RunContext,
     files: &[OutputFile],
 ) -> Result<OutputFile> {
-    let mut outputs: Vec<ListedFile> = files
+    listing(
+        Manifest {
+            tool: results.tool.clone(),
+            timestamp: ctx.timestamp.clone(),
+            seed: results.audit.seed,
+            configuration: ctx.configuration.clone(),
+            inputs: ctx.inputs.clone(),
+            outputs: Vec::new(),
+        },
+        files,
+    )
+}
+
+/// The manifest file `head` with `files` listed as its outputs (for any command that writes a
+/// bundle: `audit`, `compare`, `history`).
+pub fn listing(mut head: Manifest, files: &[OutputFile]) -> Result<OutputFile> {
+    head.outputs = files
         .iter()
         .map(|f| ListedFile {
             path: f.name.clone(),
@@ -54,17 +70,9 @@ pub fn manifest(
             size_bytes: f.bytes.len() as u64,
         })
         .collect();
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = Manifest {
-        tool: results.tool.clone(),
-        timestamp: ctx.timestamp.clone(),
-        seed: results.audit.seed,
-        configuration: ctx.configuration.clone(),
-        inputs: ctx.inputs.clone(),
-        outputs,
-    };
+    head.outputs.sort_by(|a, b| a.path.cmp(&b.path));
     let mut bytes =
-        serde_json::to_vec_pretty(&manifest).map_err(|e| AuditError::render(MANIFEST, e))?;
+        serde_json::to_vec_pretty(&head).map_err(|e| AuditError::render(MANIFEST, e))?;
     bytes.push(b'\n');
     Ok(OutputFile {
         name: MANIFEST.into(),

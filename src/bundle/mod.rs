@@ -3,6 +3,7 @@
 //! so a failed run never leaves half a bundle; `verify` checks a bundle against its manifest.
 
 pub mod manifest;
+pub mod read;
 pub mod sign;
 pub mod verify;
 pub mod write;

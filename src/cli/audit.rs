@@ -6,10 +6,13 @@ use fairaudit::render::context::InputFile;
 use fairaudit::results::AuditResults;
 
 /// Audits the log the arguments name; exit code 1 when a verdict fails under
-/// `--fail-on-violation`.
+/// `--fail-on-violation`, or became `fail` since `--baseline` under `--fail-on-new-violation`.
 pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
     let args = args.merged()?;
     let spec = args.spec()?;
+    if args.fail_on_new_violation && args.baseline.is_none() {
+        anyhow::bail!("--fail-on-new-violation needs --baseline DIR, the last audit's bundle");
+    }
     let out = args.out_dir(&spec);
     let inputs = args.input_paths(&spec);
     bundle::check_output_dir(&out, args.force, &inputs)?;
@@ -18,8 +21,19 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
         .as_deref()
         .map(bundle::sign::secret_key)
         .transpose()?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(bundle::read::results)
+        .transpose()?;
     let results = fairaudit::audit::run(&spec)?;
-    let ctx = args.context(&spec, log_input(&results))?;
+    let mut ctx = args.context(&spec, log_input(&results))?;
+    if let (Some(before), Some(dir)) = (&baseline, &args.baseline) {
+        let shown = dir.display().to_string();
+        let changes = fairaudit::compare::compare(before, &shown, &results, &out.display().to_string());
+        ctx.inputs.push(super::compare::results_input(dir, "baseline results")?);
+        ctx.baseline = Some(changes);
+    }
     let mut files = bundle::files(&results, &ctx)?;
     if let Some(key) = &key {
         files.push(bundle::sign::signature(&files, key)?);
@@ -32,11 +46,22 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
         results.failures,
         out.join("report.md").display()
     );
-    Ok(if results.failures > 0 && args.fail_on_violation {
-        1
-    } else {
-        0
-    })
+    let new = ctx.baseline.as_ref().map_or(0, |c| c.new);
+    if let Some(c) = &ctx.baseline {
+        println!(
+            "since {}: {} new failing verdict(s), {} resolved, {} significant change(s)",
+            c.before.dir, c.new, c.resolved, c.significant_changes
+        );
+    }
+    Ok(
+        if (results.failures > 0 && args.fail_on_violation)
+            || (new > 0 && args.fail_on_new_violation)
+        {
+            1
+        } else {
+            0
+        },
+    )
 }
 
 /// The decision log as an input file of the run.

@@ -3,6 +3,7 @@
 //! found stale reports, or `verify` found changes), 2 bad input (nothing written).
 
 mod audit;
+mod compare;
 mod examples;
 mod keygen;
 mod options;
@@ -29,6 +30,9 @@ enum Command {
     Synth(synth::SynthArgs),
     /// Regenerate the example reports of the bundled datasets in reports/examples/.
     Examples(examples::ExamplesArgs),
+    /// What changed between two audits (two bundles, e.g. last month's and this month's):
+    /// changes.json, changes.md and changes.html.
+    Compare(compare::CompareArgs),
     /// Check an evidence bundle: re-hash every file its manifest lists (exit 1 on any change).
     Verify(verify::VerifyArgs),
     /// Write a new Ed25519 key pair for signing bundles (KEY, secret, and KEY.pub).
@@ -49,6 +53,7 @@ pub fn main() -> i32 {
         Command::Audit(args) => audit::run(args),
         Command::Synth(args) => synth::run(args),
         Command::Examples(args) => examples::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Schema => {
@@ -61,11 +66,27 @@ pub fn main() -> i32 {
         Err(e) => {
             // One line, and no character from the data (an escape sequence in a column name)
             // reaches the terminal raw.
-            let message = format!("{e:#}").replace('\n', " ");
+            let message = one_line(&e);
             eprintln!("error: {}", fairaudit::value::visible(&message));
             2
         }
     }
+}
+
+/// An error and its causes on one line, each cause once (an error that prints its source is not
+/// followed by the same text again).
+fn one_line(e: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+    }
+    message.replace('\n', " ")
 }
 
 /// A command line clap refuses, on one line like every other error (exit 2); help and version

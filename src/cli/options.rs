@@ -226,6 +226,13 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default)]
     pub fail_on_violation: bool,
+    /// The last audit's bundle: the report says what changed since (changes.json too).
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: exit with code 1 only when a verdict became `fail` since the last audit.
+    #[arg(long)]
+    #[serde(default)]
+    pub fail_on_new_violation: bool,
     /// Most distinct values a protected attribute may have (default 1000).
     #[arg(long)]
     pub max_groups: Option<usize>,
@@ -326,6 +333,7 @@ impl AuditArgs {
             &mut file.out,
             &mut file.findings,
             &mut file.sign,
+            &mut file.baseline,
         ] {
             *path = path.take().map(|p| base.join(p));
         }
@@ -716,6 +724,7 @@ impl AuditArgs {
             period: self.period.clone(),
             labels: self.labels_for(spec)?,
             cadence: self.cadence.unwrap_or_default(),
+            baseline: None,
         })
     }
 
@@ -761,6 +770,7 @@ impl AuditArgs {
             Some(spec.data.clone()),
             self.config.clone(),
             self.findings.clone(),
+            self.baseline.clone(),
         ]
         .into_iter()
         .flatten()

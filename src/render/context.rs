@@ -172,6 +172,8 @@ pub struct RunContext {
     pub labels: Labels,
     /// How often the audit runs.
     pub cadence: Cadence,
+    /// With `--baseline`: what changed since the last audit.
+    pub baseline: Option<crate::results::changes::Changes>,
 }
 
 impl RunContext {

@@ -73,56 +73,62 @@ impl Html {
         ctx: &RunContext,
         files: &[OutputFile],
     ) -> Result<Vec<OutputFile>> {
-        let err = |m: &str| AuditError::render("report.html", m);
         let markdown = files
             .iter()
             .find(|f| f.name == "report.md")
-            .ok_or_else(|| err("report.md was not rendered"))?;
-        let text = String::from_utf8_lossy(&markdown.bytes);
-        let mut options = pulldown_cmark::Options::empty();
-        options.insert(pulldown_cmark::Options::ENABLE_TABLES);
-        let events = pulldown_cmark::Parser::new_ext(&text, options).map(|event| match event {
-            // Inline every chart the report links, so the page needs no other file.
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let inlined = files
-                    .iter()
-                    .find(|f| f.name == dest_url.as_ref() && f.name.ends_with(".svg"))
-                    .map(|f| {
-                        format!(
-                            "data:image/svg+xml;base64,{}",
-                            base64::engine::general_purpose::STANDARD.encode(&f.bytes)
-                        )
-                    });
-                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
-                    link_type,
-                    dest_url: inlined.map_or(dest_url, Into::into),
-                    title,
-                    id,
-                })
-            }
-            other => other,
-        });
-        let mut body = String::new();
-        pulldown_cmark::html::push_html(&mut body, events);
-        let body = with_contents(&coloured(&body));
-        let title = super::words::Words::new(results, ctx)
-            .decision_column()
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;");
-        let page = format!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
-             <title>Fairness audit of {title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+            .ok_or_else(|| AuditError::render("report.html", "report.md was not rendered"))?;
+        let title = format!(
+            "Fairness audit of {}",
+            super::words::Words::new(results, ctx).decision_column()
         );
         Ok(vec![OutputFile {
             name: "report.html".into(),
-            bytes: page.into_bytes(),
+            bytes: page(&String::from_utf8_lossy(&markdown.bytes), files, &title).into_bytes(),
         }])
     }
+}
+
+/// A markdown document as one self-contained page titled `title`, every SVG chart among `files`
+/// it links inlined.
+pub fn page(markdown: &str, files: &[OutputFile], title: &str) -> String {
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    let events = pulldown_cmark::Parser::new_ext(markdown, options).map(|event| match event {
+        // Inline every chart the document links, so the page needs no other file.
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let inlined = files
+                .iter()
+                .find(|f| f.name == dest_url.as_ref() && f.name.ends_with(".svg"))
+                .map(|f| {
+                    format!(
+                        "data:image/svg+xml;base64,{}",
+                        base64::engine::general_purpose::STANDARD.encode(&f.bytes)
+                    )
+                });
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+                link_type,
+                dest_url: inlined.map_or(dest_url, Into::into),
+                title,
+                id,
+            })
+        }
+        other => other,
+    });
+    let mut body = String::new();
+    pulldown_cmark::html::push_html(&mut body, events);
+    let body = with_contents(&coloured(&body));
+    let title = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+    )
 }

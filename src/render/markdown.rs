@@ -50,6 +50,7 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
             attribute_set(&mut s, r, ctx, i, set);
         }
     }
+    super::changes::section(&mut s, &w, ctx);
     super::trend::section(&mut s, &w);
     super::explain::section(&mut s, &w, ctx);
     follow_up(&mut s, ctx);

@@ -1,6 +1,7 @@
 //! Render stage: each output format is a pure function from results to files (hyperfine's
 //! exporter habit). Renderers only format: every number and judgement comes from the results.
 
+pub mod changes;
 mod charts;
 pub mod context;
 mod controls;
@@ -49,6 +50,9 @@ pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<Output
     // show anything from which a group smaller than --min-cell could be worked out.
     let public = results.without_small_groups(ctx.privacy.min_cell);
     let mut files = json::Json.render(results, ctx)?;
+    if let Some(c) = &ctx.baseline {
+        files.push(changes::json(c)?);
+    }
     for r in renderers {
         files.extend(r.render(&public, ctx)?);
     }

@@ -4,8 +4,8 @@
 
 use super::charts::{chart_file, more_charts};
 use super::text::{
-    adjustment_name, amount, amount_ci, code, group_label, md, pct, ratio, reference_text,
-    verdict_text,
+    adjustment_name, amount, amount_ci, code, group_label, md, p_value, pct, ratio,
+    reference_text, verdict_text,
 };
 use super::words::Words;
 use super::RunContext;
@@ -124,7 +124,7 @@ pub fn attribute_set(
             m.vs("standardized_mean_difference")
                 .map_or("n/a".to_string(), |v| format!("{v:+.2}")),
             match (m.vs("ks_statistic"), m.vs("ks_p_value")) {
-                (Some(d), Some(p)) => format!("{d:.2} ({})", p_text(p)),
+                (Some(d), Some(p)) => format!("{d:.2} ({})", p_value(p)),
                 _ => "n/a".to_string(),
             }
         );
@@ -142,15 +142,6 @@ pub fn attribute_set(
     );
     for (title, path) in more_charts(r, index, set) {
         let _ = writeln!(s, "![{title}, {}]({path})\n", md(&w.set(set)));
-    }
-}
-
-/// A p-value as people read it: `p < 0.001` or `p = 0.042`.
-fn p_text(p: f64) -> String {
-    if p < 0.001 {
-        "p < 0.001".to_string()
-    } else {
-        format!("p = {p:.3}")
     }
 }
 

@@ -32,6 +32,15 @@ pub fn amount(v: Option<f64>) -> String {
     })
 }
 
+/// A p-value as people read it: `p < 0.001` or `p = 0.042`.
+pub fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".to_string()
+    } else {
+        format!("p = {p:.3}")
+    }
+}
+
 /// A whole number with thousands separators: `12,345`.
 pub fn thousands(x: f64) -> String {
     let digits = format!("{:.0}", x.abs());

@@ -5,6 +5,7 @@
 //! A few fields are derived from the others and not written to `results.json` (marked
 //! "derived"); `from_json` restores them.
 
+pub mod changes;
 pub mod explain;
 
 use crate::spec::{Favorable, Format, OutcomeKind};
@@ -661,7 +662,8 @@ impl AuditResults {
     /// are restored by judge ([`crate::judge::restore`]).
     pub fn from_json(text: &str) -> serde_json::Result<AuditResults> {
         let mut results: AuditResults = serde_json::from_str(text)?;
-        for set in &mut results.attribute_sets {
+        let periods = results.periods.iter_mut().flat_map(|p| &mut p.attribute_sets);
+        for set in results.attribute_sets.iter_mut().chain(periods) {
             for g in &mut set.groups {
                 let m = &mut g.measures;
                 m.is_reference = set.reference.as_ref() == Some(&m.values);

@@ -5,22 +5,46 @@
 /// Cramér's V of a contingency table (rows × columns of counts): sqrt(χ² / (n·(min(r, c) − 1))),
 /// without bias correction. `None` when a margin leaves fewer than two rows or columns.
 pub fn cramers_v(table: &[Vec<f64>]) -> Option<f64> {
+    let test = chi_square(table)?;
+    let (rows, columns, n) = margins(table);
+    let r = rows.iter().filter(|&&x| x > 0.0).count();
+    let c = columns.iter().filter(|&&x| x > 0.0).count();
+    Some((test.statistic / (n * (r.min(c) - 1) as f64)).sqrt())
+}
+
+/// Pearson's chi-square test of independence of a contingency table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChiSquare {
+    /// Σ (observed − expected)² / expected, without continuity correction.
+    pub statistic: f64,
+    /// (non-empty rows − 1) · (non-empty columns − 1).
+    pub df: usize,
+    /// The upper tail of the chi-square distribution at the statistic.
+    pub p: f64,
+}
+
+/// Pearson's chi-square test of a contingency table (rows and columns of zeros left out, as
+/// they carry no information). `None` when fewer than two rows or columns have counts.
+pub fn chi_square(table: &[Vec<f64>]) -> Option<ChiSquare> {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
     let (rows, columns, n) = margins(table);
     let r = rows.iter().filter(|&&x| x > 0.0).count();
     let c = columns.iter().filter(|&&x| x > 0.0).count();
     if r < 2 || c < 2 {
         return None;
     }
-    let mut chi2 = 0.0;
+    let mut statistic = 0.0;
     for (i, row) in table.iter().enumerate() {
         for (j, &observed) in row.iter().enumerate() {
             let expected = rows[i] * columns[j] / n;
             if expected > 0.0 {
-                chi2 += (observed - expected).powi(2) / expected;
+                statistic += (observed - expected).powi(2) / expected;
             }
         }
     }
-    Some((chi2 / (n * (r.min(c) - 1) as f64)).sqrt())
+    let df = (r - 1) * (c - 1);
+    let p = ChiSquared::new(df as f64).ok()?.sf(statistic);
+    Some(ChiSquare { statistic, df, p })
 }
 
 /// Mutual information of a contingency table, in bits: Σ p·log2(p / (p_row·p_column)).
@@ -98,6 +122,24 @@ pub fn auc(scores: &[f64], positive: &[bool]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chi_square_matches_scipy() {
+        // scipy 1.17: scipy.stats.chi2_contingency(t, correction=False).
+        let t = vec![vec![120.0, 80.0, 50.0], vec![100.0, 110.0, 40.0]];
+        let c = chi_square(&t).unwrap();
+        assert!((c.statistic - 7.666135034556087).abs() < 1e-10);
+        assert_eq!(c.df, 2);
+        assert!((c.p - 0.021643123044520908).abs() < 1e-12);
+        let t = vec![vec![512.0, 488.0], vec![470.0, 530.0]];
+        let c = chi_square(&t).unwrap();
+        assert!((c.statistic - 3.529143442475362).abs() < 1e-10);
+        assert!((c.p - 0.06029893176825257).abs() < 1e-12);
+        // A column of zeros carries nothing; one row with counts is no test.
+        let padded = vec![vec![512.0, 488.0, 0.0], vec![470.0, 530.0, 0.0]];
+        assert_eq!(chi_square(&padded).unwrap().df, 1);
+        assert_eq!(chi_square(&[vec![3.0, 4.0], vec![0.0, 0.0]]), None);
+    }
 
     #[test]
     fn cramers_v_and_mutual_information_of_hand_tables() {

@@ -236,14 +236,28 @@ pub struct Welch {
 /// Welch's t-test and interval of `a`'s mean minus `b`'s; `None` when either has fewer than two
 /// rows or both have no spread.
 pub fn welch(a: &Distribution, b: &Distribution, confidence: f64) -> Option<Welch> {
-    let (na, nb) = (a.n() as f64, b.n() as f64);
-    let (va, vb) = (a.variance()?, b.variance()?);
+    welch_from_summaries(
+        (a.n() as f64, a.mean()?, a.variance()?),
+        (b.n() as f64, b.mean()?, b.variance()?),
+        confidence,
+    )
+}
+
+/// Welch's t-test and interval from each sample's `(n, mean, sample variance)`.
+pub fn welch_from_summaries(
+    (na, mean_a, va): (f64, f64, f64),
+    (nb, mean_b, vb): (f64, f64, f64),
+    confidence: f64,
+) -> Option<Welch> {
+    if na < 2.0 || nb < 2.0 {
+        return None;
+    }
     let (sa, sb) = (va / na, vb / nb);
     let se = (sa + sb).sqrt();
     if se <= 0.0 {
         return None;
     }
-    let difference = a.mean()? - b.mean()?;
+    let difference = mean_a - mean_b;
     let df = (sa + sb).powi(2) / (sa * sa / (na - 1.0) + sb * sb / (nb - 1.0));
     let t_dist = StudentsT::new(0.0, 1.0, df).ok()?;
     let t = difference / se;

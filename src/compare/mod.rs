@@ -1,0 +1,244 @@
+//! Compare stage: what changed between two audits of the same decision (last month's and this
+//! month's). Works on two [`AuditResults`] alone, as read back from their bundles: every group's
+//! rates before and after, the change's interval and test (adjusted over every change tested),
+//! the verdicts' change, and whether the mix of people changed ([`population`]).
+
+mod population;
+
+use crate::results::changes::{AuditRef, Change, Changes, VerdictChange};
+use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
+use crate::spec::OutcomeKind;
+use crate::stats::adjust::adjust;
+use crate::stats::distribution::welch_from_summaries;
+use crate::stats::interval::newcombe;
+use crate::stats::test::{two_proportions, TestMethod};
+use crate::stats::z_for;
+
+/// The comparison of `before` with `after` (bundles in `before_dir` and `after_dir`). The
+/// confidence, significance level and adjustment are the later audit's.
+pub fn compare(
+    before: &AuditResults,
+    before_dir: &str,
+    after: &AuditResults,
+    after_dir: &str,
+) -> Changes {
+    let audit = &after.audit;
+    let mut changes = Vec::new();
+    for set in &after.attribute_sets {
+        let earlier = matching_set(before, set);
+        for g in &set.groups {
+            let old = earlier.and_then(|s| find(s, g));
+            changes.extend(group_changes(after, &set.attributes, old, Some(g)));
+        }
+    }
+    // Groups (and whole sets) only the earlier audit has.
+    for set in &before.attribute_sets {
+        let later = matching_set(after, set);
+        for g in &set.groups {
+            if later.and_then(|s| find(s, g)).is_none() {
+                changes.extend(group_changes(after, &set.attributes, Some(g), None));
+            }
+        }
+    }
+    let tested: Vec<usize> = (0..changes.len())
+        .filter(|&i| changes[i].p.is_some())
+        .collect();
+    let p: Vec<f64> = tested.iter().filter_map(|&i| changes[i].p).collect();
+    for (&i, q) in tested.iter().zip(adjust(&p, audit.p_adjust)) {
+        changes[i].p_adjusted = Some(q);
+        changes[i].significant = q < audit.alpha;
+    }
+    let count = |c: VerdictChange| changes.iter().filter(|x| x.verdict_change == c).count();
+    Changes {
+        before: audit_ref(before, before_dir),
+        after: audit_ref(after, after_dir),
+        confidence: audit.confidence,
+        alpha: audit.alpha,
+        p_adjust: audit.p_adjust,
+        tests_in_family: tested.len(),
+        significant_changes: changes.iter().filter(|c| c.significant).count(),
+        new: count(VerdictChange::New),
+        resolved: count(VerdictChange::Resolved),
+        persisting: count(VerdictChange::Persisting),
+        population: population::shifts(before, after, audit.alpha),
+        changes,
+    }
+}
+
+/// The attribute set of `r` with the same attributes and segment as `set`.
+fn matching_set<'a>(r: &'a AuditResults, set: &AttributeSetResult) -> Option<&'a AttributeSetResult> {
+    r.attribute_sets
+        .iter()
+        .find(|s| s.attributes == set.attributes && s.segment == set.segment)
+}
+
+/// The group of `set` with the values of `g`.
+fn find<'a>(set: &'a AttributeSetResult, g: &GroupResult) -> Option<&'a GroupResult> {
+    set.groups
+        .iter()
+        .find(|x| x.measures.values == g.measures.values)
+}
+
+/// How an audit is named in the comparison.
+fn audit_ref(r: &AuditResults, dir: &str) -> AuditRef {
+    let period = match (r.periods.first(), r.periods.last()) {
+        (Some(first), Some(last)) if first.period == last.period => Some(first.period.clone()),
+        (Some(first), Some(last)) => Some(format!("{} to {}", first.period, last.period)),
+        _ => None,
+    };
+    AuditRef {
+        dir: dir.to_string(),
+        input: r.input.path.clone(),
+        sha256: r.input.sha256.clone(),
+        period,
+        rows_used: r.input.rows_used,
+    }
+}
+
+/// A metric compared between audits, with the verdict that judges it.
+#[derive(Clone, Copy)]
+enum Metric {
+    /// Positive decisions over rows: the four-fifths verdict.
+    SelectionRate,
+    /// Positive decisions among positive labels: the TPR-parity verdict.
+    Tpr,
+    /// Positive decisions among negative labels: the FPR-parity verdict.
+    Fpr,
+    /// A numeric outcome's mean: the SMD verdict.
+    Mean,
+}
+
+impl Metric {
+    fn name(self) -> &'static str {
+        match self {
+            Metric::SelectionRate => "selection_rate",
+            Metric::Tpr => "tpr",
+            Metric::Fpr => "fpr",
+            Metric::Mean => "mean",
+        }
+    }
+
+    /// The group's verdict on this metric.
+    fn verdict(self, g: &GroupResult) -> Option<VerdictState> {
+        let v = g.verdict.as_ref()?;
+        if v.state() == VerdictState::Excluded {
+            return Some(VerdictState::Excluded);
+        }
+        match self {
+            Metric::SelectionRate => v.four_fifths,
+            Metric::Tpr => v.tpr_parity,
+            Metric::Fpr => v.fpr_parity,
+            Metric::Mean => v.smd,
+        }
+    }
+
+    /// Successes and trials of a rate (`None` for the mean, or when a count is suppressed).
+    fn counts(self, g: &GroupResult) -> Option<(f64, f64)> {
+        let c = &g.measures.counts;
+        let value = |c: Option<crate::results::Count>| match c? {
+            crate::results::Count::Value(x) => Some(x),
+            crate::results::Count::Suppressed => None,
+        };
+        match self {
+            Metric::SelectionRate => Some((value(c.pp)?, value(Some(c.n))?)),
+            Metric::Tpr => {
+                let (tp, fn_) = (value(c.tp)?, value(c.fn_)?);
+                Some((tp, tp + fn_))
+            }
+            Metric::Fpr => {
+                let (fp, tn) = (value(c.fp)?, value(c.tn)?);
+                Some((fp, fp + tn))
+            }
+            Metric::Mean => None,
+        }
+    }
+
+    /// The metric's value.
+    fn value(self, g: &GroupResult) -> Option<f64> {
+        match self {
+            Metric::Mean => g.measures.rate("mean"),
+            _ => {
+                let (x, n) = self.counts(g)?;
+                (n > 0.0).then(|| x / n)
+            }
+        }
+    }
+}
+
+/// The metrics an audit's groups are compared on.
+fn metrics(r: &AuditResults) -> Vec<Metric> {
+    if r.audit.kind == Some(OutcomeKind::Continuous) {
+        vec![Metric::Mean]
+    } else if r.audit.label.is_some() {
+        vec![Metric::SelectionRate, Metric::Tpr, Metric::Fpr]
+    } else {
+        vec![Metric::SelectionRate]
+    }
+}
+
+/// Every metric's change for one group, present in either audit or both.
+fn group_changes(
+    after_audit: &AuditResults,
+    attributes: &[String],
+    before: Option<&GroupResult>,
+    after: Option<&GroupResult>,
+) -> Vec<Change> {
+    let Some(values) = after.or(before).map(|g| g.measures.values.clone()) else {
+        return Vec::new();
+    };
+    let z = z_for(after_audit.audit.confidence);
+    metrics(after_audit)
+        .into_iter()
+        .map(|m| {
+            let (b, a) = (before.and_then(|g| m.value(g)), after.and_then(|g| m.value(g)));
+            let (verdict_before, verdict_after) = (before.and_then(|g| m.verdict(g)), after.and_then(|g| m.verdict(g)));
+            let tested = match (before, after) {
+                (Some(gb), Some(ga)) => test(m, gb, ga, after_audit.audit.confidence, z),
+                _ => None,
+            };
+            let (ci, method, p) = tested.map_or((None, None, None), |(ci, method, p)| (ci, Some(method), Some(p)));
+            Change {
+                attributes: attributes.to_vec(),
+                values: values.clone(),
+                metric: m.name().to_string(),
+                before: b,
+                after: a,
+                difference: b.zip(a).map(|(b, a)| a - b),
+                ci,
+                method,
+                p,
+                p_adjusted: None,
+                significant: false,
+                verdict_before,
+                verdict_after,
+                verdict_change: VerdictChange::between(verdict_before, verdict_after),
+            }
+        })
+        .collect()
+}
+
+/// The interval of the change (after minus before), the test and its p-value.
+fn test(
+    m: Metric,
+    before: &GroupResult,
+    after: &GroupResult,
+    confidence: f64,
+    z: f64,
+) -> Option<(Option<[f64; 2]>, TestMethod, f64)> {
+    if let Metric::Mean = m {
+        let summary = |g: &GroupResult| {
+            let n = match g.measures.counts.n {
+                crate::results::Count::Value(n) => n,
+                crate::results::Count::Suppressed => return None,
+            };
+            let sd = g.measures.rate("std")?;
+            Some((n, g.measures.rate("mean")?, sd * sd))
+        };
+        let w = welch_from_summaries(summary(after)?, summary(before)?, confidence)?;
+        return Some((Some(w.interval), TestMethod::Welch, w.p_value));
+    }
+    let (xa, na) = m.counts(after)?;
+    let (xb, nb) = m.counts(before)?;
+    let t = two_proportions(xa, na, xb, nb)?;
+    Some((newcombe(xa, na, xb, nb, z), t.method, t.p_value))
+}
