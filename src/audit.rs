@@ -10,7 +10,8 @@ use crate::measure::measure_set;
 use crate::measure::metrics::selection_rate;
 use crate::measure::values::measure_values;
 use crate::results::{
-    AttributeSetResult, AuditInfo, AuditResults, InputInfo, PeriodResult, ScoreRule, ToolInfo,
+    AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult, ScoreRule,
+    ToolInfo,
 };
 use crate::spec::{AuditSpec, Decision, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
@@ -18,33 +19,67 @@ use crate::tally::{self, PolarsEngine, Tallies};
 use crate::value::value_name;
 use indexmap::IndexMap;
 
+/// The hash of a log of several files: the SHA-256 of its listing, one line per file in order,
+/// `SHA-256  path` as `sha256sum` prints it.
+fn log_hash(files: &[std::path::PathBuf], hashes: &[(String, u64)]) -> String {
+    let listing: String = files
+        .iter()
+        .zip(hashes)
+        .map(|(f, (h, _))| format!("{h}  {}\n", f.display()))
+        .collect();
+    crate::hash::sha256_hex(listing.as_bytes())
+}
+
 /// Runs the audit described by `spec` on its decision log and returns its results. Writes
 /// nothing.
 pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     let path = spec.data.as_path();
-    let engine = load::open(path, spec.format, spec.delimiter)
-        .and_then(|mut frame| {
-            load::check_columns(path, &mut frame, &spec.columns())?;
-            PolarsEngine::new(path, frame)
-        })
-        .map_err(|e| load::explain(path, spec.format, spec.delimiter, e))?;
-    let (tallies, hash) = std::thread::scope(|s| {
-        // One read of the file hashes it and checks the shape of every CSV record or NDJSON line.
+    let files = load::files::files(path, spec.format)?;
+    let engine = load::open_log(path, &files, spec.format, spec.delimiter, &spec.columns())
+        .and_then(|frame| PolarsEngine::new(path, frame))
+        .map_err(|e| load::explain(&files, spec.format, spec.delimiter, e))?;
+    let (tallies, hashes) = std::thread::scope(|s| {
+        // One read of each file hashes it and checks the shape of every CSV record or NDJSON
+        // line.
         let hasher = s.spawn(|| {
-            let mut shape = Shape::of(path, spec.format, spec.delimiter);
-            sha256_file_with(path, |block| shape.feed(block))
+            files
+                .iter()
+                .map(|file| {
+                    let mut shape = Shape::of(file, spec.format, spec.delimiter);
+                    sha256_file_with(file, |block| shape.feed(block))
+                })
+                .collect::<Result<Vec<_>>>()
         });
         let tallies = tally::tally(&engine, spec);
-        let hash = hasher.join().unwrap_or_else(|_| {
+        let hashes = hasher.join().unwrap_or_else(|_| {
             Err(AuditError::Hash {
                 path: path.to_path_buf(),
                 source: std::io::Error::other("hashing failed"),
             })
         });
-        (tallies, hash)
+        (tallies, hashes)
     });
     // A malformed file explains a failed tally better than the tally's own error.
-    let (sha256, size_bytes) = hash?;
+    let hashes = hashes?;
+    let (sha256, size_bytes) = match hashes.as_slice() {
+        [(sha256, size)] => (sha256.clone(), *size),
+        _ => (
+            log_hash(&files, &hashes),
+            hashes.iter().map(|(_, size)| size).sum(),
+        ),
+    };
+    let parts: Vec<LogFile> = match files.len() {
+        1 => Vec::new(),
+        _ => files
+            .iter()
+            .zip(&hashes)
+            .map(|(file, (sha256, size_bytes))| LogFile {
+                path: file.display().to_string(),
+                sha256: sha256.clone(),
+                size_bytes: *size_bytes,
+            })
+            .collect(),
+    };
     let tallies = tallies?;
     let numeric = spec.decision.is_value();
     let mut attribute_sets = measure_all(&tallies, spec, 0)?;
@@ -90,6 +125,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             rows_read: tallies.rows_read,
             rows_used: tallies.rows_used(),
             rows_excluded: tallies.rows_excluded.clone(),
+            files: parts,
         },
         audit: AuditInfo {
             outcome,

@@ -314,6 +314,14 @@ pub enum AuditError {
         /// The parse error.
         source: serde_json::Error,
     },
+    /// A directory or pattern given as the log names no file to read.
+    #[error("{}: {why}", path.display())]
+    NoFiles {
+        /// The directory or pattern.
+        path: PathBuf,
+        /// What was found instead.
+        why: String,
+    },
     /// A directory that should be an audit's bundle has no manifest.
     #[error("{}: not a fairaudit bundle (it has no manifest.json); give the --out directory of an audit", dir.display())]
     NotABundle {

@@ -30,6 +30,22 @@ impl Format {
     pub fn parse(name: &str) -> Option<Self> {
         Self::from_extension(name)
     }
+
+    /// The format a file's extension implies.
+    pub fn of_path(path: &std::path::Path) -> Option<Self> {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .and_then(Self::from_extension)
+    }
+
+    /// Its name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Parquet => "parquet",
+            Self::Ndjson => "ndjson",
+        }
+    }
 }
 
 /// Whether the positive decision is good or bad for the customer. Every direction-dependent

@@ -151,3 +151,86 @@ fn dates_that_cannot_be_read_are_counted_and_left_out() {
         .fails(&dir.path().join("bad"));
     assert!(lone.contains("--every goes with --date"), "{lone}");
 }
+
+#[test]
+fn a_log_in_monthly_files_is_read_as_one_with_each_file_hashed() {
+    // The same 12-month log, whole and split into one CSV per month: by directory and by glob
+    // pattern, every group and period comes out as from the whole file, and the manifest lists
+    // each month's file with the hash sha256sum gives it.
+    let dir = tempfile::tempdir().unwrap();
+    let log = synth(
+        dir.path(),
+        "offers.csv",
+        &["--kind", "offers", "--rows", "6000", "--seed", "8"],
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let months = dir.path().join("logs");
+    std::fs::create_dir(&months).unwrap();
+    let rows: Vec<&str> = lines.collect();
+    for m in 1..=12 {
+        let month = format!("2025-{m:02}");
+        let mut file = format!("{header}\n");
+        for r in rows
+            .iter()
+            .filter(|r| r.split(',').nth(1).unwrap().starts_with(&month))
+        {
+            file += &format!("{r}\n");
+        }
+        write(&months, &format!("{month}.csv"), &file);
+    }
+    write(&months, "README.txt", "not a log");
+    let audit_of = |data: &std::path::Path, out: &str| {
+        args(data, "offer_sent", "sex,ethnicity")
+            .with("--date", "decision_date")
+            .run(&dir.path().join(out))
+    };
+    let whole = audit_of(&log, "whole");
+    let pattern = months.join("2025-*.csv");
+    for (data, out) in [(months.as_path(), "by_dir"), (pattern.as_path(), "by_glob")] {
+        let r = audit_of(data, out);
+        assert_eq!(r["input"]["rows_read"], 6000);
+        assert_eq!(r["attribute_sets"], whole["attribute_sets"], "{out}");
+        assert_eq!(r["periods"], whole["periods"], "{out}");
+        assert_eq!(r["input"]["files"].as_array().unwrap().len(), 12);
+        let manifest: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(out).join("manifest.json")).unwrap(),
+        )
+        .unwrap();
+        let logs: Vec<&Value> = manifest["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["role"] == "decision log")
+            .collect();
+        assert_eq!(logs.len(), 12);
+        for (i, input) in logs.iter().enumerate() {
+            let path = months.join(format!("2025-{:02}.csv", i + 1));
+            assert_eq!(input["path"], path.to_str().unwrap());
+            let sum = std::process::Command::new("sha256sum")
+                .arg(&path)
+                .output()
+                .unwrap();
+            let sum = String::from_utf8(sum.stdout).unwrap();
+            assert_eq!(input["sha256"], sum.split_whitespace().next().unwrap());
+        }
+    }
+    // A file without a needed column is named; a pattern that matches nothing says so.
+    write(
+        &months,
+        "2025-13.csv",
+        "customer_id,decision_date\n1,2025-12-31\n",
+    );
+    let line = args(&months, "offer_sent", "sex").fails(&dir.path().join("bad"));
+    assert!(
+        line.contains("2025-13.csv: column 'sex': no such column"),
+        "{line}"
+    );
+    let nothing = dir.path().join("logs/2024-*.csv");
+    let line = args(&nothing, "offer_sent", "sex").fails(&dir.path().join("bad"));
+    assert!(
+        line.contains("2024-*.csv: no file matches this pattern"),
+        "{line}"
+    );
+}

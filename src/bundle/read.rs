@@ -16,11 +16,15 @@ pub fn results(dir: &Path) -> Result<AuditResults> {
     }
     let v = verify(dir, false)?;
     if !v.ok() {
-        let what: Vec<String> = [("changed", &v.changed), ("added", &v.added), ("removed", &v.removed)]
-            .into_iter()
-            .filter(|(_, files)| !files.is_empty())
-            .map(|(how, files)| format!("{how}: {}", files.join(", ")))
-            .collect();
+        let what: Vec<String> = [
+            ("changed", &v.changed),
+            ("added", &v.added),
+            ("removed", &v.removed),
+        ]
+        .into_iter()
+        .filter(|(_, files)| !files.is_empty())
+        .map(|(how, files)| format!("{how}: {}", files.join(", ")))
+        .collect();
         return Err(AuditError::BundleChanged {
             dir: dir.to_path_buf(),
             what: what.join("; "),

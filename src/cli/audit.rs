@@ -30,8 +30,10 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
     let mut ctx = args.context(&spec, log_input(&results))?;
     if let (Some(before), Some(dir)) = (&baseline, &args.baseline) {
         let shown = dir.display().to_string();
-        let changes = fairaudit::compare::compare(before, &shown, &results, &out.display().to_string());
-        ctx.inputs.push(super::compare::results_input(dir, "baseline results")?);
+        let changes =
+            fairaudit::compare::compare(before, &shown, &results, &out.display().to_string());
+        ctx.inputs
+            .push(super::compare::results_input(dir, "baseline results")?);
         ctx.baseline = Some(changes);
     }
     let mut files = bundle::files(&results, &ctx)?;
@@ -64,12 +66,26 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
     )
 }
 
-/// The decision log as an input file of the run.
-pub fn log_input(results: &AuditResults) -> InputFile {
-    InputFile {
-        path: results.input.path.clone(),
-        role: "decision log".into(),
-        sha256: results.input.sha256.clone(),
-        size_bytes: results.input.size_bytes,
+/// The decision log as input files of the run: the file, or each file of a log read from
+/// several.
+pub fn log_input(results: &AuditResults) -> Vec<InputFile> {
+    let input = &results.input;
+    if input.files.is_empty() {
+        return vec![InputFile {
+            path: input.path.clone(),
+            role: "decision log".into(),
+            sha256: input.sha256.clone(),
+            size_bytes: input.size_bytes,
+        }];
     }
+    input
+        .files
+        .iter()
+        .map(|f| InputFile {
+            path: f.path.clone(),
+            role: "decision log".into(),
+            sha256: f.sha256.clone(),
+            size_bytes: f.size_bytes,
+        })
+        .collect()
 }

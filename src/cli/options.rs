@@ -358,9 +358,13 @@ impl AuditArgs {
             bail!("--data is required: the decision log to audit");
         };
         let format = match &self.format {
-            Some(f) => Format::parse(f).with_context(|| format!("--format {f}: use csv, parquet or ndjson"))?,
-            None => data.extension().and_then(|e| e.to_str()).and_then(Format::from_extension).with_context(|| {
-                format!("{}: unknown file extension; name the format with --format csv|parquet|ndjson", data.display())
+            Some(f) => Format::parse(f)
+                .with_context(|| format!("--format {f}: use csv, parquet or ndjson"))?,
+            None => fairaudit::load::files::format_of(&data).with_context(|| {
+                format!(
+                    "{}: unknown file extension; name the format with --format csv|parquet|ndjson",
+                    data.display()
+                )
             })?,
         };
         let continuous = self.kind == Some(KindArg::Continuous);
@@ -689,8 +693,8 @@ impl AuditArgs {
 
     /// The run's context for the renderers: configuration, input files with their hashes,
     /// timestamp, follow-up of earlier findings and privacy settings.
-    pub fn context(&self, spec: &AuditSpec, log: InputFile) -> anyhow::Result<RunContext> {
-        let mut inputs = vec![log];
+    pub fn context(&self, spec: &AuditSpec, log: Vec<InputFile>) -> anyhow::Result<RunContext> {
+        let mut inputs = log;
         let mut follow_up = Vec::new();
         for (path, role) in [(&self.config, "config"), (&self.findings, "findings")] {
             if let Some(path) = path {
@@ -766,6 +770,7 @@ impl AuditArgs {
 
     /// Every file the run reads: the log, the config file, the findings.
     pub fn input_paths(&self, spec: &AuditSpec) -> Vec<PathBuf> {
+        let log = fairaudit::load::files::files(&spec.data, spec.format).unwrap_or_default();
         [
             Some(spec.data.clone()),
             self.config.clone(),
@@ -774,6 +779,7 @@ impl AuditArgs {
         ]
         .into_iter()
         .flatten()
+        .chain(log)
         .collect()
     }
 

@@ -66,7 +66,10 @@ pub fn compare(
 }
 
 /// The attribute set of `r` with the same attributes and segment as `set`.
-fn matching_set<'a>(r: &'a AuditResults, set: &AttributeSetResult) -> Option<&'a AttributeSetResult> {
+fn matching_set<'a>(
+    r: &'a AuditResults,
+    set: &AttributeSetResult,
+) -> Option<&'a AttributeSetResult> {
     r.attribute_sets
         .iter()
         .find(|s| s.attributes == set.attributes && s.segment == set.segment)
@@ -190,13 +193,21 @@ fn group_changes(
     metrics(after_audit)
         .into_iter()
         .map(|m| {
-            let (b, a) = (before.and_then(|g| m.value(g)), after.and_then(|g| m.value(g)));
-            let (verdict_before, verdict_after) = (before.and_then(|g| m.verdict(g)), after.and_then(|g| m.verdict(g)));
+            let (b, a) = (
+                before.and_then(|g| m.value(g)),
+                after.and_then(|g| m.value(g)),
+            );
+            let (verdict_before, verdict_after) = (
+                before.and_then(|g| m.verdict(g)),
+                after.and_then(|g| m.verdict(g)),
+            );
             let tested = match (before, after) {
                 (Some(gb), Some(ga)) => test(m, gb, ga, after_audit.audit.confidence, z),
                 _ => None,
             };
-            let (ci, method, p) = tested.map_or((None, None, None), |(ci, method, p)| (ci, Some(method), Some(p)));
+            let (ci, method, p) = tested.map_or((None, None, None), |(ci, method, p)| {
+                (ci, Some(method), Some(p))
+            });
             Change {
                 attributes: attributes.to_vec(),
                 values: values.clone(),

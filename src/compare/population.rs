@@ -29,7 +29,12 @@ fn counts(set: &AttributeSetResult) -> IndexMap<String, f64> {
         .iter()
         .filter_map(|g| match g.measures.counts.n {
             Count::Value(n) => Some((
-                g.measures.values.values().cloned().collect::<Vec<_>>().join(", "),
+                g.measures
+                    .values
+                    .values()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 n,
             )),
             Count::Suppressed => None,
@@ -46,7 +51,10 @@ fn shift(
     let mut names: Vec<&String> = a.keys().collect();
     names.extend(b.keys().filter(|k| !a.contains_key(*k)));
     let row = |c: &IndexMap<String, f64>| -> Vec<f64> {
-        names.iter().map(|k| c.get(*k).copied().unwrap_or(0.0)).collect()
+        names
+            .iter()
+            .map(|k| c.get(*k).copied().unwrap_or(0.0))
+            .collect()
     };
     let test = chi_square(&[row(&b), row(&a)])?;
     let shares = |c: &IndexMap<String, f64>| -> IndexMap<String, f64> {

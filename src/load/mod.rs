@@ -4,6 +4,7 @@
 //! file is hashed.
 
 pub mod csv_shape;
+pub mod files;
 pub mod ndjson_shape;
 
 use crate::error::{AuditError, Result};
@@ -48,6 +49,33 @@ pub fn open(path: &Path, format: Format, delimiter: u8) -> Result<LazyFrame> {
         Format::Ndjson => LazyJsonLineReader::new(pl_path).finish(),
     };
     frame.map_err(|e| read_error(path, e))
+}
+
+/// Opens the log made of `files` (what `data` names, by [`files::files`]) and checks that each
+/// has the columns in `needed`. Several files are read as one log of those columns, in the order
+/// given (a file with other columns besides is fine).
+pub fn open_log(
+    data: &Path,
+    files: &[std::path::PathBuf],
+    format: Format,
+    delimiter: u8,
+    needed: &[String],
+) -> Result<LazyFrame> {
+    if let [only] = files {
+        let mut frame = open(only, format, delimiter)?;
+        check_columns(only, &mut frame, needed)?;
+        return Ok(frame);
+    }
+    let columns: Vec<Expr> = needed.iter().map(|c| col(c.as_str())).collect();
+    let frames = files
+        .iter()
+        .map(|path| {
+            let mut frame = open(path, format, delimiter)?;
+            check_columns(path, &mut frame, needed)?;
+            Ok(frame.select(columns.clone()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    concat(frames, UnionArgs::default()).map_err(|e| read_error(data, e))
 }
 
 /// Fails on a gzip, zstd, bzip2, xz or zip file (by its first bytes), naming the tool that
@@ -158,17 +186,24 @@ impl Shape {
     }
 }
 
-/// A better error than Polars' for a file it could not read: the first problem the file's
-/// shape check finds (a truncated NDJSON line, a ragged CSV row), else `error` itself.
-pub fn explain(path: &Path, format: Format, delimiter: u8, error: AuditError) -> AuditError {
+/// A better error than Polars' for a log it could not read: the first problem the files' shape
+/// check finds (a truncated NDJSON line, a ragged CSV row), else `error` itself.
+pub fn explain(
+    files: &[std::path::PathBuf],
+    format: Format,
+    delimiter: u8,
+    error: AuditError,
+) -> AuditError {
     if !matches!(error, AuditError::Read { .. }) {
         return error;
     }
-    let mut shape = Shape::of(path, format, delimiter);
-    match crate::hash::sha256_file_with(path, |block| shape.feed(block)) {
-        Err(found) => found,
-        Ok(_) => error,
+    for path in files {
+        let mut shape = Shape::of(path, format, delimiter);
+        if let Err(found) = crate::hash::sha256_file_with(path, |block| shape.feed(block)) {
+            return found;
+        }
     }
+    error
 }
 
 /// Checks that every column in `needed` exists; the error lists the columns that do, and says

@@ -60,12 +60,27 @@ pub fn section(s: &mut String, w: &Words, ctx: &RunContext) {
     body(s, w, changes, "###");
 }
 
+/// One sentence for the executive summary: how the verdicts and rates moved since the last audit.
+pub fn headline(c: &Changes) -> String {
+    format!(
+        "**Since the last audit** ({}): {} verdict(s) became failing, {} stopped failing, {} still failing; {} \
+         group rate(s) changed significantly. See \"Since the last audit\".",
+        md(&c.before.period.clone().unwrap_or_else(|| c.before.dir.clone())),
+        c.new,
+        c.resolved,
+        c.persisting,
+        c.significant_changes
+    )
+}
+
 /// An audit in words: its directory, period, log and rows.
 fn audit_line(a: &AuditRef) -> String {
     format!(
         "`{}`{}: {} rows of `{}`",
         md(&a.dir),
-        a.period.as_ref().map_or(String::new(), |p| format!(" ({p})")),
+        a.period
+            .as_ref()
+            .map_or(String::new(), |p| format!(" ({p})")),
         super::text::thousands(a.rows_used as f64),
         md(&a.input)
     )
@@ -118,12 +133,20 @@ fn body(s: &mut String, w: &Words, c: &Changes, level: &str) {
             value(w, x.after),
             signed(w, x.difference),
             c.confidence * 100.0,
-            x.ci.map_or("n/a".into(), |[lo, hi]| format!("{} to {}", signed(w, Some(lo)), signed(w, Some(hi)))),
+            x.ci.map_or("n/a".into(), |[lo, hi]| format!(
+                "{} to {}",
+                signed(w, Some(lo)),
+                signed(w, Some(hi))
+            )),
             p_text(x.p_adjusted)
         );
     }
     for p in &c.population {
-        let _ = writeln!(s, "- {}", population_sentence(w, p, !significant.is_empty()));
+        let _ = writeln!(
+            s,
+            "- {}",
+            population_sentence(w, p, !significant.is_empty())
+        );
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "{level} Every group's change\n");
@@ -145,7 +168,12 @@ fn body(s: &mut String, w: &Words, c: &Changes, level: &str) {
             value(w, x.before),
             value(w, x.after),
             match x.ci {
-                Some([lo, hi]) => format!("{} ({} to {})", signed(w, x.difference), signed(w, Some(lo)), signed(w, Some(hi))),
+                Some([lo, hi]) => format!(
+                    "{} ({} to {})",
+                    signed(w, x.difference),
+                    signed(w, Some(lo)),
+                    signed(w, Some(hi))
+                ),
                 None => signed(w, x.difference),
             },
             match x.p_adjusted {
@@ -166,13 +194,23 @@ fn body(s: &mut String, w: &Words, c: &Changes, level: &str) {
          mix (α = {}). A changed mix can move overall figures without any group being treated differently.\n",
         c.alpha
     );
-    let _ = writeln!(s, "| attributes | shares before → after | χ² (df) | p | mix changed |");
+    let _ = writeln!(
+        s,
+        "| attributes | shares before → after | χ² (df) | p | mix changed |"
+    );
     let _ = writeln!(s, "|---|---|---|---|---|");
     for p in &c.population {
         let shares: Vec<String> = p
             .shares_after
             .iter()
-            .map(|(g, after)| format!("{} {} → {}", md(g), pct(p.shares_before.get(g).copied()), pct(Some(*after))))
+            .map(|(g, after)| {
+                format!(
+                    "{} {} → {}",
+                    md(g),
+                    pct(p.shares_before.get(g).copied()),
+                    pct(Some(*after))
+                )
+            })
             .collect();
         let _ = writeln!(
             s,
@@ -190,8 +228,18 @@ fn body(s: &mut String, w: &Words, c: &Changes, level: &str) {
 
 /// Whether the mix of people changed, and what that means for the rates.
 fn population_sentence(w: &Words, p: &PopulationShift, rates_changed: bool) -> String {
-    let by = p.attributes.iter().map(|a| w.attribute(a)).collect::<Vec<_>>().join(" and ");
-    let test = format!("χ² = {:.2}, {} df, {}", p.chi_square, p.df, p_text(Some(p.p)));
+    let by = p
+        .attributes
+        .iter()
+        .map(|a| w.attribute(a))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let test = format!(
+        "χ² = {:.2}, {} df, {}",
+        p.chi_square,
+        p.df,
+        p_text(Some(p.p))
+    );
     match (p.significant, rates_changed) {
         (false, true) => format!(
             "The mix of {} by {} did not change significantly ({test}): the changes above are in how people were \
@@ -253,7 +301,9 @@ fn value(w: &Words, v: Option<f64>) -> String {
 /// A change: in percentage points for rates, as a signed amount for means.
 fn signed(w: &Words, v: Option<f64>) -> String {
     match v {
-        Some(v) if w.r.audit.kind.is_some() => format!("{}{}", if v >= 0.0 { "+" } else { "" }, amount(Some(v))),
+        Some(v) if w.r.audit.kind.is_some() => {
+            format!("{}{}", if v >= 0.0 { "+" } else { "" }, amount(Some(v)))
+        }
         _ => super::text::points(v),
     }
 }

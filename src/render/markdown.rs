@@ -71,6 +71,9 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
     if !entries.is_empty() {
         let _ = writeln!(s);
     }
+    if let Some(c) = &ctx.baseline {
+        let _ = writeln!(s, "{}\n", super::changes::headline(c));
+    }
     let _ = writeln!(s, "Every check:\n");
     for h in headlines(w) {
         let _ = writeln!(
@@ -409,16 +412,28 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             .collect::<Vec<_>>()
             .join("; ")
     );
-    let _ = writeln!(
-        s,
-        "- **Decision log:** {} ({}, {} bytes), SHA-256 `{}`",
-        code(&r.input.path),
-        serde_json::to_value(r.input.format)
-            .map(|v| v.as_str().unwrap_or("").to_string())
-            .unwrap_or_default(),
-        r.input.size_bytes,
-        r.input.sha256
-    );
+    let format = r.input.format.name();
+    if r.input.files.is_empty() {
+        let _ = writeln!(
+            s,
+            "- **Decision log:** {} ({format}, {} bytes), SHA-256 `{}`",
+            code(&r.input.path),
+            r.input.size_bytes,
+            r.input.sha256
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "- **Decision log:** {}: {} {format} files read as one log ({} to {}, {} bytes in all; each file's \
+             SHA-256 in the appendix), SHA-256 of their listing `{}`",
+            code(&r.input.path),
+            r.input.files.len(),
+            code(&r.input.files[0].path),
+            code(&r.input.files[r.input.files.len() - 1].path),
+            r.input.size_bytes,
+            r.input.sha256
+        );
+    }
     let excluded: Vec<String> = r
         .input
         .rows_excluded

@@ -4,8 +4,8 @@
 
 use super::charts::{chart_file, more_charts};
 use super::text::{
-    adjustment_name, amount, amount_ci, code, group_label, md, p_value, pct, ratio,
-    reference_text, verdict_text,
+    adjustment_name, amount, amount_ci, code, group_label, md, p_value, pct, ratio, reference_text,
+    verdict_text,
 };
 use super::words::Words;
 use super::RunContext;

@@ -92,6 +92,22 @@ pub struct InputInfo {
     pub rows_used: u64,
     /// Rows left out, by reason.
     pub rows_excluded: IndexMap<String, u64>,
+    /// When the log is several files (a directory or a glob pattern): each file, in the order
+    /// read; `sha256` above is then the SHA-256 of their listing (`SHA-256  path` lines, as
+    /// `sha256sum` prints them) and `size_bytes` their total.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<LogFile>,
+}
+
+/// One file of a log read from several.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LogFile {
+    /// Its path.
+    pub path: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
 }
 
 /// How a decision was derived from a score.
@@ -662,7 +678,10 @@ impl AuditResults {
     /// are restored by judge ([`crate::judge::restore`]).
     pub fn from_json(text: &str) -> serde_json::Result<AuditResults> {
         let mut results: AuditResults = serde_json::from_str(text)?;
-        let periods = results.periods.iter_mut().flat_map(|p| &mut p.attribute_sets);
+        let periods = results
+            .periods
+            .iter_mut()
+            .flat_map(|p| &mut p.attribute_sets);
         for set in results.attribute_sets.iter_mut().chain(periods) {
             for g in &mut set.groups {
                 let m = &mut g.measures;

@@ -76,7 +76,7 @@ pub fn two_proportions(x1: f64, n1: f64, x2: f64, n2: f64) -> Option<TestResult>
         });
     }
     let p_value = match z {
-        Some(z) => 2.0 * (1.0 - standard_normal().cdf(z.abs())),
+        Some(z) => 2.0 * standard_normal().cdf(-z.abs()),
         None => 1.0,
     };
     Some(TestResult {
