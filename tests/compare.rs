@@ -1,4 +1,5 @@
-//! `fairaudit compare` and `audit --baseline`: what changed between two audits. Checked on the
+//! `fairaudit compare`, `audit --baseline` and `fairaudit history`: what changed between two
+//! audits, and the trend across many. Checked on the
 //! demo generator's drift (women's offers halved from month 9 on) and on the bundled service log's
 //! May change, against statsmodels and scipy.
 
@@ -372,4 +373,59 @@ fn waiting_times_compared_by_welch_test_against_scipy() {
     rel(num(men, "p"), 0.46639906903971695, 1e-6);
     assert_eq!(women["significant"], true);
     assert_eq!(men["significant"], false);
+}
+
+#[test]
+fn history_across_monthly_bundles_says_since_when() {
+    // One audit per month, July to October: the trend across their bundles says women have
+    // failed since September (the drift's first month), and a changed bundle stops it.
+    let dir = tempfile::tempdir().unwrap();
+    let log = drift_log(dir.path());
+    let mut bundles = Vec::new();
+    for m in 7..=10 {
+        let month = format!("2025-{m:02}");
+        let data = month_of(&log, &month, dir.path(), &format!("{month}.csv"), |_| true);
+        let out = dir.path().join(&month);
+        audit_offers(&data, &out, &[]);
+        bundles.push(out);
+    }
+    let out = dir.path().join("history");
+    fairaudit()
+        .arg("history")
+        .args(&bundles)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(out.join("history.md")).unwrap();
+    assert!(md.contains("# Trend of offer_sent across 4 audits"), "{md}");
+    assert!(
+        md.contains(
+            "People with sex Female compared with people with sex Male: failing since 2025-09"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| 2025-08 | 1.02 ✔ pass |"), "{md}");
+    assert!(out.join("charts/trend_rate_1_sex.svg").exists());
+    assert!(std::fs::read_to_string(out.join("history.html"))
+        .unwrap()
+        .contains("data:image/svg+xml;base64,"));
+    fairaudit().arg("verify").arg(&out).assert().success();
+    // A bundle changed after its audit is refused; nothing is written.
+    std::fs::write(bundles[1].join("report.md"), "edited").unwrap();
+    let again = dir.path().join("again");
+    let err = fairaudit()
+        .arg("history")
+        .args(&bundles)
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(String::from_utf8(err)
+        .unwrap()
+        .contains("2025-08: the bundle does not match its manifest (changed: report.md)"));
+    assert!(!again.exists());
 }

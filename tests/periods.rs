@@ -59,6 +59,17 @@ fn a_drift_from_month_nine_fails_from_month_nine_and_not_before() {
     }
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     assert!(report.contains("## Trend"));
+    // The Trend section shows both trend charts; each month that fails is ringed in vermillion
+    // on the rate chart: the four months from September, and no other.
+    for chart in ["trend_rate_1_sex", "trend_ratio_1_sex"] {
+        assert!(report.contains(&format!("(charts/{chart}.svg)")), "{chart}");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("out/charts/trend_rate_1_sex.svg")).unwrap();
+    let rings: Vec<&str> = svg
+        .match_indices("r=\"9\" opacity=\"1\" fill=\"none\" stroke=\"#D55E00\"")
+        .map(|(i, _)| &svg[svg[..i].rfind("<circle").unwrap()..i])
+        .collect();
+    assert_eq!(rings.len(), 4, "{rings:?}");
     // No --period: the scope states the range the dates cover.
     assert!(
         report.contains("- **Period:** 2025-01 to 2025-12, 12 periods found in the log's dates")

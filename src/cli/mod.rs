@@ -5,6 +5,7 @@
 mod audit;
 mod compare;
 mod examples;
+mod history;
 mod keygen;
 mod options;
 mod synth;
@@ -33,6 +34,9 @@ enum Command {
     /// What changed between two audits (two bundles, e.g. last month's and this month's):
     /// changes.json, changes.md and changes.html.
     Compare(compare::CompareArgs),
+    /// The trend across a series of audits (their bundles, oldest first): history.md,
+    /// history.html and the trend charts.
+    History(history::HistoryArgs),
     /// Check an evidence bundle: re-hash every file its manifest lists (exit 1 on any change).
     Verify(verify::VerifyArgs),
     /// Write a new Ed25519 key pair for signing bundles (KEY, secret, and KEY.pub).
@@ -54,6 +58,7 @@ pub fn main() -> i32 {
         Command::Synth(args) => synth::run(args),
         Command::Examples(args) => examples::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::History(args) => history::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Schema => {

@@ -7,6 +7,7 @@ pub mod context;
 mod controls;
 mod explain;
 mod headline;
+pub mod history;
 mod html;
 mod json;
 mod markdown;

@@ -44,7 +44,12 @@ pub fn section(s: &mut String, w: &Words) {
             _ => "selection rate".to_string(),
         }
     );
-    for set in w.r.attribute_sets.iter().filter(|s| s.segment.is_none()) {
+    for (index, set) in
+        w.r.attribute_sets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.segment.is_none())
+    {
         let sets: Vec<Option<&AttributeSetResult>> = periods
             .iter()
             .map(|p| {
@@ -62,6 +67,9 @@ pub fn section(s: &mut String, w: &Words) {
             continue;
         }
         let _ = writeln!(s, "### {}\n", md(&capitalized(&w.set(set))));
+        for (title, path) in super::charts::trend_charts(w.r, index, set) {
+            let _ = writeln!(s, "![{title}]({path})\n");
+        }
         for g in &groups {
             let history: Vec<Option<(Option<f64>, VerdictState)>> = sets
                 .iter()

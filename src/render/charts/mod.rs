@@ -10,6 +10,7 @@ mod bitmap;
 mod groups;
 mod heatmap;
 mod key;
+mod trend;
 
 use super::text::{file_safe, group_label, thousands};
 use super::words::Words;
@@ -35,6 +36,8 @@ enum Kind {
     Ratio,
     ErrorRates,
     Heatmap,
+    TrendRate,
+    TrendRatio,
 }
 
 impl Kind {
@@ -46,6 +49,8 @@ impl Kind {
             Kind::Ratio => "ratio",
             Kind::ErrorRates => "error_rates",
             Kind::Heatmap => "heatmap",
+            Kind::TrendRate => "trend_rate",
+            Kind::TrendRatio => "trend_ratio",
         }
     }
 
@@ -58,6 +63,8 @@ impl Kind {
             Kind::Ratio => groups::ratio_key(r, set),
             Kind::ErrorRates => groups::error_rate_key(r, set),
             Kind::Heatmap => heatmap::key(set),
+            Kind::TrendRate => trend::rate_key(r, set),
+            Kind::TrendRatio => trend::ratio_key(r, set),
         }
     }
 }
@@ -82,6 +89,8 @@ fn draw<DB: DrawingBackend>(
         Kind::Ratio => groups::ratio_chart(r, set, name, &plot),
         Kind::ErrorRates => groups::error_rate_chart(r, set, name, &plot),
         Kind::Heatmap => heatmap::chart(set, name, &plot),
+        Kind::TrendRate => trend::rate_chart(r, set, name, &plot),
+        Kind::TrendRatio => trend::ratio_chart(r, set, name, &plot),
     }
 }
 
@@ -139,49 +148,66 @@ impl Shown {
 }
 
 /// What drawing returns; plotters' errors become text.
-type Plot = std::result::Result<(), String>;
+pub type Plot = std::result::Result<(), String>;
 
 impl Renderer for Charts {
     fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-        register_font();
-        let words = Words::new(results, ctx);
-        let shown: Vec<Shown> = results
-            .attribute_sets
-            .iter()
-            .map(|set| Shown::of(set, &words))
-            .collect();
-        let jobs: Vec<(usize, Kind, (u32, u32))> = shown
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| {
-                charts_of(results, &s.set)
-                    .into_iter()
-                    .map(move |(kind, dims)| (i, kind, dims))
-            })
-            .collect();
-        // Every chart is drawn on its own thread; the files keep the report's order.
-        let drawn: Vec<Result<[OutputFile; 2]>> = jobs
-            .par_iter()
-            .map(|&(i, kind, dims)| {
-                let stem = chart_stem(kind.name(), i, &results.attribute_sets[i]);
-                Ok([
-                    OutputFile {
-                        name: format!("{stem}.svg"),
-                        bytes: svg(results, &shown[i], kind, dims)?,
-                    },
-                    OutputFile {
-                        name: format!("{stem}.png"),
-                        bytes: png(results, &shown[i], kind, dims)?,
-                    },
-                ])
-            })
-            .collect();
-        let mut files = Vec::with_capacity(2 * drawn.len());
-        for pair in drawn {
-            files.extend(pair?);
-        }
-        Ok(files)
+        drawn(results, ctx, |_| true)
     }
+}
+
+/// The trend charts alone (`fairaudit history`).
+pub fn trend_files(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
+    drawn(results, ctx, |kind| {
+        matches!(kind, Kind::TrendRate | Kind::TrendRatio)
+    })
+}
+
+/// Every chart of every attribute set whose kind `keep` accepts, as SVG and PNG.
+fn drawn(
+    results: &AuditResults,
+    ctx: &RunContext,
+    keep: impl Fn(Kind) -> bool,
+) -> Result<Vec<OutputFile>> {
+    register_font();
+    let words = Words::new(results, ctx);
+    let shown: Vec<Shown> = results
+        .attribute_sets
+        .iter()
+        .map(|set| Shown::of(set, &words))
+        .collect();
+    let jobs: Vec<(usize, Kind, (u32, u32))> = shown
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            charts_of(results, &s.set)
+                .into_iter()
+                .filter(|(kind, _)| keep(*kind))
+                .map(move |(kind, dims)| (i, kind, dims))
+        })
+        .collect();
+    // Every chart is drawn on its own thread; the files keep the report's order.
+    let drawn: Vec<Result<[OutputFile; 2]>> = jobs
+        .par_iter()
+        .map(|&(i, kind, dims)| {
+            let stem = chart_stem(kind.name(), i, &results.attribute_sets[i]);
+            Ok([
+                OutputFile {
+                    name: format!("{stem}.svg"),
+                    bytes: svg(results, &shown[i], kind, dims)?,
+                },
+                OutputFile {
+                    name: format!("{stem}.png"),
+                    bytes: png(results, &shown[i], kind, dims)?,
+                },
+            ])
+        })
+        .collect();
+    let mut files = Vec::with_capacity(2 * drawn.len());
+    for pair in drawn {
+        files.extend(pair?);
+    }
+    Ok(files)
 }
 
 /// `charts/<kind>_<n>_<attributes>` with attribute names sanitised (no path traversal).
@@ -220,6 +246,10 @@ fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u3
     if set.attributes.len() == 2 && results.audit.kind.is_none() {
         charts.push((Kind::Heatmap, (960, 600)));
     }
+    if !results.periods.is_empty() && set.segment.is_none() {
+        charts.push((Kind::TrendRate, (960, 520)));
+        charts.push((Kind::TrendRatio, (960, 520)));
+    }
     charts
         .into_iter()
         .map(|(kind, (w, h))| {
@@ -229,15 +259,42 @@ fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u3
         .collect()
 }
 
-/// Every chart of the set after the selection-rate chart, as (title, path) for the report.
+/// Every chart of the set after the selection-rate chart, as (title, path) for the report's
+/// findings (the trend charts go in its Trend section).
 pub fn more_charts(
     results: &AuditResults,
     index: usize,
     set: &AttributeSetResult,
 ) -> Vec<(&'static str, String)> {
-    charts_of(results, set)
+    titled(results, index, set)
         .into_iter()
         .skip(1)
+        .filter(|(kind, _, _)| !matches!(kind, Kind::TrendRate | Kind::TrendRatio))
+        .map(|(_, title, path)| (title, path))
+        .collect()
+}
+
+/// The set's trend charts, as (title, path), with `--date`.
+pub fn trend_charts(
+    results: &AuditResults,
+    index: usize,
+    set: &AttributeSetResult,
+) -> Vec<(&'static str, String)> {
+    titled(results, index, set)
+        .into_iter()
+        .filter(|(kind, _, _)| matches!(kind, Kind::TrendRate | Kind::TrendRatio))
+        .map(|(_, title, path)| (title, path))
+        .collect()
+}
+
+/// Every chart of the set with its title and path.
+fn titled(
+    results: &AuditResults,
+    index: usize,
+    set: &AttributeSetResult,
+) -> Vec<(Kind, &'static str, String)> {
+    charts_of(results, set)
+        .into_iter()
         .map(|(kind, _)| {
             let title = match kind {
                 Kind::Distribution => "Distribution per group",
@@ -246,8 +303,11 @@ pub fn more_charts(
                 Kind::Ratio => "Ratio to the reference (log scale)",
                 Kind::ErrorRates => "Error rates per group",
                 Kind::Heatmap => "Selection rate by intersection",
+                Kind::TrendRate => "Each group's rate per period",
+                Kind::TrendRatio => "Each group against the reference, per period",
             };
             (
+                kind,
                 title,
                 format!("{}.svg", chart_stem(kind.name(), index, set)),
             )

@@ -1,0 +1,354 @@
+//! Trend charts (with `--date`): each group's rate period by period with its interval band, and
+//! each group's ratio to the reference (a numeric outcome: its standardized mean difference)
+//! with the rule's threshold. A group is drawn as a line of its own colour, broken where it has
+//! no rows; a period whose verdict fails is ringed in vermillion.
+
+use super::key::Key;
+use super::{short, Plot, FAILING_SIDE, INK, VERMILLION};
+use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
+use crate::spec::{Favorable, OutcomeKind};
+use indexmap::IndexMap;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Most groups a trend chart draws (the largest), so each line keeps a colour of its own.
+pub const MAX_LINES: usize = 6;
+
+/// Colour-blind-safe line colours (Okabe–Ito without the vermillion of failing verdicts).
+const LINES: [RGBColor; MAX_LINES] = [
+    INK,
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x00, 0x72, 0xB2),
+];
+
+/// The groups drawn: the largest of the whole range, with their values.
+fn lines(set: &AttributeSetResult) -> Vec<&IndexMap<String, String>> {
+    let mut groups: Vec<&GroupResult> = set
+        .groups
+        .iter()
+        .filter(|g| g.measures.excluded.is_none())
+        .collect();
+    groups.sort_by(|a, b| {
+        b.measures
+            .counts
+            .n
+            .get()
+            .total_cmp(&a.measures.counts.n.get())
+    });
+    groups.truncate(MAX_LINES);
+    groups.sort_by_key(|g| {
+        set.groups
+            .iter()
+            .position(|x| x.measures.values == g.measures.values)
+    });
+    groups.iter().map(|g| &g.measures.values).collect()
+}
+
+/// The set's group with `values` in each period (`None` where it has no rows).
+fn history<'a>(
+    r: &'a AuditResults,
+    set: &AttributeSetResult,
+    values: &IndexMap<String, String>,
+) -> Vec<Option<&'a GroupResult>> {
+    r.periods
+        .iter()
+        .map(|p| {
+            p.attribute_sets
+                .iter()
+                .find(|s| s.segment.is_none() && s.attributes == set.attributes)?
+                .groups
+                .iter()
+                .find(|g| &g.measures.values == values)
+        })
+        .collect()
+}
+
+/// The name of a group in the key.
+fn name(values: &IndexMap<String, String>) -> String {
+    short(&values.values().cloned().collect::<Vec<_>>().join(", "))
+}
+
+/// The rate a trend chart follows: the selection rate, or a numeric outcome's mean.
+fn rate_name(r: &AuditResults) -> &'static str {
+    match r.audit.kind {
+        Some(OutcomeKind::Continuous) => "mean",
+        _ => "selection_rate",
+    }
+}
+
+/// Key of the rate chart: a colour per group, the band and the failing ring.
+pub fn rate_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
+    let mut key: Vec<Key> = lines(set)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let reference = set.reference.as_ref() == Some(*v);
+            Key::Fill(
+                LINES[i],
+                name(v) + if reference { " (reference)" } else { "" },
+            )
+        })
+        .collect();
+    key.push(Key::Outline(format!(
+        "band: {:.0}% confidence interval",
+        r.audit.confidence * 100.0
+    )));
+    key.push(Key::Border(
+        VERMILLION,
+        "verdict fails in that period".into(),
+    ));
+    key
+}
+
+/// Key of the ratio chart.
+pub fn ratio_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
+    let mut key = rate_key(r, set);
+    key.remove(key.len() - 2);
+    key.push(match r.audit.smd_threshold {
+        Some(t) => Key::Fill(
+            FAILING_SIDE,
+            match r.audit.favorable {
+                Favorable::Positive => format!("below −{t} (the SMD rule)"),
+                Favorable::Negative => format!("above +{t} (the SMD rule)"),
+            },
+        ),
+        None => Key::Fill(
+            FAILING_SIDE,
+            format!(
+                "{} {} (four-fifths rule)",
+                r.audit.favorable.failing_side(),
+                r.audit.favorable.bound_text(r.audit.di_threshold)
+            ),
+        ),
+    });
+    key
+}
+
+/// Axes over the periods: x the period's index, labelled with the period.
+fn axes<'a, DB: DrawingBackend + 'a>(
+    root: &'a DrawingArea<DB, Shift>,
+    r: &AuditResults,
+    title: String,
+    y: std::ops::Range<f64>,
+    y_desc: &str,
+) -> std::result::Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String>
+{
+    let periods = r.periods.len();
+    let labels: Vec<String> = r.periods.iter().map(|p| p.period.clone()).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 20))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(-0.5..periods as f64 - 0.5, y)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .light_line_style(TRANSPARENT)
+        .x_labels(periods.min(13))
+        .x_label_formatter(&|v| {
+            let i = v.round();
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .x_label_style(("sans-serif", 13))
+        .y_label_formatter(&|v| {
+            if v.abs() < 1e-9 {
+                "0".to_string()
+            } else {
+                format!("{v:.2}")
+            }
+        })
+        .y_desc(y_desc)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
+/// Draws each group's value per period as a line broken where it is undefined, with a ring on
+/// the periods where `failing`.
+fn draw_lines<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    series: &[Vec<Option<(f64, bool)>>],
+) -> Plot {
+    for (i, points) in series.iter().enumerate() {
+        let colour = LINES[i];
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        let mut runs = Vec::new();
+        for (x, p) in points.iter().enumerate() {
+            match p {
+                Some((y, _)) => run.push((x as f64, *y)),
+                None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+                None => {}
+            }
+        }
+        runs.push(run);
+        for run in runs.into_iter().filter(|r| !r.is_empty()) {
+            chart
+                .draw_series(LineSeries::new(run, colour.stroke_width(2)))
+                .map_err(|e| e.to_string())?;
+        }
+        chart
+            .draw_series(points.iter().enumerate().filter_map(|(x, p)| {
+                p.map(|(y, _)| Circle::new((x as f64, y), 4, colour.filled()))
+            }))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(points.iter().enumerate().filter_map(|(x, p)| match p {
+                Some((y, true)) => Some(Circle::new((x as f64, *y), 9, VERMILLION.stroke_width(3))),
+                _ => None,
+            }))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Each group's rate per period with its interval band.
+pub fn rate_chart<DB: DrawingBackend>(
+    r: &AuditResults,
+    set: &AttributeSetResult,
+    name: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
+    let rate = rate_name(r);
+    let groups = lines(set);
+    let histories: Vec<Vec<Option<&GroupResult>>> =
+        groups.iter().map(|v| history(r, set, v)).collect();
+    let values: Vec<f64> = histories
+        .iter()
+        .flatten()
+        .flatten()
+        .flat_map(|g| g.measures.interval(rate).into_iter().flatten())
+        .collect();
+    let continuous = r.audit.kind == Some(OutcomeKind::Continuous);
+    let hi = values.iter().copied().fold(0.0, f64::max) * 1.05;
+    let lo = if continuous {
+        values.iter().copied().fold(f64::INFINITY, f64::min).min(hi) * 0.95
+    } else {
+        0.0
+    };
+    let (title, desc) = if continuous {
+        (format!("Mean per period by {name}"), "mean".to_string())
+    } else {
+        (
+            format!("Selection rate per period by {name}"),
+            "selection rate".to_string(),
+        )
+    };
+    let mut chart = axes(root, r, title, lo..hi.max(lo + 1e-9), &desc)?;
+    for (i, h) in histories.iter().enumerate() {
+        let band: Vec<(f64, [f64; 2])> = h
+            .iter()
+            .enumerate()
+            .filter_map(|(x, g)| Some((x as f64, g.and_then(|g| g.measures.interval(rate))?)))
+            .collect();
+        for pair in band.windows(2).filter(|w| w[1].0 - w[0].0 == 1.0) {
+            let polygon = vec![
+                (pair[0].0, pair[0].1[0]),
+                (pair[1].0, pair[1].1[0]),
+                (pair[1].0, pair[1].1[1]),
+                (pair[0].0, pair[0].1[1]),
+            ];
+            chart
+                .draw_series([Polygon::new(polygon, LINES[i].mix(0.15).filled())])
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let series: Vec<Vec<Option<(f64, bool)>>> = histories
+        .iter()
+        .map(|h| {
+            h.iter()
+                .map(|g| {
+                    let g = (*g)?;
+                    Some((g.measures.rate(rate)?, g.state() == VerdictState::Fail))
+                })
+                .collect()
+        })
+        .collect();
+    draw_lines(&mut chart, &series)
+}
+
+/// Each group's ratio to the reference per period (a numeric outcome: its standardized mean
+/// difference), with the rule's failing side shaded.
+pub fn ratio_chart<DB: DrawingBackend>(
+    r: &AuditResults,
+    set: &AttributeSetResult,
+    name: &str,
+    root: &DrawingArea<DB, Shift>,
+) -> Plot {
+    let (measure, threshold) = match r.audit.smd_threshold {
+        Some(t) => ("standardized_mean_difference", t),
+        None => ("disparate_impact_ratio", r.audit.di_threshold),
+    };
+    let groups = lines(set);
+    let series: Vec<Vec<Option<(f64, bool)>>> = groups
+        .iter()
+        .map(|v| {
+            history(r, set, v)
+                .into_iter()
+                .map(|g| {
+                    let g = g.filter(|g| !g.measures.is_reference)?;
+                    Some((g.measures.vs(measure)?, g.state() == VerdictState::Fail))
+                })
+                .collect()
+        })
+        .collect();
+    let values: Vec<f64> = series.iter().flatten().flatten().map(|(v, _)| *v).collect();
+    let (lo, hi, failing, title, desc) = if r.audit.smd_threshold.is_some() {
+        let top = values
+            .iter()
+            .fold(threshold * 1.5, |m, v| m.max(v.abs() * 1.1));
+        (
+            -top,
+            top,
+            match r.audit.favorable {
+                Favorable::Positive => (-top, -threshold),
+                Favorable::Negative => (threshold, top),
+            },
+            format!("Standardized mean difference per period by {name}"),
+            "(group mean − reference mean) ÷ pooled SD",
+        )
+    } else {
+        let top = values
+            .iter()
+            .fold(1.5f64.max(1.1 / threshold), |m, v| m.max(v * 1.1));
+        let failing = match r.audit.favorable {
+            Favorable::Positive => (0.0, threshold),
+            Favorable::Negative => (1.0 / threshold, top),
+        };
+        (
+            0.0,
+            top,
+            failing,
+            format!("Disparate impact ratio per period by {name}"),
+            "group's selection rate ÷ reference's",
+        )
+    };
+    let mut chart = axes(root, r, title, lo..hi, desc)?;
+    let periods = r.periods.len() as f64;
+    chart
+        .draw_series([Rectangle::new(
+            [(-0.5, failing.0), (periods - 0.5, failing.1)],
+            FAILING_SIDE.filled(),
+        )])
+        .map_err(|e| e.to_string())?;
+    let parity = if r.audit.smd_threshold.is_some() {
+        0.0
+    } else {
+        1.0
+    };
+    chart
+        .draw_series([PathElement::new(
+            [(-0.5, parity), (periods - 0.5, parity)],
+            INK.stroke_width(1),
+        )])
+        .map_err(|e| e.to_string())?;
+    draw_lines(&mut chart, &series)
+}
