@@ -384,6 +384,17 @@ impl Every {
     }
 }
 
+/// A date written in ISO format, `2025-03-14`, or the date of an ISO date-time
+/// (`2025-03-14T09:30:00`, `2025-03-14 09:30`); `None` for anything else.
+pub fn parse_date(text: &str) -> Option<chrono::NaiveDate> {
+    let text = text.trim();
+    let (day, rest) = text.split_at_checked(10)?;
+    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+}
+
 /// The explanation of the gaps: which inputs the models of the decision take, on how many rows,
 /// and when a feature counts as a likely proxy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -510,5 +521,34 @@ impl AuditSpec {
     /// The soft membership of attribute `name`, if it is one.
     pub fn soft(&self, name: &str) -> Option<&Membership> {
         self.membership.iter().find(|m| m.attribute == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_and_date_times_are_read_and_nothing_else() {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 14);
+        for text in [
+            "2025-03-14",
+            " 2025-03-14 ",
+            "2025-03-14T09:30:00",
+            "2025-03-14 09:30",
+        ] {
+            assert_eq!(parse_date(text), day, "{text}");
+        }
+        for text in [
+            "",
+            "2025-3-14",
+            "14/03/2025",
+            "2025-03-14x",
+            "2025-02-30",
+            "20250314",
+            "2025-03-1",
+        ] {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
     }
 }

@@ -113,7 +113,7 @@ impl MemoryEngine {
     fn grouping(&self, row: &[Option<String>], column: &str, keying: &Keying) -> Option<String> {
         if let (PERIOD_KEY, Some((date, every))) = (column, keying.period) {
             let text = self.value(row, date)?;
-            let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+            let day = crate::spec::parse_date(&text)?;
             return Some(every.code(day).to_string());
         }
         let value = self.value(row, column)?;

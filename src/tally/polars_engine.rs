@@ -145,38 +145,26 @@ impl PolarsEngine {
 }
 
 impl PolarsEngine {
-    /// The period code of a date column's value (a date, a datetime, or an ISO date string read
-    /// as a date; null when it cannot be read), as text.
+    /// The period code of a date column's value (a date, a datetime, or an ISO date text; null
+    /// when it cannot be read), as a number (`202503`).
     fn period(&self, column: &str, every: Every) -> Expr {
-        let date = match self.schema.get(column) {
-            Some(DataType::Date | DataType::Datetime(..)) => col(column).cast(DataType::Date),
-            _ => {
-                // Polars 0.55 reads an ISO date string by this cast and says it is deprecated (in
-                // favour of a string function this build leaves out): that notice is for Polars'
-                // own users, not an audit's, so deprecation notices are not printed; others are.
-                polars::error::set_warning_function(|message, warning| {
-                    if !matches!(warning, polars::error::PolarsWarning::Deprecation) {
-                        eprintln!("{warning:?}: {message}");
-                    }
-                });
-                col(column).cast(DataType::String).cast(DataType::Date)
-            }
+        let text = !matches!(
+            self.schema.get(column),
+            Some(DataType::Date | DataType::Datetime(..))
+        );
+        let date = match text {
+            true => col(column).cast(DataType::String),
+            false => col(column).cast(DataType::Date),
         };
-        let code = match every {
-            Every::Month => {
-                date.clone().dt().year().cast(DataType::Int64) * lit(100i64)
-                    + date.dt().month().cast(DataType::Int64)
-            }
-            Every::Week => {
-                date.clone().dt().iso_year().cast(DataType::Int64) * lit(100i64)
-                    + date.dt().week().cast(DataType::Int64)
-            }
-            Every::Quarter => {
-                date.clone().dt().year().cast(DataType::Int64) * lit(10i64)
-                    + date.dt().quarter().cast(DataType::Int64)
-            }
-        };
-        code.cast(DataType::String).alias(PERIOD_KEY)
+        // Grouped as a number (the cell table reads it as its text, `202503`): cheaper than text.
+        date.map(
+            move |dates| match text {
+                true => text_period_codes(dates, every),
+                false => period_codes(dates, every),
+            },
+            |_, field| Ok(Field::new(field.name().clone(), DataType::Int64)),
+        )
+        .alias(PERIOD_KEY)
     }
 
     /// The columns that may hold only numbers: numeric ones, and text ones (a CSV log's) whose
@@ -216,6 +204,50 @@ impl PolarsEngine {
         }
         Ok(found)
     }
+}
+
+/// Most days a batch of dates may span for its codes to come from a table (one entry per day,
+/// 550 years); a wider batch is coded day by day.
+const MAX_TABLE_DAYS: i64 = 200_000;
+
+/// The period codes of a batch of dates (days since 1970-01-01): each distinct day's code is
+/// worked out once, in a table over the batch's range, and every row looks its code up.
+fn period_codes(dates: Column, every: Every) -> PolarsResult<Column> {
+    let days = dates.cast(&DataType::Int32)?;
+    let days = days.i32()?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let code = |d: i32| {
+        epoch
+            .checked_add_signed(chrono::Duration::days(i64::from(d)))
+            .map(|date| every.code(date))
+    };
+    let codes: Int64Chunked = match (days.min(), days.max()) {
+        (Some(lo), Some(hi)) if i64::from(hi) - i64::from(lo) < MAX_TABLE_DAYS => {
+            let table: Vec<Option<i64>> = (lo..=hi).map(code).collect();
+            days.iter()
+                .map(|d| d.and_then(|d| table[(d - lo) as usize]))
+                .collect()
+        }
+        _ => days.iter().map(|d| d.and_then(code)).collect(),
+    };
+    Ok(codes.with_name(PERIOD_KEY.into()).into_column())
+}
+
+/// The period codes of a batch of ISO date texts ([`crate::spec::parse_date`]; null when not a
+/// date): each distinct text is read once.
+fn text_period_codes(texts: Column, every: Every) -> PolarsResult<Column> {
+    let mut seen: std::collections::HashMap<&str, Option<i64>> = std::collections::HashMap::new();
+    let codes: Int64Chunked = texts
+        .str()?
+        .iter()
+        .map(|t| {
+            let t = t?;
+            *seen
+                .entry(t)
+                .or_insert_with(|| crate::spec::parse_date(t).map(|d| every.code(d)))
+        })
+        .collect();
+    Ok(codes.with_name(PERIOD_KEY.into()).into_column())
 }
 
 /// Whether a row is inside the selection: each column's text is one of its values (a null is
@@ -652,5 +684,48 @@ fn value_text(value: &AnyValue) -> Option<String> {
         AnyValue::Float64(f) => Some(f.to_string()),
         AnyValue::Float32(f) => Some(f.to_string()),
         other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn period_codes_match_the_calendar() {
+        // Every day from 1600-01-01 to 2400-12-31 (leap centuries, days before 1970) by month,
+        // ISO week and quarter, against chrono's calendar; and a batch wider than the table.
+        let first = NaiveDate::from_ymd_opt(1600, 1, 1).unwrap();
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let mut days: Vec<Option<i32>> = (0..292_500)
+            .map(|i| {
+                Some(
+                    (first + chrono::Days::new(i))
+                        .signed_duration_since(epoch)
+                        .num_days() as i32,
+                )
+            })
+            .collect();
+        days.push(None);
+        for every in [Every::Month, Every::Week, Every::Quarter] {
+            for batch in [&days[..], &days[..100]] {
+                let column = Int32Chunked::from_iter_options("d".into(), batch.iter().copied())
+                    .into_column();
+                let codes = period_codes(column, every).unwrap();
+                let codes = codes.i64().unwrap();
+                for (i, d) in batch.iter().enumerate() {
+                    let expected = d.map(|d| every.code(epoch + chrono::Duration::days(d as i64)));
+                    assert_eq!(codes.get(i), expected, "{d:?}");
+                }
+            }
+        }
+        let wide = Int32Chunked::from_iter_options(
+            "d".into(),
+            [Some(-200_000), Some(200_000)].into_iter(),
+        )
+        .into_column();
+        let codes = period_codes(wide, Every::Month).unwrap();
+        assert_eq!(codes.i64().unwrap().get(1), Some(251_708));
     }
 }
