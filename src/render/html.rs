@@ -21,7 +21,7 @@ code{background:#f3f3f3;padding:0 0.2rem;overflow-wrap:anywhere}\
 @media (max-width:40rem){body{padding:0.4rem}table{font-size:0.66rem;display:block;overflow-x:auto}th,td{padding:0.1rem 0.15rem}img{max-width:none;width:40rem}}\
 nav{border:1px solid #ddd;padding:0.3rem 0.8rem;margin:0.5rem 0 1rem}nav ul{margin:0.2rem 0;padding-left:1.2rem}\
 .fail{color:#a33a00}.review{color:#6b5000}.ok{color:#1b6332}\
-@media print{nav{display:none}body{max-width:none;padding:0}p:has(>img){overflow:visible}table{font-size:8pt}img{max-width:100%;width:auto}img,tr{page-break-inside:avoid}}";
+@media print{nav{display:none}h2,h3{break-after:avoid}body{max-width:none;padding:0}p:has(>img){overflow:visible}table{font-size:8pt}img{max-width:100%;width:auto}img,tr{page-break-inside:avoid}}";
 
 /// Verdicts and statuses in colour, each beside its symbol (✖ ▲ ✔), so no reader depends on
 /// the colour.

@@ -67,9 +67,7 @@ pub fn section(s: &mut String, w: &Words) {
             continue;
         }
         let _ = writeln!(s, "### {}\n", md(&capitalized(&w.set(set))));
-        for (title, path) in super::charts::trend_charts(w.r, index, set) {
-            let _ = writeln!(s, "![{title}]({path})\n");
-        }
+        let mut said = false;
         for g in &groups {
             let history: Vec<Option<(Option<f64>, VerdictState)>> = sets
                 .iter()
@@ -77,10 +75,16 @@ pub fn section(s: &mut String, w: &Words) {
                 .collect();
             if let Some(sentence) = since(w, set, g, &history) {
                 let _ = writeln!(s, "- {}", md(&sentence));
+                said = true;
             }
         }
-        if set.attributes.len() > 1 {
+        if said {
             let _ = writeln!(s);
+        }
+        for (title, path) in super::charts::trend_charts(w.r, index, set) {
+            let _ = writeln!(s, "![{title}]({path})\n");
+        }
+        if set.attributes.len() > 1 {
             continue;
         }
         let names: Vec<String> = groups
