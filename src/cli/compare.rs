@@ -1,11 +1,11 @@
 //! `fairaudit compare BEFORE AFTER --out DIR`: what changed between two audits (last month's
 //! bundle and this month's), written as a bundle of its own.
 
+use super::bundle_out::BundleOut;
 use anyhow::Context;
 use clap::Args;
-use fairaudit::bundle::{self, manifest::Manifest};
-use fairaudit::render::context::{timestamp, InputFile};
-use fairaudit::results::ToolInfo;
+use fairaudit::bundle;
+use fairaudit::render::context::InputFile;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `fairaudit compare`.
@@ -15,22 +15,15 @@ pub struct CompareArgs {
     pub before: PathBuf,
     /// The later audit's bundle.
     pub after: PathBuf,
-    /// Where to write changes.json, changes.md, changes.html and their manifest.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Replace an earlier bundle in --out.
-    #[arg(long)]
-    pub force: bool,
-    /// The run's timestamp (RFC 3339 or seconds since 1970; default SOURCE_DATE_EPOCH or now).
-    #[arg(long)]
-    pub timestamp: Option<String>,
+    /// Where changes.json, changes.md and changes.html go.
+    #[command(flatten)]
+    pub output: BundleOut,
 }
 
 /// Verifies both bundles, compares them and writes the comparison; exit code 0.
 pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
-    let inputs = [args.before.clone(), args.after.clone()];
-    bundle::check_output_dir(&args.out, args.force, &inputs)?;
-    let stamp = timestamp(args.timestamp.as_deref()).map_err(anyhow::Error::msg)?;
+    let bundles = [args.before.clone(), args.after.clone()];
+    args.output.check(&bundles)?;
     let before = bundle::read::results(&args.before)?;
     let after = bundle::read::results(&args.after)?;
     let changes = fairaudit::compare::compare(
@@ -39,22 +32,13 @@ pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
         &after,
         &args.after.display().to_string(),
     );
-    let mut files = fairaudit::render::changes::files(&changes, &after)?;
-    files.push(bundle::manifest::listing(
-        Manifest {
-            tool: ToolInfo::current(),
-            timestamp: stamp,
-            seed: after.audit.seed,
-            configuration: serde_json::json!({ "command": "compare" }),
-            inputs: vec![
-                results_input(&args.before, "results before")?,
-                results_input(&args.after, "results after")?,
-            ],
-            outputs: Vec::new(),
-        },
-        &files,
-    )?);
-    bundle::write(&args.out, &files, args.force, &inputs)?;
+    let files = fairaudit::render::changes::files(&changes, &after)?;
+    let inputs = vec![
+        results_input(&args.before, "results before")?,
+        results_input(&args.after, "results after")?,
+    ];
+    args.output
+        .write(files, "compare", after.audit.seed, inputs, &bundles)?;
     println!(
         "{} new failing verdict(s), {} resolved, {} persisting; {} significant change(s) of {} tested; in {}",
         changes.new,
@@ -62,7 +46,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
         changes.persisting,
         changes.significant_changes,
         changes.tests_in_family,
-        args.out.join("changes.md").display()
+        args.output.out.join("changes.md").display()
     );
     Ok(0)
 }

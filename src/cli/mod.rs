@@ -3,6 +3,7 @@
 //! found stale reports, or `verify` found changes), 2 bad input (nothing written).
 
 mod audit;
+mod bundle_out;
 mod compare;
 mod examples;
 mod history;

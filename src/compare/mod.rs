@@ -84,16 +84,11 @@ fn find<'a>(set: &'a AttributeSetResult, g: &GroupResult) -> Option<&'a GroupRes
 
 /// How an audit is named in the comparison.
 fn audit_ref(r: &AuditResults, dir: &str) -> AuditRef {
-    let period = match (r.periods.first(), r.periods.last()) {
-        (Some(first), Some(last)) if first.period == last.period => Some(first.period.clone()),
-        (Some(first), Some(last)) => Some(format!("{} to {}", first.period, last.period)),
-        _ => None,
-    };
     AuditRef {
         dir: dir.to_string(),
         input: r.input.path.clone(),
         sha256: r.input.sha256.clone(),
-        period,
+        period: r.period_range(),
         rows_used: r.input.rows_used,
     }
 }

@@ -673,6 +673,15 @@ impl AuditResults {
         out
     }
 
+    /// The periods the audit's dates cover, with `--date`: `2025-08`, or `2025-01 to 2025-06`.
+    pub fn period_range(&self) -> Option<String> {
+        let (first, last) = (self.periods.first()?, self.periods.last()?);
+        Some(match first.period == last.period {
+            true => first.period.clone(),
+            false => format!("{} to {}", first.period, last.period),
+        })
+    }
+
     /// Reads `results.json` back, restoring the derived fields from the stored ones (the
     /// reference flag, the exclusion reason, the reference rate). Set status and failures
     /// are restored by judge ([`crate::judge::restore`]).

@@ -158,9 +158,7 @@ impl Renderer for Charts {
 
 /// The trend charts alone (`fairaudit history`).
 pub fn trend_files(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-    drawn(results, ctx, |kind| {
-        matches!(kind, Kind::TrendRate | Kind::TrendRatio)
-    })
+    drawn(results, ctx, is_trend)
 }
 
 /// Every chart of every attribute set whose kind `keep` accepts, as SVG and PNG.
@@ -266,11 +264,9 @@ pub fn more_charts(
     index: usize,
     set: &AttributeSetResult,
 ) -> Vec<(&'static str, String)> {
-    titled(results, index, set)
+    titled(results, index, set, |kind| !is_trend(kind))
         .into_iter()
         .skip(1)
-        .filter(|(kind, _, _)| !matches!(kind, Kind::TrendRate | Kind::TrendRatio))
-        .map(|(_, title, path)| (title, path))
         .collect()
 }
 
@@ -280,21 +276,24 @@ pub fn trend_charts(
     index: usize,
     set: &AttributeSetResult,
 ) -> Vec<(&'static str, String)> {
-    titled(results, index, set)
-        .into_iter()
-        .filter(|(kind, _, _)| matches!(kind, Kind::TrendRate | Kind::TrendRatio))
-        .map(|(_, title, path)| (title, path))
-        .collect()
+    titled(results, index, set, is_trend)
 }
 
-/// Every chart of the set with its title and path.
+/// Whether a chart follows the periods.
+fn is_trend(kind: Kind) -> bool {
+    matches!(kind, Kind::TrendRate | Kind::TrendRatio)
+}
+
+/// The charts of the set that `keep` accepts, with their titles and paths.
 fn titled(
     results: &AuditResults,
     index: usize,
     set: &AttributeSetResult,
-) -> Vec<(Kind, &'static str, String)> {
+    keep: fn(Kind) -> bool,
+) -> Vec<(&'static str, String)> {
     charts_of(results, set)
         .into_iter()
+        .filter(|(kind, _)| keep(*kind))
         .map(|(kind, _)| {
             let title = match kind {
                 Kind::Distribution => "Distribution per group",
@@ -307,7 +306,6 @@ fn titled(
                 Kind::TrendRatio => "Each group against the reference, per period",
             };
             (
-                kind,
                 title,
                 format!("{}.svg", chart_stem(kind.name(), index, set)),
             )
