@@ -278,6 +278,13 @@ fn baseline_adds_since_the_last_audit_and_fails_only_on_a_new_violation() {
         .code(1);
     let report = std::fs::read_to_string(a9.join("report.md")).unwrap();
     assert!(report.contains("## Since the last audit"));
+    // In the executive summary too: women's selection rate and true positive rate now fail.
+    assert!(
+        report.contains(
+            "**Since the last audit** (2025-08): 2 verdict(s) became failing, 0 stopped failing"
+        ),
+        "{report}"
+    );
     assert!(report.contains(
         "- **New**: the selection rate of people with sex Female became a failing verdict"
     ));
