@@ -13,8 +13,9 @@ use crate::results::{
     AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult, ScoreRule,
     ToolInfo,
 };
-use crate::spec::{AuditSpec, Decision, OutcomeKind};
+use crate::spec::{AuditSpec, Decision, Engine, Format, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
+use crate::tally::cell_file::CellFile;
 use crate::tally::{self, PolarsEngine, Tallies};
 use crate::value::value_name;
 use indexmap::IndexMap;
@@ -30,17 +31,23 @@ fn log_hash(files: &[std::path::PathBuf], hashes: &[(String, u64)]) -> String {
     crate::hash::sha256_hex(listing.as_bytes())
 }
 
-/// Runs the audit described by `spec` on its decision log and returns its results. Writes
-/// nothing.
-pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
+/// The SHA-256 and size of a file.
+fn hash_file(path: &std::path::Path) -> Result<(String, u64)> {
+    sha256_file_with(path, |_| Ok(()))
+}
+
+/// The tallies of the log's files on Polars, with each file's hash: one read of each file hashes
+/// it and checks the shape of every CSV record or NDJSON line, alongside the tally.
+#[allow(clippy::type_complexity)]
+fn polars_tally(
+    spec: &AuditSpec,
+) -> Result<(Tallies, Vec<std::path::PathBuf>, Vec<(String, u64)>)> {
     let path = spec.data.as_path();
     let files = load::files::files(path, spec.format)?;
     let engine = load::open_log(path, &files, spec.format, spec.delimiter, &spec.columns())
         .and_then(|frame| PolarsEngine::new(path, frame))
         .map_err(|e| load::explain(&files, spec.format, spec.delimiter, e))?;
     let (tallies, hashes) = std::thread::scope(|s| {
-        // One read of each file hashes it and checks the shape of every CSV record or NDJSON
-        // line.
         let hasher = s.spawn(|| {
             files
                 .iter()
@@ -61,6 +68,27 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     });
     // A malformed file explains a failed tally better than the tally's own error.
     let hashes = hashes?;
+    Ok((tallies?, files, hashes))
+}
+
+/// Runs the audit described by `spec` on its decision log and returns its results. Writes
+/// nothing.
+pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
+    let path = spec.data.as_path();
+    let (tallies, files, hashes) = match &spec.engine {
+        Engine::Polars => polars_tally(spec)?,
+        Engine::Cells => {
+            let tallies = tally::tally(&CellFile::new(path, spec.format), spec)?;
+            (tallies, vec![path.to_path_buf()], vec![hash_file(path)?])
+        }
+        Engine::Spark { remote } => {
+            let plan = tally::TallyPlan::of(spec);
+            let (_dir, cells) = tally::spark::cells(&plan, path, spec.format, remote.as_deref())?;
+            let tallies = tally::tally(&CellFile::new(&cells, Format::Csv), spec)?;
+            // Only the cell table left the cluster: it is the input this machine saw.
+            (tallies, vec![path.to_path_buf()], vec![hash_file(&cells)?])
+        }
+    };
     let (sha256, size_bytes) = match hashes.as_slice() {
         [(sha256, size)] => (sha256.clone(), *size),
         _ => (
@@ -80,7 +108,6 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             })
             .collect(),
     };
-    let tallies = tallies?;
     let numeric = spec.decision.is_value();
     let mut attribute_sets = measure_all(&tallies, spec, 0)?;
     if let Some(column) = &spec.segment {
@@ -126,6 +153,12 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             rows_used: tallies.rows_used(),
             rows_excluded: tallies.rows_excluded.clone(),
             files: parts,
+            engine: match spec.engine {
+                Engine::Polars => "polars",
+                Engine::Cells => "cells",
+                Engine::Spark { .. } => "spark",
+            }
+            .into(),
         },
         audit: AuditInfo {
             outcome,
@@ -170,6 +203,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
                 .collect(),
             score_rate: matches!(spec.decision, Decision::AboveMedian { .. })
                 .then(|| "median".to_string()),
+            explain_left_out: None,
         },
         attribute_sets,
         periods: Vec::new(),
@@ -193,8 +227,21 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             attribute_sets: judged.attribute_sets,
         });
     }
-    if let Some(settings) = &spec.explain {
-        results.explain = Some(explain::explain(spec, settings, &results)?);
+    match (&spec.explain, &spec.engine) {
+        (Some(settings), Engine::Polars) => {
+            results.explain = Some(explain::explain(spec, settings, &results)?);
+        }
+        (Some(_), Engine::Cells) => {
+            results.audit.explain_left_out = Some(
+                "the tallies came from a cell table, which holds no rows for the models to learn from".into(),
+            );
+        }
+        (Some(_), Engine::Spark { .. }) => {
+            results.audit.explain_left_out = Some(
+                "the tallies were computed on Spark, and drawing the models' sample there is not built yet".into(),
+            );
+        }
+        (None, _) => {}
     }
     Ok(results)
 }

@@ -322,6 +322,16 @@ pub enum AuditError {
         /// What was found instead.
         why: String,
     },
+    /// A cell table (`--cells`) that cannot be what a tally computed.
+    #[error("{}: column '{column}': {problem}", path.display())]
+    InvalidCells {
+        /// The cell table.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// What is wrong, with the value.
+        problem: String,
+    },
     /// A directory that should be an audit's bundle has no manifest.
     #[error("{}: not a fairaudit bundle (it has no manifest.json); give the --out directory of an audit", dir.display())]
     NotABundle {

@@ -277,11 +277,36 @@ impl Default for Exclusion {
     }
 }
 
+/// Where the tallies are computed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// Polars, on this machine, over the log's files.
+    #[default]
+    Polars,
+    /// Elsewhere: `data` is a cell table computed by `fairaudit sql`'s query (`--cells`).
+    Cells,
+    /// Apache Spark, over `data` (a path Spark reads, or a table name): locally by
+    /// `spark-submit`, or through Spark Connect at `remote` (`sc://host:15002`).
+    Spark {
+        /// The Spark Connect address, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        remote: Option<String>,
+    },
+}
+
+fn is_polars(engine: &Engine) -> bool {
+    *engine == Engine::Polars
+}
+
 /// The complete definition of one audit run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditSpec {
-    /// The decision log.
+    /// The decision log (with `Engine::Cells`, its cell table; with Spark, what Spark reads).
     pub data: PathBuf,
+    /// Where the tallies are computed.
+    #[serde(skip_serializing_if = "is_polars")]
+    pub engine: Engine,
     /// Its format.
     pub format: Format,
     /// The field delimiter of a CSV log (`,` unless given).
@@ -460,6 +485,7 @@ impl AuditSpec {
             stats: StatsSpec::default(),
             exclusion: Exclusion::default(),
             explain: None,
+            engine: Engine::Polars,
         }
     }
 

@@ -9,6 +9,7 @@ mod examples;
 mod history;
 mod keygen;
 mod options;
+mod sql;
 mod synth;
 mod verify;
 
@@ -38,6 +39,9 @@ enum Command {
     /// The trend across a series of audits (their bundles, oldest first): history.md,
     /// history.html and the trend charts.
     History(history::HistoryArgs),
+    /// Print the one SQL query that computes an audit's cell table where the log lives (for
+    /// `audit --cells`).
+    Sql(sql::SqlArgs),
     /// Check an evidence bundle: re-hash every file its manifest lists (exit 1 on any change).
     Verify(verify::VerifyArgs),
     /// Write a new Ed25519 key pair for signing bundles (KEY, secret, and KEY.pub).
@@ -60,6 +64,7 @@ pub fn main() -> i32 {
         Command::Examples(args) => examples::run(args),
         Command::Compare(args) => compare::run(args),
         Command::History(args) => history::run(args),
+        Command::Sql(args) => sql::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Schema => {

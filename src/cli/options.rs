@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
-    AuditSpec, BinaryColumn, Dated, Decision, Every, Exclusion, ExplainSpec, Favorable, Format,
-    Membership, ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
+    AuditSpec, BinaryColumn, Dated, Decision, Engine, Every, Exclusion, ExplainSpec, Favorable,
+    Format, Membership, ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
 };
 use fairaudit::stats::adjust::PAdjust;
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,14 @@ pub enum EveryArg {
     Month,
     Week,
     Quarter,
+}
+
+/// `--engine` values.
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineArg {
+    Polars,
+    Spark,
 }
 
 /// `--score-rate` values.
@@ -164,6 +172,17 @@ pub struct AuditArgs {
     /// With --date: the length of a period, month (default), week or quarter.
     #[arg(long, value_enum)]
     pub every: Option<EveryArg>,
+    /// A cell table computed elsewhere (Parquet or CSV, by `fairaudit sql`'s query): every stage
+    /// after the tally runs on it, in place of --data (a config's `data` is then not read).
+    #[arg(long)]
+    pub cells: Option<PathBuf>,
+    /// Where the tallies are computed: polars (default, this machine) or spark (where --data
+    /// lives; only the cell table comes back).
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
+    /// With --engine spark: a Spark Connect address (sc://host:15002) instead of spark-submit.
+    #[arg(long)]
+    pub spark_remote: Option<String>,
     /// With --kind continuous: the standardized mean difference beyond which a gap fails when
     /// significant (default 0.2, a "small" effect).
     #[arg(long, allow_negative_numbers = true)]
@@ -334,6 +353,7 @@ impl AuditArgs {
             &mut file.findings,
             &mut file.sign,
             &mut file.baseline,
+            &mut file.cells,
         ] {
             *path = path.take().map(|p| base.join(p));
         }
@@ -352,9 +372,25 @@ impl AuditArgs {
         Ok(args)
     }
 
+    /// Where the tallies are computed, after checking that the flags fit together.
+    fn engine_of(&self) -> anyhow::Result<Engine> {
+        match (&self.cells, self.engine, &self.spark_remote) {
+            (Some(_), Some(EngineArg::Spark), _) | (Some(_), _, Some(_)) => {
+                bail!("--cells is a tally computed already: it goes without --engine spark")
+            }
+            (Some(_), _, _) => Ok(Engine::Cells),
+            (None, Some(EngineArg::Spark), remote) => Ok(Engine::Spark {
+                remote: remote.clone(),
+            }),
+            (None, _, Some(_)) => bail!("--spark-remote goes with --engine spark"),
+            (None, _, None) => Ok(Engine::Polars),
+        }
+    }
+
     /// The engine's audit definition, after checking that the arguments fit together.
     pub fn spec(&self) -> anyhow::Result<AuditSpec> {
-        let Some(data) = self.data.clone() else {
+        let engine = self.engine_of()?;
+        let Some(data) = self.cells.clone().or(self.data.clone()) else {
             bail!("--data is required: the decision log to audit");
         };
         let format = match &self.format {
@@ -540,6 +576,7 @@ impl AuditArgs {
         }
         Ok(AuditSpec {
             data,
+            engine,
             format,
             delimiter,
             decision,

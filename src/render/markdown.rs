@@ -165,6 +165,9 @@ fn limitations(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "- It measures differences in outcomes between groups; it does not by itself show why they exist or whether a difference is justified by legitimate factors.");
     let _ = writeln!(s, "- Groups smaller than {} rows are excluded and get no verdict; small groups that remain have wide intervals, so a gap there is often *inconclusive* rather than *pass* or *fail*.", r.audit.min_group_size);
     let _ = writeln!(s, "- The four-fifths rule is a screening rule, not a legal finding; significance tests assume the decisions are independent.");
+    if let Some(why) = &r.audit.explain_left_out {
+        let _ = writeln!(s, "- Why the gaps exist was not worked out although inputs were named (`--features`): {why}.");
+    }
     if r.audit.label.is_none() {
         let _ = writeln!(s, "- No true outcome (label) was given, so error rates (who was wrongly flagged or wrongly refused) could not be checked.");
     }
@@ -413,16 +416,38 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             .join("; ")
     );
     let format = r.input.format.name();
-    if r.input.files.is_empty() {
-        let _ = writeln!(
-            s,
-            "- **Decision log:** {} ({format}, {} bytes), SHA-256 `{}`",
-            code(&r.input.path),
-            r.input.size_bytes,
-            r.input.sha256
-        );
-    } else {
-        let _ = writeln!(
+    match r.input.engine.as_str() {
+        "cells" => {
+            let _ = writeln!(
+                s,
+                "- **Tallies:** computed where the log lives, by the query `fairaudit sql` writes; this audit read only \
+                 their cell table, {} ({format}, {} bytes), SHA-256 `{}`",
+                code(&r.input.path),
+                r.input.size_bytes,
+                r.input.sha256
+            );
+        }
+        "spark" => {
+            let _ = writeln!(
+                s,
+                "- **Decision log:** {}, tallied on Apache Spark where it lives; only the cell table came back \
+                 ({} bytes, SHA-256 `{}`)",
+                code(&r.input.path),
+                r.input.size_bytes,
+                r.input.sha256
+            );
+        }
+        _ if r.input.files.is_empty() => {
+            let _ = writeln!(
+                s,
+                "- **Decision log:** {} ({format}, {} bytes), SHA-256 `{}`",
+                code(&r.input.path),
+                r.input.size_bytes,
+                r.input.sha256
+            );
+        }
+        _ => {
+            let _ = writeln!(
             s,
             "- **Decision log:** {}: {} {format} files read as one log ({} to {}, {} bytes in all; each file's \
              SHA-256 in the appendix), SHA-256 of their listing `{}`",
@@ -433,6 +458,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             r.input.size_bytes,
             r.input.sha256
         );
+        }
     }
     let excluded: Vec<String> = r
         .input

@@ -92,11 +92,20 @@ pub struct InputInfo {
     pub rows_used: u64,
     /// Rows left out, by reason.
     pub rows_excluded: IndexMap<String, u64>,
+    /// What computed the tallies: `polars` (this machine, over the log's files), `cells` (a cell
+    /// table computed elsewhere, `--cells`; `path` and `sha256` are the table's) or `spark`
+    /// (Spark, where the log lives; `sha256` is the cell table's that came back).
+    #[serde(default = "polars")]
+    pub engine: String,
     /// When the log is several files (a directory or a glob pattern): each file, in the order
     /// read; `sha256` above is then the SHA-256 of their listing (`SHA-256  path` lines, as
     /// `sha256sum` prints them) and `size_bytes` their total.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<LogFile>,
+}
+
+fn polars() -> String {
+    "polars".into()
 }
 
 /// One file of a log read from several.
@@ -189,6 +198,10 @@ pub struct AuditInfo {
     /// numbers (a missing value as its own indicator), not cut into bins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub control_numbers: Vec<String>,
+    /// Why "Why the gaps exist" was not computed although `--features` asked for it (the tallies
+    /// came from a cell table, which holds no rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain_left_out: Option<String>,
     /// `median` with `--score-rate median`: a score counts as selected when strictly above the
     /// log's median score, `score.threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

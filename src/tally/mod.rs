@@ -9,12 +9,15 @@
 //! attribute set's group sums. No loop over rows in Rust, no pass per metric or per set.
 
 pub mod binary;
+pub mod cell_file;
 pub mod cells;
 pub mod counts;
 pub mod engine;
 pub mod fold;
 pub mod plan;
 pub mod polars_engine;
+pub mod spark;
+pub mod sql;
 
 pub use cells::{CellTable, Covariates};
 pub use counts::{Cells, GroupSums, Tally};

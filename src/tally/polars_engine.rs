@@ -16,15 +16,15 @@ use crate::value::{sort_by_count, ValueCount};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
-const DECISION_KEY: &str = "__fairaudit_decision";
-const LABEL_KEY: &str = "__fairaudit_label";
-const COUNT_KEY: &str = "__fairaudit_n";
-const WEIGHT_KEY: &str = "__fairaudit_w";
-const WEIGHT_SQ_KEY: &str = "__fairaudit_w2";
-const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
-const OUTSIDE_KEY: &str = "__fairaudit_outside";
-const SOFT_KEY: &str = "__fairaudit_m";
-const CHECK_KEY: &str = "__fairaudit_check";
+pub(super) const DECISION_KEY: &str = "__fairaudit_decision";
+pub(super) const LABEL_KEY: &str = "__fairaudit_label";
+pub(super) const COUNT_KEY: &str = "__fairaudit_n";
+pub(super) const WEIGHT_KEY: &str = "__fairaudit_w";
+pub(super) const WEIGHT_SQ_KEY: &str = "__fairaudit_w2";
+pub(super) const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
+pub(super) const OUTSIDE_KEY: &str = "__fairaudit_outside";
+pub(super) const SOFT_KEY: &str = "__fairaudit_m";
+pub(super) const CHECK_KEY: &str = "__fairaudit_check";
 const SUM_KEY: &str = "__fairaudit_sum";
 const SUM_SQ_KEY: &str = "__fairaudit_sum_sq";
 const TERM_KEY: &str = "__fairaudit_t";
@@ -584,7 +584,7 @@ fn offending_values(path: &Path, frame: LazyFrame, column: &str) -> Result<Vec<V
     Ok(out)
 }
 
-fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable> {
+pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable> {
     let err = |e| read_error(path, e);
     let rows = column_u64(path, df, COUNT_KEY)?;
     let w = column_f64(path, df, WEIGHT_KEY)?;
