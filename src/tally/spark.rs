@@ -80,7 +80,8 @@ pub fn cells(
         let last = stderr
             .lines()
             .rev()
-            .find(|l| !l.trim().is_empty())
+            .find_map(|l| l.strip_prefix("fairaudit-spark-error: "))
+            .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
             .unwrap_or("no message");
         return Err(failed(format!(
             "Spark failed on {}: {last}",

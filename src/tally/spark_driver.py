@@ -23,8 +23,14 @@ def main(argv):
     if fmt == "table":
         log = spark.table(data)
     elif fmt == "csv":
-        # Every column as text, as fairaudit reads a CSV log.
-        log = spark.read.option("header", True).option("inferSchema", False).csv(data)
+        # Every column as text, as fairaudit reads a CSV log, named as fairaudit names them.
+        log = (
+            spark.read.option("header", True)
+            .option("inferSchema", False)
+            .option("escape", '"')  # RFC 4180: a quote inside a quoted field is doubled
+            .csv(data)
+        )
+        log = log.toDF(*_names(data))
     else:
         log = spark.read.format(fmt).load(data)
     log.createOrReplaceTempView("fairaudit_log")
@@ -40,6 +46,22 @@ def main(argv):
     spark.stop()
 
 
+def _names(path):
+    """The columns of a CSV file as fairaudit names them: RFC 4180 header fields, a repeated
+    name renamed `name_duplicated_0`, `name_duplicated_1`, ... as Polars does."""
+    with open(path, newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    seen, names = {}, []
+    for name in header:
+        if name in seen:
+            names.append(f"{name}_duplicated_{seen[name]}")
+            seen[name] += 1
+        else:
+            seen[name] = 0
+            names.append(name)
+    return names
+
+
 def _text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -49,4 +71,9 @@ def _text(value):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except Exception as error:  # one line for fairaudit's error message
+        message = str(error).strip().splitlines()
+        print(f"fairaudit-spark-error: {message[0] if message else type(error).__name__}", file=sys.stderr)
+        sys.exit(1)
