@@ -296,7 +296,7 @@ fn main() {
     .unwrap();
     let settings = spec.explain.clone().unwrap();
     let explain = median(|| {
-        fairaudit::explain::explain(&spec, &settings, &results).unwrap();
+        fairaudit::explain::explain(&spec, &settings, &results, None).unwrap();
     });
     println!(
         "explain  ({:.0} MB offers log): models, importance, proxies and causes on a sample of {} rows {:.3} s \

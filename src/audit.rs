@@ -229,17 +229,19 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     }
     match (&spec.explain, &spec.engine) {
         (Some(settings), Engine::Polars) => {
-            results.explain = Some(explain::explain(spec, settings, &results)?);
+            results.explain = Some(explain::explain(spec, settings, &results, None)?);
         }
         (Some(_), Engine::Cells) => {
             results.audit.explain_left_out = Some(
                 "the tallies came from a cell table, which holds no rows for the models to learn from".into(),
             );
         }
-        (Some(_), Engine::Spark { .. }) => {
-            results.audit.explain_left_out = Some(
-                "the tallies were computed on Spark, and drawing the models' sample there is not built yet".into(),
-            );
+        (Some(settings), Engine::Spark { remote }) => {
+            // Spark draws the same seeded sample where the log lives; only it comes back.
+            let query =
+                explain::sample::query(spec, settings, results.input.rows_used, tally::spark::VIEW);
+            let (_dir, drawn) = tally::spark::run(&query, path, spec.format, remote.as_deref())?;
+            results.explain = Some(explain::explain(spec, settings, &results, Some(&drawn))?);
         }
         (None, _) => {}
     }

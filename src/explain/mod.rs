@@ -40,15 +40,28 @@ enum Models {
 /// Fewest sampled rows the models are fitted on.
 pub const MIN_ROWS: usize = 100;
 
-/// Explains the gaps of `results`, the audit of `spec`.
+/// Explains the gaps of `results`, the audit of `spec`, on a sample drawn from its log, or on
+/// `drawn`, the sample Spark drew where the log lives (a CSV file).
 pub fn explain(
     spec: &AuditSpec,
     explain: &ExplainSpec,
     results: &AuditResults,
+    drawn: Option<&std::path::Path>,
 ) -> Result<Explanation> {
     let path = spec.data.as_path();
     let threshold = results.audit.score.as_ref().map(|s| s.threshold);
-    let sample = sample::draw(spec, explain, results.input.rows_used, threshold)?;
+    let sample = match drawn {
+        Some(csv) => {
+            let from = AuditSpec {
+                data: csv.to_path_buf(),
+                format: crate::spec::Format::Csv,
+                delimiter: b',',
+                ..spec.clone()
+            };
+            sample::draw(&from, explain, None, threshold)?
+        }
+        None => sample::draw(spec, explain, Some(results.input.rows_used), threshold)?,
+    };
     let unusable = |column: &str, problem: String| AuditError::FeatureUnusable {
         path: path.to_path_buf(),
         column: column.to_string(),

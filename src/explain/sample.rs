@@ -8,6 +8,7 @@ use crate::load::{self, read_error};
 use crate::spec::{AuditSpec, Decision, ExplainSpec};
 use crate::tally::binary::classify;
 use crate::tally::polars_engine::selected;
+use crate::tally::sql::{selected as selected_sql, Dialect};
 use polars::prelude::*;
 
 const ROW: &str = "__fairaudit_row";
@@ -50,10 +51,84 @@ impl Sample {
 /// Draws the sample of `explain.sample` rows (about) from the `rows`-row log of `spec`, whose
 /// score rule (with `--score-rate median`) has `threshold`. Rows outside `--where`, or without a
 /// decision, are not drawn.
+/// Knuth's multiplicative constant for the row numbers' hash.
+const KNUTH: u64 = 2_654_435_761;
+
+/// Hashes run from 0 to this (2³²).
+const HASHES: u64 = 4_294_967_296;
+
+/// The hash below which a row is kept, to keep `sample` of `rows` rows (about); `None` when
+/// every row is kept.
+fn kept_below(sample: usize, rows: u64) -> Option<u64> {
+    (rows > sample as u64).then(|| (sample as f64 / rows as f64 * HASHES as f64) as u64)
+}
+
+/// The columns the sample holds: the decision, the features, the protected attributes and the
+/// label, each once.
+fn sample_columns(spec: &AuditSpec, explain: &ExplainSpec) -> Vec<String> {
+    let mut columns: Vec<String> = vec![spec.decision.column().to_string()];
+    for c in explain
+        .features
+        .iter()
+        .chain(&spec.protected_columns())
+        .chain(spec.label.as_ref().map(|l| &l.column))
+    {
+        if !columns.contains(c) {
+            columns.push(c.clone());
+        }
+    }
+    columns
+}
+
+/// The query that draws the same sample as [`draw`] where the log lives (Spark SQL over `table`):
+/// the rows inside the selection with a decision, numbered in the log's order, kept by the same
+/// hash of their number; every column the models and the selection need, as text.
+pub fn query(spec: &AuditSpec, explain: &ExplainSpec, rows: u64, table: &str) -> String {
+    let d = Dialect::Spark;
+    let mut columns = sample_columns(spec, explain);
+    for s in &spec.selection {
+        if !columns.contains(&s.column) {
+            columns.push(s.column.clone());
+        }
+    }
+    let shown: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            format!(
+                "{} AS {}",
+                d.as_text(&format!("s.{}", d.ident(c))),
+                d.ident(c)
+            )
+        })
+        .collect();
+    let inside = match spec.selection.is_empty() {
+        true => "TRUE".to_string(),
+        false => selected_sql(&spec.selection, d),
+    };
+    let keep = match kept_below(explain.sample, rows) {
+        Some(below) => format!(
+            "WHERE (s.fairaudit_row * {KNUTH} + {}) % {HASHES} < {below}",
+            spec.stats.seed % HASHES
+        ),
+        None => String::new(),
+    };
+    format!(
+        "SELECT {}\nFROM (\n  SELECT src.*, row_number() OVER (ORDER BY monotonically_increasing_id()) - 1 AS fairaudit_row\n  \
+         FROM {} AS src\n  WHERE {inside} AND src.{} IS NOT NULL\n) AS s\n{keep}\n",
+        shown.join(", "),
+        d.ident(table),
+        d.ident(spec.decision.column())
+    )
+}
+
+/// Draws the sample of `explain.sample` rows (about) from the log of `spec`, whose score rule
+/// (with `--score-rate median`) has `threshold`. With `rows`, the log's row count, a longer log
+/// is thinned by the hash of the row number; without, `spec.data` is a sample already (drawn
+/// where the log lives by [`query`]) and every row is kept.
 pub fn draw(
     spec: &AuditSpec,
     explain: &ExplainSpec,
-    rows: u64,
+    rows: Option<u64>,
     threshold: Option<f64>,
 ) -> Result<Sample> {
     let path = spec.data.as_path();
@@ -62,27 +137,14 @@ pub fn draw(
     let schema = frame.collect_schema().map_err(|e| read_error(path, e))?;
     let decision = spec.decision.column().to_string();
     let attributes = spec.protected_columns();
-    let mut columns: Vec<String> = vec![decision.clone()];
     let label = spec.label.as_ref();
-    for c in explain
-        .features
-        .iter()
-        .chain(&attributes)
-        .chain(label.map(|l| &l.column))
-    {
-        if !columns.contains(c) {
-            columns.push(c.clone());
-        }
-    }
+    let columns = sample_columns(spec, explain);
     let inside = selected(&spec.selection);
     let mut rows_frame = frame.filter(inside.and(col(decision.as_str()).is_not_null()));
-    if rows > explain.sample as u64 {
+    if let Some(below) = rows.and_then(|rows| kept_below(explain.sample, rows)) {
         // Knuth's multiplicative hash of the row number spreads the kept rows over the log.
-        let share = explain.sample as f64 / rows as f64;
-        let below = (share * 4_294_967_296.0) as u64;
-        let hash = (col(ROW).cast(DataType::UInt64) * lit(2_654_435_761u64)
-            + lit(spec.stats.seed % 4_294_967_296))
-            % lit(4_294_967_296u64);
+        let hash = (col(ROW).cast(DataType::UInt64) * lit(KNUTH) + lit(spec.stats.seed % HASHES))
+            % lit(HASHES);
         rows_frame = rows_frame
             .with_row_index(ROW, None)
             .filter(hash.lt(lit(below)));

@@ -13,8 +13,8 @@ use std::process::Command;
 /// The driver `spark-submit` runs.
 const DRIVER: &str = include_str!("spark_driver.py");
 
-/// The name of the view the query reads.
-const VIEW: &str = "fairaudit_log";
+/// The name of the view the queries read.
+pub const VIEW: &str = "fairaudit_log";
 
 fn failed(why: impl Into<String>) -> AuditError {
     AuditError::Spec(format!("--engine spark: {}", why.into()))
@@ -30,15 +30,26 @@ pub fn cells(
     remote: Option<&str>,
 ) -> Result<(tempfile::TempDir, PathBuf)> {
     let query = cell_query(plan, VIEW, Dialect::Spark).map_err(failed)?;
+    run(&query, data, format, remote)
+}
+
+/// Runs `query` (Spark SQL over the view [`VIEW`]) on Spark over `data` and returns the
+/// directory that holds its answer and the answer's path (CSV with a header).
+pub fn run(
+    query: &str,
+    data: &Path,
+    format: Format,
+    remote: Option<&str>,
+) -> Result<(tempfile::TempDir, PathBuf)> {
     let dir = tempfile::tempdir().map_err(|e| failed(format!("no temporary directory: {e}")))?;
     let write = |name: &str, text: &str| -> Result<PathBuf> {
         let path = dir.path().join(name);
         std::fs::write(&path, text).map_err(|e| AuditError::write(&path, e))?;
         Ok(path)
     };
-    let query_file = write("cells.sql", &query)?;
+    let query_file = write("query.sql", query)?;
     let driver = write("fairaudit_spark_driver.py", DRIVER)?;
-    let out = dir.path().join("cells.csv");
+    let out = dir.path().join("answer.csv");
     let kind = if data.exists() {
         match format {
             Format::Csv => "csv",

@@ -20,7 +20,7 @@ pub enum Dialect {
 
 impl Dialect {
     /// An identifier, quoted: `"a""b"` (backquotes for Spark).
-    fn ident(self, name: &str) -> String {
+    pub fn ident(self, name: &str) -> String {
         match self {
             Dialect::Spark => format!("`{}`", name.replace('`', "``")),
             _ => format!("\"{}\"", name.replace('"', "\"\"")),
@@ -29,7 +29,7 @@ impl Dialect {
 
     /// A string literal: quotes doubled (and for Spark, whose literals read backslash escapes,
     /// backslashes doubled too).
-    fn text(self, value: &str) -> String {
+    pub fn text(self, value: &str) -> String {
         match self {
             Dialect::Spark => format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'")),
             _ => format!("'{}'", value.replace('\'', "''")),
@@ -37,7 +37,7 @@ impl Dialect {
     }
 
     /// The text type.
-    fn text_type(self) -> &'static str {
+    pub fn text_type(self) -> &'static str {
         match self {
             Dialect::Spark => "STRING",
             Dialect::Duckdb => "VARCHAR",
@@ -46,7 +46,7 @@ impl Dialect {
     }
 
     /// The 64-bit float type.
-    fn double(self) -> &'static str {
+    pub fn double(self) -> &'static str {
         match self {
             Dialect::Postgres => "DOUBLE PRECISION",
             _ => "DOUBLE",
@@ -54,12 +54,12 @@ impl Dialect {
     }
 
     /// A number as a literal of the float type.
-    fn number(self, value: f64) -> String {
+    pub fn number(self, value: f64) -> String {
         format!("CAST({value:?} AS {})", self.double())
     }
 
     /// A value as text.
-    fn as_text(self, expr: &str) -> String {
+    pub fn as_text(self, expr: &str) -> String {
         format!("CAST({expr} AS {})", self.text_type())
     }
 
@@ -259,7 +259,7 @@ pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<Str
 }
 
 /// Whether a row is inside the selection: each column's text is one of its values.
-fn selected(selection: &[Selection], d: Dialect) -> String {
+pub fn selected(selection: &[Selection], d: Dialect) -> String {
     selection
         .iter()
         .map(|s| {
