@@ -8,6 +8,8 @@
 //! Run with `cargo bench --bench audit` (rows: `FAIRAUDIT_BENCH_ROWS`, default 10,000,000).
 //! The generated logs are cached in `bench-data/` (git-ignored).
 
+mod logs;
+
 use fairaudit::spec::{AuditSpec, BinaryColumn, Decision, Format};
 use polars::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -15,43 +17,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
-const AGE_BANDS: [&str; 6] = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"];
+use logs::AGE_BANDS;
 
 fn generate(rows: usize, dir: &Path) -> (PathBuf, PathBuf) {
-    let parquet = dir.join(format!("decisions_{rows}.parquet"));
-    let csv = dir.join(format!("decisions_{rows}.csv"));
-    if parquet.exists() && csv.exists() {
-        return (parquet, csv);
-    }
-    std::fs::create_dir_all(dir).unwrap();
-    let mut rng = rand::rngs::StdRng::seed_from_u64(20261122);
-    let mut sex = Vec::with_capacity(rows);
-    let mut age = Vec::with_capacity(rows);
-    let mut label = Vec::with_capacity(rows);
-    let mut decision = Vec::with_capacity(rows);
-    let mut score = Vec::with_capacity(rows);
-    let mut price = Vec::with_capacity(rows);
-    for _ in 0..rows {
-        let s = rng.random_bool(0.5);
-        let a = rng.random_range(0..AGE_BANDS.len());
-        let sc: f64 = rng.random::<f64>() + if s { 0.05 } else { 0.0 } - 0.02 * a as f64;
-        sex.push(if s { "M" } else { "F" });
-        age.push(AGE_BANDS[a]);
-        label.push(i32::from(rng.random_bool(sc.clamp(0.0, 1.0))));
-        decision.push(i32::from(sc >= 0.5));
-        score.push(sc);
-        price.push(100.0 + 20.0 * rng.random::<f64>() + 5.0 * a as f64);
-    }
-    let mut df = df!("sex" => sex, "age_band" => age, "label" => label, "decision" => decision,
-        "score" => score, "price" => price)
-    .unwrap();
-    ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
-        .finish(&mut df)
-        .unwrap();
-    CsvWriter::new(std::fs::File::create(&csv).unwrap())
-        .finish(&mut df)
-        .unwrap();
-    (parquet, csv)
+    logs::decisions(rows, dir, 20261122, &format!("decisions_{rows}"), true)
 }
 
 /// A pricing log: price in cents, with three categorical pricing factors (3 products, 4

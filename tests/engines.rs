@@ -273,6 +273,12 @@ fn spark_gives_the_polars_audit_exactly() {
             "Spark (PySpark and a Java runtime; .ci/run installs them): {}",
             String::from_utf8_lossy(&output.stderr)
         );
+        // Seconds of work, but stderr is a pipe here: no progress is drawn on it.
+        assert!(
+            output.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let spark = results(&dir.path().join("spark"));
         assert_eq!(spark["input"]["engine"], "spark");
         if name == "offers" {

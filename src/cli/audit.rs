@@ -26,7 +26,16 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
         .as_deref()
         .map(bundle::read::results)
         .transpose()?;
+    let progress = super::progress::Progress::start(format!(
+        "auditing {}{}",
+        spec.data.display(),
+        match spec.engine {
+            fairaudit::spec::Engine::Spark { .. } => " on Spark",
+            _ => "",
+        }
+    ));
     let results = fairaudit::audit::run(&spec)?;
+    progress.step(format!("writing the report to {}", out.display()));
     let mut ctx = args.context(&spec, log_input(&results))?;
     if let (Some(before), Some(dir)) = (&baseline, &args.baseline) {
         let shown = dir.display().to_string();
@@ -41,6 +50,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
         files.push(bundle::sign::signature(&files, key)?);
     }
     bundle::write(&out, &files, args.force, &inputs)?;
+    drop(progress);
     println!(
         "audited {} rows ({} used); {} failing verdict(s); report in {}",
         results.input.rows_read,

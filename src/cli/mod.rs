@@ -9,6 +9,7 @@ mod examples;
 mod history;
 mod keygen;
 mod options;
+mod progress;
 mod sql;
 mod synth;
 mod verify;
