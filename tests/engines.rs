@@ -95,13 +95,16 @@ fn bundled(name: &str) -> (PathBuf, PathBuf) {
 #[test]
 fn the_query_run_by_duckdb_gives_the_polars_audit_exactly() {
     // The bundled offers (label, control, intersection), pricing (control), COMPAS (a score
-    // rule, label) and service (a dated log, by month) audits, their cell tables computed by
-    // DuckDB and read as Parquet or CSV.
+    // rule, label) and service (a dated log, by month) audits, and the quoted prices and waiting
+    // times (numeric outcomes with controls: the moments table in the same answer), their cell
+    // tables computed by DuckDB and read as Parquet or CSV.
     for (name, table_file) in [
         ("offers", "cells.parquet"),
         ("pricing", "cells.csv"),
         ("compas", "cells.parquet"),
         ("service", "cells.parquet"),
+        ("pricing_price", "cells.csv"),
+        ("service_time", "cells.parquet"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let (config, log) = bundled(name);
@@ -248,11 +251,11 @@ fn a_cell_table_that_no_tally_could_give_is_refused() {
 
 #[test]
 fn spark_gives_the_polars_audit_exactly() {
-    // The offers, pricing and COMPAS audits with their tallies computed on a local Spark (two
-    // workers): only the cell table comes back, and every result is the Polars engine's. The
+    // The offers, pricing, COMPAS and quoted-price audits with their tallies computed on a local
+    // Spark (two workers): only the cell table comes back, and every result is the Polars engine's. The
     // offers audit explains its gaps (--features) on a sample of 3,000 of its 12,000 rows, which
     // Spark draws by the same seeded hash, so the models are the same too.
-    for name in ["offers", "pricing", "compas"] {
+    for name in ["offers", "pricing", "compas", "pricing_price"] {
         let dir = tempfile::tempdir().unwrap();
         let (config, _) = bundled(name);
         let config = config.to_str().unwrap();

@@ -7,8 +7,8 @@ use super::cells::CellTable;
 use super::engine::TallyEngine;
 use super::plan::TallyPlan;
 use super::polars_engine::{
-    read_cells, CHECK_KEY, COUNT_KEY, DECISION_KEY, LABEL_KEY, NULL_WEIGHT_KEY, OUTSIDE_KEY,
-    SOFT_KEY, WEIGHT_KEY, WEIGHT_SQ_KEY,
+    read_cells, read_moments, CHECK_KEY, COUNT_KEY, DECISION_KEY, LABEL_KEY, NULL_WEIGHT_KEY,
+    OUTSIDE_KEY, SOFT_KEY, SUM_KEY, SUM_SQ_KEY, WEIGHT_KEY, WEIGHT_SQ_KEY,
 };
 use crate::error::{AuditError, Result};
 use crate::load::{self, read_error};
@@ -63,6 +63,74 @@ impl CellFile {
             })
             .collect()
     }
+
+    /// Fails unless every count is a whole number of 1 or more.
+    fn counts(&self, rows: &[f64]) -> Result<()> {
+        match rows
+            .iter()
+            .enumerate()
+            .find(|(_, n)| **n < 1.0 || n.fract() != 0.0)
+        {
+            Some((row, n)) => Err(self.invalid(
+                "rows",
+                format!("row {}: {n} is not a count of 1 or more", row + 1),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The cells of `df` (the file's columns under the reader's names), checked.
+    fn cells(&self, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable> {
+        let path = self.path.as_path();
+        let rows = self.numbers(df, COUNT_KEY, "rows")?;
+        self.counts(&rows)?;
+        let w = self.numbers(df, WEIGHT_KEY, "w")?;
+        let w2 = self.numbers(df, WEIGHT_SQ_KEY, "w2")?;
+        for (i, ((n, w), w2)) in rows.iter().zip(&w).zip(&w2).enumerate() {
+            let fits = match plan.weight {
+                Some(_) => *w >= 0.0 && *w2 >= 0.0,
+                None => w == n && w2 == n,
+            };
+            if !fits {
+                return Err(self.invalid(
+                    "w",
+                    format!(
+                        "row {}: w = {w}, w2 = {w2} do not fit rows = {n}{}",
+                        i + 1,
+                        if plan.weight.is_none() {
+                            " (without a weight column both are the row count)"
+                        } else {
+                            " (weights are never negative)"
+                        }
+                    ),
+                ));
+            }
+        }
+        if plan.weight.is_some() {
+            let null_w = self.numbers(df, NULL_WEIGHT_KEY, "null_w")?;
+            if let Some(i) = (0..rows.len()).find(|&i| null_w[i] < 0.0 || null_w[i] > rows[i]) {
+                return Err(self.invalid(
+                    "null_w",
+                    format!(
+                        "row {}: {} rows with a null weight of {} rows",
+                        i + 1,
+                        null_w[i],
+                        rows[i]
+                    ),
+                ));
+            }
+        }
+        for (k, check) in plan.checks.iter().enumerate() {
+            let count: f64 = self
+                .numbers(df, &format!("{CHECK_KEY}{k}"), &format!("check{k}"))?
+                .iter()
+                .sum();
+            if count > 0.0 {
+                return Err(super::engine::violation(path, check, count, Vec::new()));
+            }
+        }
+        read_cells(path, df, plan)
+    }
 }
 
 /// The cell table's columns for `plan`, each with the name the reader of the Polars engine's
@@ -102,17 +170,23 @@ impl TallyEngine for CellFile {
     }
 
     fn run(&self, plan: &TallyPlan) -> Result<CellTable> {
-        if let Some(why) = super::sql::unsupported(plan) {
-            return Err(AuditError::Spec(format!(
-                "{}: --cells: {why}",
-                self.path.display()
-            )));
-        }
         let path = self.path.as_path();
         let mut frame = load::open(path, self.format, b',')?;
         let wanted = columns(plan);
-        let names: Vec<String> = wanted.iter().map(|(name, _)| name.clone()).collect();
+        let mut names: Vec<String> = wanted.iter().map(|(name, _)| name.clone()).collect();
+        let moment_keys = plan.moment_keys.as_ref().map_or(0, Vec::len);
+        if plan.moment_keys.is_some() {
+            names.push("part".into());
+            names.extend((0..moment_keys).map(|i| format!("k{i}")));
+            names.extend(["sum", "sum_sq", "shift"].map(String::from));
+        }
         load::check_columns(path, &mut frame, &names)?;
+        // With a moments table, the answer holds both tables, told apart by `part`.
+        let part = |which: &str| col("part").cast(DataType::String).eq(lit(which));
+        let cells = match plan.moment_keys {
+            Some(_) => frame.clone().filter(part("cell")),
+            None => frame.clone(),
+        };
         let select: Vec<Expr> = wanted
             .iter()
             .map(|(name, internal)| {
@@ -128,63 +202,22 @@ impl TallyEngine for CellFile {
                 c.alias(internal.as_str())
             })
             .collect();
-        let df = load::collect(path, frame.select(select))?;
-        let rows = self.numbers(&df, COUNT_KEY, "rows")?;
-        if let Some((row, n)) = rows
-            .iter()
-            .enumerate()
-            .find(|(_, n)| **n < 1.0 || n.fract() != 0.0)
-        {
-            return Err(self.invalid(
-                "rows",
-                format!("row {}: {n} is not a count of 1 or more", row + 1),
-            ));
+        let df = load::collect(path, cells.select(select))?;
+        let mut table = self.cells(&df, plan)?;
+        if let Some(keys) = &plan.moment_keys {
+            let mut select: Vec<Expr> = (0..keys.len()).map(|i| col(format!("k{i}"))).collect();
+            select.extend([
+                col("rows").alias(COUNT_KEY),
+                col("sum").alias(SUM_KEY),
+                col("sum_sq").alias(SUM_SQ_KEY),
+                col("shift"),
+            ]);
+            let m = load::collect(path, frame.filter(part("moment")).select(select))?;
+            self.counts(&self.numbers(&m, COUNT_KEY, "rows")?)?;
+            let shift = self.numbers(&m, "shift", "shift")?;
+            let shift = shift.first().copied().unwrap_or(0.0);
+            table.moments = read_moments(path, &m, keys.len(), shift, 0)?;
         }
-        let w = self.numbers(&df, WEIGHT_KEY, "w")?;
-        let w2 = self.numbers(&df, WEIGHT_SQ_KEY, "w2")?;
-        for (i, ((n, w), w2)) in rows.iter().zip(&w).zip(&w2).enumerate() {
-            let fits = match plan.weight {
-                Some(_) => *w >= 0.0 && *w2 >= 0.0,
-                None => w == n && w2 == n,
-            };
-            if !fits {
-                return Err(self.invalid(
-                    "w",
-                    format!(
-                        "row {}: w = {w}, w2 = {w2} do not fit rows = {n}{}",
-                        i + 1,
-                        if plan.weight.is_none() {
-                            " (without a weight column both are the row count)"
-                        } else {
-                            " (weights are never negative)"
-                        }
-                    ),
-                ));
-            }
-        }
-        if plan.weight.is_some() {
-            let null_w = self.numbers(&df, NULL_WEIGHT_KEY, "null_w")?;
-            if let Some(i) = (0..rows.len()).find(|&i| null_w[i] < 0.0 || null_w[i] > rows[i]) {
-                return Err(self.invalid(
-                    "null_w",
-                    format!(
-                        "row {}: {} rows with a null weight of {} rows",
-                        i + 1,
-                        null_w[i],
-                        rows[i]
-                    ),
-                ));
-            }
-        }
-        for (k, check) in plan.checks.iter().enumerate() {
-            let count: f64 = self
-                .numbers(&df, &format!("{CHECK_KEY}{k}"), &format!("check{k}"))?
-                .iter()
-                .sum();
-            if count > 0.0 {
-                return Err(super::engine::violation(path, check, count, Vec::new()));
-            }
-        }
-        read_cells(path, &df, plan)
+        Ok(table)
     }
 }

@@ -14,6 +14,10 @@
 //! | `m{i}_{j}`, `m{i}_{j}_sq` | float64 | Σ p·w and Σ (p·w)² of membership `i`'s probability column `j`; `j` = its number of columns is the remainder 1 − Σp |
 //! | `check{c}` | int64 | rows violating the plan's check `c` (any non-zero stops the audit) |
 //!
+//! (`fairaudit sql` writes both tables as one answer: a column `part` says whether a row is a
+//! `cell` or a `moment`, and each table's columns are null in the other's rows; the moments' rows
+//! also hold the `shift`.)
+//!
 //! A numeric outcome with controls has a second table from the same pass, the moments table,
 //! one row per combination of the plan's moment keys (the protected attributes, the controls, the
 //! segment) over the rows whose outcome is a number:
@@ -22,7 +26,7 @@
 //! |---|---|---|
 //! | `k0` … | text, null = missing | the moment keys, in the plan's order |
 //! | `rows` | int64 | rows |
-//! | `sum`, `sum_sq` | float64 | Σ (y − s) and Σ (y − s)², exact fixed-point sums, where the shift s is the log's first number (the same for every cell) |
+//! | `sum`, `sum_sq` | float64 | Σ (y − s) and Σ (y − s)², exact fixed-point sums, where the shift s is the smallest number of the log's rows inside the selection (the same for every cell) |
 //! | `t{i}` | float64 | with covariates only: the sums of [`Terms`](crate::stats::ols::Terms) `i`, Σ u^a·z_j·z_k·…, exact fixed-point sums in units of 2⁻⁹⁶ |
 //!
 //! Covariates are the controls of more than 10 numbers, which a numeric outcome's regression
@@ -121,7 +125,7 @@ pub struct MomentCell {
     pub keys: Vec<Option<String>>,
     /// Rows whose outcome is a number.
     pub rows: u64,
-    /// The shift: the log's first number.
+    /// The shift: the log's smallest number.
     pub shift: f64,
     /// Σ (y − shift).
     pub sum: f64,

@@ -130,7 +130,7 @@ impl MemoryEngine {
     }
 
     /// The moments table: per combination of `keys`, the rows whose `column` is a number and the
-    /// exact sums of their distances from the log's first number and of their squares, and with
+    /// exact sums of their distances from the log's smallest number and of their squares, and with
     /// covariates the sums of their terms.
     fn moments(
         &self,
@@ -153,7 +153,7 @@ impl MemoryEngine {
             }) {
                 continue;
             }
-            shift.get_or_insert(y);
+            shift = Some(shift.map_or(y, |s: f64| s.min(y)));
             let key: Vec<Option<String>> =
                 keys.iter().map(|k| self.grouping(row, k, keying)).collect();
             if let (Some(cv), Some(terms)) = (covariates, &terms) {

@@ -466,7 +466,7 @@ mod tests {
             t.moments.sort_by_key(|m| format!("{:?}", m.keys));
         }
         assert_eq!(from_polars.moments, from_memory.moments);
-        // Shifted by the first number, 1,000,000.25: a × x holds it and 1,000,001.5.
+        // Shifted by the smallest number, 1,000,000.25: a × x holds it and 1,000,001.5.
         let ax = &from_polars.moments[0];
         assert_eq!(
             (ax.rows, ax.shift, ax.sum, ax.sum_sq),

@@ -25,8 +25,8 @@ pub(super) const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
 pub(super) const OUTSIDE_KEY: &str = "__fairaudit_outside";
 pub(super) const SOFT_KEY: &str = "__fairaudit_m";
 pub(super) const CHECK_KEY: &str = "__fairaudit_check";
-const SUM_KEY: &str = "__fairaudit_sum";
-const SUM_SQ_KEY: &str = "__fairaudit_sum_sq";
+pub(super) const SUM_KEY: &str = "__fairaudit_sum";
+pub(super) const SUM_SQ_KEY: &str = "__fairaudit_sum_sq";
 const TERM_KEY: &str = "__fairaudit_t";
 
 /// Runs plans over a decision log opened lazily by [`load::open`].
@@ -281,15 +281,30 @@ fn binned(column: &str, cuts: &[f64]) -> Expr {
 }
 
 /// The sum of a float expression over a cell, independent of the order the streaming engine
-/// adds rows in: each value is taken in fixed point (units of 1/`scale`: [`SUM_SCALE`], or
-/// [`TERM_SCALE`] for the covariate sums) and the integers are summed exactly, so weighted
-/// audits are byte-for-byte reproducible.
+/// adds rows in: each value is taken in fixed point (units of 1/`scale`) and the integers are
+/// summed exactly, so weighted audits are byte-for-byte reproducible. The sum stays in those
+/// units: [`in_units`] divides it after collecting, in Rust, because inside a group-by Polars
+/// divides by a constant as a product with its reciprocal, which is not correctly rounded
+/// (69,040,000,000,000 × 10⁻¹² is 69.03999999999999, not 69.04, the quotient every SQL engine
+/// gives).
 fn exact_sum(value: Expr, scale: f64) -> Expr {
     (value * lit(scale))
         .cast(DataType::Int128)
         .sum()
         .cast(DataType::Float64)
-        / lit(scale)
+}
+
+/// `df` with each of `columns`, a sum in units of 1/`scale` ([`exact_sum`]), divided by `scale`.
+fn in_units(path: &Path, mut df: DataFrame, columns: &[String], scale: f64) -> Result<DataFrame> {
+    for name in columns {
+        let values: Float64Chunked = column_f64(path, &df, name)?
+            .into_iter()
+            .map(|v| Some(v / scale))
+            .collect();
+        df.with_column(values.with_name(name.as_str().into()).into_column())
+            .map_err(|e| read_error(path, e))?;
+    }
+    Ok(df)
 }
 
 /// A column read as a number (text that is not a number becomes null).
@@ -425,7 +440,7 @@ impl TallyEngine for PolarsEngine {
                     .clone()
                     .filter(not_a_number(column).not().and(col(column).is_not_null()))
                     .filter(selected(&plan.selection));
-                shift = first_number(path, numbers.clone(), column)?;
+                shift = smallest_number(path, numbers.clone(), column)?;
                 let shifted = number(column) - lit(shift);
                 let mut aggs = vec![
                     len().alias(COUNT_KEY),
@@ -449,6 +464,20 @@ impl TallyEngine for PolarsEngine {
             }
             _ => (load::collect(path, cells)?, None),
         };
+        let mut fixed: Vec<String> = Vec::new();
+        if plan.weight.is_some() {
+            fixed.extend([WEIGHT_KEY.to_string(), WEIGHT_SQ_KEY.to_string()]);
+        }
+        for (i, columns) in plan.memberships.iter().enumerate() {
+            for j in 0..=columns.len() {
+                fixed.push(format!("{SOFT_KEY}{i}_{j}"));
+                fixed.push(format!("{SOFT_KEY}{i}_{j}_sq"));
+            }
+        }
+        let df = in_units(path, df, &fixed, SUM_SCALE)?;
+        let moments = moments
+            .map(|m| in_units(path, m, &[SUM_KEY.into(), SUM_SQ_KEY.into()], SUM_SCALE))
+            .transpose()?;
 
         for (k, check) in plan.checks.iter().enumerate() {
             let count: f64 = column_f64(path, &df, &format!("{CHECK_KEY}{k}"))?
@@ -514,15 +543,16 @@ fn term_sums(outcome: &str, covariates: &Covariates) -> Vec<Expr> {
                 .fold((0..*power).fold(lit(1.0), |p, _| p * u.clone()), |p, &j| {
                     p * z[j].clone()
                 });
-            exact_sum(product, TERM_SCALE).alias(name)
+            // 1 / 2⁹⁶ is exact, so Polars may divide here.
+            (exact_sum(product, TERM_SCALE) / lit(TERM_SCALE)).alias(name)
         })
         .collect()
 }
 
-/// The first number of `column` in `numbers` (0 when there is none): the shift of the moments
-/// table's sums, read from the first rows only.
-fn first_number(path: &Path, numbers: LazyFrame, column: &str) -> Result<f64> {
-    let df = load::collect(path, numbers.select([number(column)]).limit(1))?;
+/// The smallest number of `column` in `numbers` (0 when there is none): the shift of the moments
+/// table's sums (any engine, a SQL one too, finds the same).
+fn smallest_number(path: &Path, numbers: LazyFrame, column: &str) -> Result<f64> {
+    let df = load::collect(path, numbers.select([number(column).min()]))?;
     Ok(column_f64(path, &df, column)?
         .first()
         .copied()
@@ -531,7 +561,7 @@ fn first_number(path: &Path, numbers: LazyFrame, column: &str) -> Result<f64> {
 
 /// The moments table from its frame, whose first `keys` columns are the moment keys.
 /// With covariates, the frame has the sums of the first `terms` terms.
-fn read_moments(
+pub(super) fn read_moments(
     path: &Path,
     df: &DataFrame,
     keys: usize,

@@ -114,45 +114,45 @@ impl Dialect {
         }
     }
 
-    /// The exact sum of non-negative values, in fixed point as the other engines take it.
+    /// The exact sum of non-negative values, in fixed point as the other engines take it; the
+    /// whole sum becomes a float through its text, which every engine reads correctly rounded
+    /// (a cast of a 38-digit decimal may not be).
     fn exact_sum(self, value: &str) -> String {
+        let sum = format!(
+            "SUM(CAST(floor(({value}) * {scale}) AS DECIMAL(38, 0)))",
+            scale = self.number(SUM_SCALE)
+        );
         format!(
-            "CAST(SUM(CAST(floor(({value}) * {scale}) AS DECIMAL(38, 0))) AS {double}) / {scale}",
-            scale = self.number(SUM_SCALE),
-            double = self.double()
+            "CAST({} AS {}) / {}",
+            self.as_text(&sum),
+            self.double(),
+            self.number(SUM_SCALE)
         )
     }
 }
 
-/// Why a plan cannot be written as one query yet.
-pub fn unsupported(plan: &TallyPlan) -> Option<&'static str> {
-    plan.moment_keys.as_ref().map(|_| {
-        "a numeric outcome with --control needs the moments table, which `fairaudit sql` does not \
-         write yet; audit it with the Polars engine"
-    })
-}
-
 /// The query computing the cell table of `plan` over `table` (a name, dots separating its
 /// parts: `db.schema.log`), in `dialect`. Controls are grouped by their values as text: a numeric
-/// control the Polars engine would cut into quintiles is not cut here.
+/// control the Polars engine would cut into quintiles, or take as a number in a numeric outcome's
+/// regression, is a level per value here. A numeric outcome with controls has its moments table
+/// in the same answer: every row says in `part` whether it is a `cell` or a `moment`.
 pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<String, String> {
-    if let Some(why) = unsupported(plan) {
-        return Err(why.to_string());
-    }
     let d = dialect;
     let col = |name: &str| format!("src.{}", d.ident(name));
     let num = |name: &str| d.to_number(&col(name));
     // Per row: the keys, then the values the cells sum.
-    let mut keys: Vec<(String, String)> = Vec::new();
-    for (i, a) in plan.attributes.iter().enumerate() {
-        let value = match &plan.period {
-            Some((column, every)) if a == super::plan::PERIOD_KEY => {
-                d.as_text(&d.period(&d.to_date(&col(column)), *every))
-            }
-            _ => d.as_text(&col(a)),
-        };
-        keys.push((format!("a{i}"), value));
-    }
+    let key = |a: &String| match &plan.period {
+        Some((column, every)) if a == super::plan::PERIOD_KEY => {
+            d.as_text(&d.period(&d.to_date(&col(column)), *every))
+        }
+        _ => d.as_text(&col(a)),
+    };
+    let mut keys: Vec<(String, String)> = plan
+        .attributes
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (format!("a{i}"), key(a)))
+        .collect();
     let decision = match &plan.decision {
         DecisionKey::Column(c) => d.as_text(&col(c)),
         DecisionKey::AtLeast { column, threshold } => format!(
@@ -212,16 +212,17 @@ pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<Str
             ),
         ));
     }
-    // Per cell: the sums.
-    let mut sums = vec!["COUNT(*) AS rows".to_string()];
+    // Per cell: the sums, each with its type (a moments table's rows leave them null).
+    let (double, count) = (d.double(), "BIGINT");
+    let mut sums: Vec<(String, String, &str)> = vec![("rows".into(), "COUNT(*)".into(), count)];
     if plan.weight.is_some() {
         let w = weight.as_str();
-        sums.push(format!("{} AS w", d.exact_sum(w)));
-        sums.push(format!("{} AS w2", d.exact_sum(&format!("{w} * {w}"))));
-        sums.push("SUM(v_null_w) AS null_w".into());
+        sums.push(("w".into(), d.exact_sum(w), double));
+        sums.push(("w2".into(), d.exact_sum(&format!("{w} * {w}")), double));
+        sums.push(("null_w".into(), "SUM(v_null_w)".into(), count));
     } else {
-        sums.push(format!("CAST(COUNT(*) AS {}) AS w", d.double()));
-        sums.push(format!("CAST(COUNT(*) AS {}) AS w2", d.double()));
+        sums.push(("w".into(), format!("CAST(COUNT(*) AS {double})"), double));
+        sums.push(("w2".into(), format!("CAST(COUNT(*) AS {double})"), double));
     }
     for (i, columns) in plan.memberships.iter().enumerate() {
         for j in 0..=columns.len() {
@@ -229,15 +230,13 @@ pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<Str
                 Some(_) => format!("v_m{i}_{j} * {weight}"),
                 None => format!("v_m{i}_{j}"),
             };
-            sums.push(format!("{} AS m{i}_{j}", d.exact_sum(&mass)));
-            sums.push(format!(
-                "{} AS m{i}_{j}_sq",
-                d.exact_sum(&format!("({mass}) * ({mass})"))
-            ));
+            sums.push((format!("m{i}_{j}"), d.exact_sum(&mass), double));
+            let square = d.exact_sum(&format!("({mass}) * ({mass})"));
+            sums.push((format!("m{i}_{j}_sq"), square, double));
         }
     }
     for k in 0..plan.checks.len() {
-        sums.push(format!("SUM(v_check{k}) AS check{k}"));
+        sums.push((format!("check{k}"), format!("SUM(v_check{k})"), count));
     }
     let inner: Vec<String> = keys
         .iter()
@@ -246,15 +245,79 @@ pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<Str
         .collect();
     let names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
     let from: Vec<String> = table.split('.').map(|part| d.ident(part)).collect();
-    Ok(format!(
-        "-- The cell table of a fairaudit audit (fairaudit {}): one row per combination of keys.\n\
-         SELECT {}, {}\nFROM (\n  SELECT\n{}\n  FROM {} AS src\n) AS cells\nGROUP BY {}\n",
-        env!("CARGO_PKG_VERSION"),
+    let from = from.join(".");
+    let summed: Vec<String> = sums.iter().map(|(n, e, _)| format!("{e} AS {n}")).collect();
+    let cells = format!(
+        "SELECT {}, {}\nFROM (\n  SELECT\n{}\n  FROM {from} AS src\n) AS cells\nGROUP BY {}",
         names.join(", "),
-        sums.join(", "),
+        summed.join(", "),
         inner.join(",\n"),
-        from.join("."),
         names.join(", ")
+    );
+    let heading = format!(
+        "-- The cell table of a fairaudit audit (fairaudit {}): one row per combination of keys.\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let Some(moment_keys) = &plan.moment_keys else {
+        return Ok(format!("{heading}{cells}\n"));
+    };
+    let DecisionKey::Value(outcome) = &plan.decision else {
+        return Err("a moments table goes with a numeric outcome".into());
+    };
+    // A numeric outcome with controls: the moments table too, in the same answer, its rows
+    // marked `moment` in `part` (the cells' `cell`), each side's columns null on the other's.
+    let k_names: Vec<String> = (0..moment_keys.len()).map(|i| format!("k{i}")).collect();
+    let k_exprs: Vec<String> = moment_keys
+        .iter()
+        .zip(&k_names)
+        .map(|(k, name)| format!("{} AS {name}", key(k)))
+        .collect();
+    let inside = match plan.selection.is_empty() {
+        true => "TRUE".to_string(),
+        false => selected(&plan.selection, d),
+    };
+    let shifted = "(numbers.y - shift.s)";
+    let moments = format!(
+        "SELECT {ks}, COUNT(*) AS rows, {sum} AS sum, {sum_sq} AS sum_sq, MIN(shift.s) AS shift\n\
+         FROM (\n  SELECT {kx}, {y} AS y\n  FROM {from} AS src\n  WHERE {inside}\n) AS numbers\n\
+         CROSS JOIN (\n  SELECT MIN({y}) AS s FROM {from} AS src\n  WHERE {inside} AND {y} IS NOT NULL AND NOT {nan}\n) AS shift\n\
+         WHERE numbers.y IS NOT NULL AND NOT {ynan}\nGROUP BY {ks}",
+        ks = k_names.join(", "),
+        sum = d.exact_sum(shifted),
+        sum_sq = d.exact_sum(&format!("{shifted} * {shifted}")),
+        kx = k_exprs.join(", "),
+        y = num(outcome),
+        nan = d.is_nan(&num(outcome)),
+        ynan = d.is_nan("numbers.y"),
+    );
+    let null = |t: &str| format!("CAST(NULL AS {t})");
+    let text = d.text_type();
+    let mut cell_side = vec!["'cell' AS part".to_string()];
+    let mut moment_side = vec!["'moment' AS part".to_string()];
+    for (name, _) in &keys {
+        let t = if name == "outside" { "BOOLEAN" } else { text };
+        cell_side.push(name.clone());
+        moment_side.push(format!("{} AS {name}", null(t)));
+    }
+    for (name, _, t) in &sums {
+        cell_side.push(name.clone());
+        moment_side.push(match name.as_str() {
+            "rows" => "rows".to_string(),
+            _ => format!("{} AS {name}", null(t)),
+        });
+    }
+    for name in &k_names {
+        cell_side.push(format!("{} AS {name}", null(text)));
+        moment_side.push(name.clone());
+    }
+    for name in ["sum", "sum_sq", "shift"] {
+        cell_side.push(format!("{} AS {name}", null(double)));
+        moment_side.push(name.to_string());
+    }
+    Ok(format!(
+        "{heading}SELECT {}\nFROM (\n{cells}\n) AS c\nUNION ALL\nSELECT {}\nFROM (\n{moments}\n) AS m\n",
+        cell_side.join(", "),
+        moment_side.join(", ")
     ))
 }
 
