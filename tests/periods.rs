@@ -245,3 +245,43 @@ fn a_log_in_monthly_files_is_read_as_one_with_each_file_hashed() {
         "{line}"
     );
 }
+
+#[test]
+fn parquet_files_of_one_schema_or_several_are_read_as_one_log() {
+    // Two files of one schema are scanned as one source; a third with another column order and a
+    // column the others lack is read alongside. Counts by hand: g = a in rows i ≡ 0 (mod 3).
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let write_parquet = |name: &str, mut df: DataFrame| {
+        let file = std::fs::File::create(logs.join(name)).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+    };
+    let g: Vec<&str> = (0..300)
+        .map(|i| if i % 3 == 0 { "a" } else { "b" })
+        .collect();
+    let odd: Vec<i32> = (0..300).map(|i| i % 2).collect();
+    let fifth: Vec<i32> = (0..300).map(|i| i32::from(i % 5 == 0)).collect();
+    write_parquet("p1.parquet", df!("y" => &odd, "g" => &g).unwrap());
+    write_parquet("p2.parquet", df!("y" => &odd, "g" => &g).unwrap());
+    let same = args(&logs, "y", "g").run(&dir.path().join("same"));
+    // a: 100 rows per file, 50 of them odd; b: 200 per file, 100 odd.
+    let counts = |r: &Value| -> Vec<(i64, i64)> {
+        r["attribute_sets"][0]["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["n"].as_i64().unwrap(), g["pp"].as_i64().unwrap()))
+            .collect()
+    };
+    assert_eq!(counts(&same), [(200, 100), (400, 200)]);
+    write_parquet(
+        "p3.parquet",
+        df!("extra" => vec!["x"; 300], "g" => &g, "y" => &fifth).unwrap(),
+    );
+    let mixed = args(&logs, "y", "g").run(&dir.path().join("mixed"));
+    // p3 adds a: 100 rows, 20 with i ≡ 0 (mod 15); b: 200 rows, 40.
+    assert_eq!(counts(&mixed), [(300, 120), (600, 240)]);
+    assert_eq!(mixed["input"]["files"].as_array().unwrap().len(), 3);
+}
