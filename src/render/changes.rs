@@ -163,7 +163,12 @@ fn body(s: &mut String, w: &Words, c: &Changes, level: &str) {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} |",
-            md(&x.values.values().cloned().collect::<Vec<_>>().join(", ")),
+            md(&x
+                .values
+                .iter()
+                .map(|(a, v)| format!("{} {v}", w.attribute(a)))
+                .collect::<Vec<_>>()
+                .join(", ")),
             metric_name(w, &x.metric),
             value(w, x.before),
             value(w, x.after),
