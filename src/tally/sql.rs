@@ -118,8 +118,15 @@ impl Dialect {
     /// whole sum becomes a float through its text, which every engine reads correctly rounded
     /// (a cast of a 38-digit decimal may not be).
     fn exact_sum(self, value: &str) -> String {
+        // PostgreSQL turns a float into a decimal through 15 digits only: there each value goes
+        // through a 64-bit integer (exact; values and squares up to 9.2 million), whose sum
+        // PostgreSQL takes as an exact decimal.
+        let whole = match self {
+            Dialect::Postgres => "BIGINT",
+            _ => "DECIMAL(38, 0)",
+        };
         let sum = format!(
-            "SUM(CAST(floor(({value}) * {scale}) AS DECIMAL(38, 0)))",
+            "SUM(CAST(floor(({value}) * {scale}) AS {whole}))",
             scale = self.number(SUM_SCALE)
         );
         format!(
