@@ -27,26 +27,6 @@ fn month_of(
     write(dir, name, &out)
 }
 
-/// The 12-month offers log with women's offers halved from September (month 9) on.
-fn drift_log(dir: &Path) -> PathBuf {
-    synth(
-        dir,
-        "offers.csv",
-        &[
-            "--kind",
-            "offers",
-            "--rows",
-            "24000",
-            "--seed",
-            "5",
-            "--drift",
-            "0.5",
-            "--drift-from",
-            "9",
-        ],
-    )
-}
-
 /// Audits a month of the offers log by sex (men the reference, with the would-redeem label).
 fn audit_offers(data: &Path, out: &Path, extra: &[&str]) -> Value {
     let mut a = args(data, "offer_sent", "sex")

@@ -31,22 +31,7 @@ fn female_verdicts(r: &Value) -> Vec<(String, String)> {
 fn a_drift_from_month_nine_fails_from_month_nine_and_not_before() {
     // The offers rule halves women's offers from the 9th of 12 months (2025-09) on.
     let dir = tempfile::tempdir().unwrap();
-    let log = synth(
-        dir.path(),
-        "offers.csv",
-        &[
-            "--kind",
-            "offers",
-            "--rows",
-            "24000",
-            "--seed",
-            "5",
-            "--drift",
-            "0.5",
-            "--drift-from",
-            "9",
-        ],
-    );
+    let log = drift_log(dir.path());
     let r = args(&log, "offer_sent", "sex")
         .with("--reference", "sex=Male")
         .with("--date", "decision_date")

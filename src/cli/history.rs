@@ -4,7 +4,6 @@ use super::bundle_out::BundleOut;
 use super::compare::results_input;
 use clap::Args;
 use fairaudit::bundle;
-use fairaudit::results::PeriodResult;
 use std::path::PathBuf;
 
 /// Arguments of `fairaudit history`.
@@ -22,24 +21,14 @@ pub struct HistoryArgs {
 pub fn run(args: HistoryArgs) -> anyhow::Result<i32> {
     args.output.check(&args.bundles)?;
     let mut audits = Vec::new();
-    let mut periods = Vec::new();
     let mut inputs = Vec::new();
-    let mut latest = None;
     for dir in &args.bundles {
-        let r = bundle::read::results(dir)?;
-        let shown = dir.display().to_string();
-        audits.push(fairaudit::render::history::audit_line(&shown, &r));
+        audits.push((dir.display().to_string(), bundle::read::results(dir)?));
         inputs.push(results_input(dir, "audit results")?);
-        periods.push(PeriodResult {
-            period: r.period_range().unwrap_or_else(|| shown.clone()),
-            attribute_sets: r.attribute_sets.clone(),
-        });
-        latest = Some(r);
     }
-    let Some(mut series) = latest else {
+    let Some((series, audits)) = fairaudit::compare::series(audits) else {
         anyhow::bail!("history needs at least two audit bundles");
     };
-    series.periods = periods;
     let files = fairaudit::render::history::files(&series, &audits)?;
     args.output
         .write(files, "history", series.audit.seed, inputs, &args.bundles)?;

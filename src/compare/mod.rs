@@ -6,7 +6,7 @@
 mod population;
 
 use crate::results::changes::{AuditRef, Change, Changes, VerdictChange};
-use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
+use crate::results::{AttributeSetResult, AuditResults, GroupResult, PeriodResult, VerdictState};
 use crate::spec::OutcomeKind;
 use crate::stats::adjust::adjust;
 use crate::stats::distribution::welch_from_summaries;
@@ -65,6 +65,23 @@ pub fn compare(
     }
 }
 
+/// A series of audits (oldest first, each with its bundle's directory) as one trend: the latest
+/// audit's results, with every audit's attribute sets as one period, labelled by the period its
+/// dates cover (or its directory); and how each audit is named. `None` without an audit.
+pub fn series(audits: Vec<(String, AuditResults)>) -> Option<(AuditResults, Vec<AuditRef>)> {
+    let named: Vec<AuditRef> = audits.iter().map(|(dir, r)| audit_ref(r, dir)).collect();
+    let periods: Vec<PeriodResult> = audits
+        .iter()
+        .map(|(dir, r)| PeriodResult {
+            period: r.period_range().unwrap_or_else(|| dir.clone()),
+            attribute_sets: r.attribute_sets.clone(),
+        })
+        .collect();
+    let (_, mut latest) = audits.into_iter().last()?;
+    latest.periods = periods;
+    Some((latest, named))
+}
+
 /// The attribute set of `r` with the same attributes and segment as `set`.
 fn matching_set<'a>(
     r: &'a AuditResults,
@@ -82,8 +99,8 @@ fn find<'a>(set: &'a AttributeSetResult, g: &GroupResult) -> Option<&'a GroupRes
         .find(|x| x.measures.values == g.measures.values)
 }
 
-/// How an audit is named in the comparison.
-fn audit_ref(r: &AuditResults, dir: &str) -> AuditRef {
+/// How an audit is named in a comparison or a series.
+pub fn audit_ref(r: &AuditResults, dir: &str) -> AuditRef {
     AuditRef {
         dir: dir.to_string(),
         input: r.input.path.clone(),

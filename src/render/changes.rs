@@ -74,7 +74,7 @@ pub fn headline(c: &Changes) -> String {
 }
 
 /// An audit in words: its directory, period, log and rows.
-fn audit_line(a: &AuditRef) -> String {
+pub fn audit_line(a: &AuditRef) -> String {
     format!(
         "`{}`{}: {} rows of `{}`",
         md(&a.dir),

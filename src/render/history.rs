@@ -2,16 +2,17 @@
 //! `history.md`, `history.html` and the trend charts. Each audit is one period of the trend, its
 //! tests a family of their own.
 
-use super::text::{md, thousands};
+use super::text::md;
 use super::words::Words;
 use super::{OutputFile, RunContext};
 use crate::error::Result;
+use crate::results::changes::AuditRef;
 use crate::results::AuditResults;
 use std::fmt::Write;
 
 /// The files of the trend report of `series`: the latest audit's results, with every audit of the
-/// series (in order) as its periods. `audits` names each: its directory, log and rows.
-pub fn files(series: &AuditResults, audits: &[String]) -> Result<Vec<OutputFile>> {
+/// series (in order) as its periods, each named by `audits`.
+pub fn files(series: &AuditResults, audits: &[AuditRef]) -> Result<Vec<OutputFile>> {
     let ctx = RunContext::default();
     let w = Words::new(series, &ctx);
     let mut s = String::new();
@@ -27,7 +28,12 @@ pub fn files(series: &AuditResults, audits: &[String]) -> Result<Vec<OutputFile>
          against its manifest first). The groups are the latest audit's.\n"
     );
     for (p, audit) in series.periods.iter().zip(audits) {
-        let _ = writeln!(s, "- **{}:** {}", md(&p.period), audit);
+        let _ = writeln!(
+            s,
+            "- **{}:** {}",
+            md(&p.period),
+            super::changes::audit_line(audit)
+        );
     }
     let _ = writeln!(s);
     super::trend::section(&mut s, &w);
@@ -45,15 +51,4 @@ pub fn files(series: &AuditResults, audits: &[String]) -> Result<Vec<OutputFile>
     ];
     files.extend(charts);
     Ok(files)
-}
-
-/// An audit of the series in words: its bundle, log and rows.
-pub fn audit_line(dir: &str, r: &AuditResults) -> String {
-    format!(
-        "`{}`: {} rows of `{}` (SHA-256 `{}`)",
-        md(dir),
-        thousands(r.input.rows_used as f64),
-        md(&r.input.path),
-        r.input.sha256
-    )
 }

@@ -186,3 +186,24 @@ pub fn failing(results: &Value) -> Vec<(usize, String)> {
     }
     out
 }
+
+/// The demo generator's 12-month offers log (24,000 rows, seed 5) with women's offers halved from
+/// September (month 9) on, written to `dir/offers.csv`.
+pub fn drift_log(dir: &Path) -> PathBuf {
+    synth(
+        dir,
+        "offers.csv",
+        &[
+            "--kind",
+            "offers",
+            "--rows",
+            "24000",
+            "--seed",
+            "5",
+            "--drift",
+            "0.5",
+            "--drift-from",
+            "9",
+        ],
+    )
+}
