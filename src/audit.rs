@@ -6,9 +6,10 @@ use crate::hash::sha256_file_with;
 use crate::judge::{judge, Rules};
 use crate::load;
 use crate::load::Shape;
+use crate::measure::binary::Binary;
 use crate::measure::measure_set;
 use crate::measure::metrics::selection_rate;
-use crate::measure::values::measure_values;
+use crate::measure::numeric::Numeric;
 use crate::results::{
     AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult, ScoreRule,
     ToolInfo,
@@ -289,15 +290,26 @@ fn measure_all(
     let measure = |i: usize, spec: &AuditSpec| {
         let set = &tallies.sets[i];
         let controlled = tallies.controlled.get(i).map(Vec::as_slice);
+        // The one place the kind of outcome chooses its measures.
         match tallies.distributions.get(i) {
-            Some(distributions) => measure_values(
+            Some(distributions) => measure_set(
+                Numeric::new(
+                    distributions,
+                    controlled.map(|c| (c, tallies.covariates.as_ref())),
+                ),
                 set,
-                distributions,
-                controlled.map(|c| (c, tallies.covariates.as_ref())),
                 spec,
                 first + i,
             ),
-            None => measure_set(set, controlled, spec, tallies.has_label, first + i),
+            None => measure_set(
+                Binary {
+                    controlled,
+                    has_label: tallies.has_label,
+                },
+                set,
+                spec,
+                first + i,
+            ),
         }
     };
     (0..tallies.sets.len())

@@ -6,14 +6,9 @@
 
 use super::adjusted::adjusted_gaps;
 use super::compare::{difference, ratio};
-use super::reference::choose_reference;
-use super::{exclusion, missing, values_map};
+use super::kind::{Frame, OutcomeMeasures};
 use crate::error::Result;
-use crate::results::{
-    AttributeSetResult, Comparison, Count, Counts, GroupMeasures, GroupResult, ReferenceUsed,
-    SetStatus, Summary, Values,
-};
-use crate::spec::AuditSpec;
+use crate::results::{AdjustedGap, Comparison, Count, Counts, Intervals, Summary, Values};
 use crate::stats::distribution::{
     kolmogorov_smirnov, median_difference_interval, standardized_mean_difference, welch,
     Distribution,
@@ -21,6 +16,7 @@ use crate::stats::distribution::{
 use crate::stats::test::{TestMethod, TestResult};
 use crate::tally::{ControlledCell, Covariates, GroupSums, GroupTally, SetTally, Tally};
 use indexmap::IndexMap;
+use std::borrow::Cow;
 
 /// The per-group statistics, in the order of `results.json`: name and how it is read.
 const STATISTICS: [(&str, fn(&Distribution) -> Option<f64>); 9] = [
@@ -35,117 +31,107 @@ const STATISTICS: [(&str, fn(&Distribution) -> Option<f64>); 9] = [
     ("max", Distribution::max),
 ];
 
-/// Measures the `index`-th attribute set of a numeric outcome, whose groups have the
-/// `distributions` (in the set's order).
-pub fn measure_values(
-    set: &SetTally,
-    distributions: &[Distribution],
-    controlled: Option<(&[ControlledCell], Option<&Covariates>)>,
-    spec: &AuditSpec,
-    index: usize,
-) -> Result<AttributeSetResult> {
-    let mut total = Tally::default();
-    set.groups.iter().for_each(|g| total.add(&g.tally));
-    let excluded: Vec<Option<String>> = set
-        .groups
-        .iter()
-        .map(|g| exclusion(g, &total, spec))
-        .collect();
-    let ranked = ranked_by_mean(set, distributions);
-    let chosen = choose_reference(&ranked, spec, &excluded, &|g, total| {
-        exclusion(g, total, spec)
-    })?;
-    let reference_index = chosen.index;
-    let overall = chosen.used == ReferenceUsed::Overall;
-    let included: Vec<usize> = (0..set.groups.len())
-        .filter(|&i| excluded[i].is_none())
-        .collect();
-    let pooled = |skip: Option<usize>| {
+/// A numeric outcome's groups: their distributions (in the set's order), with the strata and
+/// covariates when the audit has controls.
+pub struct Numeric<'a> {
+    /// Each group's distribution of the outcome.
+    pub distributions: &'a [Distribution],
+    /// Each group × controls stratum's sums and the numeric controls, with `--control`.
+    pub controlled: Option<(&'a [ControlledCell], Option<&'a Covariates>)>,
+    /// The gaps at equal controls, by group, measured before the group loop.
+    adjusted: IndexMap<usize, AdjustedGap>,
+}
+
+impl<'a> Numeric<'a> {
+    /// The measures of groups with these `distributions`.
+    pub fn new(
+        distributions: &'a [Distribution],
+        controlled: Option<(&'a [ControlledCell], Option<&'a Covariates>)>,
+    ) -> Self {
+        Numeric {
+            distributions,
+            controlled,
+            adjusted: IndexMap::new(),
+        }
+    }
+
+    /// The included groups pooled, but for `skip`.
+    fn pooled(&self, f: &Frame, skip: Option<usize>) -> Distribution {
         Distribution::from_counts(
-            included
+            f.included
                 .iter()
                 .filter(|&&i| Some(i) != skip)
-                .flat_map(|&i| distributions[i].pairs()),
+                .flat_map(|&i| self.distributions[i].pairs()),
         )
-    };
-    let reference = match reference_index {
-        Some(i) => Some(distributions[i].clone()),
-        None if overall && !included.is_empty() => Some(pooled(None)),
-        None => None,
-    };
-    let confidence = spec.stats.confidence;
-    let mut adjusted = match (controlled, reference_index) {
-        (Some(controlled), Some(r)) => adjusted_gaps(set, controlled, &included, r, spec)?,
-        _ => IndexMap::new(),
-    };
-    let groups = set
-        .groups
-        .iter()
-        .zip(distributions)
-        .zip(excluded)
-        .enumerate()
-        .map(|(i, ((g, d), excluded))| {
-            let is_reference = Some(i) == reference_index;
-            let mut vs_reference = match (&excluded, &reference) {
-                (None, Some(_)) if is_reference => self_comparison(),
-                (None, Some(r)) => {
-                    // Against the whole population, the test and intervals take everyone else.
-                    let rest = overall.then(|| pooled(Some(i)));
-                    let seed = spec.stats.seed ^ ((index as u64) << 32 | i as u64);
-                    compare(
-                        d,
-                        r,
-                        rest.as_ref().unwrap_or(r),
-                        (spec.stats.bootstrap, seed),
-                        confidence,
-                    )
-                }
-                _ => Comparison::default(),
-            };
-            vs_reference.adjusted_gap = adjusted.swap_remove(&i);
-            GroupResult {
-                measures: GroupMeasures {
-                    values: values_map(&set.attributes, g),
-                    counts: Counts {
-                        n: Count::Value(d.n() as f64),
-                        tp: None,
-                        fp: None,
-                        tn: None,
-                        fn_: None,
-                        pp: None,
-                        pn: None,
-                    },
-                    rates: statistics(d, g, &total),
-                    ci: [("mean".to_string(), d.mean_interval(confidence))]
-                        .into_iter()
-                        .collect(),
-                    vs_reference,
-                    is_reference,
-                    excluded,
-                    tally: g.tally,
-                },
-                verdict: None,
-            }
-        })
-        .collect();
+    }
+}
 
-    Ok(AttributeSetResult {
-        attributes: set.attributes.clone(),
-        reference: reference_index.map(|i| values_map(&set.attributes, &set.groups[i])),
-        reference_strategy: chosen.used,
-        reference_note: chosen.note,
-        segment: None,
-        groups,
-        summary: Summary {
+impl OutcomeMeasures for Numeric<'_> {
+    type Reference = Distribution;
+
+    fn ranking<'s>(&self, set: &'s SetTally) -> Cow<'s, SetTally> {
+        Cow::Owned(ranked_by_mean(set, self.distributions))
+    }
+
+    fn prepare(&mut self, f: &Frame) -> Result<Option<Distribution>> {
+        if let (Some(controlled), Some(r)) = (self.controlled, f.reference) {
+            self.adjusted = adjusted_gaps(f.set, controlled, &f.included, r, f.spec)?;
+        }
+        Ok(match f.reference {
+            Some(i) => Some(self.distributions[i].clone()),
+            None if f.overall && !f.included.is_empty() => Some(self.pooled(f, None)),
+            None => None,
+        })
+    }
+
+    fn group(&self, f: &Frame, i: usize) -> (Counts, Values, Intervals) {
+        let d = &self.distributions[i];
+        let counts = Counts {
+            n: Count::Value(d.n() as f64),
+            tp: None,
+            fp: None,
+            tn: None,
+            fn_: None,
+            pp: None,
+            pn: None,
+        };
+        let ci = [("mean".to_string(), d.mean_interval(f.spec.stats.confidence))];
+        (
+            counts,
+            statistics(d, &f.set.groups[i], &f.total),
+            ci.into_iter().collect(),
+        )
+    }
+
+    fn self_comparison(&self, _: &Frame, _: usize) -> Comparison {
+        self_comparison()
+    }
+
+    fn compare(&mut self, f: &Frame, i: usize, r: &Distribution) -> Comparison {
+        // Against the whole population, the test and intervals take everyone else.
+        let rest = f.overall.then(|| self.pooled(f, Some(i)));
+        let seed = f.spec.stats.seed ^ ((f.index as u64) << 32 | i as u64);
+        let mut c = compare(
+            &self.distributions[i],
+            r,
+            rest.as_ref().unwrap_or(r),
+            (f.spec.stats.bootstrap, seed),
+            f.spec.stats.confidence,
+        );
+        c.adjusted_gap = self.adjusted.swap_remove(&i);
+        c
+    }
+
+    fn summary(&self, _: &Frame) -> Summary {
+        Summary {
             values: Values::new(),
             ci: IndexMap::new(),
-        },
-        missing: missing(set),
-        reference_rate: None,
-        status: SetStatus::default(),
-        selection_status: SetStatus::default(),
-        error_rate_status: None,
-    })
+        }
+    }
+
+    fn reference_rate(&self, _: Option<&Distribution>) -> Option<f64> {
+        None
+    }
 }
 
 /// The set's tallies for choosing the reference: each group's size, and as its share of
