@@ -36,30 +36,7 @@ enum Source {
 
 /// Folds the cell table of `spec`'s plan (read from `path`) into its attribute sets' tallies.
 pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies> {
-    // Engines return cells in any order. The fold adds a group's cells together, so they are
-    // sorted by attributes; with weights or soft membership the sums are fractions, and adding
-    // them in one fixed order makes every float sum, and so the results, the same on every run.
-    // Without, the sums are whole counts (exact in any order) and a numeric outcome's values are
-    // sorted by the distribution itself.
-    let mut cells: Vec<&Cell> = table.cells.iter().collect();
-    if spec.weight.is_some() || !spec.membership.is_empty() {
-        cells.sort_by(|a, b| {
-            (&a.attributes, &a.decision, &a.label).cmp(&(&b.attributes, &b.decision, &b.label))
-        });
-    } else {
-        // Whole counts add up alike in any order: the cells of one combination of attributes
-        // are only put together, by a number per combination (cheaper to compare than text).
-        let mut ids: HashMap<&[Option<String>], usize> = HashMap::new();
-        let mut numbered: Vec<(usize, &Cell)> = cells
-            .iter()
-            .map(|c| {
-                let next = ids.len();
-                (*ids.entry(&c.attributes).or_insert(next), *c)
-            })
-            .collect();
-        numbered.sort_by_key(|(id, _)| *id);
-        cells = numbered.into_iter().map(|(_, c)| c).collect();
-    }
+    let cells = ordered(table, spec);
     let cells = cells.as_slice();
     let rows_read = table.rows();
     if rows_read == 0 {
@@ -69,144 +46,13 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     }
     let protected = spec.protected_columns();
     check_group_counts(path, &protected, cells, spec.max_groups)?;
-
-    let decision_positive = match &spec.decision {
-        Decision::Outcome(c) => c.positive.as_deref(),
-        _ => None,
-    };
-    let numeric = spec.decision.is_value();
-    let median = match spec.decision {
-        Decision::AboveMedian {
-            median: Some(m), ..
-        } => Some(Some(m)),
-        Decision::AboveMedian { median: None, .. } => Some(median_of(cells)),
-        _ => None,
-    };
-    let (decision_of, negative_values) = if numeric || median.is_some() {
-        (HashMap::new(), None)
-    } else {
-        read_binary(
-            path,
-            cells,
-            |c| &c.decision,
-            (spec.decision.column(), decision_positive, "--positive"),
-        )?
-    };
-    let (label_of, label_negative_values) = match &spec.label {
-        Some(label) => {
-            let (map, neg) = read_binary(
-                path,
-                cells,
-                |c| &c.label,
-                (&label.column, label.positive.as_deref(), "--label-positive"),
-            )?;
-            (Some(map), neg)
-        }
-        None => (None, None),
-    };
-
-    let mut rows_excluded = IndexMap::new();
-    if !spec.selection.is_empty() {
-        rows_excluded.insert(OUTSIDE.to_string(), 0);
-    }
-    rows_excluded.insert("null outcome".to_string(), 0);
-    if numeric || median.is_some() {
-        rows_excluded.insert(NOT_A_NUMBER.to_string(), 0);
-    }
-    if spec.dated.is_some() {
-        rows_excluded.insert(NO_DATE.to_string(), 0);
-    }
-    if spec.label.is_some() {
-        rows_excluded.insert("null label".to_string(), 0);
-    }
-    if spec.weight.is_some() {
-        rows_excluded.insert("null weight".to_string(), 0);
-    }
-    let sources: Vec<Vec<Source>> = spec
-        .protected
-        .iter()
-        .map(|set| {
-            set.iter()
-                .map(
-                    |a| match spec.membership.iter().position(|m| &m.attribute == a) {
-                        Some(i) => Source::Soft(i),
-                        None => Source::Hard(protected.iter().position(|p| p == a).unwrap_or(0)),
-                    },
-                )
-                .collect()
-        })
-        .collect();
-    let mut per_set: Vec<HashMap<Vec<Option<String>>, Tally>> =
-        vec![HashMap::new(); spec.protected.len()];
-    let mut values_per_set: Vec<HashMap<Vec<Option<String>>, Vec<(f64, u64)>>> =
-        vec![HashMap::new(); spec.protected.len()];
-    type Levels = (Vec<Option<String>>, Vec<Option<String>>);
-    let mut controlled_per_set: Vec<HashMap<Levels, Stratum>> =
-        vec![HashMap::new(); spec.protected.len()];
+    let reading = Reading::of(path, cells, spec)?;
+    let mut rows_excluded = exclusion_reasons(spec, reading.numbers);
     let plan = TallyPlan::of(spec);
+    let mut sums = Sums::new(path, spec, &plan, &protected)?;
     // The period is the last key of a dated log's cells.
     let period_index = plan.period.as_ref().map(|_| plan.attributes.len() - 1);
-    // A numeric outcome's controls come from the moments table; a yes/no decision's are keys of
-    // the cell table.
-    let control_index: Vec<usize> = match &plan.moment_keys {
-        Some(_) => Vec::new(),
-        None => spec
-            .controls
-            .iter()
-            .filter_map(|c| plan.attributes.iter().position(|k| k == c))
-            .collect(),
-    };
-    // Cells come sorted by their attributes: the cells of one combination of attributes (a run)
-    // belong to one group of each set, so their sums are added up first and looked up once.
-    let hard_key = |attributes: &[Option<String>], set_sources: &[Source], soft: Option<String>| {
-        set_sources
-            .iter()
-            .map(|s| match s {
-                // A value that means "unknown" is a missing value.
-                Source::Hard(i) => attributes[*i]
-                    .clone()
-                    .filter(|v| !spec.missing_values.contains(v)),
-                Source::Soft(_) => soft.clone(),
-            })
-            .collect::<Vec<_>>()
-    };
-    let soft_of = |set_sources: &[Source]| {
-        set_sources.iter().find_map(|s| match s {
-            Source::Soft(i) => Some(*i),
-            Source::Hard(_) => None,
-        })
-    };
-    let mut run: Option<(&[Option<String>], Tally, Vec<(f64, u64)>)> = None;
-    let mut flush = |run: Option<(&[Option<String>], Tally, Vec<(f64, u64)>)>,
-                     per_set: &mut Vec<HashMap<Vec<Option<String>>, Tally>>| {
-        let Some((attributes, tally, values)) = run else {
-            return;
-        };
-        for (set_index, set_sources) in sources.iter().enumerate() {
-            if soft_of(set_sources).is_some() {
-                continue;
-            }
-            let key = hard_key(attributes, set_sources, None);
-            if !control_index.is_empty() {
-                let levels = control_index
-                    .iter()
-                    .map(|&i| attributes[i].clone())
-                    .collect();
-                controlled_per_set[set_index]
-                    .entry((key.clone(), levels))
-                    .or_default()
-                    .1
-                    .add(&tally);
-            }
-            if !values.is_empty() {
-                values_per_set[set_index]
-                    .entry(key.clone())
-                    .or_default()
-                    .extend_from_slice(&values);
-            }
-            per_set[set_index].entry(key).or_default().add(&tally);
-        }
-    };
+    let mut run: Option<Run> = None;
     for cell in cells {
         if cell.outside {
             rows_excluded[OUTSIDE] += cell.rows;
@@ -216,158 +62,48 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
             rows_excluded[NO_DATE] += cell.rows;
             continue;
         }
-        let Some(text) = &cell.decision else {
-            rows_excluded["null outcome"] += cell.rows;
-            continue;
-        };
-        // A numeric outcome's cell is one value of a group: every row counts as a negative
-        // decision in the tally (its size), and its value goes to the group's distribution.
-        let (decision, value) = if numeric || median.is_some() {
-            match text.parse::<f64>() {
-                Ok(x) if !x.is_nan() => match median {
-                    Some(Some(m)) => (x > m, None),
-                    _ => (false, Some(x)),
-                },
-                _ => {
-                    rows_excluded[NOT_A_NUMBER] += cell.rows;
-                    continue;
-                }
+        let (decision, value, label) = match reading.read(cell) {
+            Ok(read) => read,
+            Err(reason) => {
+                rows_excluded[reason] += cell.rows;
+                continue;
             }
-        } else {
-            (decision_of[text], None)
-        };
-        let label = match &label_of {
-            Some(map) => match &cell.label {
-                Some(v) => Some(map[v]),
-                None => {
-                    rows_excluded["null label"] += cell.rows;
-                    continue;
-                }
-            },
-            None => None,
         };
         if spec.weight.is_some() {
-            rows_excluded["null weight"] += cell.null_weights;
+            rows_excluded[NULL_WEIGHT] += cell.null_weights;
         }
+        // Cells come sorted by their attributes: the cells of one combination of attributes (a
+        // run) belong to one group of each set, so their sums are added up first and looked up
+        // once.
         if run
             .as_ref()
-            .is_none_or(|r| r.0 != cell.attributes.as_slice())
+            .is_none_or(|r| r.attributes != cell.attributes.as_slice())
         {
-            flush(run.take(), &mut per_set);
-            run = Some((&cell.attributes, Tally::default(), Vec::new()));
-        }
-        if let Some((_, tally, values)) = &mut run {
-            tally.record(decision, label, cell.w, cell.w2);
-            values.extend(value.map(|x| (x, cell.rows)));
-        }
-        for (set_index, set_sources) in sources.iter().enumerate() {
-            let Some(m) = soft_of(set_sources) else {
-                continue;
-            };
-            let names = &spec.membership[m].columns;
-            for (j, &(mass, mass_sq)) in cell.masses[m].iter().enumerate() {
-                if mass > 0.0 {
-                    let value = names.get(j).map(|(_, v)| v.clone());
-                    per_set[set_index]
-                        .entry(hard_key(&cell.attributes, set_sources, value))
-                        .or_default()
-                        .record(decision, label, mass, mass_sq);
-                }
-            }
-        }
-    }
-    flush(run.take(), &mut per_set);
-    if numeric
-        && rows_excluded[NOT_A_NUMBER] > 0
-        && rows_excluded.values().sum::<u64>() == rows_read
-    {
-        return Err(AuditError::NoNumbers {
-            path: path.to_path_buf(),
-            column: spec.decision.column().to_string(),
-            rows: rows_excluded[NOT_A_NUMBER],
-        });
-    }
-    if let Some(dated) = spec
-        .dated
-        .as_ref()
-        .filter(|_| rows_excluded[NO_DATE] > 0 && rows_excluded.values().sum::<u64>() == rows_read)
-    {
-        return Err(AuditError::NoDates {
-            path: path.to_path_buf(),
-            column: dated.column.clone(),
-            rows: rows_excluded[NO_DATE],
-        });
-    }
-    if rows_excluded.values().sum::<u64>() == rows_read {
-        return Err(AuditError::NothingToAudit {
-            path: path.to_path_buf(),
-            column: spec.decision.column().to_string(),
-        });
-    }
-
-    let sets: Vec<SetTally> = spec
-        .protected
-        .iter()
-        .zip(per_set)
-        .map(|(attributes, groups)| {
-            let mut groups: Vec<GroupTally> = groups
-                .into_iter()
-                .map(|(values, tally)| GroupTally { values, tally })
-                .collect();
-            groups.sort_by(|a, b| sort_key(&a.values).cmp(&sort_key(&b.values)));
-            SetTally {
-                attributes: attributes.clone(),
-                groups,
-            }
-        })
-        .collect();
-    let distributions = if numeric {
-        sets.iter()
-            .zip(values_per_set.iter_mut())
-            .map(|(set, values)| {
-                set.groups
-                    .iter()
-                    .map(|g| {
-                        Distribution::from_counts(values.remove(&g.values).unwrap_or_default())
-                    })
-                    .collect()
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    if let Some(keys) = &plan.moment_keys {
-        add_moments(&table.moments, keys, spec, &mut controlled_per_set);
-    }
-    let controlled = controlled_per_set
-        .into_iter()
-        .filter(|_| !spec.controls.is_empty())
-        .map(|cells| {
-            let mut cells: Vec<ControlledCell> = cells
-                .into_iter()
-                .map(
-                    |((group, levels), (moments, tally, terms))| ControlledCell {
-                        group,
-                        levels,
-                        moments,
-                        tally,
-                        terms,
-                    },
-                )
-                .collect();
-            cells.sort_by(|a, b| {
-                (sort_key(&a.group), sort_key(&a.levels))
-                    .cmp(&(sort_key(&b.group), sort_key(&b.levels)))
+            sums.flush(run.take());
+            run = Some(Run {
+                attributes: &cell.attributes,
+                tally: Tally::default(),
+                values: Vec::new(),
             });
-            cells
-        })
-        .collect();
+        }
+        if let Some(run) = &mut run {
+            run.tally.record(decision, label, cell.w, cell.w2);
+            run.values.extend(value.map(|x| (x, cell.rows)));
+        }
+        sums.add_soft(cell, decision, label);
+    }
+    sums.flush(run.take());
+    check_rows_left(path, spec, &rows_excluded, rows_read)?;
+    if let Some(keys) = &plan.moment_keys {
+        add_moments(path, &table.moments, keys, spec, &mut sums.controlled)?;
+    }
+    let (sets, distributions, controlled) = sums.finish(spec, spec.decision.is_value());
     Ok(Tallies {
         rows_read,
         rows_excluded,
         has_label: spec.label.is_some(),
-        negative_values,
-        label_negative_values,
+        negative_values: reading.negative_values,
+        label_negative_values: reading.label_negative_values,
         sets,
         distributions,
         controlled,
@@ -375,7 +111,401 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         periods: Vec::new(),
         bins: table.bins.clone(),
         covariates: table.covariates.clone(),
-        score_median: median.flatten(),
+        score_median: reading.median.flatten(),
+    })
+}
+
+/// Why rows with a null decision, label or weight are left out.
+const NULL_OUTCOME: &str = "null outcome";
+const NULL_LABEL: &str = "null label";
+const NULL_WEIGHT: &str = "null weight";
+
+/// The cells in the order the fold adds them. Engines return cells in any order. The fold adds
+/// a group's cells together, so they are sorted by attributes; with weights or soft membership
+/// the sums are fractions, and adding them in one fixed order makes every float sum, and so the
+/// results, the same on every run. Without, the sums are whole counts (exact in any order) and
+/// a numeric outcome's values are sorted by the distribution itself.
+fn ordered<'a>(table: &'a CellTable, spec: &AuditSpec) -> Vec<&'a Cell> {
+    let mut cells: Vec<&Cell> = table.cells.iter().collect();
+    if spec.weight.is_some() || !spec.membership.is_empty() {
+        cells.sort_by(|a, b| {
+            (&a.attributes, &a.decision, &a.label).cmp(&(&b.attributes, &b.decision, &b.label))
+        });
+        return cells;
+    }
+    // Whole counts add up alike in any order: the cells of one combination of attributes are
+    // only put together, by a number per combination (cheaper to compare than text).
+    let mut ids: HashMap<&[Option<String>], usize> = HashMap::new();
+    let mut numbered: Vec<(usize, &Cell)> = cells
+        .iter()
+        .map(|c| {
+            let next = ids.len();
+            (*ids.entry(&c.attributes).or_insert(next), *c)
+        })
+        .collect();
+    numbered.sort_by_key(|(id, _)| *id);
+    numbered.into_iter().map(|(_, c)| c).collect()
+}
+
+/// How the cells' decision and label values are read.
+struct Reading {
+    /// Whether the decision values are numbers (a numeric outcome, or a score judged against
+    /// the median).
+    numbers: bool,
+    /// With `--score-rate median`: the median the scores are judged against (`Some(None)` when
+    /// the log holds no number).
+    median: Option<Option<f64>>,
+    /// Each distinct decision value read as positive or negative (a yes/no decision).
+    decision_of: HashMap<String, bool>,
+    /// With named positives, the decision values counted as negative.
+    negative_values: Option<Vec<ValueCount>>,
+    /// With a label, each distinct label value read as positive or negative.
+    label_of: Option<HashMap<String, bool>>,
+    /// With named label positives, the label values counted as negative.
+    label_negative_values: Option<Vec<ValueCount>>,
+}
+
+impl Reading {
+    /// Reads every distinct decision and label value of the cells, once.
+    fn of(path: &Path, cells: &[&Cell], spec: &AuditSpec) -> Result<Reading> {
+        let median = match spec.decision {
+            Decision::AboveMedian {
+                median: Some(m), ..
+            } => Some(Some(m)),
+            Decision::AboveMedian { median: None, .. } => Some(median_of(cells)),
+            _ => None,
+        };
+        let numbers = spec.decision.is_value() || median.is_some();
+        let decision_positive = match &spec.decision {
+            Decision::Outcome(c) => c.positive.as_deref(),
+            _ => None,
+        };
+        let (decision_of, negative_values) = if numbers {
+            (HashMap::new(), None)
+        } else {
+            read_binary(
+                path,
+                cells,
+                |c| &c.decision,
+                (spec.decision.column(), decision_positive, "--positive"),
+            )?
+        };
+        let (label_of, label_negative_values) = match &spec.label {
+            Some(label) => {
+                let (map, neg) = read_binary(
+                    path,
+                    cells,
+                    |c| &c.label,
+                    (&label.column, label.positive.as_deref(), "--label-positive"),
+                )?;
+                (Some(map), neg)
+            }
+            None => (None, None),
+        };
+        Ok(Reading {
+            numbers,
+            median,
+            decision_of,
+            negative_values,
+            label_of,
+            label_negative_values,
+        })
+    }
+
+    /// A cell's decision, its value (a numeric outcome's), and its label; or why its rows are
+    /// left out. A numeric outcome's cell is one value of a group: every row counts as a
+    /// negative decision in the tally (its size), and its value goes to the group's
+    /// distribution.
+    #[allow(clippy::type_complexity)]
+    fn read(
+        &self,
+        cell: &Cell,
+    ) -> std::result::Result<(bool, Option<f64>, Option<bool>), &'static str> {
+        let text = cell.decision.as_ref().ok_or(NULL_OUTCOME)?;
+        let (decision, value) = if self.numbers {
+            match text.parse::<f64>() {
+                Ok(x) if !x.is_nan() => match self.median {
+                    Some(Some(m)) => (x > m, None),
+                    _ => (false, Some(x)),
+                },
+                _ => return Err(NOT_A_NUMBER),
+            }
+        } else {
+            (self.decision_of[text], None)
+        };
+        let label = match &self.label_of {
+            Some(map) => Some(map[cell.label.as_ref().ok_or(NULL_LABEL)?]),
+            None => None,
+        };
+        Ok((decision, value, label))
+    }
+}
+
+/// Every reason rows may be left out, each counted from 0 (so that every possible reason is
+/// listed).
+fn exclusion_reasons(spec: &AuditSpec, numbers: bool) -> IndexMap<String, u64> {
+    let mut reasons = IndexMap::new();
+    if !spec.selection.is_empty() {
+        reasons.insert(OUTSIDE.to_string(), 0);
+    }
+    reasons.insert(NULL_OUTCOME.to_string(), 0);
+    if numbers {
+        reasons.insert(NOT_A_NUMBER.to_string(), 0);
+    }
+    if spec.dated.is_some() {
+        reasons.insert(NO_DATE.to_string(), 0);
+    }
+    if spec.label.is_some() {
+        reasons.insert(NULL_LABEL.to_string(), 0);
+    }
+    if spec.weight.is_some() {
+        reasons.insert(NULL_WEIGHT.to_string(), 0);
+    }
+    reasons
+}
+
+/// Fails when no row is left to audit, saying why.
+fn check_rows_left(
+    path: &Path,
+    spec: &AuditSpec,
+    rows_excluded: &IndexMap<String, u64>,
+    rows_read: u64,
+) -> Result<()> {
+    if rows_excluded.values().sum::<u64>() != rows_read {
+        return Ok(());
+    }
+    if spec.decision.is_value() && rows_excluded[NOT_A_NUMBER] > 0 {
+        return Err(AuditError::NoNumbers {
+            path: path.to_path_buf(),
+            column: spec.decision.column().to_string(),
+            rows: rows_excluded[NOT_A_NUMBER],
+        });
+    }
+    if let Some(dated) = spec.dated.as_ref().filter(|_| rows_excluded[NO_DATE] > 0) {
+        return Err(AuditError::NoDates {
+            path: path.to_path_buf(),
+            column: dated.column.clone(),
+            rows: rows_excluded[NO_DATE],
+        });
+    }
+    Err(AuditError::NothingToAudit {
+        path: path.to_path_buf(),
+        column: spec.decision.column().to_string(),
+    })
+}
+
+/// The cells of one combination of attributes, added up.
+struct Run<'a> {
+    attributes: &'a [Option<String>],
+    tally: Tally,
+    /// A numeric outcome's values with their counts.
+    values: Vec<(f64, u64)>,
+}
+
+/// A group's key: its value of each attribute of the set.
+type GroupKey = Vec<Option<String>>;
+
+/// The sums of every set's groups (and strata), as the cells are folded in.
+struct Sums<'s> {
+    spec: &'s AuditSpec,
+    /// Where each attribute of each set comes from.
+    sources: Vec<Vec<Source>>,
+    /// A yes/no decision's controls, as positions among the cell table's keys (a numeric
+    /// outcome's come from the moments table).
+    control_index: Vec<usize>,
+    per_set: Vec<HashMap<GroupKey, Tally>>,
+    values: Vec<HashMap<GroupKey, Vec<(f64, u64)>>>,
+    controlled: Vec<HashMap<(GroupKey, GroupKey), Stratum>>,
+}
+
+impl<'s> Sums<'s> {
+    fn new(
+        path: &Path,
+        spec: &'s AuditSpec,
+        plan: &TallyPlan,
+        protected: &[String],
+    ) -> Result<Sums<'s>> {
+        let sources = spec
+            .protected
+            .iter()
+            .map(|set| {
+                set.iter()
+                    .map(
+                        |a| match spec.membership.iter().position(|m| &m.attribute == a) {
+                            Some(i) => Ok(Source::Soft(i)),
+                            None => key_position(path, protected, a).map(Source::Hard),
+                        },
+                    )
+                    .collect()
+            })
+            .collect::<Result<_>>()?;
+        let control_index = match &plan.moment_keys {
+            Some(_) => Vec::new(),
+            None => spec
+                .controls
+                .iter()
+                .map(|c| key_position(path, &plan.attributes, c))
+                .collect::<Result<_>>()?,
+        };
+        let sets = spec.protected.len();
+        Ok(Sums {
+            spec,
+            sources,
+            control_index,
+            per_set: vec![HashMap::new(); sets],
+            values: vec![HashMap::new(); sets],
+            controlled: vec![HashMap::new(); sets],
+        })
+    }
+
+    /// A group's key in a set from a cell's attributes (`soft`: the value of a soft membership).
+    fn key(
+        &self,
+        attributes: &[Option<String>],
+        sources: &[Source],
+        soft: Option<String>,
+    ) -> GroupKey {
+        sources
+            .iter()
+            .map(|s| match s {
+                // A value that means "unknown" is a missing value.
+                Source::Hard(i) => attributes[*i]
+                    .clone()
+                    .filter(|v| !self.spec.missing_values.contains(v)),
+                Source::Soft(_) => soft.clone(),
+            })
+            .collect()
+    }
+
+    /// Adds a run of cells to its group of every set without a soft membership.
+    fn flush(&mut self, run: Option<Run>) {
+        let Some(run) = run else {
+            return;
+        };
+        for set in 0..self.sources.len() {
+            if soft_of(&self.sources[set]).is_some() {
+                continue;
+            }
+            let key = self.key(run.attributes, &self.sources[set], None);
+            if !self.control_index.is_empty() {
+                let levels = self
+                    .control_index
+                    .iter()
+                    .map(|&i| run.attributes[i].clone())
+                    .collect();
+                self.controlled[set]
+                    .entry((key.clone(), levels))
+                    .or_default()
+                    .1
+                    .add(&run.tally);
+            }
+            if !run.values.is_empty() {
+                self.values[set]
+                    .entry(key.clone())
+                    .or_default()
+                    .extend_from_slice(&run.values);
+            }
+            self.per_set[set].entry(key).or_default().add(&run.tally);
+        }
+    }
+
+    /// Splits a cell's rows over the groups of every set with a soft membership, by their
+    /// probability mass.
+    fn add_soft(&mut self, cell: &Cell, decision: bool, label: Option<bool>) {
+        for set in 0..self.sources.len() {
+            let Some(m) = soft_of(&self.sources[set]) else {
+                continue;
+            };
+            let names = &self.spec.membership[m].columns;
+            for (j, &(mass, mass_sq)) in cell.masses[m].iter().enumerate() {
+                if mass > 0.0 {
+                    let value = names.get(j).map(|(_, v)| v.clone());
+                    let key = self.key(&cell.attributes, &self.sources[set], value);
+                    self.per_set[set]
+                        .entry(key)
+                        .or_default()
+                        .record(decision, label, mass, mass_sq);
+                }
+            }
+        }
+    }
+
+    /// The sets with their groups in order, a numeric outcome's distributions (when `numeric`),
+    /// and with controls each set's strata.
+    #[allow(clippy::type_complexity)]
+    fn finish(
+        mut self,
+        spec: &AuditSpec,
+        numeric: bool,
+    ) -> (
+        Vec<SetTally>,
+        Vec<Vec<Distribution>>,
+        Vec<Vec<ControlledCell>>,
+    ) {
+        let sets: Vec<SetTally> = spec
+            .protected
+            .iter()
+            .zip(std::mem::take(&mut self.per_set))
+            .map(|(attributes, groups)| {
+                let mut groups: Vec<GroupTally> = groups
+                    .into_iter()
+                    .map(|(values, tally)| GroupTally { values, tally })
+                    .collect();
+                groups.sort_by(|a, b| sort_key(&a.values).cmp(&sort_key(&b.values)));
+                SetTally {
+                    attributes: attributes.clone(),
+                    groups,
+                }
+            })
+            .collect();
+        let distributions = if numeric {
+            sets.iter()
+                .zip(self.values.iter_mut())
+                .map(|(set, values)| {
+                    set.groups
+                        .iter()
+                        .map(|g| {
+                            Distribution::from_counts(values.remove(&g.values).unwrap_or_default())
+                        })
+                        .collect()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let controlled = self
+            .controlled
+            .into_iter()
+            .filter(|_| !spec.controls.is_empty())
+            .map(|cells| {
+                let mut cells: Vec<ControlledCell> = cells
+                    .into_iter()
+                    .map(
+                        |((group, levels), (moments, tally, terms))| ControlledCell {
+                            group,
+                            levels,
+                            moments,
+                            tally,
+                            terms,
+                        },
+                    )
+                    .collect();
+                cells.sort_by(|a, b| {
+                    (sort_key(&a.group), sort_key(&a.levels))
+                        .cmp(&(sort_key(&b.group), sort_key(&b.levels)))
+                });
+                cells
+            })
+            .collect();
+        (sets, distributions, controlled)
+    }
+}
+
+/// The soft membership a set's attributes include, if any.
+fn soft_of(sources: &[Source]) -> Option<usize> {
+    sources.iter().find_map(|s| match s {
+        Source::Soft(i) => Some(*i),
+        Source::Hard(_) => None,
     })
 }
 
@@ -386,13 +516,19 @@ type Stratum = (Moments, Tally, Vec<f64>);
 /// Adds each moments-table cell to its group × controls stratum, for every attribute set (values
 /// that mean "unknown" are missing, as in the cell table).
 fn add_moments(
+    path: &Path,
     moments: &[MomentCell],
     keys: &[String],
     spec: &AuditSpec,
     strata: &mut [HashMap<(Vec<Option<String>>, Vec<Option<String>>), Stratum>],
-) {
-    let position = |c: &String| keys.iter().position(|k| k == c).unwrap_or(0);
-    let controls: Vec<usize> = spec.controls.iter().map(position).collect();
+) -> Result<()> {
+    let position = |c: &String| key_position(path, keys, c);
+    let controls: Vec<usize> = spec.controls.iter().map(position).collect::<Result<_>>()?;
+    let sets: Vec<Vec<usize>> = spec
+        .protected
+        .iter()
+        .map(|set| set.iter().map(position).collect::<Result<_>>())
+        .collect::<Result<_>>()?;
     // Merged in a fixed order, so that the floating-point results do not depend on the engine's.
     let mut moments: Vec<&MomentCell> = moments.iter().collect();
     moments.sort_by(|a, b| a.keys.cmp(&b.keys));
@@ -409,8 +545,8 @@ fn add_moments(
         };
         let levels: Vec<Option<String>> = controls.iter().map(|&i| cell.keys[i].clone()).collect();
         let m = Moments::from_shifted(cell.rows as f64, cell.shift, cell.sum, cell.sum_sq);
-        for (set, groups) in spec.protected.iter().zip(strata.iter_mut()) {
-            let group = set.iter().map(|a| value(position(a))).collect();
+        for (set, groups) in sets.iter().zip(strata.iter_mut()) {
+            let group = set.iter().map(|&i| value(i)).collect();
             let stratum = groups.entry((group, levels.clone())).or_default();
             stratum.0.merge(&m);
             stratum.2.resize(cell.terms.len(), 0.0);
@@ -419,6 +555,22 @@ fn add_moments(
             }
         }
     }
+    Ok(())
+}
+
+/// The position of `column` among a cell table's `keys`: a table without it is not the
+/// tally of this audit's plan.
+pub fn key_position(path: &Path, keys: &[String], column: &str) -> Result<usize> {
+    keys.iter()
+        .position(|k| k == column)
+        .ok_or_else(|| AuditError::InvalidCells {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+            problem: format!(
+                "not a key of the cell table (its keys: {}); the table must be the tally of this audit's plan",
+                keys.join(", ")
+            ),
+        })
 }
 
 /// The median of the numbers among the cells' decision values (a score's, for the scoring
@@ -530,8 +682,9 @@ mod tests {
     use super::*;
     use crate::spec::{BinaryColumn, Membership};
     use crate::tally::counts::{Cells, GroupSums};
-    use crate::tally::engine::{MemoryEngine, TallyEngine};
+    use crate::tally::engine::TallyEngine;
     use crate::tally::plan::TallyPlan;
+    use crate::tally::MemoryEngine;
 
     fn spec(protected: &[&str]) -> AuditSpec {
         AuditSpec::new(
@@ -707,5 +860,19 @@ mod tests {
         assert!(matches!(err, AuditError::NothingToAudit { .. }));
         let err = run(&MemoryEngine::new(&["y", "g"], &[]), &spec(&["g"])).unwrap_err();
         assert!(matches!(err, AuditError::NoRows { .. }));
+    }
+
+    #[test]
+    fn a_key_the_plan_needs_and_the_table_lacks_is_named() {
+        let keys = vec!["sex".to_string(), "age".to_string()];
+        assert_eq!(
+            key_position(Path::new("cells.csv"), &keys, "age").unwrap(),
+            1
+        );
+        let err = key_position(Path::new("cells.csv"), &keys, "region").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cells.csv: column 'region': not a key of the cell table (its keys: sex, age); the table must be the tally of this audit's plan"
+        );
     }
 }

@@ -14,6 +14,8 @@ pub mod cells;
 pub mod counts;
 pub mod engine;
 pub mod fold;
+#[cfg(test)]
+pub mod memory_engine;
 pub mod plan;
 pub mod polars_engine;
 pub mod spark;
@@ -21,7 +23,9 @@ pub mod sql;
 
 pub use cells::{CellTable, Covariates};
 pub use counts::{Cells, GroupSums, Tally};
-pub use engine::{MemoryEngine, TallyEngine};
+pub use engine::TallyEngine;
+#[cfg(test)]
+pub use memory_engine::MemoryEngine;
 pub use plan::TallyPlan;
 pub use polars_engine::PolarsEngine;
 
@@ -144,16 +148,11 @@ fn segments(
     (segment, keep_missing): (&str, bool),
 ) -> Result<Vec<(Option<String>, Tallies)>> {
     let plan = TallyPlan::of(spec);
-    let column = plan
-        .attributes
-        .iter()
-        .position(|c| c == segment)
-        .unwrap_or(0);
-    let moment_column = plan
-        .moment_keys
-        .as_ref()
-        .and_then(|keys| keys.iter().position(|c| c == segment))
-        .unwrap_or(0);
+    let column = fold::key_position(path, &plan.attributes, segment)?;
+    let moment_column = match &plan.moment_keys {
+        Some(keys) => Some(fold::key_position(path, keys, segment)?),
+        None => None,
+    };
     let mut values: Vec<Option<String>> = Vec::new();
     for cell in &table.cells {
         if !values.contains(&cell.attributes[column]) {
@@ -182,7 +181,7 @@ fn segments(
             let moments = table
                 .moments
                 .iter()
-                .filter(|m| m.keys.get(moment_column) == Some(&value))
+                .filter(|m| moment_column.and_then(|k| m.keys.get(k)) == Some(&value))
                 .cloned()
                 .collect();
             let segment = CellTable {
