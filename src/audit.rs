@@ -75,6 +75,7 @@ fn polars_tally(
 /// Runs the audit described by `spec` on its decision log and returns its results. Writes
 /// nothing.
 pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
+    spec.validate()?;
     let path = spec.data.as_path();
     let (tallies, files, hashes) = match &spec.engine {
         Engine::Polars => polars_tally(spec)?,

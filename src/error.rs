@@ -12,6 +12,18 @@ pub enum AuditError {
     /// The audit definition (flags or config file) is incomplete or contradictory.
     #[error("{0}")]
     Spec(String),
+    /// A setting of the audit is outside its range; `setting` is its name in
+    /// [`AuditSpec`](crate::spec::AuditSpec) (`min_group_size`), which a front end may show as
+    /// its own option's name.
+    #[error("{setting} {value}: {problem}")]
+    Setting {
+        /// The setting's name.
+        setting: &'static str,
+        /// Its value, as given.
+        value: String,
+        /// What its range is.
+        problem: String,
+    },
     /// The decision log cannot be opened.
     #[error("{}: cannot open the decision log: {source}", path.display())]
     Open {

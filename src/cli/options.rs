@@ -4,6 +4,7 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
+use fairaudit::error::AuditError;
 use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
@@ -495,9 +496,6 @@ impl AuditArgs {
             .map(|r| parse_reference(r, &protected))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let di_threshold = self.di_threshold.unwrap_or(0.8);
-        if !(di_threshold > 0.0 && di_threshold <= 1.0) {
-            bail!("--di-threshold {di_threshold}: must be in (0, 1]");
-        }
         let membership = self
             .membership
             .iter()
@@ -528,42 +526,16 @@ impl AuditArgs {
             bootstrap: self.bootstrap.unwrap_or(defaults.bootstrap),
             seed: self.seed.unwrap_or(defaults.seed),
         };
-        for (flag, v) in [("--confidence", stats.confidence), ("--alpha", stats.alpha)] {
-            if !(v > 0.0 && v < 1.0) {
-                bail!("{flag} {v}: must be between 0 and 1");
-            }
-        }
-        if stats.bootstrap > MAX_BOOTSTRAP {
-            bail!(
-                "--bootstrap {}: at most {MAX_BOOTSTRAP} replicates (1,000 give intervals to about 1%)",
-                stats.bootstrap
-            );
-        }
         let defaults = Exclusion::default();
         let exclusion = Exclusion {
             min_group_size: self.min_group_size.unwrap_or(defaults.min_group_size),
             min_group_share: self.min_group_share.unwrap_or(defaults.min_group_share),
             exclude_missing: self.exclude_missing,
         };
-        if !(exclusion.min_group_size.is_finite() && exclusion.min_group_size >= 0.0) {
-            bail!(
-                "--min-group-size {}: must be a number of rows, 0 or more",
-                exclusion.min_group_size
-            );
-        }
-        if !(0.0..=1.0).contains(&exclusion.min_group_share) {
-            bail!(
-                "--min-group-share {}: must be a share from 0 to 1 (0.02 is 2%)",
-                exclusion.min_group_share
-            );
-        }
         if let Some(min_cell) = self.min_cell {
             if !(min_cell.is_finite() && min_cell >= 0.0) {
                 bail!("--min-cell {min_cell}: must be a count, 0 or more");
             }
-        }
-        if self.max_groups == Some(0) {
-            bail!("--max-groups 0: must be at least 1");
         }
         let delimiter = match self.delimiter.as_deref() {
             None => b',',
@@ -574,7 +546,7 @@ impl AuditArgs {
         if delimiter != b',' && format != Format::Csv {
             bail!("--delimiter goes with CSV logs");
         }
-        Ok(AuditSpec {
+        let spec = AuditSpec {
             data,
             engine,
             format,
@@ -634,7 +606,9 @@ impl AuditArgs {
                 .collect::<anyhow::Result<Vec<_>>>()?,
             stats,
             exclusion,
-        })
+        };
+        spec.validate().map_err(flagged)?;
+        Ok(spec)
     }
 
     /// The options a numeric outcome takes: an --outcome column, --higher, and none of the
@@ -655,11 +629,6 @@ impl AuditArgs {
         ] {
             if given {
                 bail!("{flag} does not go with --kind continuous");
-            }
-        }
-        if let Some(t) = self.smd_threshold {
-            if !(t.is_finite() && t > 0.0) {
-                bail!("--smd-threshold {t}: must be a number above 0 (0.2 is a small effect)");
             }
         }
         Ok(())
@@ -704,26 +673,6 @@ impl AuditArgs {
         };
         if let Some(c) = spec.actionable.iter().find(|c| !spec.features.contains(c)) {
             bail!("--actionable {c}: not among --features; an actionable feature is an input of the models");
-        }
-        if spec.sample < 100 {
-            bail!(
-                "--explain-sample {}: must be at least 100 rows",
-                spec.sample
-            );
-        }
-        if !(1..=8).contains(&spec.tree_depth) {
-            bail!(
-                "--tree-depth {}: must be from 1 to 8 (a tree people can read)",
-                spec.tree_depth
-            );
-        }
-        for (value, flag) in [
-            (spec.proxy_importance, "--proxy-importance"),
-            (spec.proxy_accuracy, "--proxy-accuracy"),
-        ] {
-            if !(value > 0.0 && value < 1.0) {
-                bail!("{flag} {value}: must be a number between 0 and 1");
-            }
         }
         Ok(Some(spec))
     }
@@ -843,9 +792,18 @@ fn parse_cadence(text: &str) -> Result<Cadence, String> {
     }
 }
 
-/// The most bootstrap replicates an audit may ask for (each costs a pass over the groups and
-/// its summaries are held in memory).
-pub const MAX_BOOTSTRAP: usize = 100_000;
+/// A library error with the option's name for the setting it names (`min_group_size` is
+/// `--min-group-size`).
+pub fn flagged(e: AuditError) -> anyhow::Error {
+    match e {
+        AuditError::Setting {
+            setting,
+            value,
+            problem,
+        } => anyhow::anyhow!("--{} {value}: {problem}", setting.replace('_', "-")),
+        e => e.into(),
+    }
+}
 
 /// The most a settings file (config, findings, effects) may hold.
 const MAX_SETTINGS_BYTES: u64 = 1 << 20;

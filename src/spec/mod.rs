@@ -1,5 +1,9 @@
 //! The audit definition the engine runs: plain data, independent of how it was given (flags, TOML).
 
+mod validate;
+
+pub use validate::MAX_BOOTSTRAP;
+
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
