@@ -12,7 +12,7 @@ use crate::measure::metrics::selection_rate;
 use crate::measure::numeric::Numeric;
 use crate::results::{
     AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult, ScoreRule,
-    ToolInfo,
+    TallyEngineUsed, ToolInfo,
 };
 use crate::spec::{AuditSpec, Decision, Engine, Format, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
@@ -156,11 +156,10 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             rows_excluded: tallies.rows_excluded.clone(),
             files: parts,
             engine: match spec.engine {
-                Engine::Polars => "polars",
-                Engine::Cells => "cells",
-                Engine::Spark { .. } => "spark",
-            }
-            .into(),
+                Engine::Polars => TallyEngineUsed::Polars,
+                Engine::Cells => TallyEngineUsed::Cells,
+                Engine::Spark { .. } => TallyEngineUsed::Spark,
+            },
         },
         audit: AuditInfo {
             outcome,

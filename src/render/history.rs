@@ -32,13 +32,17 @@ pub fn files(series: &AuditResults, audits: &[AuditRef]) -> Result<Vec<OutputFil
             s,
             "- **{}:** {}",
             md(&p.period),
-            super::changes::audit_line(audit)
+            crate::render::sections::changes::audit_line(audit)
         );
     }
     let _ = writeln!(s);
-    super::trend::section(&mut s, &w);
+    crate::render::sections::trend::section(&mut s, &w);
     let charts = super::charts::trend_files(series, &ctx)?;
-    let html = super::html::page(&s, &charts, &format!("Trend of {}", w.decision_column()));
+    let html = crate::render::formats::html::page(
+        &s,
+        &charts,
+        &format!("Trend of {}", w.decision_column()),
+    );
     let mut files = vec![
         OutputFile {
             name: "history.md".into(),

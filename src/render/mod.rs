@@ -1,25 +1,23 @@
 //! Render stage: each output format is a pure function from results to files (hyperfine's
 //! exporter habit). Renderers only format: every number and judgement comes from the results.
+//!
+//! The folder shows the report's structure: [`formats`] holds one module per file written
+//! (`results.json`, `report.md`, `report.html`, the CSV tables, the workbook), [`sections`] the
+//! report's parts they put together, [`kinds`] what each kind of outcome shows, and [`charts`]
+//! the charts; [`words`] and [`text`] are the sentences' names and number formats, [`history`]
+//! the document of a series of audits.
 
-pub mod changes;
 mod charts;
 pub mod context;
-mod controls;
-mod explain;
-mod headline;
+mod formats;
 pub mod history;
-mod html;
-mod json;
-mod markdown;
-mod numeric;
-mod tables;
+mod kinds;
+mod sections;
 mod text;
-mod trend;
-mod verdicts;
 mod words;
-mod xlsx;
 
 pub use context::RunContext;
+pub use sections::changes;
 
 use crate::error::Result;
 use crate::results::AuditResults;
@@ -42,21 +40,21 @@ pub trait Renderer {
 /// Every output of an audit run but the manifest (which [`crate::bundle`] adds).
 pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
     let renderers: [&dyn Renderer; 4] = [
-        &markdown::Markdown,
+        &formats::markdown::Markdown,
         &charts::Charts,
-        &tables::Tables,
-        &xlsx::Xlsx,
+        &formats::csv::Tables,
+        &formats::xlsx::Xlsx,
     ];
     // results.json keeps every number (unless --suppress-json); the outputs for people never
     // show anything from which a group smaller than --min-cell could be worked out.
     let public = results.without_small_groups(ctx.privacy.min_cell);
-    let mut files = json::Json.render(results, ctx)?;
+    let mut files = formats::json::Json.render(results, ctx)?;
     if let Some(c) = &ctx.baseline {
         files.push(changes::json(c)?);
     }
     for r in renderers {
         files.extend(r.render(&public, ctx)?);
     }
-    files.extend(html::Html.render_with(&public, ctx, &files)?);
+    files.extend(formats::html::Html.render_with(&public, ctx, &files)?);
     Ok(files)
 }

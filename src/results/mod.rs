@@ -95,8 +95,8 @@ pub struct InputInfo {
     /// What computed the tallies: `polars` (this machine, over the log's files), `cells` (a cell
     /// table computed elsewhere, `--cells`; `path` and `sha256` are the table's) or `spark`
     /// (Spark, where the log lives; `sha256` is the cell table's that came back).
-    #[serde(default = "polars")]
-    pub engine: String,
+    #[serde(default)]
+    pub engine: TallyEngineUsed,
     /// When the log is several files (a directory or a glob pattern): each file, in the order
     /// read; `sha256` above is then the SHA-256 of their listing (`SHA-256  path` lines, as
     /// `sha256sum` prints them) and `size_bytes` their total.
@@ -104,8 +104,17 @@ pub struct InputInfo {
     pub files: Vec<LogFile>,
 }
 
-fn polars() -> String {
-    "polars".into()
+/// What computed an audit's tallies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TallyEngineUsed {
+    /// Polars, on this machine, over the log's files.
+    #[default]
+    Polars,
+    /// A cell table computed elsewhere (`fairaudit sql`'s query).
+    Cells,
+    /// Apache Spark, where the log lives.
+    Spark,
 }
 
 /// One file of a log read from several.
@@ -206,6 +215,13 @@ pub struct AuditInfo {
     /// log's median score, `score.threshold`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score_rate: Option<String>,
+}
+
+impl AuditInfo {
+    /// The kind of outcome audited (`kind` is absent for a yes/no decision).
+    pub fn outcome_kind(&self) -> OutcomeKind {
+        self.kind.unwrap_or(OutcomeKind::Binary)
+    }
 }
 
 /// How the reference group of an attribute set was chosen.

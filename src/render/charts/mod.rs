@@ -12,12 +12,12 @@ mod heatmap;
 mod key;
 mod trend;
 
+use super::kinds::{self, Chart as Kind};
 use super::text::{file_safe, group_label, thousands};
 use super::words::Words;
 use super::{OutputFile, Renderer, RunContext};
 use crate::error::{AuditError, Result};
 use crate::results::{AttributeSetResult, AuditResults, Count, GroupResult, VerdictState};
-use crate::spec::OutcomeKind;
 use crate::value::visible;
 use key::Key;
 use plotters::coord::Shift;
@@ -27,20 +27,19 @@ use rayon::prelude::*;
 /// Renders every chart of every attribute set under `charts/`.
 pub struct Charts;
 
-/// The kinds of chart.
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Distribution,
-    Adjusted,
-    Selection,
-    Ratio,
-    ErrorRates,
-    Heatmap,
-    TrendRate,
-    TrendRatio,
-}
-
 impl Kind {
+    /// The chart's size for `set` (the plot, without the key below it).
+    fn size(self, set: &AttributeSetResult) -> (u32, u32) {
+        match self {
+            Kind::Distribution | Kind::Selection => size(set, 34),
+            Kind::Adjusted => size(set, 40),
+            Kind::Ratio => size(set, 30),
+            Kind::ErrorRates => size(set, 44),
+            Kind::Heatmap => (960, 600),
+            Kind::TrendRate | Kind::TrendRatio => (960, 520),
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Kind::Distribution => "distribution",
@@ -226,31 +225,14 @@ pub fn chart_file(results: &AuditResults, index: usize, set: &AttributeSetResult
 
 /// The charts of an attribute set with their sizes (the plot and the key below it).
 fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u32, u32))> {
-    let mut charts = if results.audit.kind == Some(OutcomeKind::Continuous) {
-        let mut charts = vec![(Kind::Distribution, size(set, 34))];
-        if !results.audit.controls.is_empty() {
-            charts.push((Kind::Adjusted, size(set, 40)));
-        }
-        charts
-    } else {
-        vec![
-            (Kind::Selection, size(set, 34)),
-            (Kind::Ratio, size(set, 30)),
-        ]
-    };
-    if results.audit.label.is_some() {
-        charts.push((Kind::ErrorRates, size(set, 44)));
-    }
-    if set.attributes.len() == 2 && results.audit.kind.is_none() {
-        charts.push((Kind::Heatmap, (960, 600)));
-    }
+    let mut charts = kinds::layout(results).charts(results, set);
     if !results.periods.is_empty() && set.segment.is_none() {
-        charts.push((Kind::TrendRate, (960, 520)));
-        charts.push((Kind::TrendRatio, (960, 520)));
+        charts.extend([Kind::TrendRate, Kind::TrendRatio]);
     }
     charts
         .into_iter()
-        .map(|(kind, (w, h))| {
+        .map(|kind| {
+            let (w, h) = kind.size(set);
             let rows = key::rows(kind.key(results, set), w);
             (kind, (w, h + key::height(&rows)))
         })

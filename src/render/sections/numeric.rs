@@ -2,14 +2,15 @@
 //! outcome and the rule behind the verdicts, and per attribute set each group's distribution,
 //! its comparison with the reference, and its verdict.
 
-use super::charts::{chart_file, more_charts};
-use super::text::{
+use super::controls;
+use super::verdicts;
+use crate::render::charts::{chart_file, more_charts};
+use crate::render::text::{
     adjustment_name, amount, amount_ci, code, group_label, md, p_value, pct, ratio, reference_text,
     verdict_text,
 };
-use super::words::Words;
-use super::RunContext;
-use super::{controls, verdicts};
+use crate::render::words::Words;
+use crate::render::RunContext;
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
 use crate::spec::Favorable;
 use std::fmt::Write;

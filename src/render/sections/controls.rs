@@ -2,8 +2,8 @@
 //! are estimated at equal controls, per attribute set the table of raw against adjusted gaps,
 //! and each group's adjusted verdict.
 
-use super::text::{amount, amount_ci, code, group_label, md, pct, ratio, verdict_text};
-use super::words::Words;
+use crate::render::text::{amount, amount_ci, code, group_label, md, pct, ratio, verdict_text};
+use crate::render::words::Words;
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
 use crate::spec::OutcomeKind;
 use std::fmt::Write;

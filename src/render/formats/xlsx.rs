@@ -3,10 +3,10 @@
 //! minimum cell size stay `<5`, and verdict and status cells are coloured beside their words.
 //! The workbook's creation date is the run's timestamp, so the file is reproducible.
 
-use super::context::RunContext;
 use super::tables::{tables, Table};
-use super::{OutputFile, Renderer};
 use crate::error::{AuditError, Result};
+use crate::render::context::RunContext;
+use crate::render::{OutputFile, Renderer};
 use crate::results::AuditResults;
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 

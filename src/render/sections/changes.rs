@@ -1,10 +1,10 @@
 //! What changed between two audits, in words and tables: `changes.md` of `fairaudit compare`,
 //! and the audit report's "Since the last audit" section with `--baseline`.
 
-use super::text::{amount, md, p_value, pct, verdict_text};
-use super::words::{capitalized, Words};
-use super::{OutputFile, RunContext};
 use crate::error::{AuditError, Result};
+use crate::render::text::{amount, md, p_value, pct, verdict_text};
+use crate::render::words::{capitalized, Words};
+use crate::render::{OutputFile, RunContext};
 use crate::results::changes::{AuditRef, Change, Changes, PopulationShift, VerdictChange};
 use crate::results::{AuditResults, VerdictState};
 use std::fmt::Write;
@@ -23,7 +23,11 @@ pub fn files(changes: &Changes, after: &AuditResults) -> Result<Vec<OutputFile>>
     let _ = writeln!(s, "- **Before:** {}", audit_line(&changes.before));
     let _ = writeln!(s, "- **After:** {}\n", audit_line(&changes.after));
     body(&mut s, &w, changes, "##");
-    let html = super::html::page(&s, &[], &format!("What changed in {}", w.decision_column()));
+    let html = crate::render::formats::html::page(
+        &s,
+        &[],
+        &format!("What changed in {}", w.decision_column()),
+    );
     Ok(vec![
         json(changes)?,
         OutputFile {
@@ -81,7 +85,7 @@ pub fn audit_line(a: &AuditRef) -> String {
         a.period
             .as_ref()
             .map_or(String::new(), |p| format!(" ({p})")),
-        super::text::thousands(a.rows_used as f64),
+        crate::render::text::thousands(a.rows_used as f64),
         md(&a.input)
     )
 }
@@ -111,7 +115,7 @@ fn body(s: &mut String, w: &Words, c: &Changes, level: &str) {
     }
     let family = format!(
         "{} over {} tests, α = {}",
-        super::text::adjustment_name(c.p_adjust),
+        crate::render::text::adjustment_name(c.p_adjust),
         c.tests_in_family,
         c.alpha
     );
@@ -309,7 +313,7 @@ fn signed(w: &Words, v: Option<f64>) -> String {
         Some(v) if w.r.audit.kind.is_some() => {
             format!("{}{}", if v >= 0.0 { "+" } else { "" }, amount(Some(v)))
         }
-        _ => super::text::points(v),
+        _ => crate::render::text::points(v),
     }
 }
 

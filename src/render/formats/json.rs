@@ -1,7 +1,7 @@
 //! `results.json`: the serialized results, full precision.
 
-use super::{OutputFile, Renderer, RunContext};
 use crate::error::{AuditError, Result};
+use crate::render::{OutputFile, Renderer, RunContext};
 use crate::results::AuditResults;
 
 /// Renders `results.json`.

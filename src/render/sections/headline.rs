@@ -1,10 +1,10 @@
 //! The executive summary: one line per decision and attribute set with a status, one plain
 //! sentence a non-specialist can read, and the suggested next step.
 
-use super::context::{Cadence, FollowUp};
 use super::explain::{cause_of, cause_text, partly};
-use super::text::{amount, how_often, pct, thousands};
-use super::words::{capitalized, Words};
+use crate::render::context::{Cadence, FollowUp};
+use crate::render::text::{amount, how_often, pct, thousands};
+use crate::render::words::{capitalized, Words};
 use crate::results::explain::Cause;
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
 use crate::spec::{Favorable, OutcomeKind};

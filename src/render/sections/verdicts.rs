@@ -1,7 +1,7 @@
 //! The report's list of verdicts: per group that is not excluded, its verdict with the reason,
 //! then at equal controls and for the judged error rate when the audit has them.
 
-use super::text::{group_label, md, verdict_text};
+use crate::render::text::{group_label, md, verdict_text};
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
 use std::fmt::Write;
 

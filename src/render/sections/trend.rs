@@ -2,8 +2,8 @@
 //! period by period with its verdict, and for every group whose last period needs action, since
 //! when it has.
 
-use super::text::{md, verdict_text};
-use super::words::{capitalized, Words};
+use crate::render::text::{md, verdict_text};
+use crate::render::words::{capitalized, Words};
 use crate::results::{AttributeSetResult, GroupResult, VerdictState};
 use crate::spec::OutcomeKind;
 use std::fmt::Write;
@@ -81,7 +81,7 @@ pub fn section(s: &mut String, w: &Words) {
         if said {
             let _ = writeln!(s);
         }
-        for (title, path) in super::charts::trend_charts(w.r, index, set) {
+        for (title, path) in crate::render::charts::trend_charts(w.r, index, set) {
             let _ = writeln!(s, "![{title}]({path})\n");
         }
         if set.attributes.len() > 1 {

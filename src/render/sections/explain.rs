@@ -2,9 +2,9 @@
 //! what drives the decision (both models' importance, the odds ratios), the decision as rules,
 //! and the inputs that stand for a protected attribute.
 
-use super::context::RunContext;
-use super::text::{amount, code, how_often, md, pct, thousands};
-use super::words::{capitalized, Words};
+use crate::render::context::RunContext;
+use crate::render::text::{amount, code, how_often, md, pct, thousands};
+use crate::render::words::{capitalized, Words};
 use crate::results::explain::{Cause, Explanation};
 use crate::results::AuditResults;
 use crate::spec::OutcomeKind;

@@ -1,18 +1,22 @@
 //! `report.md`: what was audited, on which data, and every attribute set's groups, rates,
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
-use super::charts::{chart_file, more_charts};
-use super::headline::{decision_sheet, headlines, status_label};
-use super::text::{
+use crate::error::Result;
+use crate::measure::metrics::rate;
+use crate::render::charts::{chart_file, more_charts};
+use crate::render::sections::controls;
+use crate::render::sections::headline::{decision_sheet, headlines, status_label};
+use crate::render::sections::numeric;
+use crate::render::sections::verdicts;
+use crate::render::text::{
     adjustment_name, code, group_label, md, pct, points, ratio, reference_text, thousands,
     verdict_text,
 };
-use super::words::Words;
-use super::{controls, numeric, verdicts};
-use super::{OutputFile, Renderer, RunContext};
-use crate::error::Result;
-use crate::measure::metrics::rate;
-use crate::results::{AttributeSetResult, AuditResults, ReferenceUsed, VerdictState};
+use crate::render::words::Words;
+use crate::render::{OutputFile, Renderer, RunContext};
+use crate::results::{
+    AttributeSetResult, AuditResults, ReferenceUsed, TallyEngineUsed, VerdictState,
+};
 use crate::spec::{Favorable, OutcomeKind};
 use std::fmt::Write;
 
@@ -50,9 +54,9 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
             attribute_set(&mut s, r, ctx, i, set);
         }
     }
-    super::changes::section(&mut s, &w, ctx);
-    super::trend::section(&mut s, &w);
-    super::explain::section(&mut s, &w, ctx);
+    crate::render::sections::changes::section(&mut s, &w, ctx);
+    crate::render::sections::trend::section(&mut s, &w);
+    crate::render::sections::explain::section(&mut s, &w, ctx);
     follow_up(&mut s, ctx);
     left_out(&mut s, r, ctx);
     limitations(&mut s, r);
@@ -72,7 +76,7 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
         let _ = writeln!(s);
     }
     if let Some(c) = &ctx.baseline {
-        let _ = writeln!(s, "{}\n", super::changes::headline(c));
+        let _ = writeln!(s, "{}\n", crate::render::sections::changes::headline(c));
     }
     let _ = writeln!(s, "Every check:\n");
     for h in headlines(w) {
@@ -416,8 +420,8 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             .join("; ")
     );
     let format = r.input.format.name();
-    match r.input.engine.as_str() {
-        "cells" => {
+    match r.input.engine {
+        TallyEngineUsed::Cells => {
             let _ = writeln!(
                 s,
                 "- **Tallies:** computed where the log lives, by the query `fairaudit sql` writes; this audit read only \
@@ -427,7 +431,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
                 r.input.sha256
             );
         }
-        "spark" => {
+        TallyEngineUsed::Spark => {
             let _ = writeln!(
                 s,
                 "- **Decision log:** {}, tallied on Apache Spark where it lives; only the cell table came back \

@@ -1,0 +1,188 @@
+//! Every table of the report as data, laid out once ([`tables`]) and written by each format:
+//! `tables/*.csv` in [`super::csv`], `tables.xlsx` in [`super::xlsx`] (hyperfine's shared
+//! markup habit). Counts below the minimum cell size are written as `<N`, as in the report;
+//! numbers keep full precision.
+
+use crate::render::context::RunContext;
+use crate::render::kinds::{self, Column, SetTable, TestField};
+use crate::render::sections::headline::{headlines, status_label};
+use crate::render::text::{cell, file_safe};
+use crate::render::words::Words;
+use crate::results::{AttributeSetResult, AuditResults, GroupMeasures, GroupResult};
+
+/// One table: its name (`1_race_groups`), header and rows of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Name, unique in the run.
+    pub name: String,
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows, one text per column (numbers at full precision, empty where undefined).
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Every table of the report, in the report's order.
+pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
+    let mut files = vec![table(
+        "executive_summary",
+        &[
+            "decision",
+            "check",
+            "attributes",
+            "status",
+            "finding",
+            "next_step",
+        ],
+        headlines(&Words::new(results, ctx))
+            .into_iter()
+            .map(|h| {
+                vec![
+                    cell(&h.decision),
+                    h.check.to_string(),
+                    cell(&h.attributes),
+                    status_label(h.status).to_string(),
+                    cell(&h.sentence),
+                    h.next_step(ctx.cadence),
+                ]
+            })
+            .collect(),
+    )];
+    let layout = kinds::layout(results);
+    for (i, set) in results.attribute_sets.iter().enumerate() {
+        let prefix = format!("{}_{}", i + 1, file_safe(&set.attributes.join("_x_")));
+        files.push(groups_table(&prefix, set, layout.group_columns(), ctx));
+        for t in layout.set_tables(results) {
+            files.push(match t {
+                SetTable::ErrorRates => error_rates_table(&prefix, set),
+                SetTable::BetweenGroups => summary_table(&prefix, set),
+            });
+        }
+    }
+    files
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| v.to_string())
+}
+
+fn bounds(ci: Option<[f64; 2]>) -> [String; 2] {
+    ci.map_or([String::new(), String::new()], |[lo, hi]| {
+        [lo.to_string(), hi.to_string()]
+    })
+}
+
+fn values(set: &AttributeSetResult, g: &GroupMeasures) -> Vec<String> {
+    set.attributes
+        .iter()
+        .map(|a| cell(g.values.get(a).map_or("", String::as_str)))
+        .collect()
+}
+
+/// The first cells of a group's row: its values, whether it is the reference, its size.
+fn group_start(set: &AttributeSetResult, m: &GroupMeasures, ctx: &RunContext) -> Vec<String> {
+    let mut row = values(set, m);
+    row.push(m.is_reference.to_string());
+    row.push(ctx.count_of(m.counts.n));
+    row
+}
+
+/// A set's groups: their values, whether each is the reference, its size, then the kind's
+/// `columns`.
+fn groups_table(
+    prefix: &str,
+    set: &AttributeSetResult,
+    columns: &[Column],
+    ctx: &RunContext,
+) -> Table {
+    let mut names = vec!["reference".to_string(), "n".to_string()];
+    names.extend(columns.iter().flat_map(|c| c.headers()));
+    let rows = set
+        .groups
+        .iter()
+        .map(|g| {
+            let mut row = group_start(set, &g.measures, ctx);
+            row.extend(columns.iter().flat_map(|&c| column_cells(g, c)));
+            row
+        })
+        .collect();
+    table(&format!("{prefix}_groups"), &header(set, &names), rows)
+}
+
+/// A group's cells of one column (two for an interval).
+fn column_cells(g: &GroupResult, column: Column) -> Vec<String> {
+    let m = &g.measures;
+    match column {
+        Column::Rate(name) => vec![num(m.rate(name))],
+        Column::RateBounds(name) => bounds(m.interval(name)).to_vec(),
+        Column::Vs(name) => vec![num(m.vs(name))],
+        Column::VsBounds(name) => bounds(m.vs_interval(name)).to_vec(),
+        Column::Test(name, field) => {
+            let test = m.vs_reference.tests.get(name);
+            vec![num(test.and_then(|t| match field {
+                TestField::Z => t.z,
+                TestField::T => t.t,
+                TestField::Df => t.df,
+                TestField::PAdjusted => Some(t.p_adjusted),
+            }))]
+        }
+        Column::Verdict => vec![g.state().name().to_string()],
+        Column::Reason => vec![cell(g.reason())],
+    }
+}
+
+fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Table {
+    const RATES: [&str; 6] = ["base_rate", "tpr", "fpr", "fnr", "ppv", "npv"];
+    const VS: [&str; 4] = [
+        "fpr_ratio",
+        "fnr_ratio",
+        "equal_opportunity_difference",
+        "average_odds_difference",
+    ];
+    let header = header(set, &[&RATES[..], &VS[..]].concat());
+    let rows = set
+        .groups
+        .iter()
+        .map(|g| {
+            let m = &g.measures;
+            let mut row = values(set, m);
+            row.extend(RATES.iter().map(|r| num(m.rate(r))));
+            row.extend(VS.iter().map(|r| num(m.vs(r))));
+            row
+        })
+        .collect();
+    table(&format!("{prefix}_error_rates"), &header, rows)
+}
+
+fn summary_table(prefix: &str, set: &AttributeSetResult) -> Table {
+    let rows = set
+        .summary
+        .values
+        .iter()
+        .map(|(name, v)| {
+            let [lo, hi] = bounds(set.summary.ci.get(name).copied().flatten());
+            vec![name.clone(), num(*v), lo, hi]
+        })
+        .collect();
+    table(
+        &format!("{prefix}_between_groups"),
+        &["metric", "value", "low", "high"],
+        rows,
+    )
+}
+
+/// A table's header: the set's attributes (as data), then `columns`.
+fn header<C: AsRef<str>>(set: &AttributeSetResult, columns: &[C]) -> Vec<String> {
+    set.attributes
+        .iter()
+        .map(|a| cell(a))
+        .chain(columns.iter().map(|c| c.as_ref().to_string()))
+        .collect()
+}
+
+fn table<H: AsRef<str>>(name: &str, header: &[H], rows: Vec<Vec<String>>) -> Table {
+    Table {
+        name: name.to_string(),
+        header: header.iter().map(|h| h.as_ref().to_string()).collect(),
+        rows,
+    }
+}

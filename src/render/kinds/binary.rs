@@ -1,0 +1,48 @@
+//! The report's layout of a yes/no decision: the selection rate with its ratio to the
+//! reference and test, the error rates with a label, the between-groups summaries, and the
+//! selection, ratio, error-rate and intersection charts.
+
+use super::{Chart, Column, KindLayout, SetTable, TestField};
+use crate::results::{AttributeSetResult, AuditResults};
+
+/// A yes/no decision's layout.
+pub struct Binary;
+
+const GROUP_COLUMNS: &[Column] = &[
+    Column::Rate("group_share"),
+    Column::Rate("selection_rate"),
+    Column::RateBounds("selection_rate"),
+    Column::Vs("disparate_impact_ratio"),
+    Column::VsBounds("disparate_impact_ratio"),
+    Column::Vs("statistical_parity_difference"),
+    Column::Test("selection_rate", TestField::Z),
+    Column::Test("selection_rate", TestField::PAdjusted),
+    Column::Verdict,
+    Column::Reason,
+];
+
+impl KindLayout for Binary {
+    fn group_columns(&self) -> &'static [Column] {
+        GROUP_COLUMNS
+    }
+
+    fn set_tables(&self, results: &AuditResults) -> Vec<SetTable> {
+        let mut tables = Vec::new();
+        if results.audit.label.is_some() {
+            tables.push(SetTable::ErrorRates);
+        }
+        tables.push(SetTable::BetweenGroups);
+        tables
+    }
+
+    fn charts(&self, results: &AuditResults, set: &AttributeSetResult) -> Vec<Chart> {
+        let mut charts = vec![Chart::Selection, Chart::Ratio];
+        if results.audit.label.is_some() {
+            charts.push(Chart::ErrorRates);
+        }
+        if set.attributes.len() == 2 {
+            charts.push(Chart::Heatmap);
+        }
+        charts
+    }
+}
