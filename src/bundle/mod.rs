@@ -4,6 +4,7 @@
 
 pub mod manifest;
 pub mod read;
+pub mod run;
 pub mod sign;
 pub mod verify;
 pub mod write;

@@ -2,11 +2,9 @@
 //! bundle and this month's), written as a bundle of its own.
 
 use super::bundle_out::BundleOut;
-use anyhow::Context;
 use clap::Args;
 use fairaudit::bundle;
-use fairaudit::render::context::InputFile;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `fairaudit compare`.
 #[derive(Debug, Clone, Args)]
@@ -34,8 +32,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
     );
     let files = fairaudit::render::changes::files(&changes, &after)?;
     let inputs = vec![
-        results_input(&args.before, "results before")?,
-        results_input(&args.after, "results after")?,
+        bundle::run::results_input(&args.before, "results before")?,
+        bundle::run::results_input(&args.after, "results after")?,
     ];
     args.output
         .write(files, "compare", after.audit.seed, inputs, &bundles)?;
@@ -49,17 +47,4 @@ pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
         args.output.out.join("changes.md").display()
     );
     Ok(0)
-}
-
-/// A bundle's `results.json` as an input of this run, with its hash.
-pub fn results_input(dir: &Path, role: &str) -> anyhow::Result<InputFile> {
-    let path = dir.join("results.json");
-    let (sha256, size_bytes) = fairaudit::hash::sha256_file(&path)
-        .with_context(|| format!("{}: cannot read it", path.display()))?;
-    Ok(InputFile {
-        path: path.display().to_string(),
-        role: role.into(),
-        sha256,
-        size_bytes,
-    })
 }

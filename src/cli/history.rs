@@ -1,7 +1,6 @@
 //! `fairaudit history DIR... --out DIR`: the trend report across a series of audit bundles.
 
 use super::bundle_out::BundleOut;
-use super::compare::results_input;
 use clap::Args;
 use fairaudit::bundle;
 use std::path::PathBuf;
@@ -24,7 +23,7 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<i32> {
     let mut inputs = Vec::new();
     for dir in &args.bundles {
         audits.push((dir.display().to_string(), bundle::read::results(dir)?));
-        inputs.push(results_input(dir, "audit results")?);
+        inputs.push(bundle::run::results_input(dir, "audit results")?);
     }
     let Some((series, audits)) = fairaudit::compare::series(audits) else {
         anyhow::bail!("history needs at least two audit bundles");
