@@ -76,41 +76,7 @@ fn polars_tally(
 /// nothing.
 pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     spec.validate()?;
-    let path = spec.data.as_path();
-    let (tallies, files, hashes) = match &spec.engine {
-        Engine::Polars => polars_tally(spec)?,
-        Engine::Cells => {
-            let tallies = tally::tally(&CellFile::new(path, spec.format), spec)?;
-            (tallies, vec![path.to_path_buf()], vec![hash_file(path)?])
-        }
-        Engine::Spark { remote } => {
-            let plan = tally::TallyPlan::of(spec);
-            let (_dir, cells) = tally::spark::cells(&plan, path, spec.format, remote.as_deref())?;
-            let tallies = tally::tally(&CellFile::new(&cells, Format::Csv), spec)?;
-            // Only the cell table left the cluster: it is the input this machine saw.
-            (tallies, vec![path.to_path_buf()], vec![hash_file(&cells)?])
-        }
-    };
-    let (sha256, size_bytes) = match hashes.as_slice() {
-        [(sha256, size)] => (sha256.clone(), *size),
-        _ => (
-            log_hash(&files, &hashes),
-            hashes.iter().map(|(_, size)| size).sum(),
-        ),
-    };
-    let parts: Vec<LogFile> = match files.len() {
-        1 => Vec::new(),
-        _ => files
-            .iter()
-            .zip(&hashes)
-            .map(|(file, (sha256, size_bytes))| LogFile {
-                path: file.display().to_string(),
-                sha256: sha256.clone(),
-                size_bytes: *size_bytes,
-            })
-            .collect(),
-    };
-    let numeric = spec.decision.is_value();
+    let (tallies, files, hashes) = tally_log(spec)?;
     let mut attribute_sets = measure_all(&tallies, spec, 0)?;
     if let Some(column) = &spec.segment {
         for (value, segment) in &tallies.segments {
@@ -123,7 +89,92 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         }
     }
     let test_families = adjust_families(&mut attribute_sets, spec.stats.p_adjust);
-    let tests_in_family = rules_for(spec, &test_families).family;
+    let mut results = AuditResults {
+        tool: ToolInfo::current(),
+        input: input_info(spec, &tallies, &files, &hashes),
+        audit: audit_info(spec, &tallies, &test_families),
+        attribute_sets,
+        periods: Vec::new(),
+        explain: None,
+        failures: 0,
+    };
+    judge(&mut results, rules_for(spec, &test_families));
+    results.periods = periods(&results, &tallies, spec)?;
+    explain_gaps(&mut results, spec)?;
+    Ok(results)
+}
+
+/// The tallies of the log on the audit's engine, with the files read and their hashes.
+#[allow(clippy::type_complexity)]
+fn tally_log(spec: &AuditSpec) -> Result<(Tallies, Vec<std::path::PathBuf>, Vec<(String, u64)>)> {
+    let path = spec.data.as_path();
+    Ok(match &spec.engine {
+        Engine::Polars => polars_tally(spec)?,
+        Engine::Cells => {
+            let tallies = tally::tally(&CellFile::new(path, spec.format), spec)?;
+            (tallies, vec![path.to_path_buf()], vec![hash_file(path)?])
+        }
+        Engine::Spark { remote } => {
+            let plan = tally::TallyPlan::of(spec);
+            let (_dir, cells) = tally::spark::cells(&plan, path, spec.format, remote.as_deref())?;
+            let tallies = tally::tally(&CellFile::new(&cells, Format::Csv), spec)?;
+            // Only the cell table left the cluster: it is the input this machine saw.
+            (tallies, vec![path.to_path_buf()], vec![hash_file(&cells)?])
+        }
+    })
+}
+
+/// What was read: the log (or the cell table), its hash and size, and its rows.
+fn input_info(
+    spec: &AuditSpec,
+    tallies: &Tallies,
+    files: &[std::path::PathBuf],
+    hashes: &[(String, u64)],
+) -> InputInfo {
+    let (sha256, size_bytes) = match hashes {
+        [(sha256, size)] => (sha256.clone(), *size),
+        _ => (
+            log_hash(files, hashes),
+            hashes.iter().map(|(_, size)| size).sum(),
+        ),
+    };
+    let parts: Vec<LogFile> = match files.len() {
+        1 => Vec::new(),
+        _ => files
+            .iter()
+            .zip(hashes)
+            .map(|(file, (sha256, size_bytes))| LogFile {
+                path: file.display().to_string(),
+                sha256: sha256.clone(),
+                size_bytes: *size_bytes,
+            })
+            .collect(),
+    };
+    InputInfo {
+        path: spec.data.display().to_string(),
+        format: spec.format,
+        sha256,
+        size_bytes,
+        rows_read: tallies.rows_read,
+        rows_used: tallies.rows_used(),
+        rows_excluded: tallies.rows_excluded.clone(),
+        files: parts,
+        engine: match spec.engine {
+            Engine::Polars => TallyEngineUsed::Polars,
+            Engine::Cells => TallyEngineUsed::Cells,
+            Engine::Spark { .. } => TallyEngineUsed::Spark,
+        },
+    }
+}
+
+/// What was audited and how: the decision, the label, the rules and the settings.
+fn audit_info(
+    spec: &AuditSpec,
+    tallies: &Tallies,
+    test_families: &IndexMap<String, usize>,
+) -> AuditInfo {
+    let numeric = spec.decision.is_value();
+    let tests_in_family = rules_for(spec, test_families).family;
     let (outcome, score, positive) = match &spec.decision {
         Decision::Outcome(c) => (Some(c.column.clone()), None, c.positive.clone()),
         Decision::Value { column } => (Some(column.clone()), None, None),
@@ -144,75 +195,60 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             None,
         ),
     };
-    let mut results = AuditResults {
-        tool: ToolInfo::current(),
-        input: InputInfo {
-            path: path.display().to_string(),
-            format: spec.format,
-            sha256,
-            size_bytes,
-            rows_read: tallies.rows_read,
-            rows_used: tallies.rows_used(),
-            rows_excluded: tallies.rows_excluded.clone(),
-            files: parts,
-            engine: match spec.engine {
-                Engine::Polars => TallyEngineUsed::Polars,
-                Engine::Cells => TallyEngineUsed::Cells,
-                Engine::Spark { .. } => TallyEngineUsed::Spark,
-            },
-        },
-        audit: AuditInfo {
-            outcome,
-            score,
-            positive,
-            negative_values: tallies.negative_values.clone(),
-            favorable: spec.favorable,
-            label: spec.label.as_ref().map(|l| l.column.clone()),
-            label_positive: spec.label.as_ref().and_then(|l| l.positive.clone()),
-            label_negative_values: tallies.label_negative_values.clone(),
-            di_threshold: spec.di_threshold,
-            confidence: spec.stats.confidence,
-            alpha: spec.stats.alpha,
-            p_adjust: spec.stats.p_adjust,
-            tests_in_family,
-            test_families: test_families.clone(),
-            bootstrap: spec.stats.bootstrap,
-            seed: spec.stats.seed,
-            min_group_size: spec.exclusion.min_group_size,
-            min_group_share: spec.exclusion.min_group_share,
-            exclude_missing: spec.exclusion.exclude_missing,
-            weight: spec.weight.clone(),
-            membership: spec
-                .membership
-                .iter()
-                .map(|m| m.attribute.clone())
-                .collect(),
-            counts_suppressed_below: None,
-            kind: numeric.then_some(OutcomeKind::Continuous),
-            smd_threshold: numeric.then_some(spec.smd_threshold),
-            controls: spec.controls.clone(),
-            control_bins: tallies.bins.iter().cloned().collect(),
-            control_numbers: tallies
-                .covariates
-                .iter()
-                .flat_map(|c| c.columns.iter().map(|(name, _)| name.clone()))
-                .collect(),
-            selection: spec
-                .selection
-                .iter()
-                .map(|s| (s.column.clone(), s.values.clone()))
-                .collect(),
-            score_rate: matches!(spec.decision, Decision::AboveMedian { .. })
-                .then(|| "median".to_string()),
-            explain_left_out: None,
-        },
-        attribute_sets,
-        periods: Vec::new(),
-        explain: None,
-        failures: 0,
-    };
-    judge(&mut results, rules_for(spec, &test_families));
-    // Each period measured and judged alone, its tests a family of their own.
+    AuditInfo {
+        outcome,
+        score,
+        positive,
+        negative_values: tallies.negative_values.clone(),
+        favorable: spec.favorable,
+        label: spec.label.as_ref().map(|l| l.column.clone()),
+        label_positive: spec.label.as_ref().and_then(|l| l.positive.clone()),
+        label_negative_values: tallies.label_negative_values.clone(),
+        di_threshold: spec.di_threshold,
+        confidence: spec.stats.confidence,
+        alpha: spec.stats.alpha,
+        p_adjust: spec.stats.p_adjust,
+        tests_in_family,
+        test_families: test_families.clone(),
+        bootstrap: spec.stats.bootstrap,
+        seed: spec.stats.seed,
+        min_group_size: spec.exclusion.min_group_size,
+        min_group_share: spec.exclusion.min_group_share,
+        exclude_missing: spec.exclusion.exclude_missing,
+        weight: spec.weight.clone(),
+        membership: spec
+            .membership
+            .iter()
+            .map(|m| m.attribute.clone())
+            .collect(),
+        counts_suppressed_below: None,
+        kind: numeric.then_some(OutcomeKind::Continuous),
+        smd_threshold: numeric.then_some(spec.smd_threshold),
+        controls: spec.controls.clone(),
+        control_bins: tallies.bins.iter().cloned().collect(),
+        control_numbers: tallies
+            .covariates
+            .iter()
+            .flat_map(|c| c.columns.iter().map(|(name, _)| name.clone()))
+            .collect(),
+        selection: spec
+            .selection
+            .iter()
+            .map(|s| (s.column.clone(), s.values.clone()))
+            .collect(),
+        score_rate: matches!(spec.decision, Decision::AboveMedian { .. })
+            .then(|| "median".to_string()),
+        explain_left_out: None,
+    }
+}
+
+/// Each period measured and judged alone, its tests a family of their own.
+fn periods(
+    results: &AuditResults,
+    tallies: &Tallies,
+    spec: &AuditSpec,
+) -> Result<Vec<PeriodResult>> {
+    let mut periods = Vec::new();
     for (k, (period, period_tallies)) in tallies.periods.iter().enumerate() {
         let mut sets = measure_all(period_tallies, spec, PERIOD_SEEDS * (k + 1))?;
         let families = adjust_families(&mut sets, spec.stats.p_adjust);
@@ -223,14 +259,20 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             ..results.clone()
         };
         judge(&mut judged, rules_for(spec, &families));
-        results.periods.push(PeriodResult {
+        periods.push(PeriodResult {
             period: period.clone(),
             attribute_sets: judged.attribute_sets,
         });
     }
+    Ok(periods)
+}
+
+/// With `--features`: why the gaps exist, from a sample of the log's rows.
+fn explain_gaps(results: &mut AuditResults, spec: &AuditSpec) -> Result<()> {
+    let path = spec.data.as_path();
     match (&spec.explain, &spec.engine) {
         (Some(settings), Engine::Polars) => {
-            results.explain = Some(explain::explain(spec, settings, &results, None)?);
+            results.explain = Some(explain::explain(spec, settings, results, None)?);
         }
         (Some(_), Engine::Cells) => {
             results.audit.explain_left_out = Some(
@@ -242,11 +284,11 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
             let query =
                 explain::sample::query(spec, settings, results.input.rows_used, tally::spark::VIEW);
             let (_dir, drawn) = tally::spark::run(&query, path, spec.format, remote.as_deref())?;
-            results.explain = Some(explain::explain(spec, settings, &results, Some(&drawn))?);
+            results.explain = Some(explain::explain(spec, settings, results, Some(&drawn))?);
         }
         (None, _) => {}
     }
-    Ok(results)
+    Ok(())
 }
 
 /// The first bootstrap stream of each period's sets is a multiple of this (the pooled sets and

@@ -394,158 +394,25 @@ impl AuditArgs {
         let Some(data) = self.cells.clone().or(self.data.clone()) else {
             bail!("--data is required: the decision log to audit");
         };
-        let format = match &self.format {
-            Some(f) => Format::parse(f)
-                .with_context(|| format!("--format {f}: use csv, parquet or ndjson"))?,
-            None => fairaudit::load::files::format_of(&data).with_context(|| {
-                format!(
-                    "{}: unknown file extension; name the format with --format csv|parquet|ndjson",
-                    data.display()
-                )
-            })?,
-        };
+        let format = self.format_of(&data)?;
         let continuous = self.kind == Some(KindArg::Continuous);
-        if continuous {
-            self.check_continuous()?;
-        } else if self.higher.is_some() || self.smd_threshold.is_some() {
-            bail!("--higher and --smd-threshold go with --kind continuous");
-        }
-        if let Some(c) = self.segment.as_ref().filter(|c| {
-            self.control.contains(c) || self.protected.iter().any(|p| split_list(p).contains(c))
-        }) {
-            bail!("--segment {c}: it is already audited (--protected) or a --control; a segment is another column");
-        }
+        self.check_combinations(continuous)?;
         let explain = self.explain_spec(continuous)?;
-        if self.every.is_some() && self.date.is_none() {
-            bail!("--every goes with --date, the column the periods are read from");
-        }
-        if !self.control.is_empty() && (self.weight.is_some() || !self.membership.is_empty()) {
-            bail!("--control does not go with --weight or --membership yet");
-        }
-        if let Some(c) = self
-            .control
-            .iter()
-            .find(|c| self.protected.iter().any(|p| split_list(p).contains(c)))
-        {
-            bail!("--control {c}: it is audited with --protected; a control is another column (product, region, risk tier)");
-        }
-        let decision = match (&self.outcome, &self.score, self.threshold) {
-            (Some(outcome), None, None) if continuous => Decision::Value {
-                column: outcome.clone(),
-            },
-            (None, Some(score), None) if self.score_rate.is_some() => {
-                if self.positive.is_some() {
-                    bail!("--positive goes with --outcome; with --score-rate median a score is selected when above the median");
-                }
-                Decision::AboveMedian {
-                    column: score.clone(),
-                    median: None,
-                }
-            }
-            (_, _, Some(_)) if self.score_rate.is_some() => {
-                bail!("--score-rate median replaces --threshold: give one of them")
-            }
-            (Some(_), None, None) if self.score_rate.is_some() => {
-                bail!("--score-rate goes with --score, the column holding the score")
-            }
-            (Some(_), Some(_), _) => bail!("give either --outcome or --score, not both"),
-            (Some(outcome), None, None) => Decision::Outcome(BinaryColumn {
-                column: outcome.clone(),
-                positive: self.positive.clone(),
-            }),
-            (Some(_), None, Some(_)) => bail!("--threshold goes with --score, not --outcome"),
-            (None, Some(score), Some(threshold)) => {
-                if !threshold.is_finite() {
-                    bail!("--threshold {threshold}: must be a finite number");
-                }
-                if self.positive.is_some() {
-                    bail!("--positive goes with --outcome; with --score the decision is score >= --threshold");
-                }
-                Decision::Score {
-                    column: score.clone(),
-                    threshold,
-                }
-            }
-            (None, Some(_), None) => bail!("--score needs --threshold"),
-            (None, None, _) => {
-                bail!("--outcome (or --score with --threshold) is required: the decision to audit")
-            }
-        };
-        let label = match (&self.label, &self.label_positive) {
-            (Some(l), p) => Some(BinaryColumn {
-                column: l.clone(),
-                positive: p.clone(),
-            }),
-            (None, Some(_)) => bail!("--label-positive goes with --label"),
-            (None, None) => None,
-        };
-        if self.protected.is_empty() {
-            bail!("--protected is required: the attribute(s) to audit, e.g. --protected sex --protected race,sex");
-        }
-        let protected: Vec<Vec<String>> = self.protected.iter().map(|p| split_list(p)).collect();
-        if let Some(empty) = self
-            .protected
-            .iter()
-            .find(|p| split_list(p).iter().any(|a| a.is_empty()))
-        {
-            bail!("--protected {empty:?}: empty attribute name");
-        }
+        let decision = self.decision(continuous)?;
+        let label = self.label()?;
+        let (protected, membership) = self.protected_sets()?;
         let references = self
             .reference
             .iter()
             .map(|r| parse_reference(r, &protected))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let di_threshold = self.di_threshold.unwrap_or(0.8);
-        let membership = self
-            .membership
-            .iter()
-            .map(|m| parse_membership(m))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        for set in &protected {
-            if set
-                .iter()
-                .filter(|a| membership.iter().any(|m| &m.attribute == *a))
-                .count()
-                > 1
-            {
-                bail!(
-                    "--protected {}: at most one attribute of a set can be a --membership",
-                    set.join(",")
-                );
-            }
-        }
-        let defaults = StatsSpec::default();
-        let stats = StatsSpec {
-            confidence: self.confidence.unwrap_or(defaults.confidence),
-            alpha: self.alpha.unwrap_or(defaults.alpha),
-            p_adjust: match self.p_adjust.unwrap_or(PAdjustArg::Holm) {
-                PAdjustArg::Holm => PAdjust::Holm,
-                PAdjustArg::Bh => PAdjust::Bh,
-                PAdjustArg::None => PAdjust::None,
-            },
-            bootstrap: self.bootstrap.unwrap_or(defaults.bootstrap),
-            seed: self.seed.unwrap_or(defaults.seed),
-        };
-        let defaults = Exclusion::default();
-        let exclusion = Exclusion {
-            min_group_size: self.min_group_size.unwrap_or(defaults.min_group_size),
-            min_group_share: self.min_group_share.unwrap_or(defaults.min_group_share),
-            exclude_missing: self.exclude_missing,
-        };
         if let Some(min_cell) = self.min_cell {
             if !(min_cell.is_finite() && min_cell >= 0.0) {
                 bail!("--min-cell {min_cell}: must be a count, 0 or more");
             }
         }
-        let delimiter = match self.delimiter.as_deref() {
-            None => b',',
-            Some("tab" | "\\t" | "\t") => b'\t',
-            Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" => d.as_bytes()[0],
-            Some(d) => bail!("--delimiter {d:?}: one ASCII character, e.g. ';' or 'tab'"),
-        };
-        if delimiter != b',' && format != Format::Csv {
-            bail!("--delimiter goes with CSV logs");
-        }
+        let delimiter = self.delimiter(format)?;
         let spec = AuditSpec {
             data,
             engine,
@@ -604,11 +471,185 @@ impl AuditArgs {
                     _ => bail!("--where {w:?}: expected COL=VALUE or COL=V1,V2"),
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?,
-            stats,
-            exclusion,
+            stats: self.stats(),
+            exclusion: self.exclusion(),
         };
         spec.validate().map_err(flagged)?;
         Ok(spec)
+    }
+
+    /// The log's format: `--format`, or the file's extension.
+    fn format_of(&self, data: &Path) -> anyhow::Result<Format> {
+        Ok(match &self.format {
+            Some(f) => Format::parse(f)
+                .with_context(|| format!("--format {f}: use csv, parquet or ndjson"))?,
+            None => fairaudit::load::files::format_of(&data).with_context(|| {
+                format!(
+                    "{}: unknown file extension; name the format with --format csv|parquet|ndjson",
+                    data.display()
+                )
+            })?,
+        })
+    }
+
+    /// Fails when options that do not go together are given together.
+    fn check_combinations(&self, continuous: bool) -> anyhow::Result<()> {
+        if continuous {
+            self.check_continuous()?;
+        } else if self.higher.is_some() || self.smd_threshold.is_some() {
+            bail!("--higher and --smd-threshold go with --kind continuous");
+        }
+        if let Some(c) = self.segment.as_ref().filter(|c| {
+            self.control.contains(c) || self.protected.iter().any(|p| split_list(p).contains(c))
+        }) {
+            bail!("--segment {c}: it is already audited (--protected) or a --control; a segment is another column");
+        }
+        if self.every.is_some() && self.date.is_none() {
+            bail!("--every goes with --date, the column the periods are read from");
+        }
+        if !self.control.is_empty() && (self.weight.is_some() || !self.membership.is_empty()) {
+            bail!("--control does not go with --weight or --membership yet");
+        }
+        if let Some(c) = self
+            .control
+            .iter()
+            .find(|c| self.protected.iter().any(|p| split_list(p).contains(c)))
+        {
+            bail!("--control {c}: it is audited with --protected; a control is another column (product, region, risk tier)");
+        }
+        Ok(())
+    }
+
+    /// The decision audited: an outcome column, a score and its threshold, or a number.
+    fn decision(&self, continuous: bool) -> anyhow::Result<Decision> {
+        Ok(match (&self.outcome, &self.score, self.threshold) {
+            (Some(outcome), None, None) if continuous => Decision::Value {
+                column: outcome.clone(),
+            },
+            (None, Some(score), None) if self.score_rate.is_some() => {
+                if self.positive.is_some() {
+                    bail!("--positive goes with --outcome; with --score-rate median a score is selected when above the median");
+                }
+                Decision::AboveMedian {
+                    column: score.clone(),
+                    median: None,
+                }
+            }
+            (_, _, Some(_)) if self.score_rate.is_some() => {
+                bail!("--score-rate median replaces --threshold: give one of them")
+            }
+            (Some(_), None, None) if self.score_rate.is_some() => {
+                bail!("--score-rate goes with --score, the column holding the score")
+            }
+            (Some(_), Some(_), _) => bail!("give either --outcome or --score, not both"),
+            (Some(outcome), None, None) => Decision::Outcome(BinaryColumn {
+                column: outcome.clone(),
+                positive: self.positive.clone(),
+            }),
+            (Some(_), None, Some(_)) => bail!("--threshold goes with --score, not --outcome"),
+            (None, Some(score), Some(threshold)) => {
+                if !threshold.is_finite() {
+                    bail!("--threshold {threshold}: must be a finite number");
+                }
+                if self.positive.is_some() {
+                    bail!("--positive goes with --outcome; with --score the decision is score >= --threshold");
+                }
+                Decision::Score {
+                    column: score.clone(),
+                    threshold,
+                }
+            }
+            (None, Some(_), None) => bail!("--score needs --threshold"),
+            (None, None, _) => {
+                bail!("--outcome (or --score with --threshold) is required: the decision to audit")
+            }
+        })
+    }
+
+    /// The true outcome, with `--label`.
+    fn label(&self) -> anyhow::Result<Option<BinaryColumn>> {
+        Ok(match (&self.label, &self.label_positive) {
+            (Some(l), p) => Some(BinaryColumn {
+                column: l.clone(),
+                positive: p.clone(),
+            }),
+            (None, Some(_)) => bail!("--label-positive goes with --label"),
+            (None, None) => None,
+        })
+    }
+
+    /// The attribute sets audited, and the attributes known only as probabilities.
+    fn protected_sets(&self) -> anyhow::Result<(Vec<Vec<String>>, Vec<Membership>)> {
+        if self.protected.is_empty() {
+            bail!("--protected is required: the attribute(s) to audit, e.g. --protected sex --protected race,sex");
+        }
+        let protected: Vec<Vec<String>> = self.protected.iter().map(|p| split_list(p)).collect();
+        if let Some(empty) = self
+            .protected
+            .iter()
+            .find(|p| split_list(p).iter().any(|a| a.is_empty()))
+        {
+            bail!("--protected {empty:?}: empty attribute name");
+        }
+        let membership = self
+            .membership
+            .iter()
+            .map(|m| parse_membership(m))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for set in &protected {
+            if set
+                .iter()
+                .filter(|a| membership.iter().any(|m| &m.attribute == *a))
+                .count()
+                > 1
+            {
+                bail!(
+                    "--protected {}: at most one attribute of a set can be a --membership",
+                    set.join(",")
+                );
+            }
+        }
+        Ok((protected, membership))
+    }
+
+    /// The intervals', tests' and bootstrap's settings.
+    fn stats(&self) -> StatsSpec {
+        let defaults = StatsSpec::default();
+        StatsSpec {
+            confidence: self.confidence.unwrap_or(defaults.confidence),
+            alpha: self.alpha.unwrap_or(defaults.alpha),
+            p_adjust: match self.p_adjust.unwrap_or(PAdjustArg::Holm) {
+                PAdjustArg::Holm => PAdjust::Holm,
+                PAdjustArg::Bh => PAdjust::Bh,
+                PAdjustArg::None => PAdjust::None,
+            },
+            bootstrap: self.bootstrap.unwrap_or(defaults.bootstrap),
+            seed: self.seed.unwrap_or(defaults.seed),
+        }
+    }
+
+    /// Which groups are too small to judge.
+    fn exclusion(&self) -> Exclusion {
+        let defaults = Exclusion::default();
+        Exclusion {
+            min_group_size: self.min_group_size.unwrap_or(defaults.min_group_size),
+            min_group_share: self.min_group_share.unwrap_or(defaults.min_group_share),
+            exclude_missing: self.exclude_missing,
+        }
+    }
+
+    /// The field delimiter of a CSV log.
+    fn delimiter(&self, format: Format) -> anyhow::Result<u8> {
+        let delimiter = match self.delimiter.as_deref() {
+            None => b',',
+            Some("tab" | "\\t" | "\t") => b'\t',
+            Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" => d.as_bytes()[0],
+            Some(d) => bail!("--delimiter {d:?}: one ASCII character, e.g. ';' or 'tab'"),
+        };
+        if delimiter != b',' && format != Format::Csv {
+            bail!("--delimiter goes with CSV logs");
+        }
+        Ok(delimiter)
     }
 
     /// The options a numeric outcome takes: an --outcome column, --higher, and none of the
@@ -752,21 +793,6 @@ impl AuditArgs {
             }
         }
         Ok(self.labels.clone())
-    }
-
-    /// Every file the run reads: the log, the config file, the findings.
-    pub fn input_paths(&self, spec: &AuditSpec) -> Vec<PathBuf> {
-        let log = fairaudit::load::files::files(&spec.data, spec.format).unwrap_or_default();
-        [
-            Some(spec.data.clone()),
-            self.config.clone(),
-            self.findings.clone(),
-            self.baseline.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .chain(log)
-        .collect()
     }
 
     /// Where outputs go: `--out`, or `reports/<log file stem>`.
