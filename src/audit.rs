@@ -3,6 +3,7 @@
 use crate::error::{AuditError, Result};
 use crate::explain;
 use crate::hash::sha256_file_with;
+use crate::judge::trend::failing_streaks;
 use crate::judge::{judge, Rules};
 use crate::load;
 use crate::load::Shape;
@@ -95,11 +96,13 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         audit: audit_info(spec, &tallies, &test_families),
         attribute_sets,
         periods: Vec::new(),
+        failing_streaks: Vec::new(),
         explain: None,
         failures: 0,
     };
     judge(&mut results, rules_for(spec, &test_families));
     results.periods = periods(&results, &tallies, spec)?;
+    results.failing_streaks = failing_streaks(&results);
     explain_gaps(&mut results, spec)?;
     Ok(results)
 }

@@ -65,6 +65,29 @@ fn a_drift_from_month_nine_fails_from_month_nine_and_not_before() {
         ),
         "{report}"
     );
+    // The streak is judged, and results.json holds it: September to December, nobody else.
+    let streaks = r["failing_streaks"].as_array().unwrap();
+    assert_eq!(streaks.len(), 1, "{streaks:?}");
+    assert_eq!(streaks[0]["group"]["sex"], "Female");
+    assert_eq!(
+        (&streaks[0]["since"], &streaks[0]["until"]),
+        (&serde_json::json!("2025-09"), &serde_json::json!("2025-12"))
+    );
+    let ratio = |month: usize| {
+        let set = &r["periods"][month]["attribute_sets"][0];
+        let one = serde_json::json!({ "attribute_sets": [set] });
+        let g = group(&one, 0, &[("sex", "Female")]);
+        num(&g["vs_reference"], "disparate_impact_ratio")
+    };
+    let during: Vec<f64> = (8..12).map(ratio).collect();
+    let before: Vec<f64> = (0..8).map(ratio).collect();
+    let low = during.iter().copied().fold(f64::INFINITY, f64::min);
+    close(streaks[0]["ratio_range"][0].as_f64().unwrap(), low, 1e-12);
+    close(
+        num(&streaks[0], "ratio_before"),
+        before.iter().sum::<f64>() / 8.0,
+        1e-12,
+    );
     // By quarter: the drift's first quarter is Q3 only in part (September), Q4 whole.
     let r = args(&log, "offer_sent", "sex")
         .with("--reference", "sex=Male")

@@ -79,6 +79,7 @@ pub fn series(audits: Vec<(String, AuditResults)>) -> Option<(AuditResults, Vec<
         .collect();
     let (_, mut latest) = audits.into_iter().last()?;
     latest.periods = periods;
+    latest.failing_streaks = crate::judge::trend::failing_streaks(&latest);
     Some((latest, named))
 }
 

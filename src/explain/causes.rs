@@ -8,6 +8,7 @@
 use super::drivers::Split;
 use super::proxies::{categories, separation};
 use super::sample::Sample;
+use crate::judge::gap_remains_within;
 use crate::results::explain::{
     AttributeProxies, Cause, FeatureAssociation, FeatureImportance, Flip,
 };
@@ -47,6 +48,7 @@ pub fn causes(
                 ratio_within: None,
                 ratio_within_ci: None,
                 ratio_raw: None,
+                remains_within: false,
                 explained_share: None,
                 driver_share: None,
                 balanced_accuracy: None,
@@ -94,6 +96,13 @@ pub fn causes(
                     }
                 }
             }
+            let a = &results.audit;
+            cause.remains_within = gap_remains_within(
+                a.outcome_kind(),
+                a.favorable,
+                a.di_threshold,
+                (cause.ratio_within, cause.ratio_raw),
+            );
             out.push(cause);
         }
     }

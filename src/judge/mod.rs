@@ -3,11 +3,14 @@
 //! is crossed and the difference is significant after adjustment); the status of each attribute
 //! set (its worst verdict); and the count of failures.
 
+pub mod checks;
+pub mod trend;
+
 use crate::results::{
     AdjustedGap, AttributeSetResult, AuditResults, GroupMeasures, GroupResult, ReferenceUsed,
     SetStatus, Verdict, VerdictState, EXCLUDED_PREFIX,
 };
-use crate::spec::Favorable;
+use crate::spec::{Favorable, OutcomeKind};
 use crate::stats::adjust::PAdjust;
 use crate::stats::test::{TestMethod, TestResult};
 
@@ -58,6 +61,7 @@ pub fn restore(results: &mut AuditResults) {
             .error_rate_status
             .map_or(set.selection_status, |e| e.worst(set.selection_status));
     }
+    checks::fill(results);
     results.failures = results
         .attribute_sets
         .iter()
@@ -166,6 +170,25 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         v.error_rate_reason = Some(reason);
     }
     v
+}
+
+/// Whether a gap remains within a likely proxy's values (so the proxy carries only part of
+/// it): for a yes/no decision, the group's ratio to the reference within the proxy's values
+/// still crosses the four-fifths `threshold` to the disadvantage; for a numeric outcome (judged
+/// on its SMD), at least half of the raw ratio's distance from 1 remains.
+pub fn gap_remains_within(
+    kind: OutcomeKind,
+    favorable: Favorable,
+    threshold: f64,
+    (within, raw): (Option<f64>, Option<f64>),
+) -> bool {
+    match (kind, within, raw) {
+        (OutcomeKind::Continuous, Some(within), Some(raw)) => {
+            (within - 1.0).abs() >= 0.5 * (raw - 1.0).abs()
+        }
+        (OutcomeKind::Continuous, ..) => false,
+        (OutcomeKind::Binary, within, _) => within.is_some_and(|r| favorable.crosses(r, threshold)),
+    }
 }
 
 /// The four-fifths rule with significance, for the selection rate (the disparate impact ratio)
@@ -450,5 +473,57 @@ mod tests {
             status_of(&set_with(&[Excluded], ReferenceUsed::None)),
             SetStatus::Review
         );
+    }
+
+    #[test]
+    fn a_gap_remains_within_a_proxy_when_it_still_breaks_the_rule() {
+        use crate::spec::{Favorable, OutcomeKind};
+        let remains =
+            |kind, favorable, within, raw| gap_remains_within(kind, favorable, 0.8, (within, raw));
+        // A favourable decision: within the proxy's values 0.75 still crosses 0.8; 0.85 does not.
+        assert!(remains(
+            OutcomeKind::Binary,
+            Favorable::Positive,
+            Some(0.75),
+            Some(0.5)
+        ));
+        assert!(!remains(
+            OutcomeKind::Binary,
+            Favorable::Positive,
+            Some(0.85),
+            Some(0.5)
+        ));
+        // An adverse one: above 1/0.8 = 1.25.
+        assert!(remains(
+            OutcomeKind::Binary,
+            Favorable::Negative,
+            Some(1.3),
+            Some(1.6)
+        ));
+        assert!(!remains(
+            OutcomeKind::Binary,
+            Favorable::Negative,
+            None,
+            Some(1.6)
+        ));
+        // A numeric outcome: half of the raw distance from 1 (0.2 of 0.4) is enough.
+        assert!(remains(
+            OutcomeKind::Continuous,
+            Favorable::Negative,
+            Some(1.2),
+            Some(1.4)
+        ));
+        assert!(!remains(
+            OutcomeKind::Continuous,
+            Favorable::Negative,
+            Some(1.1),
+            Some(1.4)
+        ));
+        assert!(!remains(
+            OutcomeKind::Continuous,
+            Favorable::Negative,
+            Some(1.2),
+            None
+        ));
     }
 }

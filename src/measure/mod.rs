@@ -91,6 +91,7 @@ pub fn measure_set<K: OutcomeMeasures>(
         summary: kind.summary(&frame),
         groups,
         missing: missing(set),
+        checks: Vec::new(),
         reference_rate: kind.reference_rate(reference.as_ref()),
         status: SetStatus::default(),
         selection_status: SetStatus::default(),

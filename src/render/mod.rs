@@ -47,7 +47,9 @@ pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<Output
     ];
     // results.json keeps every number (unless --suppress-json); the outputs for people never
     // show anything from which a group smaller than --min-cell could be worked out.
-    let public = results.without_small_groups(ctx.privacy.min_cell);
+    let mut public = results.without_small_groups(ctx.privacy.min_cell);
+    // What needs attention first is judged again on what people are shown.
+    crate::judge::restore(&mut public);
     let mut files = formats::json::Json.render(results, ctx)?;
     if let Some(c) = &ctx.baseline {
         files.push(changes::json(c)?);

@@ -376,6 +376,11 @@ pub struct Cause {
     /// The raw ratio in the sample, beside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio_raw: Option<f64>,
+    /// Whether the gap remains within the proxy's values (the proxy carries only part of it):
+    /// the ratio within still crosses the four-fifths threshold (a numeric outcome: at least
+    /// half of the raw ratio's distance from 1 remains). Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remains_within: bool,
     /// Share of the gap the declared controls explain, for `legitimate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explained_share: Option<f64>,

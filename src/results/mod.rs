@@ -38,6 +38,10 @@ pub struct AuditResults {
     /// tests a family of their own), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<PeriodResult>,
+    /// With `--date`: every group of a pooled attribute set whose verdict fails in the last
+    /// period, since when it has failed in every period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failing_streaks: Vec<FailingStreak>,
     /// Why the gaps exist, with `--features`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<explain::Explanation>,
@@ -54,6 +58,25 @@ pub struct PeriodResult {
     /// Its attribute sets, in the shape of the top-level ones; a group without rows in the
     /// period is absent.
     pub attribute_sets: Vec<AttributeSetResult>,
+}
+
+/// A group failing in every period since `since`, to the last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FailingStreak {
+    /// The attribute set's attributes.
+    pub attributes: Vec<String>,
+    /// The group, attribute by attribute.
+    pub group: IndexMap<String, String>,
+    /// The first period of the unbroken run of failing verdicts (a period without the group's
+    /// rows breaks it).
+    pub since: String,
+    /// The last period.
+    pub until: String,
+    /// The lowest and highest of the group's ratios to the reference over those periods (its
+    /// selection rate's; a numeric outcome: its mean's).
+    pub ratio_range: Option<[f64; 2]>,
+    /// The mean of its ratios in the periods before; `null` when it failed in every period.
+    pub ratio_before: Option<f64>,
 }
 
 /// Name and version of the tool.
@@ -243,7 +266,8 @@ pub enum ReferenceUsed {
 }
 
 /// The status of an attribute set: its worst verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum SetStatus {
     /// A group fails: significant and beyond the threshold.
     ActionNeeded,
@@ -292,6 +316,10 @@ pub struct AttributeSetResult {
     pub summary: Summary,
     /// Rows (or weight) with a missing value of an attribute of the set: the `(missing)` group.
     pub missing: f64,
+    /// Each measure judged for every group, with the set's status on it and the groups' order of
+    /// concern (filled by judge).
+    #[serde(default)]
+    pub checks: Vec<SetCheck>,
     /// Derived: the selection rate every group is compared with (the reference group's, or the
     /// population's of the groups not excluded), filled by measure.
     #[serde(skip)]
@@ -305,6 +333,26 @@ pub struct AttributeSetResult {
     /// Derived: the worst of its error-rate verdicts, with a label.
     #[serde(skip)]
     pub error_rate_status: Option<SetStatus>,
+}
+
+/// One check of an attribute set: a measure judged for every group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SetCheck {
+    /// The measure judged: `selection_rate` (the four-fifths rule), with a label the judged
+    /// error rate (`tpr` for a favourable decision, `fpr` for an adverse one), or a numeric
+    /// outcome's `mean` (its standardized mean difference).
+    pub metric: String,
+    /// The set's status on it: `action_needed` when a group fails, `review` when a crossing is
+    /// inconclusive or no group could be the reference, `ok` otherwise.
+    pub status: SetStatus,
+    /// How much each group needs attention on it, in the order of `groups`: 200 plus its
+    /// disadvantage when its verdict fails, 100 plus when inconclusive, the disadvantage alone
+    /// when it passes, the disadvantage being the natural log of its ratio to the reference on
+    /// the people's disadvantaged side. `null` for the reference and for groups left out.
+    pub severity: Vec<Option<f64>>,
+    /// The group the check's headline is about: the one of greatest severity; `null` when no
+    /// group could be compared.
+    pub focus: Option<IndexMap<String, String>>,
 }
 
 /// Between-groups summaries with their bootstrap intervals.

@@ -40,7 +40,7 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
                     .iter()
                     .any(|c| Some(c.feature.as_str()) == cause.feature.as_deref() && c.kind == "number")
             });
-            let partly = partly(w, cause);
+            let partly = cause.remains_within;
             let mut text = format!(
                 "{} by a likely proxy: {feature}. It drives {:.0}% of the model's decisions and tells {} from \
                  {reference} with balanced accuracy {:.2}",
@@ -91,19 +91,6 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
                 "the declared legitimate factors do not account for it".to_string()
             }
         ),
-    }
-}
-
-/// Whether a proxy carries only part of a gap: within the proxy's values the gap still
-/// breaks the four-fifths rule.
-pub fn partly(w: &Words, cause: &Cause) -> bool {
-    let a = &w.r.audit;
-    match (a.kind, cause.ratio_within, cause.ratio_raw) {
-        // A numeric outcome's rule is on its SMD: at least half the gap of the means remains.
-        (Some(OutcomeKind::Continuous), Some(within), Some(raw)) => {
-            (within - 1.0).abs() >= 0.5 * (raw - 1.0).abs()
-        }
-        (_, within, _) => within.is_some_and(|r| a.favorable.crosses(r, a.di_threshold)),
     }
 }
 

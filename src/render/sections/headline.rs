@@ -1,13 +1,15 @@
 //! The executive summary: one line per decision and attribute set with a status, one plain
 //! sentence a non-specialist can read, and the suggested next step.
 
-use super::explain::{cause_of, cause_text, partly};
+use super::explain::{cause_of, cause_text};
 use crate::render::context::{Cadence, FollowUp};
 use crate::render::text::{amount, how_often, pct, thousands};
 use crate::render::words::{capitalized, Words};
 use crate::results::explain::Cause;
-use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetStatus, VerdictState};
-use crate::spec::{Favorable, OutcomeKind};
+use crate::results::{
+    AttributeSetResult, AuditResults, GroupResult, SetCheck, SetStatus, VerdictState,
+};
+use crate::spec::Favorable;
 
 /// A set status's label, with a shape that does not rely on colour.
 pub fn status_label(status: SetStatus) -> &'static str {
@@ -129,23 +131,23 @@ impl Headline {
 pub fn headlines(w: &Words) -> Vec<Headline> {
     let mut lines = Vec::new();
     for set in &w.r.attribute_sets {
-        for check in checks(w.r, set) {
-            lines.push(line(w, set, check));
+        for (check, judged) in checks(set) {
+            lines.push(line(w, set, check, judged));
         }
     }
     lines
 }
 
-/// The checks of an attribute set: the mean of a numeric outcome; the selection rate of a
-/// yes/no decision and, with a label, its judged error rate.
-fn checks(r: &AuditResults, set: &AttributeSetResult) -> Vec<Check> {
-    if r.audit.kind == Some(OutcomeKind::Continuous) {
-        vec![Check::Mean]
-    } else if set.error_rate_status.is_some() {
-        vec![Check::Selection, Check::ErrorRate]
-    } else {
-        vec![Check::Selection]
-    }
+/// The checks of an attribute set, as judge filled them, with what each is about.
+fn checks(set: &AttributeSetResult) -> impl Iterator<Item = (Check, &SetCheck)> {
+    set.checks.iter().map(|c| {
+        let check = match c.metric.as_str() {
+            "selection_rate" => Check::Selection,
+            "mean" => Check::Mean,
+            _ => Check::ErrorRate,
+        };
+        (check, c)
+    })
 }
 
 /// What a line of the summary is about.
@@ -204,24 +206,16 @@ impl Check {
     }
 }
 
-fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
-    let r = w.r;
-    let worst = |state| set.groups.iter().filter(move |g| check.state(g) == state);
-    let focus = worst(VerdictState::Fail)
-        .chain(worst(VerdictState::Inconclusive))
-        .chain(worst(VerdictState::Pass).filter(|g| !g.measures.is_reference))
-        .max_by(|a, b| severity(r, check, a).total_cmp(&severity(r, check, b)));
-    let (decision, status) = match check {
-        Check::Selection | Check::Mean => (w.decision_column(), set.selection_status),
-        Check::ErrorRate => (
-            format!(
-                "{} of {}",
-                r.audit.favorable.error_rate().0,
-                w.decision_column()
-            ),
-            set.error_rate_status.unwrap_or_default(),
-        ),
+fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) -> Headline {
+    let focus = judged
+        .focus
+        .as_ref()
+        .and_then(|values| set.groups.iter().find(|g| &g.measures.values == values));
+    let decision = match check {
+        Check::Selection | Check::Mean => w.decision_column(),
+        Check::ErrorRate => format!("{} of {}", judged.metric, w.decision_column()),
     };
+    let status = judged.status;
     Headline {
         decision,
         check: check.name(w),
@@ -235,7 +229,7 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check) -> Headline {
             (
                 c.case.clone(),
                 c.feature.as_deref().map(|f| w.attribute(f)),
-                partly(w, c),
+                c.remains_within,
             )
         }),
         sentence: focus.map_or_else(
@@ -282,22 +276,6 @@ fn controlled(w: &Words, check: Check, g: &GroupResult) -> String {
         .map_or(String::new(), |a| format!(". {a}"))
 }
 
-/// How much a group needs attention: failing before inconclusive before passing, then the
-/// furthest on the disadvantaged side of parity (so an OK line names the worst-off group, not the
-/// most favoured one).
-fn severity(r: &AuditResults, check: Check, g: &GroupResult) -> f64 {
-    let order = match check.state(g) {
-        VerdictState::Fail => 2.0,
-        VerdictState::Inconclusive => 1.0,
-        _ => 0.0,
-    };
-    let disadvantage = check
-        .ratio(r, g)
-        .filter(|v| *v > 0.0)
-        .map_or(0.0, |v| -r.audit.favorable.goodness(v.ln()));
-    order * 100.0 + disadvantage
-}
-
 /// The decision sheet: one sentence over every check, then each group that needs action or
 /// review, worst first, with how many people it concerns and, from `--findings`, who owns it.
 pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetStatus, String)>) {
@@ -338,8 +316,8 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetSta
     overall += &format!(", {ok} {} OK.", verb(ok, "is", "are"));
     let mut entries: Vec<(SetStatus, f64, String)> = Vec::new();
     for set in &w.r.attribute_sets {
-        for check in checks(w.r, set) {
-            for g in &set.groups {
+        for (check, judged) in checks(set) {
+            for (g, severity) in set.groups.iter().zip(&judged.severity) {
                 let status = match check.state(g) {
                     VerdictState::Fail => SetStatus::ActionNeeded,
                     VerdictState::Inconclusive => SetStatus::Review,
@@ -352,7 +330,7 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetSta
                     .collect::<String>();
                 entries.push((
                     status,
-                    severity(w.r, check, g),
+                    severity.unwrap_or_default(),
                     format!("{}.{owned}", entry(w, set, check, g)),
                 ));
             }

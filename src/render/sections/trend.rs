@@ -1,10 +1,10 @@
 //! The report's "Trend" (with `--date`): per attribute set, each group's ratio to the reference
 //! period by period with its verdict, and for every group whose last period needs action, since
-//! when it has.
+//! when it has (the failing streaks judge found).
 
 use crate::render::text::{md, verdict_text};
 use crate::render::words::{capitalized, Words};
-use crate::results::{AttributeSetResult, GroupResult, VerdictState};
+use crate::results::{AttributeSetResult, FailingStreak, GroupResult, VerdictState};
 use crate::spec::OutcomeKind;
 use std::fmt::Write;
 
@@ -68,15 +68,13 @@ pub fn section(s: &mut String, w: &Words) {
         }
         let _ = writeln!(s, "### {}\n", md(&capitalized(&w.set(set))));
         let mut said = false;
-        for g in &groups {
-            let history: Vec<Option<(Option<f64>, VerdictState)>> = sets
+        for streak in
+            w.r.failing_streaks
                 .iter()
-                .map(|p| in_period(w, *p, &g.measures.values))
-                .collect();
-            if let Some(sentence) = since(w, set, g, &history) {
-                let _ = writeln!(s, "- {}", md(&sentence));
-                said = true;
-            }
+                .filter(|f| f.attributes == set.attributes)
+        {
+            let _ = writeln!(s, "- {}", md(&since(w, set, streak)));
+            said = true;
         }
         if said {
             let _ = writeln!(s);
@@ -116,45 +114,21 @@ pub fn section(s: &mut String, w: &Words) {
     }
 }
 
-/// For a group that fails in the last period: since which period it has failed in every period,
-/// with its ratios over those periods and before.
-fn since(
-    w: &Words,
-    set: &AttributeSetResult,
-    g: &GroupResult,
-    history: &[Option<(Option<f64>, VerdictState)>],
-) -> Option<String> {
-    let failing =
-        |h: &Option<(Option<f64>, VerdictState)>| matches!(h, Some((_, VerdictState::Fail)));
-    if !history.last().is_some_and(failing) {
-        return None;
-    }
-    let start = history
-        .iter()
-        .rposition(|h| !failing(h))
-        .map_or(0, |i| i + 1);
-    let periods = &w.r.periods;
-    let ratios = |range: &[Option<(Option<f64>, VerdictState)>]| -> Vec<f64> {
-        range.iter().flatten().filter_map(|(r, _)| *r).collect()
+/// A failing streak in words: since when, the ratios then, and on average before.
+fn since(w: &Words, set: &AttributeSetResult, f: &FailingStreak) -> String {
+    let range = f.ratio_range.map_or("n/a".to_string(), |[low, high]| {
+        format!("{low:.2} to {high:.2}")
+    });
+    let earlier = match f.ratio_before {
+        None => "; it has failed in every period measured".to_string(),
+        Some(before) => format!("; {before:.2} on average in the periods before"),
     };
-    let during = ratios(&history[start..]);
-    let before = ratios(&history[..start]);
-    let low = during.iter().copied().fold(f64::INFINITY, f64::min);
-    let high = during.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let earlier = if before.is_empty() {
-        "; it has failed in every period measured".to_string()
-    } else {
-        format!(
-            "; {:.2} on average in the periods before",
-            before.iter().sum::<f64>() / before.len() as f64
-        )
-    };
-    Some(format!(
-        "{} compared with {}: failing since {}, ratio {low:.2} to {high:.2} in each period from {} to {}{earlier}.",
-        capitalized(&w.group(&g.measures.values)),
+    format!(
+        "{} compared with {}: failing since {}, ratio {range} in each period from {} to {}{earlier}.",
+        capitalized(&w.group(&f.group)),
         w.reference(set),
-        periods[start].period,
-        periods[start].period,
-        periods[periods.len() - 1].period
-    ))
+        f.since,
+        f.since,
+        f.until
+    )
 }
