@@ -9,8 +9,8 @@ use crate::load;
 use crate::load::Shape;
 use crate::measure::binary::Binary;
 use crate::measure::measure_set;
-use crate::measure::metrics::selection_rate;
 use crate::measure::numeric::Numeric;
+use crate::metric::Metric;
 use crate::results::{
     AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult, ScoreRule,
     TallyEngineUsed, ToolInfo,
@@ -302,10 +302,11 @@ const PERIOD_SEEDS: usize = 10_000;
 fn rules_for(spec: &AuditSpec, families: &IndexMap<String, usize>) -> Rules {
     let numeric = spec.decision.is_value();
     let judged = if numeric {
-        "mean"
+        Metric::Mean
     } else {
-        selection_rate().name
-    };
+        Metric::SelectionRate
+    }
+    .name();
     Rules {
         favorable: spec.favorable,
         threshold: spec.di_threshold,
@@ -315,7 +316,7 @@ fn rules_for(spec: &AuditSpec, families: &IndexMap<String, usize>) -> Rules {
         // With a label, the error rate that matters for the audit's direction is judged too.
         error_family: spec.label.as_ref().map(|_| {
             let (metric, _) = spec.favorable.error_rate();
-            families.get(metric).copied().unwrap_or(0)
+            families.get(metric.name()).copied().unwrap_or(0)
         }),
         smd_threshold: numeric.then_some(spec.smd_threshold),
         adjusted_family: families

@@ -17,6 +17,7 @@ pub mod hash;
 pub mod judge;
 pub mod load;
 pub mod measure;
+pub mod metric;
 pub mod render;
 pub mod results;
 pub mod spec;

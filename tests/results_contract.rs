@@ -63,7 +63,10 @@ fn derived_fields_are_restored_on_reading_back() {
     assert_eq!(reference.measures.values["race"], "Caucasian");
     close(
         race.reference_rate.unwrap(),
-        reference.measures.rate("selection_rate").unwrap(),
+        reference
+            .measures
+            .rate(fairaudit::metric::Metric::SelectionRate)
+            .unwrap(),
         0.0,
     );
     // Groups under 200 rows are excluded, with their reason.

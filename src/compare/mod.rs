@@ -5,6 +5,7 @@
 
 mod population;
 
+use crate::metric::Metric;
 use crate::results::changes::{AuditRef, Change, Changes, VerdictChange};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, PeriodResult, VerdictState};
 use crate::spec::OutcomeKind;
@@ -111,72 +112,50 @@ pub fn audit_ref(r: &AuditResults, dir: &str) -> AuditRef {
     }
 }
 
-/// A metric compared between audits, with the verdict that judges it.
-#[derive(Clone, Copy)]
-enum Metric {
-    /// Positive decisions over rows: the four-fifths verdict.
-    SelectionRate,
-    /// Positive decisions among positive labels: the TPR-parity verdict.
-    Tpr,
-    /// Positive decisions among negative labels: the FPR-parity verdict.
-    Fpr,
-    /// A numeric outcome's mean: the SMD verdict.
-    Mean,
+/// The group's verdict on a metric compared between audits: the four-fifths verdict of the
+/// selection rate, the parity verdicts of the tpr and fpr, the SMD verdict of a mean.
+fn verdict(m: Metric, g: &GroupResult) -> Option<VerdictState> {
+    let v = g.verdict.as_ref()?;
+    if v.state() == VerdictState::Excluded {
+        return Some(VerdictState::Excluded);
+    }
+    match m {
+        Metric::SelectionRate => v.four_fifths,
+        Metric::Tpr => v.tpr_parity,
+        Metric::Fpr => v.fpr_parity,
+        Metric::Mean => v.smd,
+        _ => None,
+    }
 }
 
-impl Metric {
-    fn name(self) -> &'static str {
-        match self {
-            Metric::SelectionRate => "selection_rate",
-            Metric::Tpr => "tpr",
-            Metric::Fpr => "fpr",
-            Metric::Mean => "mean",
+/// Successes and trials of a rate (`None` for the mean, or when a count is suppressed).
+fn counts(m: Metric, g: &GroupResult) -> Option<(f64, f64)> {
+    let c = &g.measures.counts;
+    let value = |c: Option<crate::results::Count>| match c? {
+        crate::results::Count::Value(x) => Some(x),
+        crate::results::Count::Suppressed => None,
+    };
+    match m {
+        Metric::SelectionRate => Some((value(c.pp)?, value(Some(c.n))?)),
+        Metric::Tpr => {
+            let (tp, fn_) = (value(c.tp)?, value(c.fn_)?);
+            Some((tp, tp + fn_))
         }
+        Metric::Fpr => {
+            let (fp, tn) = (value(c.fp)?, value(c.tn)?);
+            Some((fp, fp + tn))
+        }
+        _ => None,
     }
+}
 
-    /// The group's verdict on this metric.
-    fn verdict(self, g: &GroupResult) -> Option<VerdictState> {
-        let v = g.verdict.as_ref()?;
-        if v.state() == VerdictState::Excluded {
-            return Some(VerdictState::Excluded);
-        }
-        match self {
-            Metric::SelectionRate => v.four_fifths,
-            Metric::Tpr => v.tpr_parity,
-            Metric::Fpr => v.fpr_parity,
-            Metric::Mean => v.smd,
-        }
-    }
-
-    /// Successes and trials of a rate (`None` for the mean, or when a count is suppressed).
-    fn counts(self, g: &GroupResult) -> Option<(f64, f64)> {
-        let c = &g.measures.counts;
-        let value = |c: Option<crate::results::Count>| match c? {
-            crate::results::Count::Value(x) => Some(x),
-            crate::results::Count::Suppressed => None,
-        };
-        match self {
-            Metric::SelectionRate => Some((value(c.pp)?, value(Some(c.n))?)),
-            Metric::Tpr => {
-                let (tp, fn_) = (value(c.tp)?, value(c.fn_)?);
-                Some((tp, tp + fn_))
-            }
-            Metric::Fpr => {
-                let (fp, tn) = (value(c.fp)?, value(c.tn)?);
-                Some((fp, fp + tn))
-            }
-            Metric::Mean => None,
-        }
-    }
-
-    /// The metric's value.
-    fn value(self, g: &GroupResult) -> Option<f64> {
-        match self {
-            Metric::Mean => g.measures.rate("mean"),
-            _ => {
-                let (x, n) = self.counts(g)?;
-                (n > 0.0).then(|| x / n)
-            }
+/// The metric's value: a mean as measured, a rate from its counts.
+fn value(m: Metric, g: &GroupResult) -> Option<f64> {
+    match m {
+        Metric::Mean => g.measures.rate(Metric::Mean),
+        _ => {
+            let (x, n) = counts(m, g)?;
+            (n > 0.0).then(|| x / n)
         }
     }
 }
@@ -207,12 +186,12 @@ fn group_changes(
         .into_iter()
         .map(|m| {
             let (b, a) = (
-                before.and_then(|g| m.value(g)),
-                after.and_then(|g| m.value(g)),
+                before.and_then(|g| value(m, g)),
+                after.and_then(|g| value(m, g)),
             );
             let (verdict_before, verdict_after) = (
-                before.and_then(|g| m.verdict(g)),
-                after.and_then(|g| m.verdict(g)),
+                before.and_then(|g| verdict(m, g)),
+                after.and_then(|g| verdict(m, g)),
             );
             let tested = match (before, after) {
                 (Some(gb), Some(ga)) => test(m, gb, ga, after_audit.audit.confidence, z),
@@ -255,14 +234,14 @@ fn test(
                 crate::results::Count::Value(n) => n,
                 crate::results::Count::Suppressed => return None,
             };
-            let sd = g.measures.rate("std")?;
-            Some((n, g.measures.rate("mean")?, sd * sd))
+            let sd = g.measures.rate(Metric::Std)?;
+            Some((n, g.measures.rate(Metric::Mean)?, sd * sd))
         };
         let w = welch_from_summaries(summary(after)?, summary(before)?, confidence)?;
         return Some((Some(w.interval), TestMethod::Welch, w.p_value));
     }
-    let (xa, na) = m.counts(after)?;
-    let (xb, nb) = m.counts(before)?;
+    let (xa, na) = counts(m, after)?;
+    let (xb, nb) = counts(m, before)?;
     let t = two_proportions(xa, na, xb, nb)?;
     Some((newcombe(xa, na, xb, nb, z), t.method, t.p_value))
 }

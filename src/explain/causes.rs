@@ -9,6 +9,7 @@ use super::drivers::Split;
 use super::proxies::{categories, separation};
 use super::sample::Sample;
 use crate::judge::gap_remains_within;
+use crate::metric::Versus;
 use crate::results::explain::{
     AttributeProxies, Cause, FeatureAssociation, FeatureImportance, Flip,
 };
@@ -66,7 +67,7 @@ pub fn causes(
                 cause.case = "legitimate".into();
                 cause.explained_share = match &g.measures.vs_reference.adjusted_gap {
                     Some(gap) => gap.explained_share,
-                    None => g.measures.vs("explained_share"),
+                    None => g.measures.vs(Versus::ExplainedShare),
                 };
             } else if let Some((feature, ba)) = set.reference.as_ref().and_then(|reference| {
                 likely_proxy(

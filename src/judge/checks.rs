@@ -3,6 +3,7 @@
 //! SMD), with the set's status on it, each group's severity, and the group its headline is
 //! about. The executive summary and the decision sheet only format them.
 
+use crate::metric::{Metric, Versus};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetCheck, VerdictState};
 use crate::spec::{Favorable, OutcomeKind};
 
@@ -20,17 +21,17 @@ enum Measure {
     /// The selection rate, by the four-fifths rule.
     Selection,
     /// The error rate judged with a label (fpr for an adverse decision, tpr for a favourable one).
-    ErrorRate(&'static str),
+    ErrorRate(Metric),
     /// A numeric outcome's mean, by its standardized difference.
     Mean,
 }
 
 impl Measure {
-    fn metric(self) -> &'static str {
+    fn metric(self) -> Metric {
         match self {
-            Measure::Selection => "selection_rate",
+            Measure::Selection => Metric::SelectionRate,
             Measure::ErrorRate(metric) => metric,
-            Measure::Mean => "mean",
+            Measure::Mean => Metric::Mean,
         }
     }
 
@@ -44,9 +45,9 @@ impl Measure {
     /// The ratio to the reference the check judges.
     fn ratio(self, g: &GroupResult) -> Option<f64> {
         match self {
-            Measure::Selection => g.measures.vs("disparate_impact_ratio"),
-            Measure::Mean => g.measures.vs("mean_ratio"),
-            Measure::ErrorRate(metric) => g.measures.vs(&format!("{metric}_ratio")),
+            Measure::Selection => g.measures.vs(Versus::DisparateImpactRatio),
+            Measure::Mean => g.measures.vs(Versus::Ratio(Metric::Mean)),
+            Measure::ErrorRate(metric) => g.measures.vs(Versus::Ratio(metric)),
         }
     }
 }
@@ -86,7 +87,7 @@ fn checks(set: &AttributeSetResult, kind: OutcomeKind, favorable: Favorable) -> 
                 )
                 .map(|(g, _)| g.measures.values.clone());
             SetCheck {
-                metric: m.metric().to_string(),
+                metric: m.metric().name().to_string(),
                 status: match m {
                     Measure::ErrorRate(_) => set.error_rate_status.unwrap_or_default(),
                     _ => set.selection_status,

@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod trend;
 
+use crate::metric::{Metric, Tested, Versus};
 use crate::results::{
     AdjustedGap, AttributeSetResult, AuditResults, GroupMeasures, GroupResult, ReferenceUsed,
     SetStatus, Verdict, VerdictState, EXCLUDED_PREFIX,
@@ -96,8 +97,8 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         four_fifths_adjusted: None,
         adjusted_gap: None,
         adjusted_reason: None,
-        fpr_parity: (error == Some("fpr")).then_some(state),
-        tpr_parity: (error == Some("tpr")).then_some(state),
+        fpr_parity: (error == Some(Metric::Fpr)).then_some(state),
+        tpr_parity: (error == Some(Metric::Tpr)).then_some(state),
         error_rate_reason: error.map(|_| reason.to_string()),
     };
     if let Some(why) = &g.excluded {
@@ -117,8 +118,8 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         return v;
     }
     let (four_fifths, reason) = parity(
-        g.vs("disparate_impact_ratio"),
-        g.vs_reference.tests.get("selection_rate"),
+        g.vs(Versus::DisparateImpactRatio),
+        g.test(Tested::Metric(Metric::SelectionRate)),
         rules,
         (
             rules.favorable.rate_words(),
@@ -137,10 +138,10 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         tpr_parity: None,
         error_rate_reason: None,
     };
-    if let Some(ratio) = g.vs("disparate_impact_ratio_adjusted") {
+    if let Some(ratio) = g.vs(Versus::DisparateImpactRatioAdjusted) {
         let (state, reason) = parity(
             Some(ratio),
-            g.vs_reference.tests.get("cmh"),
+            g.test(Tested::Cmh),
             rules,
             (
                 "at the reference's mix of the controls, the selection rate",
@@ -154,17 +155,17 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
     if let (Some(metric), Some(family)) = (error, rules.error_family) {
         let (_, words) = rules.favorable.error_rate();
         let (state, reason) = parity(
-            g.vs(&format!("{metric}_ratio")),
-            g.vs_reference.tests.get(metric),
+            g.vs(Versus::Ratio(metric)),
+            g.test(Tested::Metric(metric)),
             rules,
             (
                 words,
-                &format!("the {metric} ratio is undefined (the reference's {metric} is 0, or no one in the group or the reference has the true outcome it needs)"),
+                &format!("the {m} ratio is undefined (the reference's {m} is 0, or no one in the group or the reference has the true outcome it needs)", m = metric.name()),
                 family,
             ),
         );
         match metric {
-            "fpr" => v.fpr_parity = Some(state),
+            Metric::Fpr => v.fpr_parity = Some(state),
             _ => v.tpr_parity = Some(state),
         }
         v.error_rate_reason = Some(reason);
@@ -238,7 +239,7 @@ pub fn parity(
 /// and Welch's test significant after adjustment: `fail`; beyond but not significant:
 /// `inconclusive`; an undefined difference (no spread): `inconclusive`.
 fn smd_verdict(g: &GroupMeasures, rules: Rules, threshold: f64) -> (VerdictState, String) {
-    let Some(smd) = g.vs("standardized_mean_difference") else {
+    let Some(smd) = g.vs(Versus::StandardizedMeanDifference) else {
         return (
             VerdictState::Inconclusive,
             "the standardized mean difference is undefined (no spread in the group and the reference)"
@@ -258,7 +259,7 @@ fn smd_verdict(g: &GroupMeasures, rules: Rules, threshold: f64) -> (VerdictState
     if !crossed {
         return (VerdictState::Pass, what);
     }
-    let test = g.vs_reference.tests.get("mean");
+    let test = g.test(Tested::Metric(Metric::Mean));
     let evidence = test.map_or("no test".to_string(), |t| evidence(t, rules));
     if test.is_some_and(|t| t.p_adjusted < rules.alpha) {
         (

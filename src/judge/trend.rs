@@ -2,6 +2,7 @@
 //! period, since when it has failed in every period, with its ratios to the reference then and
 //! before. The report's Trend and the history of a series of audits only format it.
 
+use crate::metric::{Metric, Versus};
 use crate::results::{AttributeSetResult, AuditResults, FailingStreak, GroupResult, VerdictState};
 use crate::spec::OutcomeKind;
 use indexmap::IndexMap;
@@ -61,8 +62,8 @@ fn in_period(
 ) -> Option<(Option<f64>, VerdictState)> {
     let g: &GroupResult = set?.groups.iter().find(|g| &g.measures.values == group)?;
     let ratio = match kind {
-        OutcomeKind::Continuous => g.measures.vs("mean_ratio"),
-        OutcomeKind::Binary => g.measures.vs("disparate_impact_ratio"),
+        OutcomeKind::Continuous => g.measures.vs(Versus::Ratio(Metric::Mean)),
+        OutcomeKind::Binary => g.measures.vs(Versus::DisparateImpactRatio),
     };
     Some((ratio, g.state()))
 }

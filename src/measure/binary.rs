@@ -8,6 +8,7 @@ use super::kind::{Frame, OutcomeMeasures};
 use super::metrics::{self, rates_for, ratio_of_counts, selection_rate, Rate};
 use super::{strata, summary};
 use crate::error::Result;
+use crate::metric::{Metric, Versus};
 use crate::results::{Comparison, Count, Counts, Intervals, Summary, Values};
 use crate::spec::Favorable;
 use crate::stats::{interval, z_for};
@@ -45,7 +46,7 @@ impl OutcomeMeasures for Binary<'_> {
             counts(&t.sum, self.has_label),
             group_rates(t, &f.total, self.has_label),
             rates_for(self.has_label)
-                .map(|r| (r.name.to_string(), wilson(r, t, z)))
+                .map(|r| (r.name().to_string(), wilson(r, t, z)))
                 .collect(),
         )
     }
@@ -85,14 +86,14 @@ impl Binary<'_> {
     /// rate's.
     fn add_shortfalls(&self, c: &mut Comparison, f: &Frame, g: &Tally, r: &Tally) {
         let favorable = f.spec.favorable;
-        c.values.insert(
-            "shortfall".into(),
+        c.set(
+            Versus::Shortfall,
             shortfall(selection_rate(), g, r, favorable),
         );
         if self.has_label {
             let judged = metrics::rate(favorable.error_rate().0).unwrap_or(selection_rate());
-            c.values.insert(
-                "error_rate_shortfall".into(),
+            c.set(
+                Versus::ErrorRateShortfall,
                 shortfall(judged, g, r, favorable),
             );
         }
@@ -125,13 +126,16 @@ fn counts(c: &Cells, has_label: bool) -> Counts {
 /// `group_share`, `share_of_predicted_positives` and every rate of one group.
 fn group_rates(t: &Tally, total: &Tally, has_label: bool) -> Values {
     let mut v = Values::new();
-    v.insert("group_share".into(), ratio_of_counts(t.sum.n, total.sum.n));
     v.insert(
-        "share_of_predicted_positives".into(),
+        Metric::GroupShare.name().into(),
+        ratio_of_counts(t.sum.n, total.sum.n),
+    );
+    v.insert(
+        Metric::ShareOfPredictedPositives.name().into(),
         ratio_of_counts(t.sum.pp, total.sum.pp),
     );
     for rate in rates_for(has_label) {
-        v.insert(rate.name.into(), rate.of(t));
+        v.insert(rate.name().into(), rate.of(t));
     }
     v
 }

@@ -2,13 +2,14 @@
 //! Newcombe), the significance tests, and the field's named metrics built from them.
 
 use super::metrics::rates_for;
+use crate::metric::{Metric, Versus};
 use crate::results::{Comparison, Intervals, Values};
 use crate::stats::{interval, test};
 use crate::tally::Tally;
 use indexmap::IndexMap;
 
 /// Rates compared with a significance test.
-pub const TESTED: [&str; 3] = ["selection_rate", "tpr", "fpr"];
+pub const TESTED: [Metric; 3] = [Metric::SelectionRate, Metric::Tpr, Metric::Fpr];
 
 /// `a / b`, undefined when either is undefined or `b` is zero.
 pub fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -28,11 +29,11 @@ pub fn self_comparison(t: &Tally, has_label: bool) -> Comparison {
     let mut values = Values::new();
     for rate in rates_for(has_label) {
         values.insert(
-            format!("{}_ratio", rate.name),
+            Versus::Ratio(rate.metric).name().into_owned(),
             ratio(rate.of(t), rate.of(t)),
         );
         values.insert(
-            format!("{}_difference", rate.name),
+            Versus::Difference(rate.metric).name().into_owned(),
             difference(rate.of(t), rate.of(t)),
         );
     }
@@ -51,8 +52,8 @@ pub fn compare(g: &Tally, r: &Tally, rest: Option<&Tally>, has_label: bool, z: f
     let mut tests = IndexMap::new();
     for rate in rates_for(has_label) {
         let (gv, rv) = (rate.of(g), rate.of(r));
-        let ratio_name = format!("{}_ratio", rate.name);
-        let diff_name = format!("{}_difference", rate.name);
+        let ratio_name = Versus::Ratio(rate.metric).name().into_owned();
+        let diff_name = Versus::Difference(rate.metric).name().into_owned();
         values.insert(ratio_name.clone(), ratio(gv, rv));
         values.insert(diff_name.clone(), difference(gv, rv));
         let (ge, re) = (rate.effective(g), rate.effective(r));
@@ -65,13 +66,13 @@ pub fn compare(g: &Tally, r: &Tally, rest: Option<&Tally>, has_label: bool, z: f
             diff_name,
             pair.and_then(|((x1, n1), (x2, n2))| interval::newcombe(x1, n1, x2, n2, z)),
         );
-        if TESTED.contains(&rate.name) {
+        if TESTED.contains(&rate.metric) {
             let against = rest.map_or(re, |t| rate.effective(t));
             if let Some(result) = ge
                 .zip(against)
                 .and_then(|((x1, n1), (x2, n2))| test::two_proportions(x1, n1, x2, n2))
             {
-                tests.insert(rate.name.to_string(), result);
+                tests.insert(rate.name().to_string(), result);
             }
         }
     }
@@ -85,43 +86,66 @@ pub fn compare(g: &Tally, r: &Tally, rest: Option<&Tally>, has_label: bool, z: f
 
 /// The field's named metrics, as aliases or combinations of the ratios and differences.
 fn named(mut v: Values, has_label: bool) -> Values {
-    v.insert("disparate_impact_ratio".into(), v["selection_rate_ratio"]);
-    v.insert(
-        "statistical_parity_difference".into(),
-        v["selection_rate_difference"],
-    );
+    let of = |v: &Values, x: Versus| v[x.name().as_ref()];
+    let put = |v: &mut Values, x: Versus, value| {
+        v.insert(x.name().into_owned(), value);
+    };
+    let (ratio, difference) = (Versus::Ratio, Versus::Difference);
+    let selection = Metric::SelectionRate;
+    let (r, d) = (of(&v, ratio(selection)), of(&v, difference(selection)));
+    put(&mut v, Versus::DisparateImpactRatio, r);
+    put(&mut v, Versus::StatisticalParityDifference, d);
     if has_label {
-        let (dtpr, dfpr) = (v["tpr_difference"], v["fpr_difference"]);
+        let (dtpr, dfpr) = (
+            of(&v, difference(Metric::Tpr)),
+            of(&v, difference(Metric::Fpr)),
+        );
         let both = dtpr.zip(dfpr);
-        v.insert("equal_opportunity_difference".into(), dtpr);
-        v.insert(
-            "average_odds_difference".into(),
+        put(&mut v, Versus::EqualOpportunityDifference, dtpr);
+        put(
+            &mut v,
+            Versus::AverageOddsDifference,
             both.map(|(t, f)| (t + f) / 2.0),
         );
-        v.insert(
-            "average_abs_odds_difference".into(),
+        put(
+            &mut v,
+            Versus::AverageAbsOddsDifference,
             both.map(|(t, f)| (t.abs() + f.abs()) / 2.0),
         );
-        v.insert(
-            "equalized_odds_difference".into(),
+        put(
+            &mut v,
+            Versus::EqualizedOddsDifference,
             both.map(|(t, f)| t.abs().max(f.abs())),
         );
-        v.insert("predictive_parity_difference".into(), v["ppv_difference"]);
-        v.insert("predictive_parity_ratio".into(), v["ppv_ratio"]);
+        let (d, r) = (of(&v, difference(Metric::Ppv)), of(&v, ratio(Metric::Ppv)));
+        put(&mut v, Versus::PredictiveParityDifference, d);
+        put(&mut v, Versus::PredictiveParityRatio, r);
     }
     v
 }
 
+/// The intervals of the named metrics that are aliases.
 fn named_intervals(mut ci: Intervals, has_label: bool) -> Intervals {
-    ci.insert("disparate_impact_ratio".into(), ci["selection_rate_ratio"]);
-    ci.insert(
-        "statistical_parity_difference".into(),
-        ci["selection_rate_difference"],
+    let mut alias = |to: Versus, from: Versus| {
+        let value = ci[from.name().as_ref()];
+        ci.insert(to.name().into_owned(), value);
+    };
+    let selection = Metric::SelectionRate;
+    alias(Versus::DisparateImpactRatio, Versus::Ratio(selection));
+    alias(
+        Versus::StatisticalParityDifference,
+        Versus::Difference(selection),
     );
     if has_label {
-        ci.insert("equal_opportunity_difference".into(), ci["tpr_difference"]);
-        ci.insert("predictive_parity_difference".into(), ci["ppv_difference"]);
-        ci.insert("predictive_parity_ratio".into(), ci["ppv_ratio"]);
+        alias(
+            Versus::EqualOpportunityDifference,
+            Versus::Difference(Metric::Tpr),
+        );
+        alias(
+            Versus::PredictiveParityDifference,
+            Versus::Difference(Metric::Ppv),
+        );
+        alias(Versus::PredictiveParityRatio, Versus::Ratio(Metric::Ppv));
     }
     ci
 }

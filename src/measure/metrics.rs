@@ -3,13 +3,14 @@
 //! path. A rate is generic over the sums it reads (`C`), so another kind of outcome (a price's
 //! Σy over Σw) gets its own table of the same shape.
 
+use crate::metric::Metric;
 use crate::tally::{Cells, Tally};
 
 /// A rate computed per group from its sums `C` (the decision × label cells by default).
 #[derive(Debug)]
 pub struct Rate<C: 'static = Cells> {
-    /// Name in results and reports (the field's vocabulary: AIF360, fairlearn, aequitas).
-    pub name: &'static str,
+    /// Which metric of the registry it computes.
+    pub metric: Metric,
     /// Whether it needs the true outcome (a label).
     pub needs_label: bool,
     /// Formula as printed in the report.
@@ -29,6 +30,11 @@ impl<C> Clone for Rate<C> {
 impl<C> Copy for Rate<C> {}
 
 impl<C> Rate<C> {
+    /// Its name in results and reports (the registry's).
+    pub fn name(&self) -> &'static str {
+        self.metric.name()
+    }
+
     /// The rate of plain sums, `None` when its denominator is zero.
     pub fn of_cells(&self, cells: &C) -> Option<f64> {
         ratio_of_counts((self.numerator)(cells), (self.denominator)(cells))
@@ -59,33 +65,33 @@ pub fn ratio_of_counts(num: f64, den: f64) -> Option<f64> {
     (den != 0.0).then(|| num / den)
 }
 
-/// Every group rate, in report order: name, needs a label, formula, numerator, denominator.
+/// Every group rate, in report order: metric, needs a label, formula, numerator, denominator.
 #[rustfmt::skip]
 pub const RATES: &[Rate] = &[
-    rate_def("selection_rate", false, "pp / n", |t| t.pp, |t| t.n),
-    rate_def("base_rate", true, "(tp + fn) / n", |t| t.tp + t.fn_, |t| t.n),
-    rate_def("tpr", true, "tp / (tp + fn)", |t| t.tp, |t| t.tp + t.fn_),
-    rate_def("fpr", true, "fp / (fp + tn)", |t| t.fp, |t| t.fp + t.tn),
-    rate_def("fnr", true, "fn / (tp + fn)", |t| t.fn_, |t| t.tp + t.fn_),
-    rate_def("tnr", true, "tn / (fp + tn)", |t| t.tn, |t| t.fp + t.tn),
-    rate_def("ppv", true, "tp / (tp + fp)", |t| t.tp, |t| t.tp + t.fp),
-    rate_def("npv", true, "tn / (tn + fn)", |t| t.tn, |t| t.tn + t.fn_),
-    rate_def("fdr", true, "fp / (tp + fp)", |t| t.fp, |t| t.tp + t.fp),
-    rate_def("for", true, "fn / (tn + fn)", |t| t.fn_, |t| t.tn + t.fn_),
-    rate_def("accuracy", true, "(tp + tn) / n", |t| t.tp + t.tn, |t| t.n),
-    rate_def("error_rate", true, "(fp + fn) / n", |t| t.fp + t.fn_, |t| t.n),
+    rate_def(Metric::SelectionRate, false, "pp / n", |t| t.pp, |t| t.n),
+    rate_def(Metric::BaseRate, true, "(tp + fn) / n", |t| t.tp + t.fn_, |t| t.n),
+    rate_def(Metric::Tpr, true, "tp / (tp + fn)", |t| t.tp, |t| t.tp + t.fn_),
+    rate_def(Metric::Fpr, true, "fp / (fp + tn)", |t| t.fp, |t| t.fp + t.tn),
+    rate_def(Metric::Fnr, true, "fn / (tp + fn)", |t| t.fn_, |t| t.tp + t.fn_),
+    rate_def(Metric::Tnr, true, "tn / (fp + tn)", |t| t.tn, |t| t.fp + t.tn),
+    rate_def(Metric::Ppv, true, "tp / (tp + fp)", |t| t.tp, |t| t.tp + t.fp),
+    rate_def(Metric::Npv, true, "tn / (tn + fn)", |t| t.tn, |t| t.tn + t.fn_),
+    rate_def(Metric::Fdr, true, "fp / (tp + fp)", |t| t.fp, |t| t.tp + t.fp),
+    rate_def(Metric::For, true, "fn / (tn + fn)", |t| t.fn_, |t| t.tn + t.fn_),
+    rate_def(Metric::Accuracy, true, "(tp + tn) / n", |t| t.tp + t.tn, |t| t.n),
+    rate_def(Metric::ErrorRate, true, "(fp + fn) / n", |t| t.fp + t.fn_, |t| t.n),
 ];
 
 /// One row of the rate table.
 const fn rate_def(
-    name: &'static str,
+    metric: Metric,
     needs_label: bool,
     formula: &'static str,
     numerator: fn(&Cells) -> f64,
     denominator: fn(&Cells) -> f64,
 ) -> Rate {
     Rate {
-        name,
+        metric,
         needs_label,
         formula,
         numerator,
@@ -98,9 +104,9 @@ pub fn rates_for(has_label: bool) -> impl Iterator<Item = &'static Rate> {
     RATES.iter().filter(move |r| has_label || !r.needs_label)
 }
 
-/// Looks a rate up by name.
-pub fn rate(name: &str) -> Option<&'static Rate> {
-    RATES.iter().find(|r| r.name == name)
+/// The rate that computes a metric, if the metric is a rate.
+pub fn rate(metric: Metric) -> Option<&'static Rate> {
+    RATES.iter().find(|r| r.metric == metric)
 }
 
 /// The selection rate: the first row of the table, the rate every verdict is about.
@@ -115,10 +121,10 @@ mod tests {
     #[test]
     fn undefined_rates_are_none_not_zero() {
         let t = Tally::from_pairs([(false, Some(false)), (false, Some(false))]);
-        assert_eq!(rate("selection_rate").unwrap().of(&t), Some(0.0));
-        assert_eq!(rate("tpr").unwrap().of(&t), None);
-        assert_eq!(rate("ppv").unwrap().of(&t), None);
-        assert_eq!(rate("tnr").unwrap().of(&t), Some(1.0));
+        assert_eq!(rate(Metric::SelectionRate).unwrap().of(&t), Some(0.0));
+        assert_eq!(rate(Metric::Tpr).unwrap().of(&t), None);
+        assert_eq!(rate(Metric::Ppv).unwrap().of(&t), None);
+        assert_eq!(rate(Metric::Tnr).unwrap().of(&t), Some(1.0));
     }
 
     #[test]
@@ -134,7 +140,7 @@ mod tests {
             once.record(d, Some(l), w, w * w);
             twice.record(d, Some(l), 2.0 * w, 4.0 * w * w);
         }
-        let sel = rate("selection_rate").unwrap();
+        let sel = rate(Metric::SelectionRate).unwrap();
         let (x1, n1) = sel.effective(&once).unwrap();
         let (x2, n2) = sel.effective(&twice).unwrap();
         assert!((x1 - x2).abs() < 1e-12 && (n1 - n2).abs() < 1e-12);
@@ -149,11 +155,11 @@ mod tests {
     #[test]
     fn complementary_rates_add_up() {
         let t = Tally::from_counts(6, 3, 8, 3);
-        let r = |n: &str| rate(n).unwrap().of(&t).unwrap();
-        assert!((r("tpr") + r("fnr") - 1.0).abs() < 1e-12);
-        assert!((r("fpr") + r("tnr") - 1.0).abs() < 1e-12);
-        assert!((r("ppv") + r("fdr") - 1.0).abs() < 1e-12);
-        assert!((r("npv") + r("for") - 1.0).abs() < 1e-12);
-        assert!((r("accuracy") + r("error_rate") - 1.0).abs() < 1e-12);
+        let r = |m: Metric| rate(m).unwrap().of(&t).unwrap();
+        assert!((r(Metric::Tpr) + r(Metric::Fnr) - 1.0).abs() < 1e-12);
+        assert!((r(Metric::Fpr) + r(Metric::Tnr) - 1.0).abs() < 1e-12);
+        assert!((r(Metric::Ppv) + r(Metric::Fdr) - 1.0).abs() < 1e-12);
+        assert!((r(Metric::Npv) + r(Metric::For) - 1.0).abs() < 1e-12);
+        assert!((r(Metric::Accuracy) + r(Metric::ErrorRate) - 1.0).abs() < 1e-12);
     }
 }

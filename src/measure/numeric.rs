@@ -8,6 +8,7 @@ use super::adjusted::adjusted_gaps;
 use super::compare::{difference, ratio};
 use super::kind::{Frame, OutcomeMeasures};
 use crate::error::Result;
+use crate::metric::{Metric, Tested, Versus};
 use crate::results::{AdjustedGap, Comparison, Count, Counts, Intervals, Summary, Values};
 use crate::stats::distribution::{
     kolmogorov_smirnov, median_difference_interval, standardized_mean_difference, welch,
@@ -19,16 +20,16 @@ use indexmap::IndexMap;
 use std::borrow::Cow;
 
 /// The per-group statistics, in the order of `results.json`: name and how it is read.
-const STATISTICS: [(&str, fn(&Distribution) -> Option<f64>); 9] = [
-    ("mean", Distribution::mean),
-    ("std", Distribution::std),
-    ("min", Distribution::min),
-    ("p10", |d| d.quantile(0.10)),
-    ("p25", |d| d.quantile(0.25)),
-    ("median", Distribution::median),
-    ("p75", |d| d.quantile(0.75)),
-    ("p90", |d| d.quantile(0.90)),
-    ("max", Distribution::max),
+const STATISTICS: [(Metric, fn(&Distribution) -> Option<f64>); 9] = [
+    (Metric::Mean, Distribution::mean),
+    (Metric::Std, Distribution::std),
+    (Metric::Min, Distribution::min),
+    (Metric::P10, |d| d.quantile(0.10)),
+    (Metric::P25, |d| d.quantile(0.25)),
+    (Metric::Median, Distribution::median),
+    (Metric::P75, |d| d.quantile(0.75)),
+    (Metric::P90, |d| d.quantile(0.90)),
+    (Metric::Max, Distribution::max),
 ];
 
 /// A numeric outcome's groups: their distributions (in the set's order), with the strata and
@@ -95,7 +96,10 @@ impl OutcomeMeasures for Numeric<'_> {
             pp: None,
             pn: None,
         };
-        let ci = [("mean".to_string(), d.mean_interval(f.spec.stats.confidence))];
+        let ci = [(
+            Metric::Mean.name().to_string(),
+            d.mean_interval(f.spec.stats.confidence),
+        )];
         (
             counts,
             statistics(d, &f.set.groups[i], &f.total),
@@ -176,11 +180,11 @@ fn ranked_by_mean(set: &SetTally, distributions: &[Distribution]) -> SetTally {
 fn statistics(d: &Distribution, g: &GroupTally, total: &Tally) -> Values {
     let mut v = Values::new();
     v.insert(
-        "group_share".into(),
+        Metric::GroupShare.name().into(),
         (total.size() > 0.0).then(|| g.tally.size() / total.size()),
     );
-    for (name, statistic) in STATISTICS {
-        v.insert(name.into(), statistic(d));
+    for (metric, statistic) in STATISTICS {
+        v.insert(metric.name().into(), statistic(d));
     }
     v
 }
@@ -188,15 +192,15 @@ fn statistics(d: &Distribution, g: &GroupTally, total: &Tally) -> Values {
 /// The reference against itself: no difference, ratios of 1, no test.
 fn self_comparison() -> Comparison {
     let mut c = Comparison::default();
-    for (name, value) in [
-        ("mean_difference", 0.0),
-        ("mean_ratio", 1.0),
-        ("median_difference", 0.0),
-        ("median_ratio", 1.0),
-        ("standardized_mean_difference", 0.0),
-        ("ks_statistic", 0.0),
+    for (versus, value) in [
+        (Versus::Difference(Metric::Mean), 0.0),
+        (Versus::Ratio(Metric::Mean), 1.0),
+        (Versus::Difference(Metric::Median), 0.0),
+        (Versus::Ratio(Metric::Median), 1.0),
+        (Versus::StandardizedMeanDifference, 0.0),
+        (Versus::KsStatistic, 0.0),
     ] {
-        c.values.insert(name.into(), Some(value));
+        c.set(versus, Some(value));
     }
     c
 }
@@ -212,29 +216,35 @@ fn compare(
 ) -> Comparison {
     let mut c = Comparison::default();
     let ks = kolmogorov_smirnov(d, other);
-    for (name, value) in [
-        ("mean_difference", difference(d.mean(), r.mean())),
-        ("mean_ratio", ratio(d.mean(), r.mean())),
-        ("median_difference", difference(d.median(), r.median())),
-        ("median_ratio", ratio(d.median(), r.median())),
+    for (versus, value) in [
         (
-            "standardized_mean_difference",
+            Versus::Difference(Metric::Mean),
+            difference(d.mean(), r.mean()),
+        ),
+        (Versus::Ratio(Metric::Mean), ratio(d.mean(), r.mean())),
+        (
+            Versus::Difference(Metric::Median),
+            difference(d.median(), r.median()),
+        ),
+        (Versus::Ratio(Metric::Median), ratio(d.median(), r.median())),
+        (
+            Versus::StandardizedMeanDifference,
             standardized_mean_difference(d, other),
         ),
-        ("ks_statistic", ks.map(|k| k.0)),
-        ("ks_p_value", ks.map(|k| k.1)),
+        (Versus::KsStatistic, ks.map(|k| k.0)),
+        (Versus::KsPValue, ks.map(|k| k.1)),
     ] {
-        c.values.insert(name.into(), value);
+        c.set(versus, value);
     }
     let test = welch(d, other, confidence);
-    c.ci.insert("mean_difference".into(), test.map(|w| w.interval));
-    c.ci.insert(
-        "median_difference".into(),
+    c.set_interval(Versus::Difference(Metric::Mean), test.map(|w| w.interval));
+    c.set_interval(
+        Versus::Difference(Metric::Median),
         median_difference_interval(d, other, bootstrap.0, bootstrap.1, confidence),
     );
     if let Some(w) = test {
-        c.tests.insert(
-            "mean".into(),
+        c.set_test(
+            Tested::Metric(Metric::Mean),
             TestResult {
                 method: TestMethod::Welch,
                 z: None,

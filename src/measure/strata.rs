@@ -3,6 +3,7 @@
 //! ratio, the Cochran–Mantel–Haenszel test, and the share of the raw gap the different mix
 //! explains (Kitagawa).
 
+use crate::metric::{Tested, Versus};
 use crate::results::Comparison;
 use crate::stats::strata::{
     cochran_mantel_haenszel, explained_share, mantel_haenszel, standardized, Stratum,
@@ -38,22 +39,22 @@ pub fn add_stratified(
     let standard = standardized(&strata, z);
     let ratio = standard.and_then(|(g, r, _)| (r > 0.0).then(|| g / r));
     let mh = mantel_haenszel(&strata, z);
-    for (name, value) in [
-        ("selection_rate_adjusted", standard.map(|s| s.0)),
-        ("disparate_impact_ratio_adjusted", ratio),
-        ("mantel_haenszel_ratio", mh.map(|m| m.0)),
-        ("explained_share", explained_share(&strata)),
+    for (versus, value) in [
+        (Versus::SelectionRateAdjusted, standard.map(|s| s.0)),
+        (Versus::DisparateImpactRatioAdjusted, ratio),
+        (Versus::MantelHaenszelRatio, mh.map(|m| m.0)),
+        (Versus::ExplainedShare, explained_share(&strata)),
     ] {
-        c.values.insert(name.into(), value);
+        c.set(versus, value);
     }
-    c.ci.insert(
-        "disparate_impact_ratio_adjusted".into(),
+    c.set_interval(
+        Versus::DisparateImpactRatioAdjusted,
         standard.and_then(|s| s.2),
     );
-    c.ci.insert("mantel_haenszel_ratio".into(), mh.and_then(|m| m.1));
+    c.set_interval(Versus::MantelHaenszelRatio, mh.and_then(|m| m.1));
     if let Some((statistic, p)) = cochran_mantel_haenszel(&strata) {
-        c.tests.insert(
-            "cmh".into(),
+        c.set_test(
+            Tested::Cmh,
             TestResult {
                 method: TestMethod::Cmh,
                 z: None,

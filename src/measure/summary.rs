@@ -3,14 +3,15 @@
 
 use super::compare::ratio;
 use super::metrics::rate;
+use crate::metric::Metric;
 use crate::results::{Intervals, Summary, Values};
 use crate::spec::StatsSpec;
 use crate::stats::bootstrap::{bias_corrected_intervals, Resampling, Stratum};
 use crate::tally::{Cells, Tally};
 
 /// (max − min, min / max) of a rate over the groups where it is defined.
-fn spread(groups: &[Cells], name: &str) -> (Option<f64>, Option<f64>) {
-    let Some(rate) = rate(name) else {
+fn spread(groups: &[Cells], metric: Metric) -> (Option<f64>, Option<f64>) {
+    let Some(rate) = rate(metric) else {
         return (None, None);
     };
     let defined: Vec<f64> = groups.iter().filter_map(|g| rate.of_cells(g)).collect();
@@ -25,12 +26,12 @@ fn spread(groups: &[Cells], name: &str) -> (Option<f64>, Option<f64>) {
 /// fairlearn's between-groups summaries over `groups`, skipping groups whose rate is undefined.
 pub fn summarize(groups: &[Cells], has_label: bool) -> Values {
     let mut v = Values::new();
-    let (dp_diff, dp_ratio) = spread(groups, "selection_rate");
+    let (dp_diff, dp_ratio) = spread(groups, Metric::SelectionRate);
     v.insert("demographic_parity_difference".into(), dp_diff);
     v.insert("demographic_parity_ratio".into(), dp_ratio);
     if has_label {
-        let (tpr_diff, tpr_ratio) = spread(groups, "tpr");
-        let (fpr_diff, fpr_ratio) = spread(groups, "fpr");
+        let (tpr_diff, tpr_ratio) = spread(groups, Metric::Tpr);
+        let (fpr_diff, fpr_ratio) = spread(groups, Metric::Fpr);
         v.insert(
             "equalized_odds_difference".into(),
             tpr_diff.zip(fpr_diff).map(|(a, b)| a.max(b)),

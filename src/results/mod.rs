@@ -8,6 +8,7 @@
 pub mod changes;
 pub mod explain;
 
+use crate::metric::{Metric, Tested, Versus};
 use crate::spec::{Favorable, Format, OutcomeKind};
 use crate::stats::adjust::PAdjust;
 use crate::stats::test::TestResult;
@@ -585,6 +586,23 @@ pub struct Comparison {
     pub adjusted_gap: Option<AdjustedGap>,
 }
 
+impl Comparison {
+    /// Sets a comparison with the reference.
+    pub fn set(&mut self, versus: Versus, value: Option<f64>) {
+        self.values.insert(versus.name().into_owned(), value);
+    }
+
+    /// Sets a comparison's interval.
+    pub fn set_interval(&mut self, versus: Versus, ci: Option<[f64; 2]>) {
+        self.ci.insert(versus.name().into_owned(), ci);
+    }
+
+    /// Records a test against the reference.
+    pub fn set_test(&mut self, tested: Tested, result: TestResult) {
+        self.tests.insert(tested.name().to_string(), result);
+    }
+}
+
 /// A numeric outcome's gap after accounting for the controls: the group's coefficient in an
 /// ordinary least-squares regression of the outcome on the controls (as categories) and an
 /// indicator per group (the reference left out), with HC1 standard errors.
@@ -630,30 +648,43 @@ impl GroupMeasures {
         self.vs_reference.tests.clear();
     }
 
-    /// A rate or share by name (`None` if undefined or absent).
-    pub fn rate(&self, name: &str) -> Option<f64> {
-        self.rates.get(name).copied().flatten()
+    /// A rate, share or statistic (`None` if undefined or absent).
+    pub fn rate(&self, metric: Metric) -> Option<f64> {
+        self.rates.get(metric.name()).copied().flatten()
     }
 
-    /// A comparison with the reference by name (`None` if undefined or absent).
-    pub fn vs(&self, name: &str) -> Option<f64> {
-        self.vs_reference.values.get(name).copied().flatten()
+    /// A comparison with the reference (`None` if undefined or absent).
+    pub fn vs(&self, versus: Versus) -> Option<f64> {
+        self.vs_reference
+            .values
+            .get(versus.name().as_ref())
+            .copied()
+            .flatten()
     }
 
-    /// The reference's value of a rate, as seen from this group: its own rate minus its
+    /// The reference's value of a metric, as seen from this group: its own value minus its
     /// difference from the reference.
-    pub fn reference_value(&self, rate: &str) -> Option<f64> {
-        Some(self.rate(rate)? - self.vs(&format!("{rate}_difference"))?)
+    pub fn reference_value(&self, metric: Metric) -> Option<f64> {
+        Some(self.rate(metric)? - self.vs(Versus::Difference(metric))?)
     }
 
-    /// The interval of a comparison with the reference by name.
-    pub fn vs_interval(&self, name: &str) -> Option<[f64; 2]> {
-        self.vs_reference.ci.get(name).copied().flatten()
+    /// The interval of a comparison with the reference.
+    pub fn vs_interval(&self, versus: Versus) -> Option<[f64; 2]> {
+        self.vs_reference
+            .ci
+            .get(versus.name().as_ref())
+            .copied()
+            .flatten()
     }
 
-    /// The interval of a rate by name.
-    pub fn interval(&self, name: &str) -> Option<[f64; 2]> {
-        self.ci.get(name).copied().flatten()
+    /// The interval of a rate or statistic.
+    pub fn interval(&self, metric: Metric) -> Option<[f64; 2]> {
+        self.ci.get(metric.name()).copied().flatten()
+    }
+
+    /// A test against the reference, when it was made.
+    pub fn test(&self, tested: Tested) -> Option<&TestResult> {
+        self.vs_reference.tests.get(tested.name())
     }
 }
 
@@ -786,9 +817,9 @@ impl AuditResults {
             set.reference_rate = set.groups.iter().find_map(|g| {
                 let m = &g.measures;
                 if m.is_reference {
-                    m.rate("selection_rate")
+                    m.rate(Metric::SelectionRate)
                 } else {
-                    m.reference_value("selection_rate")
+                    m.reference_value(Metric::SelectionRate)
                 }
             });
         }

@@ -4,6 +4,7 @@ mod validate;
 
 pub use validate::MAX_BOOTSTRAP;
 
+use crate::metric::Metric;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -111,11 +112,11 @@ impl Favorable {
     /// flagged) for an adverse decision, the true positive rate (qualified people given the
     /// decision) for a favourable one. Its ratio to the reference's crosses the threshold on the
     /// same side as the selection rate's.
-    pub fn error_rate(self) -> (&'static str, &'static str) {
+    pub fn error_rate(self) -> (Metric, &'static str) {
         match self {
-            Favorable::Negative => ("fpr", "false positive rate (people wrongly flagged)"),
+            Favorable::Negative => (Metric::Fpr, "false positive rate (people wrongly flagged)"),
             Favorable::Positive => (
-                "tpr",
+                Metric::Tpr,
                 "true positive rate (qualified people given the decision)",
             ),
         }

@@ -4,6 +4,7 @@
 use super::super::words::capitalized;
 use super::key::Key;
 use super::{label, verdict_colour, verdict_keys, Plot, FAILING_SIDE, INK};
+use crate::metric::{Metric, Versus};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
 use crate::spec::Favorable;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, ValueFormatter};
@@ -78,7 +79,7 @@ pub fn selection_chart<DB: DrawingBackend>(
     let top = set
         .groups
         .iter()
-        .filter_map(|g| g.measures.interval("selection_rate").map(|ci| ci[1]))
+        .filter_map(|g| g.measures.interval(Metric::SelectionRate).map(|ci| ci[1]))
         .chain(line)
         .fold(0.0f64, f64::max);
     let mut chart = groups_chart(
@@ -89,14 +90,14 @@ pub fn selection_chart<DB: DrawingBackend>(
         "selection rate (% of the group given the decision)",
         &|v| format!("{:.0}%", v * 100.0),
     )?;
-    let rate = |g: &GroupResult| g.measures.rate("selection_rate");
+    let rate = |g: &GroupResult| g.measures.rate(Metric::SelectionRate);
     bars(&mut chart, set, rate, (0.15, 0.85), &|g| {
         verdict_colour(g.state()).filled()
     })?;
     whiskers(
         &mut chart,
         set,
-        |g| g.measures.interval("selection_rate"),
+        |g| g.measures.interval(Metric::SelectionRate),
         0.5,
     )?;
     if let Some(x) = line {
@@ -129,8 +130,12 @@ pub fn ratio_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     let t = results.audit.di_threshold;
-    let ci = |g: &GroupResult| g.measures.vs_interval("disparate_impact_ratio");
-    let ratio = |g: &GroupResult| g.measures.vs("disparate_impact_ratio").filter(|v| *v > 0.0);
+    let ci = |g: &GroupResult| g.measures.vs_interval(Versus::DisparateImpactRatio);
+    let ratio = |g: &GroupResult| {
+        g.measures
+            .vs(Versus::DisparateImpactRatio)
+            .filter(|v| *v > 0.0)
+    };
     let values: Vec<f64> = set
         .groups
         .iter()
@@ -194,9 +199,9 @@ pub fn ratio_chart<DB: DrawingBackend>(
 }
 
 /// The rate judged with a label and the other one: (judged, other), each as (metric, words).
-fn error_rates(f: Favorable) -> [(&'static str, &'static str); 2] {
-    let tpr = ("tpr", "true positive rate");
-    let fpr = ("fpr", "false positive rate");
+fn error_rates(f: Favorable) -> [(Metric, &'static str); 2] {
+    let tpr = (Metric::Tpr, Metric::Tpr.words());
+    let fpr = (Metric::Fpr, Metric::Fpr.words());
     match f {
         Favorable::Negative => [fpr, tpr],
         Favorable::Positive => [tpr, fpr],
@@ -402,11 +407,11 @@ pub fn distribution_chart<DB: DrawingBackend>(
     (outcome, name): (&str, &str),
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
-    let rate = |g: &GroupResult, q: &str| g.measures.rate(q);
+    let rate = |g: &GroupResult, q: Metric| g.measures.rate(q);
     let values: Vec<f64> = set
         .groups
         .iter()
-        .flat_map(|g| ["p10", "p90", "mean"].map(|q| rate(g, q)))
+        .flat_map(|g| [Metric::P10, Metric::P90, Metric::Mean].map(|q| rate(g, q)))
         .flatten()
         .collect();
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -428,14 +433,17 @@ pub fn distribution_chart<DB: DrawingBackend>(
     whiskers(
         &mut chart,
         set,
-        |g| Some([rate(g, "p10")?, rate(g, "p90")?]),
+        |g| Some([rate(g, Metric::P10)?, rate(g, Metric::P90)?]),
         0.5,
     )?;
     chart
         .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
             let y = row(set, i);
             Some(Rectangle::new(
-                [(rate(g, "p25")?, y + 0.2), (rate(g, "p75")?, y + 0.8)],
+                [
+                    (rate(g, Metric::P25)?, y + 0.2),
+                    (rate(g, Metric::P75)?, y + 0.8),
+                ],
                 verdict_colour(g.state()).filled(),
             ))
         }))
@@ -443,23 +451,23 @@ pub fn distribution_chart<DB: DrawingBackend>(
     chart
         .draw_series(set.groups.iter().enumerate().filter_map(|(i, g)| {
             let y = row(set, i);
-            let median = rate(g, "median")?;
+            let median = rate(g, Metric::Median)?;
             Some(PathElement::new(
                 [(median, y + 0.15), (median, y + 0.85)],
                 INK.stroke_width(3),
             ))
         }))
         .map_err(|e| e.to_string())?;
-    hollow_dots(&mut chart, set, |g| rate(g, "mean"), (0.5, 5))?;
+    hollow_dots(&mut chart, set, |g| rate(g, Metric::Mean), (0.5, 5))?;
     if let Some(reference) = set
         .groups
         .iter()
         .find(|g| g.measures.is_reference)
-        .and_then(|g| rate(g, "mean"))
+        .and_then(|g| rate(g, Metric::Mean))
     {
         vertical(&mut chart, set, reference, 1)?;
     }
-    not_available(&mut chart, set, lo, |g| rate(g, "mean"))
+    not_available(&mut chart, set, lo, |g| rate(g, Metric::Mean))
 }
 
 /// Key of the raw-versus-adjusted chart.
@@ -483,7 +491,7 @@ pub fn adjusted_chart<DB: DrawingBackend>(
     (outcome, name): (&str, &str),
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
-    let raw = |g: &GroupResult| g.measures.vs_interval("mean_difference");
+    let raw = |g: &GroupResult| g.measures.vs_interval(Versus::Difference(Metric::Mean));
     let adjusted = |g: &GroupResult| g.measures.vs_reference.adjusted_gap.map(|a| a.ci);
     let bounds: Vec<f64> = set
         .groups
@@ -508,7 +516,7 @@ pub fn adjusted_chart<DB: DrawingBackend>(
     hollow_dots(
         &mut chart,
         set,
-        |g| g.measures.vs("mean_difference"),
+        |g| g.measures.vs(Versus::Difference(Metric::Mean)),
         (0.72, 6),
     )?;
     chart

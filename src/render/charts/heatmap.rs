@@ -6,6 +6,7 @@ use super::super::text::pct;
 use super::groups::Cells;
 use super::key::{shade, Key};
 use super::{n_text, short, verdict_colour, Plot, GREY, INK, LIGHT_GREY, VERMILLION};
+use crate::metric::Metric;
 use crate::results::{AttributeSetResult, Count, GroupResult, VerdictState};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -17,7 +18,7 @@ fn top(set: &AttributeSetResult) -> f64 {
         .groups
         .iter()
         .filter(|g| g.measures.excluded.is_none())
-        .filter_map(|g| g.measures.rate("selection_rate"))
+        .filter_map(|g| g.measures.rate(Metric::SelectionRate))
         .fold(0.0f64, f64::max);
     ((highest * 10.0 - 1e-9).ceil() / 10.0).clamp(0.1, 1.0)
 }
@@ -53,7 +54,7 @@ fn distinct(set: &AttributeSetResult, a: &str) -> Vec<String> {
 
 /// A cell's two lines: the rate, then n and the verdict when it needs attention.
 fn cell_text(g: &GroupResult) -> [String; 2] {
-    let rate = pct(g.measures.rate("selection_rate"));
+    let rate = pct(g.measures.rate(Metric::SelectionRate));
     let verdict = match g.state() {
         _ if g.measures.is_reference => " · reference",
         VerdictState::Fail => " · fails",
@@ -118,7 +119,7 @@ pub fn chart<DB: DrawingBackend>(
             continue;
         };
         let (x, y) = (x as f64, y as f64);
-        let rate = g.measures.rate("selection_rate");
+        let rate = g.measures.rate(Metric::SelectionRate);
         let depth = rate.map_or(0.0, |r| r / top);
         let fill = match (g.measures.excluded.is_some(), rate) {
             (true, _) | (_, None) => LIGHT_GREY,

@@ -5,6 +5,7 @@
 
 use super::key::Key;
 use super::{short, Plot, FAILING_SIDE, INK, VERMILLION};
+use crate::metric::{Metric, Versus};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
 use crate::spec::{Favorable, OutcomeKind};
 use indexmap::IndexMap;
@@ -73,10 +74,10 @@ fn name(values: &IndexMap<String, String>) -> String {
 }
 
 /// The rate a trend chart follows: the selection rate, or a numeric outcome's mean.
-fn rate_name(r: &AuditResults) -> &'static str {
+fn rate_name(r: &AuditResults) -> Metric {
     match r.audit.kind {
-        Some(OutcomeKind::Continuous) => "mean",
-        _ => "selection_rate",
+        Some(OutcomeKind::Continuous) => Metric::Mean,
+        _ => Metric::SelectionRate,
     }
 }
 
@@ -284,8 +285,8 @@ pub fn ratio_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
     let (measure, threshold) = match r.audit.smd_threshold {
-        Some(t) => ("standardized_mean_difference", t),
-        None => ("disparate_impact_ratio", r.audit.di_threshold),
+        Some(t) => (Versus::StandardizedMeanDifference, t),
+        None => (Versus::DisparateImpactRatio, r.audit.di_threshold),
     };
     let groups = lines(set);
     let series: Vec<Vec<Option<(f64, bool)>>> = groups

@@ -3,6 +3,7 @@
 
 use crate::error::Result;
 use crate::measure::metrics::rate;
+use crate::metric::{Metric, Versus};
 use crate::render::charts::{chart_file, more_charts};
 use crate::render::sections::controls;
 use crate::render::sections::headline::{decision_sheet, headlines, status_label};
@@ -367,7 +368,10 @@ fn decision_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         adjustment_name(a.p_adjust),
         a.alpha
     );
-    if let (Some(_), Some(n)) = (&a.label, a.test_families.get(a.favorable.error_rate().0)) {
+    if let (Some(_), Some(n)) = (
+        &a.label,
+        a.test_families.get(a.favorable.error_rate().0.name()),
+    ) {
         let _ = writeln!(
             s,
             "- **Error-rate parity:** with a true outcome, each group's {} is judged by the same rule against the \
@@ -582,7 +586,7 @@ fn attribute_set(
          (selection rate = {}); **statistical parity difference** = selection rate of the group − that of the reference. \
          The positive decision is {}. Brackets give {confidence}% confidence intervals (Wilson for rates, Katz for ratios, \
          Newcombe for differences).\n",
-        rate("selection_rate").map_or("", |r| r.formula),
+        rate(Metric::SelectionRate).map_or("", |r| r.formula),
         direction_text(r.audit.favorable)
     );
     let _ = writeln!(
@@ -592,7 +596,6 @@ fn attribute_set(
     let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|");
     for g in &set.groups {
         let m = &g.measures;
-        let ci = |name: &str| m.vs_interval(name);
         let _ = writeln!(
             s,
             "| {}{} | {} | {} | {} | {} | {} | {} |",
@@ -600,10 +603,16 @@ fn attribute_set(
             if m.is_reference { " (reference)" } else { "" },
             verdict_text(g.state()),
             ctx.people_of(m.counts.n),
-            pct(m.rate("group_share")),
-            pct_ci(m.rate("selection_rate"), m.interval("selection_rate")),
-            ratio_ci(m.vs("disparate_impact_ratio"), ci("disparate_impact_ratio")),
-            points(m.vs("statistical_parity_difference"))
+            pct(m.rate(Metric::GroupShare)),
+            pct_ci(
+                m.rate(Metric::SelectionRate),
+                m.interval(Metric::SelectionRate)
+            ),
+            ratio_ci(
+                m.vs(Versus::DisparateImpactRatio),
+                m.vs_interval(Versus::DisparateImpactRatio)
+            ),
+            points(m.vs(Versus::StatisticalParityDifference))
         );
     }
     let _ = writeln!(s);
@@ -614,29 +623,31 @@ fn attribute_set(
         let _ = writeln!(
             s,
             "Error rates (tpr = {}, fpr = {}, fnr = {}, ppv = {}); ratios are group / reference.\n",
-            rate("tpr").map_or("", |r| r.formula),
-            rate("fpr").map_or("", |r| r.formula),
-            rate("fnr").map_or("", |r| r.formula),
-            rate("ppv").map_or("", |r| r.formula)
+            rate(Metric::Tpr).map_or("", |r| r.formula),
+            rate(Metric::Fpr).map_or("", |r| r.formula),
+            rate(Metric::Fnr).map_or("", |r| r.formula),
+            rate(Metric::Ppv).map_or("", |r| r.formula)
         );
         let _ = writeln!(s, "| group | base rate | tpr | fpr | fnr | ppv | fpr ratio | fnr ratio | equal opportunity difference | average odds difference |");
         let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for g in &set.groups {
             let m = &g.measures;
-            let ci = |name: &str| m.vs_interval(name);
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 md(&group_label(m)),
-                pct(m.rate("base_rate")),
-                pct_ci(m.rate("tpr"), m.interval("tpr")),
-                pct_ci(m.rate("fpr"), m.interval("fpr")),
-                pct(m.rate("fnr")),
-                pct(m.rate("ppv")),
-                ratio_ci(m.vs("fpr_ratio"), ci("fpr_ratio")),
-                ratio(m.vs("fnr_ratio")),
-                points(m.vs("equal_opportunity_difference")),
-                points(m.vs("average_odds_difference"))
+                pct(m.rate(Metric::BaseRate)),
+                pct_ci(m.rate(Metric::Tpr), m.interval(Metric::Tpr)),
+                pct_ci(m.rate(Metric::Fpr), m.interval(Metric::Fpr)),
+                pct(m.rate(Metric::Fnr)),
+                pct(m.rate(Metric::Ppv)),
+                ratio_ci(
+                    m.vs(Versus::Ratio(Metric::Fpr)),
+                    m.vs_interval(Versus::Ratio(Metric::Fpr))
+                ),
+                ratio(m.vs(Versus::Ratio(Metric::Fnr))),
+                points(m.vs(Versus::EqualOpportunityDifference)),
+                points(m.vs(Versus::AverageOddsDifference))
             );
         }
         let _ = writeln!(s);

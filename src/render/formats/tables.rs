@@ -3,6 +3,7 @@
 //! markup habit). Counts below the minimum cell size are written as `<N`, as in the report;
 //! numbers keep full precision.
 
+use crate::metric::{Metric, Versus};
 use crate::render::context::RunContext;
 use crate::render::kinds::{self, Column, SetTable, TestField};
 use crate::render::sections::headline::{headlines, status_label};
@@ -116,8 +117,8 @@ fn column_cells(g: &GroupResult, column: Column) -> Vec<String> {
         Column::RateBounds(name) => bounds(m.interval(name)).to_vec(),
         Column::Vs(name) => vec![num(m.vs(name))],
         Column::VsBounds(name) => bounds(m.vs_interval(name)).to_vec(),
-        Column::Test(name, field) => {
-            let test = m.vs_reference.tests.get(name);
+        Column::Test(tested, field) => {
+            let test = m.test(tested);
             vec![num(test.and_then(|t| match field {
                 TestField::Z => t.z,
                 TestField::T => t.t,
@@ -131,22 +132,34 @@ fn column_cells(g: &GroupResult, column: Column) -> Vec<String> {
 }
 
 fn error_rates_table(prefix: &str, set: &AttributeSetResult) -> Table {
-    const RATES: [&str; 6] = ["base_rate", "tpr", "fpr", "fnr", "ppv", "npv"];
-    const VS: [&str; 4] = [
-        "fpr_ratio",
-        "fnr_ratio",
-        "equal_opportunity_difference",
-        "average_odds_difference",
+    const RATES: [Metric; 6] = [
+        Metric::BaseRate,
+        Metric::Tpr,
+        Metric::Fpr,
+        Metric::Fnr,
+        Metric::Ppv,
+        Metric::Npv,
     ];
-    let header = header(set, &[&RATES[..], &VS[..]].concat());
+    const VS: [Versus; 4] = [
+        Versus::Ratio(Metric::Fpr),
+        Versus::Ratio(Metric::Fnr),
+        Versus::EqualOpportunityDifference,
+        Versus::AverageOddsDifference,
+    ];
+    let names: Vec<String> = RATES
+        .iter()
+        .map(|r| r.name().to_string())
+        .chain(VS.iter().map(|v| v.name().into_owned()))
+        .collect();
+    let header = header(set, &names);
     let rows = set
         .groups
         .iter()
         .map(|g| {
             let m = &g.measures;
             let mut row = values(set, m);
-            row.extend(RATES.iter().map(|r| num(m.rate(r))));
-            row.extend(VS.iter().map(|r| num(m.vs(r))));
+            row.extend(RATES.iter().map(|&r| num(m.rate(r))));
+            row.extend(VS.iter().map(|&v| num(m.vs(v))));
             row
         })
         .collect();

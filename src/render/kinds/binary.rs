@@ -3,20 +3,21 @@
 //! selection, ratio, error-rate and intersection charts.
 
 use super::{Chart, Column, KindLayout, SetTable, TestField};
+use crate::metric::{Metric, Tested, Versus};
 use crate::results::{AttributeSetResult, AuditResults};
 
 /// A yes/no decision's layout.
 pub struct Binary;
 
 const GROUP_COLUMNS: &[Column] = &[
-    Column::Rate("group_share"),
-    Column::Rate("selection_rate"),
-    Column::RateBounds("selection_rate"),
-    Column::Vs("disparate_impact_ratio"),
-    Column::VsBounds("disparate_impact_ratio"),
-    Column::Vs("statistical_parity_difference"),
-    Column::Test("selection_rate", TestField::Z),
-    Column::Test("selection_rate", TestField::PAdjusted),
+    Column::Rate(Metric::GroupShare),
+    Column::Rate(Metric::SelectionRate),
+    Column::RateBounds(Metric::SelectionRate),
+    Column::Vs(Versus::DisparateImpactRatio),
+    Column::VsBounds(Versus::DisparateImpactRatio),
+    Column::Vs(Versus::StatisticalParityDifference),
+    Column::Test(Tested::Metric(Metric::SelectionRate), TestField::Z),
+    Column::Test(Tested::Metric(Metric::SelectionRate), TestField::PAdjusted),
     Column::Verdict,
     Column::Reason,
 ];

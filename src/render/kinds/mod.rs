@@ -5,6 +5,7 @@
 mod binary;
 mod numeric;
 
+use crate::metric::{Metric, Tested, Versus};
 use crate::results::{AttributeSetResult, AuditResults};
 use crate::spec::OutcomeKind;
 
@@ -13,16 +14,15 @@ use crate::spec::OutcomeKind;
 #[derive(Debug, Clone, Copy)]
 pub enum Column {
     /// A rate or statistic of the group (`rates`).
-    Rate(&'static str),
+    Rate(Metric),
     /// The interval of a rate: two columns, `<name>_low` and `<name>_high`.
-    RateBounds(&'static str),
+    RateBounds(Metric),
     /// A comparison with the reference (`vs_reference.values`).
-    Vs(&'static str),
+    Vs(Versus),
     /// The interval of a comparison: `<name>_low` and `<name>_high`.
-    VsBounds(&'static str),
-    /// A field of a test against the reference (`vs_reference.tests`): the test's name and the
-    /// field.
-    Test(&'static str, TestField),
+    VsBounds(Versus),
+    /// A field of a test against the reference (`vs_reference.tests`): the test and the field.
+    Test(Tested, TestField),
     /// The verdict's state.
     Verdict,
     /// The verdict's reason.
@@ -95,10 +95,10 @@ impl Column {
     /// The column's headers (two for an interval).
     pub fn headers(self) -> Vec<String> {
         match self {
-            Column::Rate(name) | Column::Vs(name) => vec![name.to_string()],
-            Column::RateBounds(name) | Column::VsBounds(name) => {
-                vec![format!("{name}_low"), format!("{name}_high")]
-            }
+            Column::Rate(metric) => vec![metric.name().to_string()],
+            Column::Vs(versus) => vec![versus.name().into_owned()],
+            Column::RateBounds(metric) => bounds(metric.name()),
+            Column::VsBounds(versus) => bounds(&versus.name()),
             Column::Test(_, field) => vec![match field {
                 TestField::Z => "z",
                 TestField::T => "t",
@@ -110,4 +110,9 @@ impl Column {
             Column::Reason => vec!["reason".to_string()],
         }
     }
+}
+
+/// The two headers of an interval's columns.
+fn bounds(name: &str) -> Vec<String> {
+    vec![format!("{name}_low"), format!("{name}_high")]
 }

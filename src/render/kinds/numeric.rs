@@ -4,35 +4,36 @@
 //! distribution chart, and with controls the chart of the gaps at equal controls.
 
 use super::{Chart, Column, KindLayout, SetTable, TestField};
+use crate::metric::{Metric, Tested, Versus};
 use crate::results::{AttributeSetResult, AuditResults};
 
 /// A numeric outcome's layout.
 pub struct Numeric;
 
 const GROUP_COLUMNS: &[Column] = &[
-    Column::Rate("group_share"),
-    Column::Rate("mean"),
-    Column::Rate("std"),
-    Column::Rate("min"),
-    Column::Rate("p10"),
-    Column::Rate("p25"),
-    Column::Rate("median"),
-    Column::Rate("p75"),
-    Column::Rate("p90"),
-    Column::Rate("max"),
-    Column::RateBounds("mean"),
-    Column::Vs("mean_difference"),
-    Column::VsBounds("mean_difference"),
-    Column::Vs("median_difference"),
-    Column::VsBounds("median_difference"),
-    Column::Vs("mean_ratio"),
-    Column::Vs("median_ratio"),
-    Column::Vs("standardized_mean_difference"),
-    Column::Vs("ks_statistic"),
-    Column::Vs("ks_p_value"),
-    Column::Test("mean", TestField::T),
-    Column::Test("mean", TestField::Df),
-    Column::Test("mean", TestField::PAdjusted),
+    Column::Rate(Metric::GroupShare),
+    Column::Rate(Metric::Mean),
+    Column::Rate(Metric::Std),
+    Column::Rate(Metric::Min),
+    Column::Rate(Metric::P10),
+    Column::Rate(Metric::P25),
+    Column::Rate(Metric::Median),
+    Column::Rate(Metric::P75),
+    Column::Rate(Metric::P90),
+    Column::Rate(Metric::Max),
+    Column::RateBounds(Metric::Mean),
+    Column::Vs(Versus::Difference(Metric::Mean)),
+    Column::VsBounds(Versus::Difference(Metric::Mean)),
+    Column::Vs(Versus::Difference(Metric::Median)),
+    Column::VsBounds(Versus::Difference(Metric::Median)),
+    Column::Vs(Versus::Ratio(Metric::Mean)),
+    Column::Vs(Versus::Ratio(Metric::Median)),
+    Column::Vs(Versus::StandardizedMeanDifference),
+    Column::Vs(Versus::KsStatistic),
+    Column::Vs(Versus::KsPValue),
+    Column::Test(Tested::Metric(Metric::Mean), TestField::T),
+    Column::Test(Tested::Metric(Metric::Mean), TestField::Df),
+    Column::Test(Tested::Metric(Metric::Mean), TestField::PAdjusted),
     Column::Verdict,
     Column::Reason,
 ];

@@ -2,6 +2,7 @@
 //! and the audit report's "Since the last audit" section with `--baseline`.
 
 use crate::error::{AuditError, Result};
+use crate::metric::Metric;
 use crate::render::text::{amount, md, p_value, pct, verdict_text};
 use crate::render::words::{capitalized, Words};
 use crate::render::{OutputFile, RunContext};
@@ -288,13 +289,11 @@ fn verdicts(x: &Change) -> String {
     format!("{} → {}", state(x.verdict_before), state(x.verdict_after))
 }
 
-/// A metric's name in words.
+/// A metric's name in words: a rate's from the registry, a mean's with the outcome's name.
 fn metric_name(w: &Words, metric: &str) -> String {
-    match metric {
-        "selection_rate" => "the selection rate".into(),
-        "tpr" => "the true positive rate".into(),
-        "fpr" => "the false positive rate".into(),
-        _ => format!("the mean {}", w.outcome()),
+    match Metric::from_name(metric) {
+        Some(Metric::Mean) | None => format!("the mean {}", w.outcome()),
+        Some(m) => format!("the {}", m.words()),
     }
 }
 

@@ -2,6 +2,7 @@
 //! are estimated at equal controls, per attribute set the table of raw against adjusted gaps,
 //! and each group's adjusted verdict.
 
+use crate::metric::{Metric, Tested, Versus};
 use crate::render::text::{amount, amount_ci, code, group_label, md, pct, ratio, verdict_text};
 use crate::render::words::Words;
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
@@ -85,22 +86,20 @@ pub fn decision_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
         let Some(state) = v.four_fifths_adjusted else {
             continue;
         };
-        let with_ci = |name: &str| match m.vs_interval(name) {
-            Some([lo, hi]) => format!("{} ({lo:.2} to {hi:.2})", ratio(m.vs(name))),
-            None => ratio(m.vs(name)),
+        let with_ci = |versus: Versus| match m.vs_interval(versus) {
+            Some([lo, hi]) => format!("{} ({lo:.2} to {hi:.2})", ratio(m.vs(versus))),
+            None => ratio(m.vs(versus)),
         };
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} | {} |",
             md(&group_label(m)),
-            ratio(m.vs("disparate_impact_ratio")),
-            with_ci("disparate_impact_ratio_adjusted"),
-            with_ci("mantel_haenszel_ratio"),
-            m.vs_reference
-                .tests
-                .get("cmh")
+            ratio(m.vs(Versus::DisparateImpactRatio)),
+            with_ci(Versus::DisparateImpactRatioAdjusted),
+            with_ci(Versus::MantelHaenszelRatio),
+            m.test(Tested::Cmh)
                 .map_or("n/a".to_string(), |t| format!("{:.3}", t.p_adjusted)),
-            pct(m.vs("explained_share")),
+            pct(m.vs(Versus::ExplainedShare)),
             verdict_text(state)
         );
     }
@@ -130,7 +129,7 @@ pub fn numeric_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
             s,
             "| {} | {} | {} | {} | {:+.2} | {} | {} |",
             md(&group_label(&g.measures)),
-            amount(g.measures.vs("mean_difference")),
+            amount(g.measures.vs(Versus::Difference(Metric::Mean))),
             amount_ci(Some(gap.estimate), Some(gap.ci)),
             gap.percent_of_reference
                 .map_or("n/a".to_string(), |p| format!("{:+.1}%", p * 100.0)),

@@ -2,6 +2,7 @@
 //! sentence a non-specialist can read, and the suggested next step.
 
 use super::explain::{cause_of, cause_text};
+use crate::metric::{Metric, Versus};
 use crate::render::context::{Cadence, FollowUp};
 use crate::render::text::{amount, how_often, pct, thousands};
 use crate::render::words::{capitalized, Words};
@@ -141,9 +142,9 @@ pub fn headlines(w: &Words) -> Vec<Headline> {
 /// The checks of an attribute set, as judge filled them, with what each is about.
 fn checks(set: &AttributeSetResult) -> impl Iterator<Item = (Check, &SetCheck)> {
     set.checks.iter().map(|c| {
-        let check = match c.metric.as_str() {
-            "selection_rate" => Check::Selection,
-            "mean" => Check::Mean,
+        let check = match Metric::from_name(&c.metric) {
+            Some(Metric::SelectionRate) => Check::Selection,
+            Some(Metric::Mean) => Check::Mean,
             _ => Check::ErrorRate,
         };
         (check, c)
@@ -170,22 +171,22 @@ impl Check {
     }
 
     /// The rate the check judges.
-    fn metric(self, f: Favorable) -> &'static str {
+    fn metric(self, f: Favorable) -> Metric {
         match self {
-            Check::Selection => "selection_rate",
+            Check::Selection => Metric::SelectionRate,
             Check::ErrorRate => f.error_rate().0,
-            Check::Mean => "mean",
+            Check::Mean => Metric::Mean,
         }
     }
 
     /// The ratio the check judges.
     fn ratio(self, r: &AuditResults, g: &GroupResult) -> Option<f64> {
         match self {
-            Check::Selection => g.measures.vs("disparate_impact_ratio"),
-            Check::Mean => g.measures.vs("mean_ratio"),
+            Check::Selection => g.measures.vs(Versus::DisparateImpactRatio),
+            Check::Mean => g.measures.vs(Versus::Ratio(Metric::Mean)),
             Check::ErrorRate => g
                 .measures
-                .vs(&format!("{}_ratio", r.audit.favorable.error_rate().0)),
+                .vs(Versus::Ratio(r.audit.favorable.error_rate().0)),
         }
     }
 
@@ -356,8 +357,8 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
 fn pooled_entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
     let f = w.r.audit.favorable;
     let key = match check {
-        Check::Selection => "shortfall",
-        Check::ErrorRate => "error_rate_shortfall",
+        Check::Selection => Versus::Shortfall,
+        Check::ErrorRate => Versus::ErrorRateShortfall,
         Check::Mean => {
             return capitalized(&comparison(w, set, check, g)) + &controlled(w, check, g)
         }
@@ -452,7 +453,7 @@ fn after_controls(w: &Words, g: &GroupResult) -> Option<String> {
     };
     let share = |v: f64| match gap.percent_of_reference {
         Some(_) => {
-            let reference = g.measures.reference_value("mean").unwrap_or(f64::NAN);
+            let reference = g.measures.reference_value(Metric::Mean).unwrap_or(f64::NAN);
             format!("{:+.1}%", v / reference * 100.0)
         }
         None => amount(Some(v)),
@@ -482,7 +483,7 @@ fn after_controls(w: &Words, g: &GroupResult) -> Option<String> {
 /// says, for a yes/no decision.
 fn within_strata(w: &Words, g: &GroupResult) -> Option<String> {
     let m = &g.measures;
-    let ratio = m.vs("disparate_impact_ratio_adjusted")?;
+    let ratio = m.vs(Versus::DisparateImpactRatioAdjusted)?;
     let controls = w.controls();
     let within = if w.r.audit.controls.len() > 1 {
         format!("within each combination of {controls}")
@@ -490,14 +491,14 @@ fn within_strata(w: &Words, g: &GroupResult) -> Option<String> {
         format!("within each {controls}")
     };
     let interval =
-        m.vs_interval("disparate_impact_ratio_adjusted")
+        m.vs_interval(Versus::DisparateImpactRatioAdjusted)
             .map_or(String::new(), |[lo, hi]| {
                 format!(
                     ", {:.0}% interval {lo:.2} to {hi:.2}",
                     w.r.audit.confidence * 100.0
                 )
             });
-    let part = m.vs("explained_share").map_or(String::new(), |e| {
+    let part = m.vs(Versus::ExplainedShare).map_or(String::new(), |e| {
         format!(
             "; the mix of {controls} accounts for {:.0}% of the raw gap",
             e * 100.0
@@ -520,21 +521,23 @@ fn within_strata(w: &Words, g: &GroupResult) -> Option<String> {
 /// difference 0.45)`.
 fn mean_comparison(w: &Words, g: &GroupResult, group: &str, reference: &str) -> String {
     let m = &g.measures;
-    let relative = m.vs("mean_ratio").map_or(String::new(), |ratio| {
-        let change = (ratio - 1.0) * 100.0;
-        match change {
-            c if c > 0.0 => format!("{c:.1}% higher; "),
-            c if c < 0.0 => format!("{:.1}% lower; ", -c),
-            _ => "the same; ".to_string(),
-        }
-    });
+    let relative = m
+        .vs(Versus::Ratio(Metric::Mean))
+        .map_or(String::new(), |ratio| {
+            let change = (ratio - 1.0) * 100.0;
+            match change {
+                c if c > 0.0 => format!("{c:.1}% higher; "),
+                c if c < 0.0 => format!("{:.1}% lower; ", -c),
+                _ => "the same; ".to_string(),
+            }
+        });
     format!(
         "{} had a mean {} of {} against {} for {reference} ({relative}standardized mean difference {})",
         capitalized(group),
         w.outcome(),
-        amount(m.rate("mean")),
-        amount(m.reference_value("mean")),
-        m.vs("standardized_mean_difference")
+        amount(m.rate(Metric::Mean)),
+        amount(m.reference_value(Metric::Mean)),
+        m.vs(Versus::StandardizedMeanDifference)
             .map_or("n/a".to_string(), |v| format!("{v:+.2}"))
     )
 }

@@ -4,6 +4,7 @@
 
 use super::controls;
 use super::verdicts;
+use crate::metric::{Metric, Versus};
 use crate::render::charts::{chart_file, more_charts};
 use crate::render::text::{
     adjustment_name, amount, amount_ci, code, group_label, md, p_value, pct, ratio, reference_text,
@@ -82,14 +83,14 @@ pub fn attribute_set(
             if m.is_reference { " (reference)" } else { "" },
             verdict_text(g.state()),
             ctx.people_of(m.counts.n),
-            pct(m.rate("group_share")),
-            amount_ci(m.rate("mean"), m.interval("mean")),
-            amount(m.rate("std")),
-            amount(m.rate("p10")),
-            amount(m.rate("p25")),
-            amount(m.rate("median")),
-            amount(m.rate("p75")),
-            amount(m.rate("p90")),
+            pct(m.rate(Metric::GroupShare)),
+            amount_ci(m.rate(Metric::Mean), m.interval(Metric::Mean)),
+            amount(m.rate(Metric::Std)),
+            amount(m.rate(Metric::P10)),
+            amount(m.rate(Metric::P25)),
+            amount(m.rate(Metric::Median)),
+            amount(m.rate(Metric::P75)),
+            amount(m.rate(Metric::P90)),
         );
     }
     let _ = writeln!(
@@ -115,16 +116,19 @@ pub fn attribute_set(
             s,
             "| {} | {} | {} | {} | {} | {} | {} |",
             md(&group_label(m)),
-            amount_ci(m.vs("mean_difference"), m.vs_interval("mean_difference")),
-            ratio(m.vs("mean_ratio")),
             amount_ci(
-                m.vs("median_difference"),
-                m.vs_interval("median_difference")
+                m.vs(Versus::Difference(Metric::Mean)),
+                m.vs_interval(Versus::Difference(Metric::Mean))
             ),
-            ratio(m.vs("median_ratio")),
-            m.vs("standardized_mean_difference")
+            ratio(m.vs(Versus::Ratio(Metric::Mean))),
+            amount_ci(
+                m.vs(Versus::Difference(Metric::Median)),
+                m.vs_interval(Versus::Difference(Metric::Median))
+            ),
+            ratio(m.vs(Versus::Ratio(Metric::Median))),
+            m.vs(Versus::StandardizedMeanDifference)
                 .map_or("n/a".to_string(), |v| format!("{v:+.2}")),
-            match (m.vs("ks_statistic"), m.vs("ks_p_value")) {
+            match (m.vs(Versus::KsStatistic), m.vs(Versus::KsPValue)) {
                 (Some(d), Some(p)) => format!("{d:.2} ({})", p_value(p)),
                 _ => "n/a".to_string(),
             }

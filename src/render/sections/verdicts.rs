@@ -31,7 +31,7 @@ pub fn verdict_list(s: &mut String, r: &AuditResults, set: &AttributeSetResult) 
             let _ = writeln!(
                 s,
                 "- {name}, {}: {} — {}",
-                r.audit.favorable.error_rate().0,
+                r.audit.favorable.error_rate().0.name(),
                 verdict_text(state),
                 v.error_rate_reason.as_deref().unwrap_or("")
             );
