@@ -10,7 +10,6 @@ use crate::load::Shape;
 use crate::measure::binary::Binary;
 use crate::measure::measure_set;
 use crate::measure::numeric::Numeric;
-use crate::metric::Metric;
 use crate::results::{
     AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult, ScoreRule,
     TallyEngineUsed, ToolInfo,
@@ -301,12 +300,12 @@ const PERIOD_SEEDS: usize = 10_000;
 /// The rules of judgement of an audit whose tests form `families` (tests per tested rate).
 fn rules_for(spec: &AuditSpec, families: &IndexMap<String, usize>) -> Rules {
     let numeric = spec.decision.is_value();
-    let judged = if numeric {
-        Metric::Mean
+    let kind = if numeric {
+        OutcomeKind::Continuous
     } else {
-        Metric::SelectionRate
-    }
-    .name();
+        OutcomeKind::Binary
+    };
+    let judged = kind.judged_metric().name();
     Rules {
         favorable: spec.favorable,
         threshold: spec.di_threshold,

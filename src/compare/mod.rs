@@ -8,7 +8,6 @@ mod population;
 use crate::metric::Metric;
 use crate::results::changes::{AuditRef, Change, Changes, VerdictChange};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, PeriodResult, VerdictState};
-use crate::spec::OutcomeKind;
 use crate::stats::adjust::adjust;
 use crate::stats::distribution::welch_from_summaries;
 use crate::stats::interval::newcombe;
@@ -162,13 +161,11 @@ fn value(m: Metric, g: &GroupResult) -> Option<f64> {
 
 /// The metrics an audit's groups are compared on.
 fn metrics(r: &AuditResults) -> Vec<Metric> {
-    if r.audit.kind == Some(OutcomeKind::Continuous) {
-        vec![Metric::Mean]
-    } else if r.audit.label.is_some() {
-        vec![Metric::SelectionRate, Metric::Tpr, Metric::Fpr]
-    } else {
-        vec![Metric::SelectionRate]
+    let mut metrics = vec![r.audit.outcome_kind().judged_metric()];
+    if r.audit.label.is_some() {
+        metrics.extend([Metric::Tpr, Metric::Fpr]);
     }
+    metrics
 }
 
 /// Every metric's change for one group, present in either audit or both.

@@ -29,9 +29,9 @@ enum Measure {
 impl Measure {
     fn metric(self) -> Metric {
         match self {
-            Measure::Selection => Metric::SelectionRate,
+            Measure::Selection => OutcomeKind::Binary.judged_metric(),
             Measure::ErrorRate(metric) => metric,
-            Measure::Mean => Metric::Mean,
+            Measure::Mean => OutcomeKind::Continuous.judged_metric(),
         }
     }
 
@@ -45,8 +45,8 @@ impl Measure {
     /// The ratio to the reference the check judges.
     fn ratio(self, g: &GroupResult) -> Option<f64> {
         match self {
-            Measure::Selection => g.measures.vs(Versus::DisparateImpactRatio),
-            Measure::Mean => g.measures.vs(Versus::Ratio(Metric::Mean)),
+            Measure::Selection => g.measures.vs(OutcomeKind::Binary.judged_ratio()),
+            Measure::Mean => g.measures.vs(OutcomeKind::Continuous.judged_ratio()),
             Measure::ErrorRate(metric) => g.measures.vs(Versus::Ratio(metric)),
         }
     }

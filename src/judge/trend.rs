@@ -2,7 +2,6 @@
 //! period, since when it has failed in every period, with its ratios to the reference then and
 //! before. The report's Trend and the history of a series of audits only format it.
 
-use crate::metric::{Metric, Versus};
 use crate::results::{AttributeSetResult, AuditResults, FailingStreak, GroupResult, VerdictState};
 use crate::spec::OutcomeKind;
 use indexmap::IndexMap;
@@ -61,11 +60,7 @@ fn in_period(
     group: &IndexMap<String, String>,
 ) -> Option<(Option<f64>, VerdictState)> {
     let g: &GroupResult = set?.groups.iter().find(|g| &g.measures.values == group)?;
-    let ratio = match kind {
-        OutcomeKind::Continuous => g.measures.vs(Versus::Ratio(Metric::Mean)),
-        OutcomeKind::Binary => g.measures.vs(Versus::DisparateImpactRatio),
-    };
-    Some((ratio, g.state()))
+    Some((g.measures.vs(kind.judged_ratio()), g.state()))
 }
 
 /// When a group fails in the last period: the first period of its unbroken run of failures,

@@ -4,7 +4,7 @@ mod validate;
 
 pub use validate::MAX_BOOTSTRAP;
 
-use crate::metric::Metric;
+use crate::metric::{Metric, Versus};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -169,6 +169,25 @@ pub enum OutcomeKind {
     Binary,
     /// A number per row: a price, a discount, a waiting time.
     Continuous,
+}
+
+impl OutcomeKind {
+    /// The metric its verdicts judge: the selection rate, or a numeric outcome's mean.
+    pub fn judged_metric(self) -> Metric {
+        match self {
+            OutcomeKind::Binary => Metric::SelectionRate,
+            OutcomeKind::Continuous => Metric::Mean,
+        }
+    }
+
+    /// The ratio to the reference a group is followed by: the disparate impact ratio, or a
+    /// numeric outcome's ratio of means.
+    pub fn judged_ratio(self) -> Versus {
+        match self {
+            OutcomeKind::Binary => Versus::DisparateImpactRatio,
+            OutcomeKind::Continuous => Versus::Ratio(Metric::Mean),
+        }
+    }
 }
 
 /// Where the decision comes from.

@@ -75,10 +75,7 @@ fn name(values: &IndexMap<String, String>) -> String {
 
 /// The rate a trend chart follows: the selection rate, or a numeric outcome's mean.
 fn rate_name(r: &AuditResults) -> Metric {
-    match r.audit.kind {
-        Some(OutcomeKind::Continuous) => Metric::Mean,
-        _ => Metric::SelectionRate,
-    }
+    r.audit.outcome_kind().judged_metric()
 }
 
 /// Key of the rate chart: a colour per group, the band and the failing ring.

@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::measure::metrics::rate;
 use crate::metric::{Metric, Versus};
 use crate::render::charts::{chart_file, more_charts};
+use crate::render::kinds;
 use crate::render::sections::controls;
 use crate::render::sections::headline::{decision_sheet, headlines, status_label};
 use crate::render::sections::numeric;
@@ -42,7 +43,7 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
         "This report checks whether the automated {} {} treated groups of people differently, how sure we \
          can be, and what to do next. The executive summary says what was concluded; the findings give the numbers \
          behind it.\n",
-        if r.audit.kind == Some(OutcomeKind::Continuous) { "outcome" } else { "decision" },
+        kinds::layout(r).noun(),
         code(&w.decision_column())
     );
     scope(&mut s, r, ctx);

@@ -4,6 +4,7 @@
 
 use super::{Chart, Column, KindLayout, SetTable, TestField};
 use crate::metric::{Metric, Tested, Versus};
+use crate::render::text::{pct, points};
 use crate::results::{AttributeSetResult, AuditResults};
 
 /// A yes/no decision's layout.
@@ -45,5 +46,17 @@ impl KindLayout for Binary {
             charts.push(Chart::Heatmap);
         }
         charts
+    }
+
+    fn noun(&self) -> &'static str {
+        "decision"
+    }
+
+    fn value_text(&self, v: Option<f64>) -> String {
+        pct(v)
+    }
+
+    fn change_text(&self, v: Option<f64>) -> String {
+        points(v)
     }
 }

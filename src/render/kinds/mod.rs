@@ -81,6 +81,12 @@ pub trait KindLayout: Sync {
     /// The set's charts of this kind, in the report's order (the trend charts follow for every
     /// kind); the first is the one the findings embed.
     fn charts(&self, results: &AuditResults, set: &AttributeSetResult) -> Vec<Chart>;
+    /// What the audit's column holds, for the report's first sentence: `decision`, `outcome`.
+    fn noun(&self) -> &'static str;
+    /// A value of the judged metric as the report writes it (`42.0%`, `37.38`).
+    fn value_text(&self, v: Option<f64>) -> String;
+    /// A change of the judged metric (`+5.0 pts`, `+4.74`).
+    fn change_text(&self, v: Option<f64>) -> String;
 }
 
 /// The layout of the audit's kind of outcome.

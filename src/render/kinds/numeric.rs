@@ -5,6 +5,7 @@
 
 use super::{Chart, Column, KindLayout, SetTable, TestField};
 use crate::metric::{Metric, Tested, Versus};
+use crate::render::text::{amount, points};
 use crate::results::{AttributeSetResult, AuditResults};
 
 /// A numeric outcome's layout.
@@ -53,5 +54,20 @@ impl KindLayout for Numeric {
             charts.push(Chart::Adjusted);
         }
         charts
+    }
+
+    fn noun(&self) -> &'static str {
+        "outcome"
+    }
+
+    fn value_text(&self, v: Option<f64>) -> String {
+        amount(v)
+    }
+
+    fn change_text(&self, v: Option<f64>) -> String {
+        match v {
+            Some(v) => format!("{}{}", if v >= 0.0 { "+" } else { "" }, amount(Some(v))),
+            None => points(None),
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{AuditError, Result};
 use crate::metric::Metric;
-use crate::render::text::{amount, md, p_value, pct, verdict_text};
+use crate::render::text::{md, p_value, pct, verdict_text};
 use crate::render::words::{capitalized, Words};
 use crate::render::{OutputFile, RunContext};
 use crate::results::changes::{AuditRef, Change, Changes, PopulationShift, VerdictChange};
@@ -299,21 +299,12 @@ fn metric_name(w: &Words, metric: &str) -> String {
 
 /// A value: a rate as a percentage, a mean as an amount.
 fn value(w: &Words, v: Option<f64>) -> String {
-    if w.r.audit.kind.is_some() {
-        amount(v)
-    } else {
-        pct(v)
-    }
+    crate::render::kinds::layout(w.r).value_text(v)
 }
 
 /// A change: in percentage points for rates, as a signed amount for means.
 fn signed(w: &Words, v: Option<f64>) -> String {
-    match v {
-        Some(v) if w.r.audit.kind.is_some() => {
-            format!("{}{}", if v >= 0.0 { "+" } else { "" }, amount(Some(v)))
-        }
-        _ => crate::render::text::points(v),
-    }
+    crate::render::kinds::layout(w.r).change_text(v)
 }
 
 /// A p-value as reports print it, or `n/a` for a change not tested.

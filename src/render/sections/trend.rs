@@ -2,7 +2,6 @@
 //! period by period with its verdict, and for every group whose last period needs action, since
 //! when it has (the failing streaks judge found).
 
-use crate::metric::{Metric, Versus};
 use crate::render::text::{md, verdict_text};
 use crate::render::words::{capitalized, Words};
 use crate::results::{AttributeSetResult, FailingStreak, GroupResult, VerdictState};
@@ -11,10 +10,7 @@ use std::fmt::Write;
 
 /// The ratio a group is judged by: its selection rate's, or a numeric outcome's mean's.
 fn ratio(w: &Words, g: &GroupResult) -> Option<f64> {
-    match w.r.audit.kind {
-        Some(OutcomeKind::Continuous) => g.measures.vs(Versus::Ratio(Metric::Mean)),
-        _ => g.measures.vs(Versus::DisparateImpactRatio),
-    }
+    g.measures.vs(w.r.audit.outcome_kind().judged_ratio())
 }
 
 /// A group's ratio and verdict in one period's set, when it has rows there.
