@@ -145,106 +145,9 @@ impl Dialect {
 /// in the same answer: every row says in `part` whether it is a `cell` or a `moment`.
 pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<String, String> {
     let d = dialect;
-    let col = |name: &str| format!("src.{}", d.ident(name));
-    let num = |name: &str| d.to_number(&col(name));
-    // Per row: the keys, then the values the cells sum.
-    let key = |a: &String| match &plan.period {
-        Some((column, every)) if a == super::plan::PERIOD_KEY => {
-            d.as_text(&d.period(&d.to_date(&col(column)), *every))
-        }
-        _ => d.as_text(&col(a)),
-    };
-    let mut keys: Vec<(String, String)> = plan
-        .attributes
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (format!("a{i}"), key(a)))
-        .collect();
-    let decision = match &plan.decision {
-        DecisionKey::Column(c) => d.as_text(&col(c)),
-        DecisionKey::AtLeast { column, threshold } => format!(
-            "CASE WHEN {n} IS NULL THEN NULL WHEN {n} >= {t} THEN 'true' ELSE 'false' END",
-            n = num(column),
-            t = d.number(*threshold)
-        ),
-        DecisionKey::Value(c) => format!(
-            "CASE WHEN {raw} IS NULL THEN NULL WHEN {n} IS NULL THEN 'NaN' ELSE {text} END",
-            raw = col(c),
-            n = num(c),
-            text = d.as_text(&num(c))
-        ),
-    };
-    keys.push(("decision".into(), decision));
-    if let Some(label) = &plan.label {
-        keys.push(("label".into(), d.as_text(&col(label))));
-    }
-    if !plan.selection.is_empty() {
-        keys.push((
-            "outside".into(),
-            format!("NOT ({})", selected(&plan.selection, d)),
-        ));
-    }
-    let mut values: Vec<(String, String)> = Vec::new();
-    let weight = match &plan.weight {
-        Some(w) => {
-            values.push(("v_w".into(), format!("coalesce({}, 0)", num(w))));
-            values.push((
-                "v_null_w".into(),
-                format!("CASE WHEN {} IS NULL THEN 1 ELSE 0 END", col(w)),
-            ));
-            "v_w".to_string()
-        }
-        None => String::new(),
-    };
-    for (i, columns) in plan.memberships.iter().enumerate() {
-        let p = |c: &String| format!("coalesce({}, 0)", num(c));
-        for (j, c) in columns.iter().enumerate() {
-            values.push((format!("v_m{i}_{j}"), p(c)));
-        }
-        let total: Vec<String> = columns.iter().map(p).collect();
-        values.push((
-            format!("v_m{i}_{}", columns.len()),
-            format!(
-                "CASE WHEN 1 - ({t}) < 0 THEN 0 ELSE 1 - ({t}) END",
-                t = total.join(" + ")
-            ),
-        ));
-    }
-    for (k, check) in plan.checks.iter().enumerate() {
-        values.push((
-            format!("v_check{k}"),
-            format!(
-                "CASE WHEN {} THEN 1 ELSE 0 END",
-                violated(check.rule, &check.columns, d)
-            ),
-        ));
-    }
-    // Per cell: the sums, each with its type (a moments table's rows leave them null).
-    let (double, count) = (d.double(), "BIGINT");
-    let mut sums: Vec<(String, String, &str)> = vec![("rows".into(), "COUNT(*)".into(), count)];
-    if plan.weight.is_some() {
-        let w = weight.as_str();
-        sums.push(("w".into(), d.exact_sum(w), double));
-        sums.push(("w2".into(), d.exact_sum(&format!("{w} * {w}")), double));
-        sums.push(("null_w".into(), "SUM(v_null_w)".into(), count));
-    } else {
-        sums.push(("w".into(), format!("CAST(COUNT(*) AS {double})"), double));
-        sums.push(("w2".into(), format!("CAST(COUNT(*) AS {double})"), double));
-    }
-    for (i, columns) in plan.memberships.iter().enumerate() {
-        for j in 0..=columns.len() {
-            let mass = match plan.weight {
-                Some(_) => format!("v_m{i}_{j} * {weight}"),
-                None => format!("v_m{i}_{j}"),
-            };
-            sums.push((format!("m{i}_{j}"), d.exact_sum(&mass), double));
-            let square = d.exact_sum(&format!("({mass}) * ({mass})"));
-            sums.push((format!("m{i}_{j}_sq"), square, double));
-        }
-    }
-    for k in 0..plan.checks.len() {
-        sums.push((format!("check{k}"), format!("SUM(v_check{k})"), count));
-    }
+    let keys = row_keys(plan, d);
+    let (values, weight) = row_values(plan, d);
+    let sums = cell_sums(plan, d, &weight);
     let inner: Vec<String> = keys
         .iter()
         .chain(&values)
@@ -274,17 +177,167 @@ pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<Str
     // A numeric outcome with controls: the moments table too, in the same answer, its rows
     // marked `moment` in `part` (the cells' `cell`), each side's columns null on the other's.
     let k_names: Vec<String> = (0..moment_keys.len()).map(|i| format!("k{i}")).collect();
+    let moments = moments_query(plan, d, (moment_keys, &k_names), outcome, &from);
+    let (cell_side, moment_side) = union_columns(d, &keys, &sums, &k_names);
+    Ok(format!(
+        "{heading}SELECT {}\nFROM (\n{cells}\n) AS c\nUNION ALL\nSELECT {}\nFROM (\n{moments}\n) AS m\n",
+        cell_side.join(", "),
+        moment_side.join(", ")
+    ))
+}
+
+/// A column of the source row.
+fn col(d: Dialect, name: &str) -> String {
+    format!("src.{}", d.ident(name))
+}
+
+/// A column of the source row as a number (null when it is not one).
+fn num(d: Dialect, name: &str) -> String {
+    d.to_number(&col(d, name))
+}
+
+/// A key of the plan as text: an attribute's value, or the period code of the date.
+fn key(plan: &TallyPlan, d: Dialect, a: &str) -> String {
+    match &plan.period {
+        Some((column, every)) if a == super::plan::PERIOD_KEY => {
+            d.as_text(&d.period(&d.to_date(&col(d, column)), *every))
+        }
+        _ => d.as_text(&col(d, a)),
+    }
+}
+
+/// Per row, the keys the cells group by (name, expression): the attributes, the decision, the
+/// label, and whether the row is outside the selection.
+fn row_keys(plan: &TallyPlan, d: Dialect) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String)> = plan
+        .attributes
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (format!("a{i}"), key(plan, d, a)))
+        .collect();
+    let decision = match &plan.decision {
+        DecisionKey::Column(c) => d.as_text(&col(d, c)),
+        DecisionKey::AtLeast { column, threshold } => format!(
+            "CASE WHEN {n} IS NULL THEN NULL WHEN {n} >= {t} THEN 'true' ELSE 'false' END",
+            n = num(d, column),
+            t = d.number(*threshold)
+        ),
+        DecisionKey::Value(c) => format!(
+            "CASE WHEN {raw} IS NULL THEN NULL WHEN {n} IS NULL THEN 'NaN' ELSE {text} END",
+            raw = col(d, c),
+            n = num(d, c),
+            text = d.as_text(&num(d, c))
+        ),
+    };
+    keys.push(("decision".into(), decision));
+    if let Some(label) = &plan.label {
+        keys.push(("label".into(), d.as_text(&col(d, label))));
+    }
+    if !plan.selection.is_empty() {
+        keys.push((
+            "outside".into(),
+            format!("NOT ({})", selected(&plan.selection, d)),
+        ));
+    }
+    keys
+}
+
+/// Per row, the values the cells sum (name, expression): the weight and whether it is null,
+/// each membership's probabilities and the rest of its mass, each check's violation; and the
+/// weight's name (empty without one).
+fn row_values(plan: &TallyPlan, d: Dialect) -> (Vec<(String, String)>, String) {
+    let mut values: Vec<(String, String)> = Vec::new();
+    let weight = match &plan.weight {
+        Some(w) => {
+            values.push(("v_w".into(), format!("coalesce({}, 0)", num(d, w))));
+            values.push((
+                "v_null_w".into(),
+                format!("CASE WHEN {} IS NULL THEN 1 ELSE 0 END", col(d, w)),
+            ));
+            "v_w".to_string()
+        }
+        None => String::new(),
+    };
+    for (i, columns) in plan.memberships.iter().enumerate() {
+        let p = |c: &String| format!("coalesce({}, 0)", num(d, c));
+        for (j, c) in columns.iter().enumerate() {
+            values.push((format!("v_m{i}_{j}"), p(c)));
+        }
+        let total: Vec<String> = columns.iter().map(p).collect();
+        values.push((
+            format!("v_m{i}_{}", columns.len()),
+            format!(
+                "CASE WHEN 1 - ({t}) < 0 THEN 0 ELSE 1 - ({t}) END",
+                t = total.join(" + ")
+            ),
+        ));
+    }
+    for (k, check) in plan.checks.iter().enumerate() {
+        values.push((
+            format!("v_check{k}"),
+            format!(
+                "CASE WHEN {} THEN 1 ELSE 0 END",
+                violated(check.rule, &check.columns, d)
+            ),
+        ));
+    }
+    (values, weight)
+}
+
+/// Per cell, the sums (name, expression, SQL type): rows, weights and their squares, the
+/// memberships' masses and their squares, the checks' violations.
+fn cell_sums(plan: &TallyPlan, d: Dialect, weight: &str) -> Vec<(String, String, &'static str)> {
+    let (double, count) = (d.double(), "BIGINT");
+    let mut sums: Vec<(String, String, &str)> = vec![("rows".into(), "COUNT(*)".into(), count)];
+    if plan.weight.is_some() {
+        sums.push(("w".into(), d.exact_sum(weight), double));
+        sums.push((
+            "w2".into(),
+            d.exact_sum(&format!("{weight} * {weight}")),
+            double,
+        ));
+        sums.push(("null_w".into(), "SUM(v_null_w)".into(), count));
+    } else {
+        sums.push(("w".into(), format!("CAST(COUNT(*) AS {double})"), double));
+        sums.push(("w2".into(), format!("CAST(COUNT(*) AS {double})"), double));
+    }
+    for (i, columns) in plan.memberships.iter().enumerate() {
+        for j in 0..=columns.len() {
+            let mass = match plan.weight {
+                Some(_) => format!("v_m{i}_{j} * {weight}"),
+                None => format!("v_m{i}_{j}"),
+            };
+            sums.push((format!("m{i}_{j}"), d.exact_sum(&mass), double));
+            let square = d.exact_sum(&format!("({mass}) * ({mass})"));
+            sums.push((format!("m{i}_{j}_sq"), square, double));
+        }
+    }
+    for k in 0..plan.checks.len() {
+        sums.push((format!("check{k}"), format!("SUM(v_check{k})"), count));
+    }
+    sums
+}
+
+/// A numeric outcome's moments table: per combination of its keys, the rows and the exact
+/// sums of the outcome's distances from the smallest value, and of their squares.
+fn moments_query(
+    plan: &TallyPlan,
+    d: Dialect,
+    (moment_keys, k_names): (&[String], &[String]),
+    outcome: &str,
+    from: &str,
+) -> String {
     let k_exprs: Vec<String> = moment_keys
         .iter()
-        .zip(&k_names)
-        .map(|(k, name)| format!("{} AS {name}", key(k)))
+        .zip(k_names)
+        .map(|(k, name)| format!("{} AS {name}", key(plan, d, k)))
         .collect();
     let inside = match plan.selection.is_empty() {
         true => "TRUE".to_string(),
         false => selected(&plan.selection, d),
     };
     let shifted = "(numbers.y - shift.s)";
-    let moments = format!(
+    format!(
         "SELECT {ks}, COUNT(*) AS rows, {sum} AS sum, {sum_sq} AS sum_sq, MIN(shift.s) AS shift\n\
          FROM (\n  SELECT {kx}, {y} AS y\n  FROM {from} AS src\n  WHERE {inside}\n) AS numbers\n\
          CROSS JOIN (\n  SELECT MIN({y}) AS s FROM {from} AS src\n  WHERE {inside} AND {y} IS NOT NULL AND NOT {nan}\n) AS shift\n\
@@ -293,39 +346,45 @@ pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<Str
         sum = d.exact_sum(shifted),
         sum_sq = d.exact_sum(&format!("{shifted} * {shifted}")),
         kx = k_exprs.join(", "),
-        y = num(outcome),
-        nan = d.is_nan(&num(outcome)),
+        y = num(d, outcome),
+        nan = d.is_nan(&num(d, outcome)),
         ynan = d.is_nan("numbers.y"),
-    );
+    )
+}
+
+/// The columns of the cells' and the moments' sides of their union: each side's own columns,
+/// the other's as typed nulls.
+fn union_columns(
+    d: Dialect,
+    keys: &[(String, String)],
+    sums: &[(String, String, &str)],
+    k_names: &[String],
+) -> (Vec<String>, Vec<String>) {
     let null = |t: &str| format!("CAST(NULL AS {t})");
     let text = d.text_type();
     let mut cell_side = vec!["'cell' AS part".to_string()];
     let mut moment_side = vec!["'moment' AS part".to_string()];
-    for (name, _) in &keys {
+    for (name, _) in keys {
         let t = if name == "outside" { "BOOLEAN" } else { text };
         cell_side.push(name.clone());
         moment_side.push(format!("{} AS {name}", null(t)));
     }
-    for (name, _, t) in &sums {
+    for (name, _, t) in sums {
         cell_side.push(name.clone());
         moment_side.push(match name.as_str() {
             "rows" => "rows".to_string(),
             _ => format!("{} AS {name}", null(t)),
         });
     }
-    for name in &k_names {
+    for name in k_names {
         cell_side.push(format!("{} AS {name}", null(text)));
         moment_side.push(name.clone());
     }
     for name in ["sum", "sum_sq", "shift"] {
-        cell_side.push(format!("{} AS {name}", null(double)));
+        cell_side.push(format!("{} AS {name}", null(d.double())));
         moment_side.push(name.to_string());
     }
-    Ok(format!(
-        "{heading}SELECT {}\nFROM (\n{cells}\n) AS c\nUNION ALL\nSELECT {}\nFROM (\n{moments}\n) AS m\n",
-        cell_side.join(", "),
-        moment_side.join(", ")
-    ))
+    (cell_side, moment_side)
 }
 
 /// Whether a row is inside the selection: each column's text is one of its values.
