@@ -122,8 +122,8 @@ fn severity(m: Measure, favorable: Favorable, g: &GroupResult) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::results::{
-        Comparison, Count, Counts, GroupMeasures, Intervals, ReferenceUsed, SetStatus, Summary,
-        Values, Verdict,
+        Comparison, Counts, GroupMeasures, Intervals, ReferenceUsed, SetStatus, Summary, Values,
+        Verdict,
     };
 
     fn group(name: &str, ratio: f64, state: VerdictState) -> GroupResult {
@@ -134,15 +134,7 @@ mod tests {
         GroupResult {
             measures: GroupMeasures {
                 values: [("g".to_string(), name.to_string())].into(),
-                counts: Counts {
-                    n: Count::Value(100.0),
-                    tp: None,
-                    fp: None,
-                    tn: None,
-                    fn_: None,
-                    pp: None,
-                    pn: None,
-                },
+                counts: Counts::of_size(100.0),
                 rates: Values::new(),
                 ci: Intervals::new(),
                 vs_reference,

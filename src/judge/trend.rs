@@ -17,14 +17,7 @@ pub fn failing_streaks(results: &AuditResults) -> Vec<FailingStreak> {
         .iter()
         .filter(|s| s.segment.is_none())
     {
-        let sets: Vec<Option<&AttributeSetResult>> = periods
-            .iter()
-            .map(|p| {
-                p.attribute_sets
-                    .iter()
-                    .find(|x| x.segment.is_none() && x.attributes == set.attributes)
-            })
-            .collect();
+        let sets = results.period_sets(set);
         for g in set
             .groups
             .iter()

@@ -9,7 +9,7 @@ use super::compare::{difference, ratio};
 use super::kind::{Frame, OutcomeMeasures};
 use crate::error::Result;
 use crate::metric::{Metric, Tested, Versus};
-use crate::results::{AdjustedGap, Comparison, Count, Counts, Intervals, Summary, Values};
+use crate::results::{AdjustedGap, Comparison, Counts, Intervals, Summary, Values};
 use crate::stats::distribution::{
     kolmogorov_smirnov, median_difference_interval, standardized_mean_difference, welch,
     Distribution,
@@ -87,15 +87,7 @@ impl OutcomeMeasures for Numeric<'_> {
 
     fn group(&self, f: &Frame, i: usize) -> (Counts, Values, Intervals) {
         let d = &self.distributions[i];
-        let counts = Counts {
-            n: Count::Value(d.n() as f64),
-            tp: None,
-            fp: None,
-            tn: None,
-            fn_: None,
-            pp: None,
-            pn: None,
-        };
+        let counts = Counts::of_size(d.n() as f64);
         let ci = [(
             Metric::Mean.name().to_string(),
             d.mean_interval(f.spec.stats.confidence),

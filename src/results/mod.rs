@@ -502,6 +502,19 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The counts of a group known only by its size (a numeric outcome's).
+    pub fn of_size(n: f64) -> Counts {
+        Counts {
+            n: Count::Value(n),
+            tp: None,
+            fp: None,
+            tn: None,
+            fn_: None,
+            pp: None,
+            pn: None,
+        }
+    }
+
     /// Every count present, with its name, in order.
     pub fn named(&self) -> Vec<(&'static str, Count)> {
         let mut out = vec![("n", self.n)];
@@ -779,6 +792,18 @@ impl AuditResults {
             }
         }
         out
+    }
+
+    /// The pooled attribute set like `set` in each period (absent where the period has none).
+    pub fn period_sets(&self, set: &AttributeSetResult) -> Vec<Option<&AttributeSetResult>> {
+        self.periods
+            .iter()
+            .map(|p| {
+                p.attribute_sets
+                    .iter()
+                    .find(|x| x.segment.is_none() && x.attributes == set.attributes)
+            })
+            .collect()
     }
 
     /// The periods the audit's dates cover, with `--date`: `2025-08`, or `2025-01 to 2025-06`.

@@ -47,14 +47,7 @@ pub fn section(s: &mut String, w: &Words) {
             .enumerate()
             .filter(|(_, s)| s.segment.is_none())
     {
-        let sets: Vec<Option<&AttributeSetResult>> = periods
-            .iter()
-            .map(|p| {
-                p.attribute_sets
-                    .iter()
-                    .find(|x| x.segment.is_none() && x.attributes == set.attributes)
-            })
-            .collect();
+        let sets = w.r.period_sets(set);
         let groups: Vec<&GroupResult> = set
             .groups
             .iter()
