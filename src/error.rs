@@ -1,9 +1,31 @@
 //! Errors the engine reports to the user, by kind. Each names the file, the column and the
 //! offending values as fields (so a caller can tell "not binary" from "too many groups") and
-//! keeps its source error; its message is the one line the CLI prints.
+//! keeps its source error; its message is the one line the CLI prints. A message names a setting
+//! of the audit as the library does (`max_groups`), or as the command line's flag
+//! (`--max-groups`) once the command line has asked for that.
 
 use crate::value::{describe, ValueCount};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether messages name settings as the command line's flags.
+static AS_FLAGS: AtomicBool = AtomicBool::new(false);
+
+/// Makes every message name a setting as the command line's flag (`--max-groups`) instead of
+/// as [`AuditSpec`](crate::spec::AuditSpec) does (`max_groups`). The command line calls it
+/// once, first; other front ends keep the settings' own names.
+pub fn name_settings_as_flags() {
+    AS_FLAGS.store(true, Ordering::Relaxed);
+}
+
+/// A setting's name as messages write it: `max_groups`, or `--max-groups` on the command line.
+pub fn setting_name(name: &str) -> String {
+    if AS_FLAGS.load(Ordering::Relaxed) {
+        format!("--{}", name.replace('_', "-"))
+    } else {
+        name.to_string()
+    }
+}
 
 /// Everything that can stop an audit. Every variant is a problem with the user's input or
 /// environment; the CLI prints it on one line and exits with code 2.
@@ -13,9 +35,9 @@ pub enum AuditError {
     #[error("{0}")]
     Spec(String),
     /// A setting of the audit is outside its range; `setting` is its name in
-    /// [`AuditSpec`](crate::spec::AuditSpec) (`min_group_size`), which a front end may show as
-    /// its own option's name.
-    #[error("{setting} {value}: {problem}")]
+    /// [`AuditSpec`](crate::spec::AuditSpec) (`min_group_size`), written as the command line's
+    /// flag there ([`setting_name`]).
+    #[error("{} {value}: {problem}", setting_name(setting))]
     Setting {
         /// The setting's name.
         setting: &'static str,
@@ -64,8 +86,8 @@ pub enum AuditError {
     },
     /// A decision or label column holds values that are not binary and no positives were named.
     #[error(
-        "{}: column '{column}': {} distinct values are not 0/1, true/false or yes/no: {}; name the positive values with {flag}",
-        path.display(), offending.len(), describe(offending)
+        "{}: column '{column}': {} distinct values are not 0/1, true/false or yes/no: {}; name the positive values with {}",
+        path.display(), offending.len(), describe(offending), setting_name(positives)
     )]
     NotBinary {
         /// The log.
@@ -74,8 +96,8 @@ pub enum AuditError {
         column: String,
         /// The values not recognised, most frequent first.
         offending: Vec<ValueCount>,
-        /// The flag that names the positive values.
-        flag: &'static str,
+        /// The setting that names the positive values (`positive`, `label_positive`).
+        positives: &'static str,
     },
     /// None of the named positive values occurs in the column.
     #[error(
@@ -92,10 +114,10 @@ pub enum AuditError {
         /// The values present, most frequent first.
         present: Vec<ValueCount>,
     },
-    /// A protected attribute has more distinct values than `--max-groups`.
+    /// A protected attribute has more distinct values than `max_groups`.
     #[error(
-        "{}: column '{column}': {distinct} distinct values, more than --max-groups {max}; this looks like an identifier, not a group (raise --max-groups if it is one)",
-        path.display()
+        "{}: column '{column}': {distinct} distinct values, more than {m} {max}; this looks like an identifier, not a group (raise {m} if it is one)",
+        path.display(), m = setting_name("max_groups")
     )]
     TooManyGroups {
         /// The log.
@@ -134,8 +156,8 @@ pub enum AuditError {
     },
     /// A numeric outcome's column holds no number.
     #[error(
-        "{}: column '{column}': no row holds a number ({rows} rows of text); --kind continuous needs a price, an amount or a time",
-        path.display()
+        "{}: column '{column}': no row holds a number ({rows} rows of text); {} continuous needs a price, an amount or a time",
+        path.display(), setting_name("kind")
     )]
     NoNumbers {
         /// The log.
@@ -145,10 +167,10 @@ pub enum AuditError {
         /// Rows whose value is not a number.
         rows: u64,
     },
-    /// No value of the `--date` column is a date.
+    /// No value of the `date` column is a date.
     #[error(
-        "{}: --date {column}: no value is a date ({rows} rows); give a date, a datetime or an ISO date string (2025-05-31)",
-        path.display()
+        "{}: {} {column}: no value is a date ({rows} rows); give a date, a datetime or an ISO date string (2025-05-31)",
+        path.display(), setting_name("date")
     )]
     NoDates {
         /// The log.
@@ -215,7 +237,7 @@ pub enum AuditError {
         source: std::io::Error,
     },
     /// An explicit reference group is excluded.
-    #[error("--reference {}={}: that group is excluded ({why}) and cannot be the reference", attributes.join(","), values.join(","))]
+    #[error("{} {}={}: that group is excluded ({why}) and cannot be the reference", setting_name("reference"), attributes.join(","), values.join(","))]
     ReferenceExcluded {
         /// The attribute set.
         attributes: Vec<String>,
@@ -225,7 +247,7 @@ pub enum AuditError {
         why: String,
     },
     /// A control cannot be used: constant, or determined by the other controls and the groups.
-    #[error("{}: --control {column}: {problem}", path.display())]
+    #[error("{}: {} {column}: {problem}", path.display(), setting_name("control"))]
     ControlUnusable {
         /// The log.
         path: PathBuf,
@@ -235,7 +257,7 @@ pub enum AuditError {
         problem: String,
     },
     /// A feature cannot be used by the models of the decision.
-    #[error("{}: --features {column}: {problem}", path.display())]
+    #[error("{}: {} {column}: {problem}", path.display(), setting_name("features"))]
     FeatureUnusable {
         /// The log.
         path: PathBuf,
@@ -245,7 +267,7 @@ pub enum AuditError {
         problem: String,
     },
     /// An explicit reference group does not occur in the log.
-    #[error("--reference {}={}: no such group in {}; groups present: {}", attributes.join(","), values.join(","), path.display(), present.join("; "))]
+    #[error("{} {}={}: no such group in {}; groups present: {}", setting_name("reference"), attributes.join(","), values.join(","), path.display(), present.join("; "))]
     ReferenceNotFound {
         /// The log.
         path: PathBuf,
@@ -256,8 +278,8 @@ pub enum AuditError {
         /// The groups present, values comma-separated.
         present: Vec<String>,
     },
-    /// The output directory is not empty and `--force` was not given.
-    #[error("{}: output directory exists and is not empty; pass --force to replace it", path.display())]
+    /// The output directory is not empty and `force` was not given.
+    #[error("{}: output directory exists and is not empty; pass {} to replace it", path.display(), setting_name("force"))]
     OutputExists {
         /// The output directory.
         path: PathBuf,
@@ -345,7 +367,7 @@ pub enum AuditError {
         problem: String,
     },
     /// A directory that should be an audit's bundle has no manifest.
-    #[error("{}: not a fairaudit bundle (it has no manifest.json); give the --out directory of an audit", dir.display())]
+    #[error("{}: not a fairaudit bundle (it has no manifest.json); give the {} directory of an audit", dir.display(), setting_name("out"))]
     NotABundle {
         /// The directory.
         dir: PathBuf,

@@ -258,3 +258,62 @@ fn a_flag_value_clap_refuses_is_one_line_too() {
         "{err}"
     );
 }
+
+#[test]
+fn library_errors_name_the_command_lines_flags() {
+    // The library names its settings as the audit's definition does (`positive`, `max_groups`);
+    // the command line asks for its flags' names, so every message names the flag to change.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let log = write(
+        dir.path(),
+        "log.csv",
+        "y,l,g,d,p\nmaybe,x,a,2025-01-01,1\n1,1,b,soon,2\n0,0,a,later,3\n",
+    );
+    let err = args(&log, "y", "g").fails(&out);
+    assert!(
+        err.contains("name the positive values with --positive"),
+        "{err}"
+    );
+    let err = args(&log, "y", "g")
+        .with("--positive", "1")
+        .with("--label", "l")
+        .fails(&out);
+    assert!(
+        err.contains("name the positive values with --label-positive"),
+        "{err}"
+    );
+    let err = args(&log, "g", "y")
+        .with("--kind", "continuous")
+        .with("--higher", "adverse")
+        .fails(&out);
+    assert!(
+        err.contains("; --kind continuous needs a price, an amount or a time"),
+        "{err}"
+    );
+    let err = args(&log, "y", "g")
+        .with("--positive", "1")
+        .with("--where", "d=soon,later")
+        .with("--date", "d")
+        .fails(&out);
+    assert!(
+        err.contains("log.csv: --date d: no value is a date"),
+        "{err}"
+    );
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let output = fairaudit()
+        .arg("audit")
+        .args(args(&log, "y", "g").with("--positive", "1").list())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.contains("output directory exists and is not empty; pass --force to replace it"),
+        "{err}"
+    );
+}

@@ -54,6 +54,7 @@ enum Command {
 /// Parses the command line, runs it and returns the process exit code; errors are printed on
 /// one line.
 pub fn main() -> i32 {
+    fairaudit::error::name_settings_as_flags();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return argument_error(e),

@@ -4,7 +4,6 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use fairaudit::error::AuditError;
 use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
@@ -474,7 +473,7 @@ impl AuditArgs {
             stats: self.stats(),
             exclusion: self.exclusion(),
         };
-        spec.validate().map_err(flagged)?;
+        spec.validate()?;
         Ok(spec)
     }
 
@@ -815,19 +814,6 @@ fn parse_cadence(text: &str) -> Result<Cadence, String> {
         "yearly" => Ok(Cadence::Yearly),
         "once" => Ok(Cadence::Once),
         _ => Err("use monthly, quarterly, yearly or once".to_string()),
-    }
-}
-
-/// A library error with the option's name for the setting it names (`min_group_size` is
-/// `--min-group-size`).
-pub fn flagged(e: AuditError) -> anyhow::Error {
-    match e {
-        AuditError::Setting {
-            setting,
-            value,
-            problem,
-        } => anyhow::anyhow!("--{} {value}: {problem}", setting.replace('_', "-")),
-        e => e.into(),
     }
 }
 

@@ -220,7 +220,8 @@ fn check_actionable(explain: &ExplainSpec, sample: &Sample) -> Result<()> {
             .any(|(name, values)| name == feature && matches!(values, sample::Values::Numbers(_)));
         if !numeric {
             return Err(AuditError::Spec(format!(
-                "--actionable {feature}: not a number; recourse needs a feature a customer can change by an amount (spend, tenure)"
+                "{} {feature}: not a number; recourse needs a feature a customer can change by an amount (spend, tenure)",
+                crate::error::setting_name("actionable")
             )));
         }
     }

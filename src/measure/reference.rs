@@ -258,12 +258,12 @@ mod tests {
         };
         assert_eq!(choose(&s, "b").unwrap(), (Some(1), ReferenceUsed::Explicit));
         let err = choose(&s, "c").unwrap_err().to_string();
-        assert_eq!(err, "--reference g=c: that group is excluded (fewer than 30 rows) and cannot be the reference");
+        assert_eq!(err, "reference g=c: that group is excluded (fewer than 30 rows) and cannot be the reference");
         s.data = "log.csv".into();
         let err = choose(&s, "z").unwrap_err().to_string();
         assert_eq!(
             err,
-            "--reference g=z: no such group in log.csv; groups present: a; b; c"
+            "reference g=z: no such group in log.csv; groups present: a; b; c"
         );
     }
 

@@ -1,6 +1,7 @@
 //! The ranges of an audit's settings, checked by the library itself, so that every front end
 //! (the command line, a program building an [`AuditSpec`]) is held to them. An error names the
-//! setting as [`AuditSpec`] does (`min_group_size`); a front end names its own option for it.
+//! setting as [`AuditSpec`] does (`min_group_size`), or as the command line's flag once it has
+//! asked for that ([`crate::error::name_settings_as_flags`]).
 
 use super::AuditSpec;
 use crate::error::{AuditError, Result};

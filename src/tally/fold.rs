@@ -187,7 +187,7 @@ impl Reading {
                 path,
                 cells,
                 |c| &c.decision,
-                (spec.decision.column(), decision_positive, "--positive"),
+                (spec.decision.column(), decision_positive, "positive"),
             )?
         };
         let (label_of, label_negative_values) = match &spec.label {
@@ -196,7 +196,7 @@ impl Reading {
                     path,
                     cells,
                     |c| &c.label,
-                    (&label.column, label.positive.as_deref(), "--label-positive"),
+                    (&label.column, label.positive.as_deref(), "label_positive"),
                 )?;
                 (Some(map), neg)
             }
@@ -601,7 +601,7 @@ fn read_binary<'a>(
     path: &Path,
     cells: &[&'a Cell],
     value: impl Fn(&'a Cell) -> &'a Option<String>,
-    (column, positive, flag): (&str, Option<&[String]>, &'static str),
+    (column, positive, positives): (&str, Option<&[String]>, &'static str),
 ) -> Result<BinaryReading> {
     let mut counts: IndexMap<&str, u64> = IndexMap::new();
     for cell in cells {
@@ -633,7 +633,7 @@ fn read_binary<'a>(
             path: path.to_path_buf(),
             column: column.to_string(),
             offending,
-            flag,
+            positives,
         });
     }
     sort_by_count(&mut negatives);

@@ -17,7 +17,11 @@ const DRIVER: &str = include_str!("spark_driver.py");
 pub const VIEW: &str = "fairaudit_log";
 
 fn failed(why: impl Into<String>) -> AuditError {
-    AuditError::Spec(format!("--engine spark: {}", why.into()))
+    AuditError::Spec(format!(
+        "{} spark: {}",
+        crate::error::setting_name("engine"),
+        why.into()
+    ))
 }
 
 /// Computes the cell table of `plan` over `data` (a path Spark reads in `format`, or a table
