@@ -2,24 +2,14 @@
 //! comparisons and verdicts, with the formula and direction beside the headline numbers.
 
 use crate::error::Result;
-use crate::measure::metrics::rate;
-use crate::metric::{Metric, Versus};
-use crate::render::charts::{chart_file, more_charts};
 use crate::render::kinds;
+use crate::render::sections;
 use crate::render::sections::controls;
 use crate::render::sections::headline::{decision_sheet, headlines, status_label};
-use crate::render::sections::numeric;
-use crate::render::sections::verdicts;
-use crate::render::text::{
-    adjustment_name, code, group_label, md, pct, points, ratio, reference_text, thousands,
-    verdict_text,
-};
+use crate::render::text::{code, group_label, md, thousands};
 use crate::render::words::Words;
 use crate::render::{OutputFile, Renderer, RunContext};
-use crate::results::{
-    AttributeSetResult, AuditResults, ReferenceUsed, TallyEngineUsed, VerdictState,
-};
-use crate::spec::{Favorable, OutcomeKind};
+use crate::results::{AuditResults, ReferenceUsed, TallyEngineUsed, VerdictState};
 use std::fmt::Write;
 
 /// Renders `report.md`.
@@ -49,12 +39,9 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     scope(&mut s, r, ctx);
     executive_summary(&mut s, &w, ctx);
     let _ = writeln!(s, "## Findings\n");
+    let kind = sections::of(r.audit.outcome_kind());
     for (i, set) in r.attribute_sets.iter().enumerate() {
-        if r.audit.kind == Some(OutcomeKind::Continuous) {
-            numeric::attribute_set(&mut s, r, ctx, i, set);
-        } else {
-            attribute_set(&mut s, r, ctx, i, set);
-        }
+        kind.findings(&mut s, r, ctx, (i, set));
     }
     crate::render::sections::changes::section(&mut s, &w, ctx);
     crate::render::sections::trend::section(&mut s, &w);
@@ -193,9 +180,7 @@ fn limitations(s: &mut String, r: &AuditResults) {
 
 fn glossary(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "## Glossary\n");
-    if r.audit.kind == Some(OutcomeKind::Continuous) {
-        numeric::glossary(s);
-    }
+    sections::of(r.audit.outcome_kind()).glossary(s);
     if !r.audit.controls.is_empty() {
         controls::glossary(s, r);
     }
@@ -270,119 +255,6 @@ fn appendix(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         s,
         "Undefined values (a zero denominator) are shown as n/a, never as 0."
     );
-}
-
-fn direction_text(f: Favorable) -> &'static str {
-    match f {
-        Favorable::Positive => {
-            "favourable to the people it concerns (an offer, an approval): a lower rate is the disadvantage"
-        }
-        Favorable::Negative => {
-            "adverse to the people it concerns (a flag, a denial): a higher rate is the disadvantage"
-        }
-    }
-}
-
-/// The scope's lines on a yes/no decision: what counts as positive, the direction, the label,
-/// and the rules behind the verdicts.
-fn decision_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
-    let a = &r.audit;
-    let positive = match (&a.score, &a.outcome, &a.positive) {
-        (Some(sc), _, _) if a.score_rate.is_some() => format!(
-            "score {} strictly above the log's median score, {} (the scoring rate of a NYC Local Law 144 bias \
-             audit; impact ratios against the group with the highest rate)",
-            code(&sc.column),
-            sc.threshold
-        ),
-        (Some(sc), _, _) => format!("score {} at or above {}", code(&sc.column), sc.threshold),
-        (None, Some(o), Some(p)) => {
-            format!(
-                "{} is one of: {}",
-                code(o),
-                p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")
-            )
-        }
-        (None, Some(o), None) => format!("{} is 1, true or yes", code(o)),
-        (None, None, _) => String::new(),
-    };
-    let _ = writeln!(s, "- **Positive decision:** {positive}");
-    if let Some(neg) = &a.negative_values {
-        let _ = writeln!(
-            s,
-            "- **Counted as negative decisions:** {}",
-            value_counts(neg)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "- **Direction:** the positive decision is {}.",
-        direction_text(a.favorable)
-    );
-    match &a.label {
-        Some(label) => {
-            let _ = writeln!(
-                s,
-                "- **True outcome (label):** {}{}{}",
-                code(label),
-                a.label_positive
-                    .as_ref()
-                    .map(|p| format!(
-                        ", positive when one of: {}",
-                        p.iter().map(|v| md(v)).collect::<Vec<_>>().join(", ")
-                    ))
-                    .unwrap_or_default(),
-                ctx.label_means.as_deref().map_or(
-                    "; error-rate metrics are computed. What it is was not described (use --label-means): \
-                     error rates only mean something if the label is a genuine ground truth, not a \
-                     consequence of the decision."
-                        .to_string(),
-                    |means| format!(": {}; error-rate metrics are computed against it.", md(means))
-                )
-            );
-            if let Some(neg) = &a.label_negative_values {
-                let _ = writeln!(
-                    s,
-                    "- **Label values counted as negative:** {}",
-                    value_counts(neg)
-                );
-            }
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "- **True outcome (label):** none given; only selection-rate metrics exist."
-            );
-        }
-    }
-    let rule = format!(
-        "a group fails when its disparate impact ratio is {} {}",
-        a.favorable.failing_side(),
-        a.favorable.bound_text(a.di_threshold)
-    );
-    let _ = writeln!(
-        s,
-        "- **Four-fifths rule:** {rule}, and the difference is statistically significant (two-proportion z-test, \
-         Fisher's exact test for small counts; the {} selection-rate tests, one per compared group, adjusted together \
-         with {}; significance level {}); crossed but not significant is *inconclusive*. Tests of other rates, which \
-         no verdict uses, are adjusted in families of their own.",
-        a.tests_in_family,
-        adjustment_name(a.p_adjust),
-        a.alpha
-    );
-    if let (Some(_), Some(n)) = (
-        &a.label,
-        a.test_families.get(a.favorable.error_rate().0.name()),
-    ) {
-        let _ = writeln!(
-            s,
-            "- **Error-rate parity:** with a true outcome, each group's {} is judged by the same rule against the \
-             reference's: it fails when its ratio is {} {} and the difference is significant (the {n} tests of that \
-             rate adjusted together with the same method).",
-            a.favorable.error_rate().1,
-            a.favorable.failing_side(),
-            a.favorable.bound_text(a.di_threshold)
-        );
-    }
 }
 
 fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
@@ -505,11 +377,7 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         thousands(r.input.rows_used as f64),
         excluded.join(", ")
     );
-    if a.kind == Some(OutcomeKind::Continuous) {
-        numeric::scope_lines(s, r, ctx);
-    } else {
-        decision_lines(s, r, ctx);
-    }
+    sections::of(a.outcome_kind()).scope_lines(s, r, ctx);
     controls::scope_line(s, r, &Words::new(r, ctx));
     let _ = writeln!(
         s,
@@ -543,152 +411,4 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         );
     }
     let _ = writeln!(s);
-}
-
-fn value_counts(values: &[crate::value::ValueCount]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{} ({})", md(&v.value), v.count))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A rate with its interval: `58.8% (57.2–60.4%)`.
-fn pct_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
-    match ci {
-        Some([lo, hi]) if v.is_some() => {
-            format!("{} ({:.1}–{:.1}%)", pct(v), lo * 100.0, hi * 100.0)
-        }
-        _ => pct(v),
-    }
-}
-
-/// A ratio with its interval: `1.69 (1.59–1.80)`.
-fn ratio_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
-    match ci {
-        Some([lo, hi]) if v.is_some() => format!("{} ({lo:.2}–{hi:.2})", ratio(v)),
-        _ => ratio(v),
-    }
-}
-
-fn attribute_set(
-    s: &mut String,
-    r: &AuditResults,
-    ctx: &RunContext,
-    index: usize,
-    set: &AttributeSetResult,
-) {
-    let confidence = r.audit.confidence * 100.0;
-    let _ = writeln!(s, "### {}\n", md(&Words::new(r, ctx).set(set)));
-    let _ = writeln!(s, "Reference group: {}.\n", reference_text(set));
-    let _ = writeln!(
-        s,
-        "Headline: **disparate impact ratio** = selection rate of the group / selection rate of the reference \
-         (selection rate = {}); **statistical parity difference** = selection rate of the group − that of the reference. \
-         The positive decision is {}. Brackets give {confidence}% confidence intervals (Wilson for rates, Katz for ratios, \
-         Newcombe for differences).\n",
-        rate(Metric::SelectionRate).map_or("", |r| r.formula),
-        direction_text(r.audit.favorable)
-    );
-    let _ = writeln!(
-        s,
-        "| group | verdict | n | share | selection rate | disparate impact ratio | statistical parity difference |"
-    );
-    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|");
-    for g in &set.groups {
-        let m = &g.measures;
-        let _ = writeln!(
-            s,
-            "| {}{} | {} | {} | {} | {} | {} | {} |",
-            md(&group_label(m)),
-            if m.is_reference { " (reference)" } else { "" },
-            verdict_text(g.state()),
-            ctx.people_of(m.counts.n),
-            pct(m.rate(Metric::GroupShare)),
-            pct_ci(
-                m.rate(Metric::SelectionRate),
-                m.interval(Metric::SelectionRate)
-            ),
-            ratio_ci(
-                m.vs(Versus::DisparateImpactRatio),
-                m.vs_interval(Versus::DisparateImpactRatio)
-            ),
-            points(m.vs(Versus::StatisticalParityDifference))
-        );
-    }
-    let _ = writeln!(s);
-    if !r.audit.controls.is_empty() {
-        controls::decision_table(s, &Words::new(r, ctx), set);
-    }
-    if r.audit.label.is_some() {
-        let _ = writeln!(
-            s,
-            "Error rates (tpr = {}, fpr = {}, fnr = {}, ppv = {}); ratios are group / reference.\n",
-            rate(Metric::Tpr).map_or("", |r| r.formula),
-            rate(Metric::Fpr).map_or("", |r| r.formula),
-            rate(Metric::Fnr).map_or("", |r| r.formula),
-            rate(Metric::Ppv).map_or("", |r| r.formula)
-        );
-        let _ = writeln!(s, "| group | base rate | tpr | fpr | fnr | ppv | fpr ratio | fnr ratio | equal opportunity difference | average odds difference |");
-        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for g in &set.groups {
-            let m = &g.measures;
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                md(&group_label(m)),
-                pct(m.rate(Metric::BaseRate)),
-                pct_ci(m.rate(Metric::Tpr), m.interval(Metric::Tpr)),
-                pct_ci(m.rate(Metric::Fpr), m.interval(Metric::Fpr)),
-                pct(m.rate(Metric::Fnr)),
-                pct(m.rate(Metric::Ppv)),
-                ratio_ci(
-                    m.vs(Versus::Ratio(Metric::Fpr)),
-                    m.vs_interval(Versus::Ratio(Metric::Fpr))
-                ),
-                ratio(m.vs(Versus::Ratio(Metric::Fnr))),
-                points(m.vs(Versus::EqualOpportunityDifference)),
-                points(m.vs(Versus::AverageOddsDifference))
-            );
-        }
-        let _ = writeln!(s);
-    }
-    let _ = writeln!(s, "Verdicts (how sure we are: the selection-rate test of each group against the reference):\n");
-    verdicts::verdict_list(s, r, set);
-    let _ = writeln!(
-        s,
-        "\nBetween groups (over the groups not excluded whose rate is defined; {confidence}% bias-corrected bootstrap intervals):\n"
-    );
-    for (name, value) in &set.summary.values {
-        let ci = set.summary.ci.get(name).copied().flatten();
-        let (shown, formula) = match name.as_str() {
-            "demographic_parity_difference" => {
-                (pct_ci(*value, ci), "highest − lowest selection rate")
-            }
-            "demographic_parity_ratio" => (ratio_ci(*value, ci), "lowest / highest selection rate"),
-            "equalized_odds_difference" => (
-                pct_ci(*value, ci),
-                "the larger of the tpr and fpr spreads (highest − lowest)",
-            ),
-            "equalized_odds_ratio" => (
-                ratio_ci(*value, ci),
-                "the smaller of lowest / highest tpr and lowest / highest fpr",
-            ),
-            _ => (ratio(*value), ""),
-        };
-        let _ = writeln!(s, "- {}: {} ({})", name.replace('_', " "), shown, formula);
-    }
-    let _ = writeln!(
-        s,
-        "\n![Selection rate per group, {}]({})\n",
-        md(&Words::new(r, ctx).set(set)),
-        chart_file(r, index, set)
-    );
-    for (title, path) in more_charts(r, index, set) {
-        let _ = writeln!(
-            s,
-            "![{title}, {}]({path})\n",
-            md(&Words::new(r, ctx).set(set))
-        );
-    }
 }

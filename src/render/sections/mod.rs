@@ -1,8 +1,10 @@
-//! The report's parts, in the report's order: the executive summary ([`headline`]), a numeric
-//! outcome's findings ([`numeric`]), the gaps at equal legitimate factors ([`controls`]), the
-//! list of verdicts ([`verdicts`]), what changed since the last audit ([`changes`]), the trend
-//! ([`trend`]) and why the gaps exist ([`explain`]). The formats put them together.
+//! The report's parts, in the report's order: the executive summary ([`headline`]), each kind of
+//! outcome's scope lines, findings and glossary ([`binary`], [`numeric`], behind
+//! [`KindSections`]), the gaps at equal legitimate factors ([`controls`]), the list of verdicts
+//! ([`verdicts`]), what changed since the last audit ([`changes`]), the trend ([`trend`]) and why
+//! the gaps exist ([`explain`]). The formats put them together.
 
+pub mod binary;
 pub mod changes;
 pub mod controls;
 pub mod explain;
@@ -10,3 +12,31 @@ pub mod headline;
 pub mod numeric;
 pub mod trend;
 pub mod verdicts;
+
+use crate::render::RunContext;
+use crate::results::{AttributeSetResult, AuditResults};
+use crate::spec::OutcomeKind;
+
+/// A kind of outcome's own parts of the report.
+pub trait KindSections {
+    /// The scope's lines on what is audited and the rule behind the verdicts.
+    fn scope_lines(&self, s: &mut String, r: &AuditResults, ctx: &RunContext);
+    /// The findings of the `index`-th attribute set.
+    fn findings(
+        &self,
+        s: &mut String,
+        r: &AuditResults,
+        ctx: &RunContext,
+        set: (usize, &AttributeSetResult),
+    );
+    /// The kind's own glossary entries, before the shared ones.
+    fn glossary(&self, s: &mut String);
+}
+
+/// The parts of the audit's kind of outcome.
+pub fn of(kind: OutcomeKind) -> &'static dyn KindSections {
+    match kind {
+        OutcomeKind::Binary => &binary::Binary,
+        OutcomeKind::Continuous => &numeric::Numeric,
+    }
+}

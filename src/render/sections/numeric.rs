@@ -16,8 +16,31 @@ use crate::results::{AttributeSetResult, AuditResults, VerdictState};
 use crate::spec::Favorable;
 use std::fmt::Write;
 
+/// A numeric outcome's parts of the report.
+pub struct Numeric;
+
+impl super::KindSections for Numeric {
+    fn scope_lines(&self, s: &mut String, r: &AuditResults, ctx: &RunContext) {
+        scope_lines(s, r, ctx);
+    }
+
+    fn findings(
+        &self,
+        s: &mut String,
+        r: &AuditResults,
+        ctx: &RunContext,
+        (index, set): (usize, &AttributeSetResult),
+    ) {
+        attribute_set(s, r, ctx, index, set);
+    }
+
+    fn glossary(&self, s: &mut String) {
+        glossary(s);
+    }
+}
+
 /// The scope's lines on the outcome, its direction and the verdicts' rule.
-pub fn scope_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
+fn scope_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let a = &r.audit;
     let w = Words::new(r, ctx);
     let _ = writeln!(
@@ -52,7 +75,7 @@ pub fn scope_lines(s: &mut String, r: &AuditResults, ctx: &RunContext) {
 }
 
 /// One attribute set's findings for a numeric outcome.
-pub fn attribute_set(
+fn attribute_set(
     s: &mut String,
     r: &AuditResults,
     ctx: &RunContext,
@@ -151,7 +174,7 @@ pub fn attribute_set(
 }
 
 /// The terms of a numeric outcome's tables and sentences.
-pub fn glossary(s: &mut String) {
+fn glossary(s: &mut String) {
     for (term, meaning) in [
         ("mean", "the average value in a group"),
         ("sd", "standard deviation: how far values typically lie from the group's mean"),
