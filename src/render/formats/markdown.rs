@@ -182,7 +182,7 @@ fn glossary(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "## Glossary\n");
     sections::of(r.audit.outcome_kind()).glossary(s);
     if !r.audit.controls.is_empty() {
-        controls::glossary(s, r);
+        controls::glossary(s, sections::of(r.audit.outcome_kind()).controls_terms());
     }
     for (term, meaning) in [
         ("selection rate", "the share of a group that received the positive decision"),
@@ -377,8 +377,9 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         thousands(r.input.rows_used as f64),
         excluded.join(", ")
     );
-    sections::of(a.outcome_kind()).scope_lines(s, r, ctx);
-    controls::scope_line(s, r, &Words::new(r, ctx));
+    let kind = sections::of(a.outcome_kind());
+    kind.scope_lines(s, r, ctx);
+    controls::scope_line(s, r, &Words::new(r, ctx), &kind.controls_method(a));
     let _ = writeln!(
         s,
         "- **Groups left out:** fewer than {} rows{}{}; bootstrap: {} replicates, seed {}.",

@@ -12,7 +12,7 @@ use crate::render::text::{
 };
 use crate::render::words::Words;
 use crate::render::RunContext;
-use crate::results::{AttributeSetResult, AuditResults};
+use crate::results::{AttributeSetResult, AuditInfo, AuditResults};
 use crate::spec::Favorable;
 use std::fmt::Write;
 
@@ -35,6 +35,33 @@ impl super::KindSections for Binary {
     }
 
     fn glossary(&self, _: &mut String) {}
+
+    fn controls_method(&self, a: &AuditInfo) -> String {
+        format!(
+        "each group's selection rate in every stratum (combination of the controls' values) weighted by the \
+         reference group's mix of strata, and its ratio to the reference's judged by the four-fifths rule with \
+         the Cochran–Mantel–Haenszel test (the {} tests adjusted together); the Mantel–Haenszel common risk \
+         ratio, and the share of the raw gap the different mix accounts for (Kitagawa) are given",
+        a.test_families.get("cmh").copied().unwrap_or(0)
+    )
+    }
+
+    fn controls_terms(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+        ("at equal controls", "the group's selection rate in every combination of the controls' values, weighted as the reference group's people are spread over them, divided by the reference's rate"),
+        ("Mantel–Haenszel ratio", "a common ratio of the selection rates across the combinations of the controls' values"),
+        ("CMH", "the Cochran–Mantel–Haenszel test: whether the group and the reference differ within the combinations of the controls' values"),
+        ("explained by controls", "the share of the raw gap that comes from the groups' different mix of controls (Kitagawa's decomposition); 100% means none is left"),
+    ]
+    }
+
+    fn judged_words(&self, _: &Words) -> String {
+        "selection rate".to_string()
+    }
+
+    fn subject(&self, _: &Words) -> String {
+        "decision".to_string()
+    }
 }
 
 fn direction_text(f: Favorable) -> &'static str {

@@ -6,40 +6,15 @@ use crate::metric::{Metric, Tested, Versus};
 use crate::render::text::{amount, amount_ci, code, group_label, md, pct, ratio, verdict_text};
 use crate::render::words::Words;
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
-use crate::spec::OutcomeKind;
 use std::fmt::Write;
 
-/// The scope's line on the controls, when there are any.
-pub fn scope_line(s: &mut String, r: &AuditResults, w: &Words) {
+/// The scope's line on the controls, when there are any; `how` says how the kind of outcome
+/// estimates a gap at equal controls.
+pub fn scope_line(s: &mut String, r: &AuditResults, w: &Words, how: &str) {
     let a = &r.audit;
     if a.controls.is_empty() {
         return;
     }
-    let how = if a.kind == Some(OutcomeKind::Continuous) {
-        let numbers: Vec<String> = a.control_numbers.iter().map(|c| code(c)).collect();
-        let taken = match numbers.as_slice() {
-            [] => "(as categories)".to_string(),
-            _ => format!(
-                "({} as numbers, a missing value as its own indicator; the others as categories)",
-                numbers.join(", ")
-            ),
-        };
-        format!(
-            "a least-squares regression of the outcome on the controls {taken} and an indicator per \
-             group, with heteroskedasticity-robust (HC1) errors; the gap that remains is judged by the same rule on \
-             its residual SMD (the {} tests adjusted together), and the share of the raw gap the groups' different \
-             mix of controls accounts for is given (Oaxaca–Blinder)",
-            a.test_families.get("adjusted_gap").copied().unwrap_or(0)
-        )
-    } else {
-        format!(
-            "each group's selection rate in every stratum (combination of the controls' values) weighted by the \
-             reference group's mix of strata, and its ratio to the reference's judged by the four-fifths rule with \
-             the Cochran–Mantel–Haenszel test (the {} tests adjusted together); the Mantel–Haenszel common risk \
-             ratio, and the share of the raw gap the different mix accounts for (Kitagawa) are given",
-            a.test_families.get("cmh").copied().unwrap_or(0)
-        )
-    };
     let binned: Vec<String> = a
         .control_bins
         .iter()
@@ -141,23 +116,8 @@ pub fn numeric_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
     }
 }
 
-/// The terms of the tables at equal controls.
-pub fn glossary(s: &mut String, r: &AuditResults) {
-    let terms: &[(&str, &str)] = if r.audit.kind == Some(OutcomeKind::Continuous) {
-        &[
-            ("gap at equal controls", "the difference between a group and the reference among people with the same controls (a least-squares estimate)"),
-            ("residual SMD", "the gap at equal controls divided by the spread that remains once the controls are accounted for"),
-            ("explained by controls", "the share of the raw gap that comes from the groups' different mix of controls (Oaxaca–Blinder); 100% means none is left"),
-            ("HC1", "standard errors that stay valid when the spread differs between groups (heteroskedasticity-robust)"),
-        ]
-    } else {
-        &[
-            ("at equal controls", "the group's selection rate in every combination of the controls' values, weighted as the reference group's people are spread over them, divided by the reference's rate"),
-            ("Mantel–Haenszel ratio", "a common ratio of the selection rates across the combinations of the controls' values"),
-            ("CMH", "the Cochran–Mantel–Haenszel test: whether the group and the reference differ within the combinations of the controls' values"),
-            ("explained by controls", "the share of the raw gap that comes from the groups' different mix of controls (Kitagawa's decomposition); 100% means none is left"),
-        ]
-    };
+/// The terms of the tables at equal controls, as the kind of outcome gives them.
+pub fn glossary(s: &mut String, terms: &[(&str, &str)]) {
     for (term, meaning) in terms {
         let _ = writeln!(s, "- **{term}**: {meaning}.");
     }

@@ -467,10 +467,7 @@ fn drivers(s: &mut String, w: &Words, e: &Explanation) {
 
 /// `decision`, or a numeric outcome's name.
 fn what(w: &Words) -> String {
-    match w.r.audit.kind {
-        Some(OutcomeKind::Continuous) => w.outcome(),
-        _ => "decision".to_string(),
-    }
+    super::of(w.r.audit.outcome_kind()).subject(w)
 }
 
 /// A rule's conditions: `If a and b`, or `For everyone`.

@@ -13,8 +13,9 @@ pub mod numeric;
 pub mod trend;
 pub mod verdicts;
 
+use crate::render::words::Words;
 use crate::render::RunContext;
-use crate::results::{AttributeSetResult, AuditResults};
+use crate::results::{AttributeSetResult, AuditInfo, AuditResults};
 use crate::spec::OutcomeKind;
 
 /// A kind of outcome's own parts of the report.
@@ -31,6 +32,14 @@ pub trait KindSections {
     );
     /// The kind's own glossary entries, before the shared ones.
     fn glossary(&self, s: &mut String);
+    /// How a gap is estimated at equal controls, for the scope's line on them.
+    fn controls_method(&self, a: &AuditInfo) -> String;
+    /// The glossary's terms of the tables at equal controls.
+    fn controls_terms(&self) -> &'static [(&'static str, &'static str)];
+    /// What the verdicts judge, in words: `selection rate`, `mean quoted price`.
+    fn judged_words(&self, w: &Words) -> String;
+    /// What the audit's column holds, in words: `decision`, `quoted price`.
+    fn subject(&self, w: &Words) -> String;
 }
 
 /// The parts of the audit's kind of outcome.

@@ -12,7 +12,7 @@ use crate::render::text::{
 };
 use crate::render::words::Words;
 use crate::render::RunContext;
-use crate::results::{AttributeSetResult, AuditResults, VerdictState};
+use crate::results::{AttributeSetResult, AuditInfo, AuditResults, VerdictState};
 use crate::spec::Favorable;
 use std::fmt::Write;
 
@@ -36,6 +36,41 @@ impl super::KindSections for Numeric {
 
     fn glossary(&self, s: &mut String) {
         glossary(s);
+    }
+
+    fn controls_method(&self, a: &AuditInfo) -> String {
+        let numbers: Vec<String> = a.control_numbers.iter().map(|c| code(c)).collect();
+        let taken = match numbers.as_slice() {
+            [] => "(as categories)".to_string(),
+            _ => format!(
+                "({} as numbers, a missing value as its own indicator; the others as categories)",
+                numbers.join(", ")
+            ),
+        };
+        format!(
+        "a least-squares regression of the outcome on the controls {taken} and an indicator per \
+         group, with heteroskedasticity-robust (HC1) errors; the gap that remains is judged by the same rule on \
+         its residual SMD (the {} tests adjusted together), and the share of the raw gap the groups' different \
+         mix of controls accounts for is given (Oaxaca–Blinder)",
+        a.test_families.get("adjusted_gap").copied().unwrap_or(0)
+    )
+    }
+
+    fn controls_terms(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+        ("gap at equal controls", "the difference between a group and the reference among people with the same controls (a least-squares estimate)"),
+        ("residual SMD", "the gap at equal controls divided by the spread that remains once the controls are accounted for"),
+        ("explained by controls", "the share of the raw gap that comes from the groups' different mix of controls (Oaxaca–Blinder); 100% means none is left"),
+        ("HC1", "standard errors that stay valid when the spread differs between groups (heteroskedasticity-robust)"),
+    ]
+    }
+
+    fn judged_words(&self, w: &Words) -> String {
+        format!("mean {}", w.outcome())
+    }
+
+    fn subject(&self, w: &Words) -> String {
+        w.outcome()
     }
 }
 

@@ -5,7 +5,6 @@
 use crate::render::text::{md, verdict_text};
 use crate::render::words::{capitalized, Words};
 use crate::results::{AttributeSetResult, FailingStreak, GroupResult, VerdictState};
-use crate::spec::OutcomeKind;
 use std::fmt::Write;
 
 /// The ratio a group is judged by: its selection rate's, or a numeric outcome's mean's.
@@ -36,10 +35,7 @@ pub fn section(s: &mut String, w: &Words) {
         periods.len(),
         periods[0].period,
         last.period,
-        match w.r.audit.kind {
-            Some(OutcomeKind::Continuous) => format!("mean {}", w.outcome()),
-            _ => "selection rate".to_string(),
-        }
+        super::of(w.r.audit.outcome_kind()).judged_words(w)
     );
     for (index, set) in
         w.r.attribute_sets
