@@ -300,12 +300,7 @@ const PERIOD_SEEDS: usize = 10_000;
 /// The rules of judgement of an audit whose tests form `families` (tests per tested rate).
 fn rules_for(spec: &AuditSpec, families: &IndexMap<String, usize>) -> Rules {
     let numeric = spec.decision.is_value();
-    let kind = if numeric {
-        OutcomeKind::Continuous
-    } else {
-        OutcomeKind::Binary
-    };
-    let judged = kind.judged_metric().name();
+    let judged = spec.decision.kind().judged_metric().name();
     Rules {
         favorable: spec.favorable,
         threshold: spec.di_threshold,

@@ -16,8 +16,8 @@ pub fn fill(results: &mut AuditResults) {
 }
 
 /// What a check judges.
-#[derive(Clone, Copy)]
-enum Measure {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
     /// The selection rate, by the four-fifths rule.
     Selection,
     /// The error rate judged with a label (fpr for an adverse decision, tpr for a favourable one).
@@ -27,7 +27,19 @@ enum Measure {
 }
 
 impl Measure {
-    fn metric(self) -> Metric {
+    /// The check a set's `checks` entry names by its metric.
+    pub fn of(check: &SetCheck) -> Measure {
+        match Metric::from_name(&check.metric) {
+            Some(Metric::SelectionRate) => Measure::Selection,
+            Some(Metric::Mean) => Measure::Mean,
+            Some(metric) => Measure::ErrorRate(metric),
+            // Not written by this version: read as the selection rate's.
+            None => Measure::Selection,
+        }
+    }
+
+    /// The metric it judges.
+    pub fn metric(self) -> Metric {
         match self {
             Measure::Selection => OutcomeKind::Binary.judged_metric(),
             Measure::ErrorRate(metric) => metric,
@@ -35,7 +47,8 @@ impl Measure {
         }
     }
 
-    fn state(self, g: &GroupResult) -> VerdictState {
+    /// A group's verdict on it (`excluded` for a group without an error-rate verdict).
+    pub fn state(self, g: &GroupResult) -> VerdictState {
         match self {
             Measure::Selection | Measure::Mean => g.state(),
             Measure::ErrorRate(_) => g.error_state().unwrap_or(VerdictState::Excluded),
@@ -43,7 +56,7 @@ impl Measure {
     }
 
     /// The ratio to the reference the check judges.
-    fn ratio(self, g: &GroupResult) -> Option<f64> {
+    pub fn ratio(self, g: &GroupResult) -> Option<f64> {
         match self {
             Measure::Selection => g.measures.vs(OutcomeKind::Binary.judged_ratio()),
             Measure::Mean => g.measures.vs(OutcomeKind::Continuous.judged_ratio()),

@@ -219,6 +219,14 @@ impl Decision {
         }
     }
 
+    /// The kind of outcome it gives: a number per row, or a yes/no decision.
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            Decision::Value { .. } => OutcomeKind::Continuous,
+            _ => OutcomeKind::Binary,
+        }
+    }
+
     /// Whether the outcome is a number per row rather than a yes/no decision.
     pub fn is_value(&self) -> bool {
         matches!(self, Decision::Value { .. })

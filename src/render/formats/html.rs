@@ -28,13 +28,13 @@ nav{border:1px solid #ddd;padding:0.3rem 0.8rem;margin:0.5rem 0 1rem}nav ul{marg
 /// the colour: the words in plain text, and the class of each.
 const COLOURED_TEXT: [(&str, &str); 2] = [("▲ inconclusive", "review"), ("✔ pass", "ok")];
 
-/// The same for words in bold: the bold text, whether its symbol stands before the bold
-/// (`✖ **FAIL**`), and the class.
-const COLOURED_STRONG: [(&str, bool, &str); 4] = [
-    ("FAIL", true, "fail"),
-    ("✖ ACTION NEEDED", false, "fail"),
-    ("▲ REVIEW", false, "review"),
-    ("✔ OK", false, "ok"),
+/// The same for words in bold: the bold text, the symbol that stands before the bold rather
+/// than inside it (`✖ **FAIL**`), and the class.
+const COLOURED_STRONG: [(&str, &str, &str); 4] = [
+    ("FAIL", "✖ ", "fail"),
+    ("✖ ACTION NEEDED", "", "fail"),
+    ("▲ REVIEW", "", "review"),
+    ("✔ OK", "", "ok"),
 ];
 
 /// An opening or closing `<span>` of a colour class.
@@ -51,41 +51,14 @@ fn coloured(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut i = 0;
     while i < events.len() {
-        // A bold verdict: its three events (and the symbol before it) inside one span.
-        if let (
-            Event::Start(Tag::Strong),
-            Some(Event::Text(bold)),
-            Some(Event::End(TagEnd::Strong)),
-        ) = (&events[i], events.get(i + 1), events.get(i + 2))
+        if let Some(bold) = events
+            .get(i..i + 3)
+            .filter(|bold| bold_verdict(bold, &mut out))
         {
-            if let Some(&(_, symbol_before, class)) = COLOURED_STRONG
-                .iter()
-                .find(|(text, ..)| bold.as_ref() == *text)
-            {
-                let symbol = match out.last() {
-                    Some(Event::Text(before)) if symbol_before && before.ends_with("✖ ") => {
-                        Some(before.to_string())
-                    }
-                    _ => None,
-                };
-                if symbol_before == symbol.is_some() {
-                    if let Some(before) = symbol {
-                        out.pop();
-                        let rest = &before[..before.len() - "✖ ".len()];
-                        if !rest.is_empty() {
-                            out.push(Event::Text(rest.to_string().into()));
-                        }
-                        out.push(span(Some(class)));
-                        out.push(Event::Text("✖ ".into()));
-                    } else {
-                        out.push(span(Some(class)));
-                    }
-                    out.extend(events[i..i + 3].iter().cloned());
-                    out.push(span(None));
-                    i += 3;
-                    continue;
-                }
-            }
+            out.extend(bold.iter().cloned());
+            out.push(span(None));
+            i += 3;
+            continue;
         }
         match &events[i] {
             Event::Text(text) => coloured_text(text, &mut out),
@@ -94,6 +67,34 @@ fn coloured(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         i += 1;
     }
     out
+}
+
+/// Whether `bold` (three events) is a bold verdict of [`COLOURED_STRONG`] with its symbol at
+/// the end of the text already out; if so, opens its span in `out`, before the symbol.
+fn bold_verdict(bold: &[Event<'_>], out: &mut Vec<Event<'_>>) -> bool {
+    let [Event::Start(Tag::Strong), Event::Text(text), Event::End(TagEnd::Strong)] = bold else {
+        return false;
+    };
+    let Some(&(_, symbol, class)) = COLOURED_STRONG.iter().find(|(t, ..)| text.as_ref() == *t)
+    else {
+        return false;
+    };
+    if symbol.is_empty() {
+        out.push(span(Some(class)));
+        return true;
+    }
+    let before = match out.last() {
+        Some(Event::Text(before)) if before.ends_with(symbol) => before.to_string(),
+        _ => return false,
+    };
+    out.pop();
+    let rest = &before[..before.len() - symbol.len()];
+    if !rest.is_empty() {
+        out.push(Event::Text(rest.to_string().into()));
+    }
+    out.push(span(Some(class)));
+    out.push(Event::Text(symbol.into()));
+    true
 }
 
 /// A text with each of [`COLOURED_TEXT`]'s words inside a span.

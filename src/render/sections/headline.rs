@@ -2,6 +2,7 @@
 //! sentence a non-specialist can read, and the suggested next step.
 
 use super::explain::{cause_of, cause_text};
+use crate::judge::checks::Measure;
 use crate::metric::{Metric, Versus};
 use crate::render::context::{Cadence, FollowUp};
 use crate::render::text::{amount, how_often, pct, thousands};
@@ -141,68 +142,40 @@ pub fn headlines(w: &Words) -> Vec<Headline> {
 
 /// The checks of an attribute set, as judge filled them, with what each is about.
 fn checks(set: &AttributeSetResult) -> impl Iterator<Item = (Check, &SetCheck)> {
-    set.checks.iter().map(|c| {
-        let check = match Metric::from_name(&c.metric) {
-            Some(Metric::SelectionRate) => Check::Selection,
-            Some(Metric::Mean) => Check::Mean,
-            _ => Check::ErrorRate,
-        };
-        (check, c)
-    })
+    set.checks.iter().map(|c| (Check(Measure::of(c)), c))
 }
 
-/// What a line of the summary is about.
+/// What a line of the summary is about: a check judge made, with its words.
 #[derive(Clone, Copy)]
-enum Check {
-    /// The selection rate, judged by the four-fifths rule.
-    Selection,
-    /// The error rate judged with a label (fpr for an adverse decision, tpr for a favourable one).
-    ErrorRate,
-    /// The mean of a numeric outcome, judged by its standardized difference.
-    Mean,
-}
+struct Check(Measure);
 
 impl Check {
     fn state(self, g: &GroupResult) -> VerdictState {
-        match self {
-            Check::Selection | Check::Mean => g.state(),
-            Check::ErrorRate => g.error_state().unwrap_or(VerdictState::Excluded),
-        }
+        self.0.state(g)
     }
 
     /// The rate the check judges.
-    fn metric(self, f: Favorable) -> Metric {
-        match self {
-            Check::Selection => Metric::SelectionRate,
-            Check::ErrorRate => f.error_rate().0,
-            Check::Mean => Metric::Mean,
-        }
+    fn metric(self) -> Metric {
+        self.0.metric()
     }
 
     /// The ratio the check judges.
-    fn ratio(self, r: &AuditResults, g: &GroupResult) -> Option<f64> {
-        match self {
-            Check::Selection => g.measures.vs(Versus::DisparateImpactRatio),
-            Check::Mean => g.measures.vs(Versus::Ratio(Metric::Mean)),
-            Check::ErrorRate => g
-                .measures
-                .vs(Versus::Ratio(r.audit.favorable.error_rate().0)),
-        }
+    fn ratio(self, g: &GroupResult) -> Option<f64> {
+        self.0.ratio(g)
     }
 
     /// Whether the controls' analysis is about this check (the selection rate or the mean; the
     /// error rates are not stratified).
     fn stratified(self) -> bool {
-        !matches!(self, Check::ErrorRate)
+        !matches!(self.0, Measure::ErrorRate(_))
     }
 
     /// The check's name: `selection rate`, `false positive rate`, `mean interest rate`.
     fn name(self, w: &Words) -> String {
-        match (self, w.r.audit.favorable) {
-            (Check::Selection, _) => "selection rate".to_string(),
-            (Check::ErrorRate, Favorable::Negative) => "false positive rate".to_string(),
-            (Check::ErrorRate, Favorable::Positive) => "true positive rate".to_string(),
-            (Check::Mean, _) => format!("mean {}", w.outcome()),
+        match self.0 {
+            Measure::Selection => "selection rate".to_string(),
+            Measure::ErrorRate(metric) => metric.words().to_string(),
+            Measure::Mean => format!("mean {}", w.outcome()),
         }
     }
 }
@@ -212,9 +185,9 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) ->
         .focus
         .as_ref()
         .and_then(|values| set.groups.iter().find(|g| &g.measures.values == values));
-    let decision = match check {
-        Check::Selection | Check::Mean => w.decision_column(),
-        Check::ErrorRate => format!("{} of {}", judged.metric, w.decision_column()),
+    let decision = match check.0 {
+        Measure::Selection | Measure::Mean => w.decision_column(),
+        Measure::ErrorRate(_) => format!("{} of {}", judged.metric, w.decision_column()),
     };
     let status = judged.status;
     Headline {
@@ -263,7 +236,7 @@ fn cause<'a>(
     g: Option<&GroupResult>,
 ) -> Option<&'a Cause> {
     let g = g.filter(|g| check.state(g) != VerdictState::Pass)?;
-    if !matches!(check, Check::Selection) || set.segment.is_some() {
+    if !matches!(check.0, Measure::Selection) || set.segment.is_some() {
         return None;
     }
     cause_of(w.r, &set.attributes, &g.measures.values)
@@ -356,21 +329,20 @@ fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> 
 /// One group of the decision sheet, without its segment.
 fn pooled_entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
     let f = w.r.audit.favorable;
-    let key = match check {
-        Check::Selection => Versus::Shortfall,
-        Check::ErrorRate => Versus::ErrorRateShortfall,
-        Check::Mean => {
+    let key = match check.0 {
+        Measure::Selection => Versus::Shortfall,
+        Measure::ErrorRate(_) => Versus::ErrorRateShortfall,
+        Measure::Mean => {
             return capitalized(&comparison(w, set, check, g)) + &controlled(w, check, g)
         }
     };
-    let more = match (check, f) {
-        (Check::Selection, Favorable::Positive) | (Check::ErrorRate, Favorable::Positive) => {
-            "fewer"
-        }
+    let more = match (check.0, f) {
+        (Measure::Selection, Favorable::Positive)
+        | (Measure::ErrorRate(_), Favorable::Positive) => "fewer",
         _ => "more",
     };
-    let who = match check {
-        Check::ErrorRate => w.among_judged(w.people()),
+    let who = match check.0 {
+        Measure::ErrorRate(_) => w.among_judged(w.people()),
         _ => w.people().to_string(),
     };
     let people = g
@@ -412,18 +384,18 @@ fn certainty(r: &AuditResults, state: VerdictState) -> String {
 /// wrongly flagged) or positive (favourable: qualified), who received it how often.
 fn comparison(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
     let f = w.r.audit.favorable;
-    let metric = check.metric(f);
+    let metric = check.metric();
     let (group, reference) = (w.group(&g.measures.values), w.reference(set));
-    let (group, reference) = match check {
-        Check::Selection => (group, reference),
-        Check::ErrorRate => (w.among_judged(&group), w.among_judged(&reference)),
-        Check::Mean => return mean_comparison(w, g, &group, &reference),
+    let (group, reference) = match check.0 {
+        Measure::Selection => (group, reference),
+        Measure::ErrorRate(_) => (w.among_judged(&group), w.among_judged(&reference)),
+        Measure::Mean => return mean_comparison(w, g, &group, &reference),
     };
     format!(
         "{} {} {} {} ({} vs {})",
         capitalized(&group),
         w.decision(),
-        how_often(check.ratio(w.r, g), f),
+        how_often(check.ratio(g), f),
         reference,
         pct(g.measures.rate(metric)),
         pct(g.measures.reference_value(metric))
