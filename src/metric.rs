@@ -144,9 +144,79 @@ impl Metric {
         self.info().words
     }
 
+    /// Whether it is a share of rows, between 0 and 1 (every rate), rather than an amount in the
+    /// outcome's unit (a numeric outcome's statistics).
+    pub fn is_share(self) -> bool {
+        !matches!(
+            self,
+            Metric::Mean
+                | Metric::Std
+                | Metric::Min
+                | Metric::P10
+                | Metric::P25
+                | Metric::Median
+                | Metric::P75
+                | Metric::P90
+                | Metric::Max
+        )
+    }
+
     /// The metric of a `results.json` name, if it is one.
     pub fn from_name(name: &str) -> Option<Metric> {
         METRICS.iter().find(|m| m.name == name).map(|m| m.metric)
+    }
+}
+
+/// A summary of a rate over all the groups of a set (fairlearn's between-groups summaries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Between {
+    /// Highest − lowest selection rate.
+    DemographicParityDifference,
+    /// Lowest / highest selection rate.
+    DemographicParityRatio,
+    /// The larger of the tpr and fpr spreads.
+    EqualizedOddsDifference,
+    /// The smaller of the tpr and fpr lowest / highest.
+    EqualizedOddsRatio,
+}
+
+impl Between {
+    /// Every summary, in the order `results.json` lists them.
+    pub const ALL: [Between; 4] = [
+        Between::DemographicParityDifference,
+        Between::DemographicParityRatio,
+        Between::EqualizedOddsDifference,
+        Between::EqualizedOddsRatio,
+    ];
+
+    /// Its name in `results.json` (fairlearn's).
+    pub fn name(self) -> &'static str {
+        match self {
+            Between::DemographicParityDifference => "demographic_parity_difference",
+            Between::DemographicParityRatio => "demographic_parity_ratio",
+            Between::EqualizedOddsDifference => "equalized_odds_difference",
+            Between::EqualizedOddsRatio => "equalized_odds_ratio",
+        }
+    }
+
+    /// How it is computed, in words.
+    pub fn formula(self) -> &'static str {
+        match self {
+            Between::DemographicParityDifference => "highest − lowest selection rate",
+            Between::DemographicParityRatio => "lowest / highest selection rate",
+            Between::EqualizedOddsDifference => "the larger of the tpr and fpr spreads (highest − lowest)",
+            Between::EqualizedOddsRatio => "the smaller of lowest / highest tpr and lowest / highest fpr",
+        }
+    }
+
+    /// Whether it is a ratio (else a difference of shares).
+    pub fn is_ratio(self) -> bool {
+        matches!(self, Between::DemographicParityRatio | Between::EqualizedOddsRatio)
+    }
+
+    /// The summary of a `results.json` name, if it is one.
+    pub fn from_name(name: &str) -> Option<Between> {
+        Between::ALL.into_iter().find(|b| b.name() == name)
     }
 }
 

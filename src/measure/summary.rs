@@ -3,7 +3,7 @@
 
 use super::compare::ratio;
 use super::metrics::rate;
-use crate::metric::Metric;
+use crate::metric::{Between, Metric};
 use crate::results::{Intervals, Summary, Values};
 use crate::spec::StatsSpec;
 use crate::stats::bootstrap::{bias_corrected_intervals, Resampling, Stratum};
@@ -27,17 +27,17 @@ fn spread(groups: &[Cells], metric: Metric) -> (Option<f64>, Option<f64>) {
 pub fn summarize(groups: &[Cells], has_label: bool) -> Values {
     let mut v = Values::new();
     let (dp_diff, dp_ratio) = spread(groups, Metric::SelectionRate);
-    v.insert("demographic_parity_difference".into(), dp_diff);
-    v.insert("demographic_parity_ratio".into(), dp_ratio);
+    v.insert(Between::DemographicParityDifference.name().into(), dp_diff);
+    v.insert(Between::DemographicParityRatio.name().into(), dp_ratio);
     if has_label {
         let (tpr_diff, tpr_ratio) = spread(groups, Metric::Tpr);
         let (fpr_diff, fpr_ratio) = spread(groups, Metric::Fpr);
         v.insert(
-            "equalized_odds_difference".into(),
+            Between::EqualizedOddsDifference.name().into(),
             tpr_diff.zip(fpr_diff).map(|(a, b)| a.max(b)),
         );
         v.insert(
-            "equalized_odds_ratio".into(),
+            Between::EqualizedOddsRatio.name().into(),
             tpr_ratio.zip(fpr_ratio).map(|(a, b)| a.min(b)),
         );
     }

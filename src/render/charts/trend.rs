@@ -6,8 +6,9 @@
 use super::key::Key;
 use super::{short, Plot, FAILING_SIDE, INK, VERMILLION};
 use crate::metric::{Metric, Versus};
+use crate::render::words::capitalized;
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
-use crate::spec::{Favorable, OutcomeKind};
+use crate::spec::Favorable;
 use indexmap::IndexMap;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -225,21 +226,14 @@ pub fn rate_chart<DB: DrawingBackend>(
         .flatten()
         .flat_map(|g| g.measures.interval(rate).into_iter().flatten())
         .collect();
-    let continuous = r.audit.kind == Some(OutcomeKind::Continuous);
     let hi = values.iter().copied().fold(0.0, f64::max) * 1.05;
-    let lo = if continuous {
-        values.iter().copied().fold(f64::INFINITY, f64::min).min(hi) * 0.95
-    } else {
+    let lo = if rate.is_share() {
         0.0
-    };
-    let (title, desc) = if continuous {
-        (format!("Mean per period by {name}"), "mean".to_string())
     } else {
-        (
-            format!("Selection rate per period by {name}"),
-            "selection rate".to_string(),
-        )
+        values.iter().copied().fold(f64::INFINITY, f64::min).min(hi) * 0.95
     };
+    let desc = rate.words().to_string();
+    let title = format!("{} per period by {name}", capitalized(&desc));
     let mut chart = axes(root, r, title, lo..hi.max(lo + 1e-9), &desc)?;
     for (i, h) in histories.iter().enumerate() {
         let band: Vec<(f64, [f64; 2])> = h

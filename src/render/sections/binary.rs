@@ -4,11 +4,11 @@
 //! and the verdicts.
 
 use crate::measure::metrics::rate;
-use crate::metric::{Metric, Versus};
+use crate::metric::{Between, Metric, Versus};
 use crate::render::charts::{chart_file, more_charts};
 use crate::render::sections::{controls, verdicts};
 use crate::render::text::{
-    adjustment_name, code, group_label, md, pct, points, ratio, reference_text, verdict_text,
+    adjustment_name, code, group_label, how_often, md, pct, points, ratio, reference_text, verdict_text,
 };
 use crate::render::words::Words;
 use crate::render::RunContext;
@@ -61,6 +61,14 @@ impl super::KindSections for Binary {
 
     fn subject(&self, _: &Words) -> String {
         "decision".to_string()
+    }
+    fn within_proxy(&self, w: &Words, reference: &str, within: f64, raw: &str, interval: &str) -> String {
+        format!(
+            "they {} {} {reference} (ratio {within:.2} at the reference's mix{interval}, against {raw} in the \
+             sample as a whole)",
+            w.decision(),
+            how_often(Some(within), w.r.audit.favorable)
+        )
     }
 }
 
@@ -294,20 +302,10 @@ fn attribute_set(
     );
     for (name, value) in &set.summary.values {
         let ci = set.summary.ci.get(name).copied().flatten();
-        let (shown, formula) = match name.as_str() {
-            "demographic_parity_difference" => {
-                (pct_ci(*value, ci), "highest − lowest selection rate")
-            }
-            "demographic_parity_ratio" => (ratio_ci(*value, ci), "lowest / highest selection rate"),
-            "equalized_odds_difference" => (
-                pct_ci(*value, ci),
-                "the larger of the tpr and fpr spreads (highest − lowest)",
-            ),
-            "equalized_odds_ratio" => (
-                ratio_ci(*value, ci),
-                "the smaller of lowest / highest tpr and lowest / highest fpr",
-            ),
-            _ => (ratio(*value), ""),
+        let (shown, formula) = match Between::from_name(name) {
+            Some(b) if b.is_ratio() => (ratio_ci(*value, ci), b.formula()),
+            Some(b) => (pct_ci(*value, ci), b.formula()),
+            None => (ratio(*value), ""),
         };
         let _ = writeln!(s, "- {}: {} ({})", name.replace('_', " "), shown, formula);
     }

@@ -3,11 +3,10 @@
 //! and the inputs that stand for a protected attribute.
 
 use crate::render::context::RunContext;
-use crate::render::text::{amount, code, how_often, md, pct, thousands};
+use crate::render::text::{amount, code, md, pct, thousands};
 use crate::render::words::{capitalized, Words};
 use crate::results::explain::{Cause, Explanation};
 use crate::results::AuditResults;
-use crate::spec::OutcomeKind;
 use std::fmt::Write;
 
 /// The cause of a group's gap in one sentence, with the numbers behind it. `reference` names
@@ -55,22 +54,11 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
                 });
                 let each = if numeric { "fifth of the values" } else { "value" };
                 let raw = cause.ratio_raw.map_or("n/a".to_string(), |r| format!("{r:.2}"));
-                let _ = if w.r.audit.kind == Some(OutcomeKind::Continuous) {
-                    write!(
-                        text,
-                        "; within each {each} of {feature}, their mean {} is {within:.2} times that of {reference} (at \
-                         the reference's mix), against {raw} in the sample as a whole",
-                        w.outcome()
-                    )
-                } else {
-                    write!(
-                        text,
-                        "; within each {each} of {feature}, they {} {} {reference} (ratio {within:.2} at the \
-                         reference's mix{interval}, against {raw} in the sample as a whole)",
-                        w.decision(),
-                        how_often(Some(within), w.r.audit.favorable)
-                    )
-                };
+                let _ = write!(
+                    text,
+                    "; within each {each} of {feature}, {}",
+                    super::of(w.r.audit.outcome_kind()).within_proxy(w, reference, within, &raw, &interval)
+                );
             }
             text + "."
         }

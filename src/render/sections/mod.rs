@@ -40,6 +40,10 @@ pub trait KindSections {
     fn judged_words(&self, w: &Words) -> String;
     /// What the audit's column holds, in words: `decision`, `quoted price`.
     fn subject(&self, w: &Words) -> String;
+    /// How a group fares against the reference within each value of a proxy, `within` its ratio at
+    /// the reference's mix (`interval` its interval, written) and `raw` the ratio in the whole sample: after "within each value
+    /// of area, ".
+    fn within_proxy(&self, w: &Words, reference: &str, within: f64, raw: &str, interval: &str) -> String;
 }
 
 /// The parts of the audit's kind of outcome.

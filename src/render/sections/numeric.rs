@@ -72,6 +72,13 @@ impl super::KindSections for Numeric {
     fn subject(&self, w: &Words) -> String {
         w.outcome()
     }
+    fn within_proxy(&self, w: &Words, reference: &str, within: f64, raw: &str, _: &str) -> String {
+        format!(
+            "their mean {} is {within:.2} times that of {reference} (at the reference's mix), against {raw} in the \
+             sample as a whole",
+            w.outcome()
+        )
+    }
 }
 
 /// The scope's lines on the outcome, its direction and the verdicts' rule.
