@@ -320,3 +320,60 @@ fn outputs_are_complete_and_deterministic() {
         svg.contains("African-American (reference, n=3,696)") && svg.contains("four-fifths line")
     );
 }
+
+#[test]
+fn parquet_decimals_are_numbers_where_a_number_is_expected() {
+    // A Parquet log whose decision, label and price are Decimal(5, 2) (0.00 and 1.00; 12.50...)
+    // gives the results of the same log with integers and floats in CSV.
+    let dir = tempfile::tempdir().unwrap();
+    let prices: Vec<f64> = (0..18).map(|i| 10.0 + f64::from(i) * 0.25).collect();
+    let mut csv = String::from("y_true,y_pred,group,price\n");
+    for i in 0..18 {
+        csv += &format!(
+            "{},{},{},{}\n",
+            Y_TRUE[i],
+            u8::from(Y_PRED[i]),
+            GROUPS[i],
+            prices[i]
+        );
+    }
+    let csv_path = write(dir.path(), "log.csv", &csv);
+    let decimal = |name: &str, values: Vec<f64>| {
+        Series::new(name.into(), values)
+            .cast(&DataType::Decimal(5, 2))
+            .unwrap()
+            .into_column()
+    };
+    let mut df = DataFrame::new(18, vec![
+        decimal("y_true", Y_TRUE.iter().map(|&v| v as f64).collect()),
+        decimal("y_pred", Y_PRED.iter().map(|&v| f64::from(u8::from(v))).collect()),
+        Series::new("group".into(), GROUPS).into_column(),
+        decimal("price", prices.clone()),
+    ])
+    .unwrap();
+    assert!(matches!(df.column("y_pred").unwrap().dtype(), DataType::Decimal(..)));
+    let pq_path = dir.path().join("log.parquet");
+    ParquetWriter::new(std::fs::File::create(&pq_path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let yes_no = |path: &std::path::Path, name: &str| {
+        args(&path, "y_pred", "group")
+            .with("--label", "y_true")
+            .run(&dir.path().join(name))
+    };
+    assert_eq!(
+        sets(&yes_no(&csv_path, "csv")),
+        sets(&yes_no(&pq_path, "parquet"))
+    );
+    let priced = |path: &std::path::Path, name: &str| {
+        args(&path, "price", "group")
+            .with("--kind", "continuous")
+            .with("--higher", "adverse")
+            .run(&dir.path().join(name))
+    };
+    let from_parquet = priced(&pq_path, "pq_price");
+    assert_eq!(sets(&priced(&csv_path, "csv_price")), sets(&from_parquet));
+    // Group a's prices: rows 2, 8, 9 and 11.
+    let a = [2, 8, 9, 11].map(|i| prices[i]).iter().sum::<f64>() / 4.0;
+    close(num(group(&from_parquet, 0, &[("group", "a")]), "mean"), a, 1e-12);
+}

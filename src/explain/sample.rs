@@ -152,7 +152,9 @@ pub fn draw(
     let selected: Vec<Expr> = columns
         .iter()
         .map(|c| match schema.get(c.as_str()) {
-            Some(t) if t.is_primitive_numeric() => col(c.as_str()).cast(DataType::Float64),
+            Some(t) if t.is_primitive_numeric() || t.is_decimal() => {
+                col(c.as_str()).cast(DataType::Float64)
+            }
             _ => col(c.as_str()).cast(DataType::String),
         })
         .collect();

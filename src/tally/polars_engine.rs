@@ -57,6 +57,15 @@ impl PolarsEngine {
             _ => col(column),
         }
     }
+
+    /// A yes/no column (the decision, the label): a decimal is read as its number (`1.00` is
+    /// 1), anything else as [`Self::key`] reads it.
+    fn yes_no(&self, column: &str) -> Expr {
+        match self.schema.get(column) {
+            Some(DataType::Decimal(..)) => number(column),
+            _ => self.key(column),
+        }
+    }
 }
 
 impl PolarsEngine {
@@ -167,7 +176,7 @@ impl PolarsEngine {
         .alias(PERIOD_KEY)
     }
 
-    /// The columns that may hold only numbers: numeric ones, and text ones (a CSV log's) whose
+    /// The columns that may hold only numbers: numeric ones (decimals too), and text ones (a CSV log's) whose
     /// first thousand rows hold numbers only; the others need no look at all their rows.
     fn numeric_looking<'a>(&self, columns: &'a [String]) -> Result<Vec<&'a str>> {
         let text: Vec<&String> = columns
@@ -179,7 +188,7 @@ impl PolarsEngine {
             .filter(|c| {
                 self.schema
                     .get(c.as_str())
-                    .is_some_and(|t| t.is_primitive_numeric())
+                    .is_some_and(|t| t.is_primitive_numeric() || t.is_decimal())
             })
             .map(String::as_str)
             .collect();
@@ -382,7 +391,7 @@ impl TallyEngine for PolarsEngine {
         };
         let mut keys: Vec<Expr> = plan.attributes.iter().map(grouping).collect();
         keys.push(match &plan.decision {
-            DecisionKey::Column(c) => self.key(c).alias(DECISION_KEY),
+            DecisionKey::Column(c) => self.yes_no(c).alias(DECISION_KEY),
             DecisionKey::AtLeast { column, threshold } => {
                 number(column).gt_eq(lit(*threshold)).alias(DECISION_KEY)
             }
@@ -392,7 +401,7 @@ impl TallyEngine for PolarsEngine {
                 .alias(DECISION_KEY),
         });
         if let Some(label) = &plan.label {
-            keys.push(self.key(label).alias(LABEL_KEY));
+            keys.push(self.yes_no(label).alias(LABEL_KEY));
         }
         if !plan.selection.is_empty() {
             keys.push(selected(&plan.selection).not().alias(OUTSIDE_KEY));
