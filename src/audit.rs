@@ -227,6 +227,7 @@ fn audit_info(
         kind: numeric.then_some(OutcomeKind::Continuous),
         smd_threshold: numeric.then_some(spec.smd_threshold),
         controls: spec.controls.clone(),
+        judge: (!spec.controls.is_empty()).then_some(spec.judge),
         control_bins: tallies.bins.iter().cloned().collect(),
         control_numbers: tallies
             .covariates

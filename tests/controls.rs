@@ -333,7 +333,7 @@ fn the_offers_65_plus_gap_is_explained_by_channel_and_the_black_gap_is_not() {
         "{report}"
     );
     assert!(
-        report.contains("*Next step:* check that channel is a legitimate factor for this decision")
+        report.contains("*Next step:* confirm that channel is a legitimate factor for this decision")
     );
     assert!(report.contains("After accounting for channel, it remains"));
     // The bundled config also explains the decisions (--features): the next step for Black

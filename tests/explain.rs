@@ -263,7 +263,9 @@ fn a_direct_effect_is_found_by_flipping_the_attribute() {
 #[test]
 fn recourse_compares_what_each_group_must_change() {
     // On the bundled offers log, Black customers' unfavourable decisions mostly sit in the
-    // postcode areas the rule penalizes: far fewer of them turn by more tenure alone.
+    // postcode areas the rule penalizes: far fewer of them turn by more tenure alone, within the
+    // values seen. Within a year of tenure (the config's --recourse-horizon tenure_months=12),
+    // hardly anyone's does: the rest would need more than a year, no feasible change.
     let dir = tempfile::tempdir().unwrap();
     let config = dataset("offers.toml");
     let r = audit(
@@ -281,21 +283,31 @@ fn recourse_compares_what_each_group_must_change() {
         .find(|x| x["attribute"] == "ethnicity")
         .unwrap();
     assert_eq!(by_ethnicity["direction"], "increase");
-    let share = |g: &str| {
+    assert_eq!(by_ethnicity["horizon"], 12.0);
+    assert_eq!(by_ethnicity["horizon_given"], true);
+    let shares = |g: &str| {
         let group = by_ethnicity["groups"]
             .as_array()
             .unwrap()
             .iter()
             .find(|x| x["group"] == g)
             .unwrap();
-        num(group, "changeable_share")
+        (
+            num(group, "changeable_share"),
+            num(group, "beyond_horizon_share"),
+        )
     };
-    assert!(share("Black") + 0.3 < share("White"), "{by_ethnicity}");
+    let ((black, black_beyond), (white, white_beyond)) = (shares("Black"), shares("White"));
+    assert!(black + black_beyond + 0.3 < white + white_beyond, "{by_ethnicity}");
+    assert!(black < 0.05 && white < 0.05, "{by_ethnicity}");
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     assert!(
-        report.contains("could turn by an increase of tenure in months alone"),
+        report.contains("with an increase of tenure in months alone of at most 12 (the horizon given"),
         "{report}"
     );
+    assert!(report.contains("| only beyond 12 |"), "{report}");
+    // Other customers: none of their unfavourable decisions turns within a year.
+    assert!(report.contains("| Other | 178 | 0.0% | no feasible change |"), "{report}");
     let bad = fails(
         &dir.path().join("bad"),
         &[
@@ -303,9 +315,29 @@ fn recourse_compares_what_each_group_must_change() {
             config.to_str().unwrap(),
             "--actionable",
             "channel",
+            "--recourse-horizon",
+            "channel=1",
         ],
     );
     assert!(bad.contains("--actionable channel: not a number"), "{bad}");
+    // The config's horizon names tenure_months, no longer actionable here.
+    let config_path = config.to_str().unwrap();
+    let stray = fails(
+        &dir.path().join("stray"),
+        &["--config", config_path, "--actionable", "past_spend"],
+    );
+    assert!(
+        stray.contains("--recourse-horizon tenure_months: not among --actionable"),
+        "{stray}"
+    );
+    let negative = fails(
+        &dir.path().join("negative"),
+        &["--config", config_path, "--recourse-horizon", "tenure_months=-12"],
+    );
+    assert!(
+        negative.contains("--recourse-horizon \"tenure_months=-12\": expected FEATURE=MAX with MAX a positive number"),
+        "{negative}"
+    );
 }
 
 #[test]

@@ -32,10 +32,11 @@ fn labels_name_the_decision_the_people_and_the_attributes() {
     let out = dir.path().join("out");
     audit_bundled("offers", &out);
     let report = report(&out);
-    // The planted legitimate effect on 65+ (offers.csv.truth.json) is the largest gap.
+    // The planted legitimate effect on 65+ (offers.csv.truth.json) is the largest gap, and the
+    // declared control, channel, explains it.
     assert!(
         report.contains(
-            "- **✖ ACTION NEEDED** Customers with age band 65+ received a discount offer only 67% as often as \
+            "- **✔ EXPLAINED by channel** Customers with age band 65+ received a discount offer only 67% as often as \
              customers with age band 35-44 (23.7% vs 35.7%); about 211 fewer customers received a discount offer \
              than at the reference's rate."
         ),

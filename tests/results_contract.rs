@@ -21,7 +21,7 @@ fn examples() -> Vec<std::path::PathBuf> {
 #[test]
 fn every_committed_results_json_round_trips_byte_for_byte() {
     let files = examples();
-    assert_eq!(files.len(), 11, "{files:?}");
+    assert_eq!(files.len(), 12, "{files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let results = AuditResults::from_json(&text).unwrap();

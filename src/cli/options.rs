@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
-    AuditSpec, BinaryColumn, Dated, Decision, Engine, Every, Exclusion, ExplainSpec, Favorable,
+    AuditSpec, Basis, BinaryColumn, Dated, Decision, Engine, Every, Exclusion, ExplainSpec, Favorable,
     Format, Membership, ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
 };
 use fairaudit::stats::adjust::PAdjust;
@@ -78,6 +78,14 @@ pub enum PAdjustArg {
     Holm,
     Bh,
     None,
+}
+
+/// `--judge` values.
+#[derive(Debug, Clone, Copy, PartialEq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JudgeArg {
+    Adjusted,
+    Raw,
 }
 
 /// A list given either as one comma-separated string or as an array (TOML).
@@ -213,6 +221,13 @@ pub struct AuditArgs {
     #[arg(long, value_delimiter = ',')]
     #[serde(default, deserialize_with = "one_or_many")]
     pub actionable: Option<Vec<String>>,
+    /// With --actionable: FEATURE=MAX, the largest change of the feature a customer can make
+    /// within the audit's horizon (repeatable; tenure_months=12 for a year of tenure); default
+    /// the feature's interquartile range. A decision that would turn only with a larger change
+    /// has no feasible change.
+    #[arg(long)]
+    #[serde(default, deserialize_with = "one_or_many_sets")]
+    pub recourse_horizon: Vec<String>,
     /// Column holding the true outcome, when known.
     #[arg(long)]
     pub label: Option<String>,
@@ -241,14 +256,20 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default)]
     pub force: bool,
-    /// Exit with code 1 when any verdict fails.
+    /// Exit with code 1 when any check needs action (with --control, at equal controls unless
+    /// --judge raw).
     #[arg(long)]
     #[serde(default)]
     pub fail_on_violation: bool,
+    /// What the statuses and the gates follow with --control: adjusted (default: the gap at
+    /// equal controls; a raw gap they explain is EXPLAINED) or raw (the raw rates).
+    #[arg(long, value_enum)]
+    pub judge: Option<JudgeArg>,
     /// The last audit's bundle: the report says what changed since (changes.json too).
     #[arg(long)]
     pub baseline: Option<PathBuf>,
-    /// With --baseline: exit with code 1 only when a verdict became `fail` since the last audit.
+    /// With --baseline: exit with code 1 only when a check needs action that did not in the last
+    /// audit (following --judge as --fail-on-violation does).
     #[arg(long)]
     #[serde(default)]
     pub fail_on_new_violation: bool,
@@ -444,6 +465,10 @@ impl AuditArgs {
             },
             di_threshold,
             smd_threshold: self.smd_threshold.unwrap_or(0.2),
+            judge: match self.judge.unwrap_or(JudgeArg::Adjusted) {
+                JudgeArg::Adjusted => Basis::Adjusted,
+                JudgeArg::Raw => Basis::Raw,
+            },
             max_groups: self.max_groups.unwrap_or(1000),
             weight: self.weight.clone(),
             membership,
@@ -687,6 +712,9 @@ impl AuditArgs {
             }
             return Ok(None);
         };
+        if !self.recourse_horizon.is_empty() && self.actionable.is_none() {
+            bail!("--recourse-horizon goes with --actionable: it bounds the change of an actionable feature");
+        }
         if continuous && self.actionable.is_some() {
             bail!("--actionable goes with a yes/no decision or a score: recourse turns a decision");
         }
@@ -710,9 +738,21 @@ impl AuditArgs {
             proxy_importance: self.proxy_importance.unwrap_or(defaults.proxy_importance),
             proxy_accuracy: self.proxy_accuracy.unwrap_or(defaults.proxy_accuracy),
             actionable: self.actionable.clone().unwrap_or_default(),
+            recourse_horizon: self
+                .recourse_horizon
+                .iter()
+                .map(|h| parse_horizon(h))
+                .collect::<anyhow::Result<_>>()?,
         };
         if let Some(c) = spec.actionable.iter().find(|c| !spec.features.contains(c)) {
             bail!("--actionable {c}: not among --features; an actionable feature is an input of the models");
+        }
+        if let Some((c, _)) = spec
+            .recourse_horizon
+            .iter()
+            .find(|(c, _)| !spec.actionable.contains(c))
+        {
+            bail!("--recourse-horizon {c}: not among --actionable; a horizon bounds an actionable feature's change");
         }
         Ok(Some(spec))
     }
@@ -807,6 +847,19 @@ impl AuditArgs {
 }
 
 /// `--cadence` values.
+/// `FEATURE=MAX` of `--recourse-horizon`: a feature and the largest change of it, a positive
+/// number.
+fn parse_horizon(text: &str) -> anyhow::Result<(String, f64)> {
+    let parsed = text.split_once('=').and_then(|(feature, max)| {
+        let max: f64 = max.trim().parse().ok()?;
+        (!feature.trim().is_empty() && max.is_finite() && max > 0.0)
+            .then(|| (feature.trim().to_string(), max))
+    });
+    parsed.ok_or_else(|| {
+        anyhow::anyhow!("--recourse-horizon {text:?}: expected FEATURE=MAX with MAX a positive number (tenure_months=12)")
+    })
+}
+
 fn parse_cadence(text: &str) -> Result<Cadence, String> {
     match text {
         "monthly" => Ok(Cadence::Monthly),

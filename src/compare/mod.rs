@@ -5,6 +5,7 @@
 
 mod population;
 
+use crate::judge::checks::Measure;
 use crate::metric::Metric;
 use crate::results::changes::{AuditRef, Change, Changes, VerdictChange};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, PeriodResult, VerdictState};
@@ -28,7 +29,7 @@ pub fn compare(
         let earlier = matching_set(before, set);
         for g in &set.groups {
             let old = earlier.and_then(|s| find(s, g));
-            changes.extend(group_changes(after, &set.attributes, old, Some(g)));
+            changes.extend(group_changes((before, after), &set.attributes, old, Some(g)));
         }
     }
     // Groups (and whole sets) only the earlier audit has.
@@ -36,7 +37,7 @@ pub fn compare(
         let later = matching_set(after, set);
         for g in &set.groups {
             if later.and_then(|s| find(s, g)).is_none() {
-                changes.extend(group_changes(after, &set.attributes, Some(g), None));
+                changes.extend(group_changes((before, after), &set.attributes, Some(g), None));
             }
         }
     }
@@ -111,19 +112,19 @@ pub fn audit_ref(r: &AuditResults, dir: &str) -> AuditRef {
     }
 }
 
-/// The group's verdict on a metric compared between audits: the four-fifths verdict of the
-/// selection rate, the parity verdicts of the tpr and fpr, the SMD verdict of a mean.
-fn verdict(m: Metric, g: &GroupResult) -> Option<VerdictState> {
+/// The group's verdict on a metric compared between audits, as the gates read it: for the
+/// audit's judged metric, the verdict its status follows (with controls, at equal controls unless
+/// judged on the raw rates); the parity verdicts of the tpr and fpr.
+fn verdict(r: &AuditResults, m: Metric, g: &GroupResult) -> Option<VerdictState> {
     let v = g.verdict.as_ref()?;
     if v.state() == VerdictState::Excluded {
         return Some(VerdictState::Excluded);
     }
     match m {
-        Metric::SelectionRate => v.four_fifths,
         Metric::Tpr => v.tpr_parity,
         Metric::Fpr => v.fpr_parity,
-        Metric::Mean => v.smd,
-        _ => None,
+        _ => Measure::of_metric(m, r.audit.outcome_kind())
+            .map(|measure| measure.judged_state(g, r.audit.basis()).0),
     }
 }
 
@@ -170,7 +171,7 @@ fn metrics(r: &AuditResults) -> Vec<Metric> {
 
 /// Every metric's change for one group, present in either audit or both.
 fn group_changes(
-    after_audit: &AuditResults,
+    (before_audit, after_audit): (&AuditResults, &AuditResults),
     attributes: &[String],
     before: Option<&GroupResult>,
     after: Option<&GroupResult>,
@@ -187,8 +188,8 @@ fn group_changes(
                 after.and_then(|g| value(m, g)),
             );
             let (verdict_before, verdict_after) = (
-                before.and_then(|g| verdict(m, g)),
-                after.and_then(|g| verdict(m, g)),
+                before.and_then(|g| verdict(before_audit, m, g)),
+                after.and_then(|g| verdict(after_audit, m, g)),
             );
             let tested = match (before, after) {
                 (Some(gb), Some(ga)) => test(m, gb, ga, after_audit.audit.confidence, z),

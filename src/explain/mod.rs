@@ -63,7 +63,13 @@ pub fn explain(
     let (counterfactual, recourse) = match &models {
         Models::Decision(model, _, _) => (
             recourse::counterfactual(&sample, &design, model, favourable),
-            recourse::recourse(&sample, &design, model, &explain.actionable, favourable),
+            recourse::recourse(
+                &sample,
+                &design,
+                model,
+                (&explain.actionable, &explain.recourse_horizon),
+                favourable,
+            ),
         ),
         Models::Numeric(..) => (Vec::new(), Vec::new()),
     };

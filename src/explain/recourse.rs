@@ -1,7 +1,8 @@
 //! What would change the decision, under the fitted logistic model: the counterfactual flip of
 //! a protected attribute that is itself a feature (every row set to each other value), and the
 //! recourse through an actionable feature (the smallest change of it alone that turns an
-//! unfavourable decision, within the values seen). Per group, aggregates only.
+//! unfavourable decision, within the values seen and within the horizon a customer can reach).
+//! Per group, aggregates only.
 
 use super::design::Design;
 use super::logistic::Logistic;
@@ -83,13 +84,14 @@ pub fn counterfactual(
 
 /// The recourse through each of the `actionable` features (numbers), per protected attribute
 /// of the sample: of the rows with the unfavourable decision that the model also decides
-/// unfavourably, those a change of the feature alone turns. `favourable` is the decision that
-/// is good for the people.
+/// unfavourably, those a change of the feature alone turns, no larger than its horizon (given
+/// in `horizons`, or the feature's interquartile range in the sample). `favourable` is the
+/// decision that is good for the people.
 pub fn recourse(
     sample: &Sample,
     design: &Design,
     model: &Logistic,
-    actionable: &[String],
+    (actionable, horizons): (&[String], &[(String, f64)]),
     favourable: bool,
 ) -> Vec<Recourse> {
     let logits = design.x.dot(&model.beta) + model.intercept;
@@ -110,7 +112,15 @@ pub fn recourse(
         if beta == 0.0 {
             continue;
         }
-        let present: Vec<f64> = values.iter().flatten().copied().collect();
+        let mut present: Vec<f64> = values.iter().flatten().copied().collect();
+        if present.is_empty() {
+            continue;
+        }
+        present.sort_by(f64::total_cmp);
+        let given = horizons.iter().find(|(name, _)| name == feature).map(|(_, h)| *h);
+        let horizon = given.unwrap_or_else(|| {
+            quantile(&present, 0.75) - quantile(&present, 0.25)
+        });
         let (low, high) = present
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
@@ -138,22 +148,31 @@ pub fn recourse(
                                 && (logits[i] >= 0.0) != favourable
                         })
                         .collect();
-                    let mut changes: Vec<f64> = rows.iter().filter_map(|&i| change(i)).collect();
+                    let (mut changes, beyond): (Vec<f64>, Vec<f64>) = rows
+                        .iter()
+                        .filter_map(|&i| change(i))
+                        .partition(|c| *c <= horizon);
                     changes.sort_by(f64::total_cmp);
+                    let share = |n: usize| {
+                        if rows.is_empty() {
+                            0.0
+                        } else {
+                            n as f64 / rows.len() as f64
+                        }
+                    };
                     GroupRecourse {
                         group: group.clone(),
                         unfavourable: rows.len(),
-                        changeable_share: if rows.is_empty() {
-                            0.0
-                        } else {
-                            changes.len() as f64 / rows.len() as f64
-                        },
+                        changeable_share: share(changes.len()),
+                        beyond_horizon_share: share(beyond.len()),
                         median_change: (!changes.is_empty()).then(|| quantile(&changes, 0.5)),
                     }
                 })
                 .collect();
             out.push(Recourse {
                 feature: feature.clone(),
+                horizon,
+                horizon_given: given.is_some(),
                 direction: if increase { "increase" } else { "decrease" }.to_string(),
                 attribute: attribute.clone(),
                 groups: groups_recourse,
@@ -243,8 +262,12 @@ mod tests {
             scores: None,
             labels: None,
         };
-        let r = recourse(&sample, &design, &model, &["spend".into()], true);
+        let actionable = ["spend".to_string()];
+        let r = recourse(&sample, &design, &model, (&actionable, &[]), true);
         assert_eq!(r.len(), 1);
+        // The default horizon: the interquartile range of the spends seen (50, 100, 150, 250,
+        // 250), 250 − 100.
+        assert!((r[0].horizon - 150.0).abs() < 1e-12 && !r[0].horizon_given);
         assert_eq!(r[0].direction, "increase");
         let a = &r[0].groups[0];
         assert_eq!((a.group.as_str(), a.unfavourable), ("a", 2));
@@ -256,5 +279,13 @@ mod tests {
             (b.unfavourable, b.changeable_share, b.median_change),
             (2, 0.0, None)
         );
+        // A horizon of 50: row 0's +100 is beyond it, row 1's +10 within.
+        let horizon = [("spend".to_string(), 50.0)];
+        let r = recourse(&sample, &design, &model, (&actionable, &horizon), true);
+        let a = &r[0].groups[0];
+        assert!(r[0].horizon_given);
+        assert!((a.changeable_share - 0.5).abs() < 1e-12);
+        assert!((a.beyond_horizon_share - 0.5).abs() < 1e-12);
+        assert!((a.median_change.unwrap() - 10.0).abs() < 1e-9);
     }
 }

@@ -1,17 +1,25 @@
 //! The checks of an attribute set: each measure judged for every group (the selection rate by
 //! the four-fifths rule, with a label the judged error rate, a numeric outcome's mean by its
-//! SMD), with the set's status on it, each group's severity, and the group its headline is
-//! about. The executive summary and the decision sheet only format them.
+//! SMD), with each group's status on it and the set's, what they follow (the raw verdicts, or
+//! with controls the verdicts at equal controls), each group's severity, and the group its
+//! headline is about. The executive summary, the decision sheet and the gates only read them.
 
 use crate::metric::{Metric, Versus};
-use crate::results::{AttributeSetResult, AuditResults, GroupResult, SetCheck, VerdictState};
-use crate::spec::{Favorable, OutcomeKind};
+use crate::results::{
+    AttributeSetResult, AuditResults, GroupResult, ReferenceUsed, SetCheck, SetStatus,
+    VerdictState,
+};
+use crate::spec::{Basis, Favorable, OutcomeKind};
 
-/// The checks of every attribute set of `results` (its verdicts and statuses already filled).
+/// The checks of every attribute set of `results` (its verdicts already filled).
 pub fn fill(results: &mut AuditResults) {
-    let (kind, favorable) = (results.audit.outcome_kind(), results.audit.favorable);
+    let (kind, favorable, basis) = (
+        results.audit.outcome_kind(),
+        results.audit.favorable,
+        results.audit.basis(),
+    );
     for set in &mut results.attribute_sets {
-        set.checks = checks(set, kind, favorable);
+        set.checks = checks(set, kind, favorable, basis);
     }
 }
 
@@ -47,11 +55,62 @@ impl Measure {
         }
     }
 
-    /// A group's verdict on it (`excluded` for a group without an error-rate verdict).
+    /// The measure judging a metric compared between audits, if one does.
+    pub fn of_metric(metric: Metric, kind: OutcomeKind) -> Option<Measure> {
+        match metric {
+            m if m == kind.judged_metric() && kind == OutcomeKind::Continuous => Some(Measure::Mean),
+            m if m == kind.judged_metric() => Some(Measure::Selection),
+            Metric::Tpr | Metric::Fpr => Some(Measure::ErrorRate(metric)),
+            _ => None,
+        }
+    }
+
+    /// A group's raw verdict on it (`excluded` for a group without an error-rate verdict).
     pub fn state(self, g: &GroupResult) -> VerdictState {
         match self {
             Measure::Selection | Measure::Mean => g.state(),
             Measure::ErrorRate(_) => g.error_state().unwrap_or(VerdictState::Excluded),
+        }
+    }
+
+    /// A group's verdict at equal controls, when it was compared within them (the error rates
+    /// are not).
+    pub fn adjusted_state(self, g: &GroupResult) -> Option<VerdictState> {
+        let v = g.verdict.as_ref()?;
+        match self {
+            Measure::Selection => v.four_fifths_adjusted,
+            Measure::Mean => v.adjusted_gap,
+            Measure::ErrorRate(_) => None,
+        }
+        .filter(|s| *s != VerdictState::Excluded)
+    }
+
+    /// The verdict a group's status follows on `basis`, and whether it is the one at equal
+    /// controls.
+    pub fn judged_state(self, g: &GroupResult, basis: Basis) -> (VerdictState, bool) {
+        let raw = self.state(g);
+        match self.adjusted_state(g) {
+            Some(adjusted) if basis == Basis::Adjusted && raw != VerdictState::Excluded => {
+                (adjusted, true)
+            }
+            _ => (raw, false),
+        }
+    }
+
+    /// A group's status on it (`None` for the reference and a group left out): by the verdict
+    /// it follows on `basis`, `explained` when that is the verdict at equal controls and passes
+    /// while the raw one crosses the threshold.
+    pub fn status(self, g: &GroupResult, basis: Basis) -> Option<SetStatus> {
+        if g.measures.is_reference {
+            return None;
+        }
+        let raw = self.state(g);
+        match self.judged_state(g, basis) {
+            (VerdictState::Excluded, _) => None,
+            (VerdictState::Fail, _) => Some(SetStatus::ActionNeeded),
+            (VerdictState::Inconclusive, _) => Some(SetStatus::Review),
+            (VerdictState::Pass, true) if raw != VerdictState::Pass => Some(SetStatus::Explained),
+            (VerdictState::Pass, _) => Some(SetStatus::Ok),
         }
     }
 
@@ -65,10 +124,15 @@ impl Measure {
     }
 }
 
-fn checks(set: &AttributeSetResult, kind: OutcomeKind, favorable: Favorable) -> Vec<SetCheck> {
+fn checks(
+    set: &AttributeSetResult,
+    kind: OutcomeKind,
+    favorable: Favorable,
+    basis: Basis,
+) -> Vec<SetCheck> {
     let measures = match kind {
         OutcomeKind::Continuous => vec![Measure::Mean],
-        OutcomeKind::Binary if set.error_rate_status.is_some() => {
+        OutcomeKind::Binary if set.groups.iter().any(|g| g.error_state().is_some()) => {
             vec![
                 Measure::Selection,
                 Measure::ErrorRate(favorable.error_rate().0),
@@ -78,57 +142,79 @@ fn checks(set: &AttributeSetResult, kind: OutcomeKind, favorable: Favorable) -> 
     };
     measures
         .into_iter()
-        .map(|m| {
-            let severity: Vec<Option<f64>> = set
-                .groups
-                .iter()
-                .map(|g| severity(m, favorable, g))
-                .collect();
-            // The headline's group: failing before inconclusive before passing, the most severe
-            // (the last of equals, as a maximum is taken).
-            let focus = set
-                .groups
-                .iter()
-                .zip(&severity)
-                .filter_map(|(g, s)| Some((g, (*s)?)))
-                .fold(
-                    None,
-                    |best: Option<(&GroupResult, f64)>, (g, s)| match best {
-                        Some((_, b)) if b > s => best,
-                        _ => Some((g, s)),
-                    },
-                )
-                .map(|(g, _)| g.measures.values.clone());
-            SetCheck {
-                metric: m.metric().name().to_string(),
-                status: match m {
-                    Measure::ErrorRate(_) => set.error_rate_status.unwrap_or_default(),
-                    _ => set.selection_status,
-                },
-                severity,
-                focus,
-            }
-        })
+        .map(|m| check(set, m, favorable, basis))
         .collect()
 }
 
-/// How much a group needs attention on a check: 200 plus its disadvantage when its verdict
-/// fails, 100 plus when inconclusive, the disadvantage alone when it passes, where the
-/// disadvantage is the log of its ratio to the reference on the customer's disadvantaged side
-/// (so a passing line names the worst-off group, not the most favoured one). `None` for the
-/// reference and for a group left out of the check.
-fn severity(m: Measure, favorable: Favorable, g: &GroupResult) -> Option<f64> {
-    let order = match m.state(g) {
-        VerdictState::Fail => 2.0,
-        VerdictState::Inconclusive => 1.0,
-        VerdictState::Pass if !g.measures.is_reference => 0.0,
-        _ => return None,
+/// One check of `set`: its groups' statuses on `basis` and the set's, by the raw verdicts too.
+pub(crate) fn check(
+    set: &AttributeSetResult,
+    m: Measure,
+    favorable: Favorable,
+    basis: Basis,
+) -> SetCheck {
+    let adjusted = basis == Basis::Adjusted
+        && set.groups.iter().any(|g| m.judged_state(g, basis).1);
+    let states: Vec<Option<SetStatus>> = set.groups.iter().map(|g| m.status(g, basis)).collect();
+    let raw: Vec<Option<SetStatus>> = set.groups.iter().map(|g| m.status(g, Basis::Raw)).collect();
+    let severity: Vec<Option<f64>> = set
+        .groups
+        .iter()
+        .zip(&states)
+        .map(|(g, s)| severity(m, favorable, g, (*s)?))
+        .collect();
+    // The headline's group: the most severe (the last of equals, as a maximum is taken).
+    let focus = set
+        .groups
+        .iter()
+        .zip(&severity)
+        .filter_map(|(g, s)| Some((g, (*s)?)))
+        .fold(
+            None,
+            |best: Option<(&GroupResult, f64)>, (g, s)| match best {
+                Some((_, b)) if b > s => best,
+                _ => Some((g, s)),
+            },
+        )
+        .map(|(g, _)| g.measures.values.clone());
+    SetCheck {
+        metric: m.metric().name().to_string(),
+        status: set_status(set, &states),
+        status_basis: if adjusted { Basis::Adjusted } else { Basis::Raw },
+        raw_status: set_status(set, &raw),
+        states,
+        severity,
+        focus,
+    }
+}
+
+/// A set's status: the worst of its groups', and review when no group could be the reference.
+fn set_status(set: &AttributeSetResult, states: &[Option<SetStatus>]) -> SetStatus {
+    let no_reference = if set.reference_strategy == ReferenceUsed::None {
+        SetStatus::Review
+    } else {
+        SetStatus::Ok
+    };
+    states.iter().flatten().fold(no_reference, |a, s| a.worst(*s))
+}
+
+/// How much a group needs attention on a check, given its `status` on it: 200 plus its
+/// disadvantage when it needs action, 100 plus when review, 50 plus when explained, the
+/// disadvantage alone when OK, where the disadvantage is the log of its raw ratio to the
+/// reference on the customer's disadvantaged side (so a passing line names the worst-off
+/// group, not the most favoured one).
+fn severity(m: Measure, favorable: Favorable, g: &GroupResult, status: SetStatus) -> Option<f64> {
+    let order = match status {
+        SetStatus::ActionNeeded => 200.0,
+        SetStatus::Review => 100.0,
+        SetStatus::Explained => 50.0,
+        SetStatus::Ok => 0.0,
     };
     let disadvantage = m
         .ratio(g)
         .filter(|v| *v > 0.0)
         .map_or(0.0, |v| -favorable.goodness(v.ln()));
-    Some(order * 100.0 + disadvantage)
+    Some(order + disadvantage)
 }
 
 #[cfg(test)]
@@ -165,6 +251,7 @@ mod tests {
                 adjusted_gap: None,
                 adjusted_reason: None,
                 error_rate_reason: None,
+                adjusted_measures_disagree: false,
             }),
         }
     }
@@ -198,7 +285,7 @@ mod tests {
             group("c", 0.9, VerdictState::Pass),
             group("d", 1.3, VerdictState::Pass),
         ]);
-        let checks = checks(&s, OutcomeKind::Binary, Favorable::Positive);
+        let checks = checks(&s, OutcomeKind::Binary, Favorable::Positive, Basis::Raw);
         let severity = &checks[0].severity;
         assert!((severity[1].unwrap() - (200.0 - 0.7f64.ln())).abs() < 1e-12);
         assert!((severity[0].unwrap() - (100.0 - 0.5f64.ln())).abs() < 1e-12);
@@ -215,7 +302,7 @@ mod tests {
                 group("c", 0.9, VerdictState::Pass),
                 group("d", 1.3, VerdictState::Pass),
             ]);
-            checks(&s, OutcomeKind::Binary, favorable)[0]
+            checks(&s, OutcomeKind::Binary, favorable, Basis::Raw)[0]
                 .focus
                 .clone()
                 .unwrap()["g"]
@@ -231,7 +318,7 @@ mod tests {
         let mut reference = group("r", 1.0, VerdictState::Pass);
         reference.measures.is_reference = true;
         let s = set(vec![reference, group("x", 0.2, VerdictState::Excluded)]);
-        let checks = checks(&s, OutcomeKind::Binary, Favorable::Positive);
+        let checks = checks(&s, OutcomeKind::Binary, Favorable::Positive, Basis::Raw);
         assert_eq!(checks[0].severity, vec![None, None]);
         assert_eq!(checks[0].focus, None);
     }

@@ -8,8 +8,7 @@ pub mod trend;
 
 use crate::metric::{Metric, Tested, Versus};
 use crate::results::{
-    AdjustedGap, AttributeSetResult, AuditResults, GroupMeasures, GroupResult, ReferenceUsed,
-    SetStatus, Verdict, VerdictState, EXCLUDED_PREFIX,
+    AdjustedGap, AuditResults, GroupMeasures, SetStatus, Verdict, VerdictState, EXCLUDED_PREFIX,
 };
 use crate::spec::{Favorable, OutcomeKind};
 use crate::stats::adjust::PAdjust;
@@ -48,43 +47,36 @@ pub fn judge(results: &mut AuditResults, rules: Rules) {
     restore(results);
 }
 
-/// Fills in what follows from the verdicts: each set's statuses and the number of groups with a
-/// failing verdict (also for results read back from `results.json`).
+/// Fills in what follows from the verdicts: each set's checks and statuses (following the audit's
+/// basis) and the number of groups that need action on a check (also for results read back from
+/// `results.json`).
 pub fn restore(results: &mut AuditResults) {
+    checks::fill(results);
     for set in &mut results.attribute_sets {
-        set.selection_status = status(set, |g| Some(g.state()));
-        set.error_rate_status = set
-            .groups
-            .iter()
-            .any(|g| g.error_state().is_some())
-            .then(|| status(set, GroupResult::error_state));
+        let status = |error: bool| {
+            set.checks
+                .iter()
+                .filter(|c| matches!(checks::Measure::of(c), checks::Measure::ErrorRate(_)) == error)
+                .map(|c| c.status)
+                .reduce(SetStatus::worst)
+        };
+        set.selection_status = status(false).unwrap_or_default();
+        set.error_rate_status = status(true);
         set.status = set
             .error_rate_status
             .map_or(set.selection_status, |e| e.worst(set.selection_status));
     }
-    checks::fill(results);
     results.failures = results
         .attribute_sets
         .iter()
-        .flat_map(|s| &s.groups)
-        .filter(|g| g.state() == VerdictState::Fail || g.error_state() == Some(VerdictState::Fail))
+        .flat_map(|s| {
+            (0..s.groups.len()).filter(|&i| {
+                s.checks
+                    .iter()
+                    .any(|c| c.states.get(i) == Some(&Some(SetStatus::ActionNeeded)))
+            })
+        })
         .count();
-}
-
-/// An attribute set's status for one kind of verdict: action needed when a group fails; review
-/// when a crossing is inconclusive or no group could be the reference; otherwise OK.
-fn status(
-    set: &AttributeSetResult,
-    state: impl Fn(&GroupResult) -> Option<VerdictState>,
-) -> SetStatus {
-    let any = |wanted| set.groups.iter().any(|g| state(g) == Some(wanted));
-    if any(VerdictState::Fail) {
-        SetStatus::ActionNeeded
-    } else if any(VerdictState::Inconclusive) || set.reference_strategy == ReferenceUsed::None {
-        SetStatus::Review
-    } else {
-        SetStatus::Ok
-    }
 }
 
 fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
@@ -100,6 +92,7 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         fpr_parity: (error == Some(Metric::Fpr)).then_some(state),
         tpr_parity: (error == Some(Metric::Tpr)).then_some(state),
         error_rate_reason: error.map(|_| reason.to_string()),
+        adjusted_measures_disagree: false,
     };
     if let Some(why) = &g.excluded {
         return plain(VerdictState::Excluded, &format!("{EXCLUDED_PREFIX}{why}"));
@@ -137,6 +130,7 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         fpr_parity: None,
         tpr_parity: None,
         error_rate_reason: None,
+                adjusted_measures_disagree: false,
     };
     if let Some(ratio) = g.vs(Versus::DisparateImpactRatioAdjusted) {
         let (state, reason) = parity(
@@ -151,6 +145,7 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         );
         v.four_fifths_adjusted = Some(state);
         v.adjusted_reason = Some(reason);
+        v.adjusted_measures_disagree = adjusted_measures_disagree(g);
     }
     if let (Some(metric), Some(family)) = (error, rules.error_family) {
         let (_, words) = rules.favorable.error_rate();
@@ -171,6 +166,17 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         v.error_rate_reason = Some(reason);
     }
     v
+}
+
+/// Whether the two ratios at equal controls tell differently: one's interval excludes 1 and the
+/// other's does not, or both exclude it on either side of 1.
+fn adjusted_measures_disagree(g: &GroupMeasures) -> bool {
+    let side = |versus| match g.vs_interval(versus) {
+        Some([lo, _]) if lo > 1.0 => 1,
+        Some([_, hi]) if hi < 1.0 => -1,
+        _ => 0,
+    };
+    side(Versus::DisparateImpactRatioAdjusted) != side(Versus::MantelHaenszelRatio)
 }
 
 /// Whether a gap remains within a likely proxy's values (so the proxy carries only part of
@@ -353,6 +359,7 @@ pub fn evidence(t: &TestResult, rules: Rules) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::{AttributeSetResult, ReferenceUsed};
 
     fn rules(favorable: Favorable) -> Rules {
         Rules {
@@ -423,7 +430,8 @@ mod tests {
     }
 
     fn status_of(set: &AttributeSetResult) -> SetStatus {
-        status(set, |g| Some(g.state()))
+        let m = checks::Measure::Selection;
+        checks::check(set, m, Favorable::Positive, crate::spec::Basis::Raw).status
     }
 
     fn set_with(states: &[VerdictState], used: ReferenceUsed) -> AttributeSetResult {
@@ -447,6 +455,7 @@ mod tests {
                 fpr_parity: None,
                 tpr_parity: None,
                 error_rate_reason: None,
+                adjusted_measures_disagree: false,
             });
             set.groups.push(g);
         }

@@ -1,16 +1,18 @@
-//! The judgement of a dated audit's periods: every group whose verdict fails in the last
+//! The judgement of a dated audit's periods: every group whose verdict (the one its status
+//! follows) fails in the last
 //! period, since when it has failed in every period, with its ratios to the reference then and
 //! before. The report's Trend and the history of a series of audits only format it.
 
 use crate::results::{AttributeSetResult, AuditResults, FailingStreak, GroupResult, VerdictState};
-use crate::spec::OutcomeKind;
+use super::checks::Measure;
+use crate::spec::{Basis, OutcomeKind};
 use indexmap::IndexMap;
 
 /// The failing streaks of `results`' pooled attribute sets over its periods (none without
 /// periods).
 pub fn failing_streaks(results: &AuditResults) -> Vec<FailingStreak> {
     let periods = &results.periods;
-    let kind = results.audit.outcome_kind();
+    let (kind, basis) = (results.audit.outcome_kind(), results.audit.basis());
     let mut streaks = Vec::new();
     for set in results
         .attribute_sets
@@ -25,7 +27,7 @@ pub fn failing_streaks(results: &AuditResults) -> Vec<FailingStreak> {
         {
             let history: Vec<Option<(Option<f64>, VerdictState)>> = sets
                 .iter()
-                .map(|p| in_period(kind, *p, &g.measures.values))
+                .map(|p| in_period((kind, basis), *p, &g.measures.values))
                 .collect();
             if let Some((since, during, before)) = streak(&history) {
                 let low = during.iter().copied().reduce(f64::min);
@@ -46,14 +48,18 @@ pub fn failing_streaks(results: &AuditResults) -> Vec<FailingStreak> {
 }
 
 /// The ratio a group is judged by in a period (its selection rate's, or a numeric outcome's
-/// mean's), and its verdict there, when it has rows there.
+/// mean's), and the verdict its status follows there on `basis`, when it has rows there.
 fn in_period(
-    kind: OutcomeKind,
+    (kind, basis): (OutcomeKind, Basis),
     set: Option<&AttributeSetResult>,
     group: &IndexMap<String, String>,
 ) -> Option<(Option<f64>, VerdictState)> {
     let g: &GroupResult = set?.groups.iter().find(|g| &g.measures.values == group)?;
-    Some((g.measures.vs(kind.judged_ratio()), g.state()))
+    let measure = Measure::of_metric(kind.judged_metric(), kind)?;
+    Some((
+        g.measures.vs(kind.judged_ratio()),
+        measure.judged_state(g, basis).0,
+    ))
 }
 
 /// When a group fails in the last period: the first period of its unbroken run of failures,

@@ -192,6 +192,50 @@ pub fn amount_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
     }
 }
 
+/// `1.8 times as often as`, `only 80% as often as` (a disadvantage) or `90% as often as` (fewer
+/// adverse decisions: "only" is kept for a disadvantage).
+pub fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
+    match ratio {
+        Some(v) if (0.95..=1.05).contains(&v) => "about as often as".to_string(),
+        Some(v) if v >= 1.0 => format!("{v:.1} times as often as"),
+        Some(v) if favorable == Favorable::Positive => {
+            format!("only {:.0}% as often as", v * 100.0)
+        }
+        Some(v) => format!("{:.0}% as often as", v * 100.0),
+        None => "at a rate that cannot be compared with".to_string(),
+    }
+}
+
+/// What share of the raw gap the controls account for, in words that hold outside 0–100%: `the
+/// mix of channel accounts for 99% of the raw gap`; above 100%, more than the whole gap, the
+/// direction reversing at equal controls; below 0%, none of it, the gap being larger at equal
+/// controls. `what` names the part (`the mix of channel`, `the controls`).
+pub fn share_of_gap(e: f64, what: &str, controls: &str) -> String {
+    match e {
+        e if e > 1.005 => format!(
+            "{what} {} more than the whole raw gap ({:.0}%): at equal {controls} the direction reverses",
+            accounts(what),
+            e * 100.0
+        ),
+        e if e < -0.005 => format!(
+            "{what} {} none of the raw gap: at equal {controls} it is {}larger ({:.0}%)",
+            accounts(what),
+            if e > -0.25 { "slightly " } else { "" },
+            e * 100.0
+        ),
+        e => format!("{what} {} {:.0}% of the raw gap", accounts(what), e * 100.0),
+    }
+}
+
+/// `account` for a plural part (`the controls`), `accounts` for one.
+fn accounts(what: &str) -> &'static str {
+    if what.starts_with("the controls") {
+        "account for"
+    } else {
+        "accounts for"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,18 +273,24 @@ mod tests {
         assert_eq!(ratio(Some(1.91209)), "1.91");
         assert_eq!(points(Some(-0.25)), "-25.0 pts");
     }
-}
 
-/// `1.8 times as often as`, `only 80% as often as` (a disadvantage) or `90% as often as` (fewer
-/// adverse decisions: "only" is kept for a disadvantage).
-pub fn how_often(ratio: Option<f64>, favorable: Favorable) -> String {
-    match ratio {
-        Some(v) if (0.95..=1.05).contains(&v) => "about as often as".to_string(),
-        Some(v) if v >= 1.0 => format!("{v:.1} times as often as"),
-        Some(v) if favorable == Favorable::Positive => {
-            format!("only {:.0}% as often as", v * 100.0)
-        }
-        Some(v) => format!("{:.0}% as often as", v * 100.0),
-        None => "at a rate that cannot be compared with".to_string(),
+    #[test]
+    fn a_share_outside_0_to_100_percent_is_said_in_words() {
+        assert_eq!(
+            share_of_gap(0.99, "the mix of channel", "channel"),
+            "the mix of channel accounts for 99% of the raw gap"
+        );
+        assert_eq!(
+            share_of_gap(1.25, "the mix of dept", "dept"),
+            "the mix of dept accounts for more than the whole raw gap (125%): at equal dept the direction reverses"
+        );
+        assert_eq!(
+            share_of_gap(-0.05, "the mix of channel", "channel"),
+            "the mix of channel accounts for none of the raw gap: at equal channel it is slightly larger (-5%)"
+        );
+        assert_eq!(
+            share_of_gap(-0.55, "the controls", "channel"),
+            "the controls account for none of the raw gap: at equal channel it is larger (-55%)"
+        );
     }
 }

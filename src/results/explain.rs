@@ -110,6 +110,11 @@ pub struct Flip {
 pub struct Recourse {
     /// The actionable feature.
     pub feature: String,
+    /// The largest change of it a customer can make within the audit's horizon, in its units:
+    /// as given (`--recourse-horizon`), or its interquartile range in the sample.
+    pub horizon: f64,
+    /// Whether the horizon was given (else it is the interquartile range).
+    pub horizon_given: bool,
     /// `increase` or `decrease`: the way the logistic model's decision turns favourable.
     pub direction: String,
     /// The protected attribute whose groups are compared.
@@ -126,11 +131,15 @@ pub struct GroupRecourse {
     /// Its sampled rows with the unfavourable decision that the model also decides
     /// unfavourably.
     pub unfavourable: usize,
-    /// Share of them the model would decide favourably after a change of the feature alone
-    /// that keeps it within the values seen in the sample (a missing value cannot change).
+    /// Share of them the model would decide favourably after a change of the feature alone no
+    /// larger than the horizon, that keeps it within the values seen in the sample (a missing
+    /// value cannot change).
     pub changeable_share: f64,
-    /// The median of those smallest changes, in the feature's units; `null` when none can
-    /// change.
+    /// Share of them that would turn only with a change beyond the horizon (within the values
+    /// seen): no feasible change.
+    pub beyond_horizon_share: f64,
+    /// The median of the smallest changes within the horizon, in the feature's units; `null`
+    /// when no feasible change turns any.
     pub median_change: Option<f64>,
 }
 

@@ -9,7 +9,7 @@ pub mod changes;
 pub mod explain;
 
 use crate::metric::{Metric, Tested, Versus};
-use crate::spec::{Favorable, Format, OutcomeKind};
+use crate::spec::{Basis, Favorable, Format, OutcomeKind};
 use crate::stats::adjust::PAdjust;
 use crate::stats::test::TestResult;
 use crate::tally::Tally;
@@ -46,7 +46,8 @@ pub struct AuditResults {
     /// Why the gaps exist, with `--features`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<explain::Explanation>,
-    /// Derived: the number of groups whose verdict is `fail` (filled by judge).
+    /// Derived: the number of groups that need action on a check (filled by judge; the gates
+    /// read it).
     #[serde(skip)]
     pub failures: usize,
 }
@@ -220,6 +221,10 @@ pub struct AuditInfo {
     /// The legitimate factors each gap is also estimated after (`--control`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// With controls: what the statuses and the gates follow (`--judge`), `adjusted` (the gap at
+    /// equal controls) or `raw`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<Basis>,
     /// `--where`: the rows audited, by column and the values kept.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub selection: IndexMap<String, Vec<String>>,
@@ -245,6 +250,15 @@ impl AuditInfo {
     /// The kind of outcome audited (`kind` is absent for a yes/no decision).
     pub fn outcome_kind(&self) -> OutcomeKind {
         self.kind.unwrap_or(OutcomeKind::Binary)
+    }
+
+    /// What the statuses follow: the raw rates without controls or under `--judge raw`.
+    pub fn basis(&self) -> Basis {
+        if self.controls.is_empty() {
+            Basis::Raw
+        } else {
+            self.judge.unwrap_or_default()
+        }
     }
 }
 
@@ -274,6 +288,9 @@ pub enum SetStatus {
     ActionNeeded,
     /// A gap beyond the threshold that is not certain, or no reference to compare with.
     Review,
+    /// A gap beyond the threshold in the raw rates that the declared legitimate factors
+    /// explain: every group within it at equal controls.
+    Explained,
     /// Every group within the threshold.
     #[default]
     Ok,
@@ -283,8 +300,9 @@ impl SetStatus {
     /// The worse of two statuses.
     pub fn worst(self, other: SetStatus) -> SetStatus {
         let rank = |s: SetStatus| match s {
-            SetStatus::ActionNeeded => 2,
-            SetStatus::Review => 1,
+            SetStatus::ActionNeeded => 3,
+            SetStatus::Review => 2,
+            SetStatus::Explained => 1,
             SetStatus::Ok => 0,
         };
         if rank(other) > rank(self) {
@@ -343,13 +361,28 @@ pub struct SetCheck {
     /// error rate (`tpr` for a favourable decision, `fpr` for an adverse one), or a numeric
     /// outcome's `mean` (its standardized mean difference).
     pub metric: String,
-    /// The set's status on it: `action_needed` when a group fails, `review` when a crossing is
-    /// inconclusive or no group could be the reference, `ok` otherwise.
+    /// The set's status on it, the worst of its groups': `action_needed` when a group fails,
+    /// `review` when a crossing is inconclusive or no group could be the reference, `explained`
+    /// when a raw gap is within the rule at equal controls, `ok` otherwise.
     pub status: SetStatus,
+    /// What `status` follows: `adjusted` (the verdicts at equal controls, with `--control`
+    /// unless `--judge raw`, on the selection rate or the mean) or `raw`.
+    #[serde(default)]
+    pub status_basis: Basis,
+    /// The set's status by the raw verdicts alone (`status` itself when the basis is `raw`).
+    #[serde(default)]
+    pub raw_status: SetStatus,
+    /// Each group's status on it, in the order of `groups` (`null` for the reference and for
+    /// groups left out): on the adjusted basis, a group whose raw verdict crosses the threshold
+    /// and whose verdict at equal controls passes is `explained`, one whose verdict at equal
+    /// controls fails is `action_needed` whatever its raw verdict.
+    #[serde(default)]
+    pub states: Vec<Option<SetStatus>>,
     /// How much each group needs attention on it, in the order of `groups`: 200 plus its
-    /// disadvantage when its verdict fails, 100 plus when inconclusive, the disadvantage alone
-    /// when it passes, the disadvantage being the natural log of its ratio to the reference on
-    /// the people's disadvantaged side. `null` for the reference and for groups left out.
+    /// disadvantage when its status is `action_needed`, 100 plus when `review`, 50 plus when
+    /// `explained`, the disadvantage alone when `ok`, the disadvantage being the natural log of
+    /// its raw ratio to the reference on the people's disadvantaged side. `null` for the
+    /// reference and for groups left out.
     pub severity: Vec<Option<f64>>,
     /// The group the check's headline is about: the one of greatest severity; `null` when no
     /// group could be compared.
@@ -761,6 +794,12 @@ pub struct Verdict {
     /// Why, for the error-rate verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_rate_reason: Option<String>,
+    /// With controls, for a yes/no decision: the two measures at equal controls tell differently
+    /// (one ratio's interval excludes 1 and the other's does not, or both exclude it on either
+    /// side of 1): the ratio at the reference's mix, which the verdict uses, weights each stratum by the
+    /// reference group's people, the Mantel–Haenszel ratio by both groups'.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adjusted_measures_disagree: bool,
 }
 
 impl Verdict {

@@ -331,6 +331,21 @@ fn is_polars(engine: &Engine) -> bool {
     *engine == Engine::Polars
 }
 
+/// What the verdicts of the decision sheet and the gates follow when legitimate factors are
+/// declared (`--judge`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// The raw rates, whatever the controls.
+    Raw,
+    /// With controls, the gap at equal controls (a raw gap they explain is `explained`, one
+    /// that remains or appears at equal controls needs action); without, the raw rates.
+    #[default]
+    Adjusted,
+}
+
 /// The complete definition of one audit run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditSpec {
@@ -361,6 +376,8 @@ pub struct AuditSpec {
     /// For a numeric outcome: the standardized mean difference beyond which a gap to the
     /// disadvantage fails (when significant).
     pub smd_threshold: f64,
+    /// What the statuses and the gates follow when controls are declared (`--judge`).
+    pub judge: Basis,
     /// Most distinct values a protected attribute may have.
     pub max_groups: usize,
     /// A column of row weights.
@@ -472,6 +489,12 @@ pub struct ExplainSpec {
     /// (`--actionable`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actionable: Vec<String>,
+    /// The largest change of an actionable feature a customer can make within the audit's
+    /// horizon, per feature (`--recourse-horizon tenure_months=12`); a feature without one is
+    /// bounded by its interquartile range in the sample. A decision that would turn only with a
+    /// larger change has no feasible recourse.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recourse_horizon: Vec<(String, f64)>,
 }
 
 impl Default for ExplainSpec {
@@ -483,6 +506,7 @@ impl Default for ExplainSpec {
             proxy_importance: 0.10,
             proxy_accuracy: 0.70,
             actionable: Vec::new(),
+            recourse_horizon: Vec::new(),
         }
     }
 }
@@ -506,6 +530,7 @@ impl AuditSpec {
             reference_strategy: ReferenceStrategy::Largest,
             di_threshold: 0.8,
             smd_threshold: 0.2,
+            judge: Basis::Adjusted,
             max_groups: 1000,
             weight: None,
             membership: Vec::new(),

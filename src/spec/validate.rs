@@ -84,6 +84,15 @@ impl AuditSpec {
                     return fail(setting, &v, "must be a number between 0 and 1");
                 }
             }
+            for (feature, max) in &x.recourse_horizon {
+                if !(max.is_finite() && *max > 0.0) {
+                    return fail(
+                        "recourse_horizon",
+                        &format!("{feature}={max}"),
+                        "the largest change must be a number above 0",
+                    );
+                }
+            }
         }
         Ok(())
     }

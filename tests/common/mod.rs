@@ -60,6 +60,26 @@ impl Args {
         self
     }
 
+    /// `--config datasets/NAME.toml`: a bundled log's audit.
+    pub fn bundled(name: &str) -> Self {
+        let config = dataset(&format!("{name}.toml"));
+        Args(vec!["--config".into(), config.to_str().unwrap().into()])
+    }
+
+    /// The exit code of the audit into `out` (0, or 1 from a gate).
+    pub fn exit_code(&self, out: &Path) -> i32 {
+        fairaudit()
+            .arg("audit")
+            .args(self.list())
+            .arg("--out")
+            .arg(out)
+            .assert()
+            .get_output()
+            .status
+            .code()
+            .unwrap()
+    }
+
     /// The arguments as given to the command.
     pub fn list(&self) -> Vec<&str> {
         self.0.iter().map(String::as_str).collect()

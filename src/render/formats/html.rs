@@ -21,19 +21,21 @@ p:has(>img){overflow-x:auto}\
 code{background:#f3f3f3;padding:0 0.2rem;overflow-wrap:anywhere}\
 @media (max-width:40rem){body{padding:0.4rem}table{font-size:0.66rem;display:block;overflow-x:auto}th,td{padding:0.1rem 0.15rem}img{max-width:none;width:40rem}}\
 nav{border:1px solid #ddd;padding:0.3rem 0.8rem;margin:0.5rem 0 1rem}nav ul{margin:0.2rem 0;padding-left:1.2rem}\
-.fail{color:#a33a00}.review{color:#6b5000}.ok{color:#1b6332}\
+.fail{color:#a33a00}.review{color:#6b5000}.explained{color:#1d4f91}.ok{color:#1b6332}\
 @media print{nav{display:none}h2,h3{break-after:avoid}body{max-width:none;padding:0}p:has(>img){overflow:visible}table{font-size:8pt}img{max-width:100%;width:auto}img,tr{page-break-inside:avoid}}";
 
 /// Verdicts and statuses in colour, each beside its symbol (✖ ▲ ✔), so no reader depends on
 /// the colour: the words in plain text, and the class of each.
 const COLOURED_TEXT: [(&str, &str); 2] = [("▲ inconclusive", "review"), ("✔ pass", "ok")];
 
-/// The same for words in bold: the bold text, the symbol that stands before the bold rather
-/// than inside it (`✖ **FAIL**`), and the class.
-const COLOURED_STRONG: [(&str, &str, &str); 4] = [
+/// The same for words in bold: the bold text (a status may be followed by more, `✔ EXPLAINED
+/// by channel`), the symbol that stands before the bold rather than inside it (`✖ **FAIL**`),
+/// and the class.
+const COLOURED_STRONG: [(&str, &str, &str); 5] = [
     ("FAIL", "✖ ", "fail"),
     ("✖ ACTION NEEDED", "", "fail"),
     ("▲ REVIEW", "", "review"),
+    ("✔ EXPLAINED", "", "explained"),
     ("✔ OK", "", "ok"),
 ];
 
@@ -75,7 +77,9 @@ fn bold_verdict(bold: &[Event<'_>], out: &mut Vec<Event<'_>>) -> bool {
     let [Event::Start(Tag::Strong), Event::Text(text), Event::End(TagEnd::Strong)] = bold else {
         return false;
     };
-    let Some(&(_, symbol, class)) = COLOURED_STRONG.iter().find(|(t, ..)| text.as_ref() == *t)
+    let Some(&(_, symbol, class)) = COLOURED_STRONG
+        .iter()
+        .find(|(t, symbol, _)| text.as_ref() == *t || (symbol.is_empty() && text.starts_with(t)))
     else {
         return false;
     };

@@ -6,6 +6,7 @@ use crate::render::kinds;
 use crate::render::sections;
 use crate::render::sections::controls;
 use crate::render::sections::headline::{decision_sheet, headlines, status_label};
+use crate::spec::Basis;
 use crate::render::text::{code, group_label, md, thousands};
 use crate::render::words::Words;
 use crate::render::{OutputFile, Renderer, RunContext};
@@ -58,8 +59,8 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
     let _ = writeln!(s, "## Executive summary\n");
     let (overall, entries) = decision_sheet(w, &ctx.follow_up);
     let _ = writeln!(s, "**Decision sheet.** {}\n", md(&overall));
-    for (status, text) in &entries {
-        let _ = writeln!(s, "- **{}** {}", status_label(*status), md(text));
+    for (label, text) in &entries {
+        let _ = writeln!(s, "- **{}** {}", md(label), md(text));
     }
     if !entries.is_empty() {
         let _ = writeln!(s);
@@ -71,10 +72,14 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
     for h in headlines(w) {
         let _ = writeln!(
             s,
-            "- **{}** — {} by {}: {} *Next step:* {}.",
-            status_label(h.status),
+            "- **{}** — {} by {}{}: {} *Next step:* {}.",
+            md(&h.label()),
             h.check,
             md(&h.attributes),
+            h.raw_status.map_or(String::new(), |r| format!(
+                " (by the raw rates alone: {})",
+                status_label(r)
+            )),
             md(&h.sentence),
             h.next_step(ctx.cadence)
         );
@@ -83,10 +88,23 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
         Some(t) => format!("a standardized mean difference of {t}"),
         None => "the four-fifths rule".to_string(),
     };
+    let explained = if w.r.audit.basis() == Basis::Adjusted {
+        let (one, many) = ("a legitimate factor: confirm that it is one", "legitimate factors: confirm that they are");
+        format!(
+            " ✔ EXPLAINED: a gap beyond the rule in the raw rates that is within it at equal {}, which the audit \
+             declares {} for this decision. Once legitimate factors are declared, every status follows the gaps at \
+             equal factors, the raw status beside it.",
+            w.controls(),
+            if w.r.audit.controls.len() > 1 { many } else { one }
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
         "\n✖ ACTION NEEDED: a group is treated differently beyond {rule} and the gap is statistically \
-         significant. ▲ REVIEW: a gap beyond the rule that the data cannot confirm. ✔ OK: every group within the rule.\n"
+         significant. ▲ REVIEW: a gap beyond the rule that the data cannot confirm.{explained} ✔ OK: every group \
+         within the rule.\n"
     );
 }
 

@@ -6,7 +6,7 @@
 use crate::metric::{Metric, Versus};
 use crate::render::context::RunContext;
 use crate::render::kinds::{self, Column, SetTable, TestField};
-use crate::render::sections::headline::{headlines, status_label};
+use crate::render::sections::headline::headlines;
 use crate::render::text::{cell, file_safe};
 use crate::render::words::Words;
 use crate::results::{AttributeSetResult, AuditResults, GroupMeasures, GroupResult};
@@ -41,7 +41,7 @@ pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
                     cell(&h.decision),
                     h.check.to_string(),
                     cell(&h.attributes),
-                    status_label(h.status).to_string(),
+                    h.label(),
                     cell(&h.sentence),
                     h.next_step(ctx.cadence),
                 ]

@@ -78,6 +78,7 @@ fn fill(text: &str) -> Option<Color> {
         "fail" | "✖ ACTION NEEDED" => Some(Color::RGB(0xF8D0C0)),
         "inconclusive" | "▲ REVIEW" => Some(Color::RGB(0xFBE8B0)),
         "pass" | "✔ OK" => Some(Color::RGB(0xCDEBD3)),
+        t if t.starts_with("✔ EXPLAINED") => Some(Color::RGB(0xD3E0F2)),
         _ => None,
     }
 }

@@ -3,7 +3,7 @@
 //! and the inputs that stand for a protected attribute.
 
 use crate::render::context::RunContext;
-use crate::render::text::{amount, code, md, pct, thousands};
+use crate::render::text::{amount, code, md, pct, share_of_gap, thousands};
 use crate::render::words::{capitalized, Words};
 use crate::results::explain::{Cause, Explanation};
 use crate::results::AuditResults;
@@ -27,8 +27,8 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
             "Explained by the declared legitimate factors ({}){}.",
             w.controls(),
             cause.explained_share.map_or(String::new(), |e| format!(
-                ": their mix accounts for {:.0}% of the gap",
-                e * 100.0
+                ": {}",
+                share_of_gap(e, "their mix", &w.controls())
             ))
         ),
         "proxy" => {
@@ -227,39 +227,59 @@ fn changes(s: &mut String, w: &Words, ctx: &RunContext, e: &Explanation) {
     }
     for r in &e.recourse {
         let feature = w.attribute(&r.feature);
+        let bound = if r.horizon_given {
+            "the horizon given"
+        } else {
+            "its interquartile range in the sample, the default horizon"
+        };
         let _ = writeln!(
             s,
             "**{} by {}**: of each group's unfavourable decisions that the model also makes, the share it would turn \
-             with an {} of {feature} alone (within the values seen), and the median {} it takes.\n",
+             with an {} of {feature} alone of at most {} ({bound}; and within the values seen), the median {} it \
+             takes, and the share that would turn only with a larger change (no feasible change); the rest would not \
+             turn by {feature} alone within the values seen.\n",
             md(&capitalized(&feature)),
             md(&w.attribute(&r.attribute)),
             r.direction,
+            horizon_text(r),
             r.direction
         );
         let _ = writeln!(
             s,
-            "| group | unfavourable decisions | could turn | median {} |",
-            r.direction
+            "| group | unfavourable decisions | could turn | median {} | only beyond {} |",
+            r.direction,
+            horizon_text(r)
         );
-        let _ = writeln!(s, "|---|---:|---:|---:|");
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|");
         for g in &r.groups {
             let small = (g.unfavourable as f64) < ctx.privacy.min_cell;
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 md(&g.group),
                 ctx.people(g.unfavourable as f64),
                 shown(small, Some(g.changeable_share)),
                 match g.median_change {
                     Some(c) if !small => format!("{c:.1}"),
+                    None if !small && g.unfavourable > 0 => "no feasible change".to_string(),
                     _ => "n/a".to_string(),
-                }
+                },
+                shown(small, Some(g.beyond_horizon_share))
             );
         }
         if let Some(sentence) = most_to_change(w, r) {
             let _ = writeln!(s, "\n{}", md(&sentence));
         }
         let _ = writeln!(s);
+    }
+}
+
+/// A recourse's horizon as the report writes it: `12`, `33.5`.
+fn horizon_text(r: &crate::results::explain::Recourse) -> String {
+    if r.horizon.fract() == 0.0 {
+        format!("{:.0}", r.horizon)
+    } else {
+        format!("{:.1}", r.horizon)
     }
 }
 
@@ -306,14 +326,30 @@ fn most_to_change(w: &Words, r: &crate::results::explain::Recourse) -> Option<St
     if let Some(g) = fewest {
         if g.changeable_share <= base.changeable_share - 0.1 && g.group != *reference {
             sentences.push(format!(
-                "Only {} of the unfavourable decisions of {} could turn by an {} of {feature} alone, against {} for {}.",
+                "Only {} of the unfavourable decisions of {} could turn by a feasible {} of {feature} alone (at most \
+                 {}), against {} for {}.",
                 pct(Some(g.changeable_share)),
                 name(&g.group),
                 r.direction,
+                horizon_text(r),
                 pct(Some(base.changeable_share)),
                 name(reference)
             ));
         }
+    }
+    let most_feasible = r
+        .groups
+        .iter()
+        .filter(|g| g.unfavourable > 0)
+        .map(|g| g.changeable_share)
+        .fold(0.0, f64::max);
+    if most_feasible < 0.05 {
+        sentences.push(format!(
+            "No group has much feasible recourse: a change of {feature} alone of at most {} turns at most {} of any \
+             group's unfavourable decisions.",
+            horizon_text(r),
+            pct(Some(most_feasible))
+        ));
     }
     (!sentences.is_empty()).then(|| sentences.join(" "))
 }

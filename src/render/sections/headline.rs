@@ -3,22 +3,33 @@
 
 use super::explain::{cause_of, cause_text};
 use crate::judge::checks::Measure;
-use crate::metric::{Metric, Versus};
+use crate::metric::{Metric, Tested, Versus};
 use crate::render::context::{Cadence, FollowUp};
-use crate::render::text::{amount, how_often, pct, thousands};
+use crate::render::text::{amount, how_often, pct, ratio as ratio_text, share_of_gap, thousands};
 use crate::render::words::{capitalized, Words};
 use crate::results::explain::Cause;
 use crate::results::{
-    AttributeSetResult, AuditResults, GroupResult, SetCheck, SetStatus, VerdictState,
+    AttributeSetResult, AuditResults, GroupMeasures, GroupResult, SetCheck, SetStatus,
+    VerdictState,
 };
-use crate::spec::Favorable;
+use crate::spec::{Basis, Favorable};
 
 /// A set status's label, with a shape that does not rely on colour.
 pub fn status_label(status: SetStatus) -> &'static str {
     match status {
         SetStatus::ActionNeeded => "✖ ACTION NEEDED",
         SetStatus::Review => "▲ REVIEW",
+        SetStatus::Explained => "✔ EXPLAINED",
         SetStatus::Ok => "✔ OK",
+    }
+}
+
+/// A status's label for a line about the controls `controls` (in words): an explained gap says
+/// by what (`✔ EXPLAINED by channel`).
+pub fn label_with(status: SetStatus, controls: &str) -> String {
+    match status {
+        SetStatus::Explained => format!("{} by {controls}", status_label(status)),
+        _ => status_label(status).to_string(),
     }
 }
 
@@ -41,6 +52,9 @@ pub fn next_step(status: SetStatus, cadence: Cadence) -> String {
         (SetStatus::Review, None) => "review the cases by hand or collect more data: the gap is large but the \
              numbers are too small to be sure"
             .to_string(),
+        (SetStatus::Explained, _) => {
+            "confirm that the declared legitimate factors are legitimate for this decision".to_string()
+        }
         (SetStatus::Ok, Some(next)) => format!("no action; audit again {next}"),
         (SetStatus::Ok, None) => "no action on this evidence".to_string(),
     }
@@ -57,6 +71,9 @@ pub struct Headline {
     pub attributes: String,
     /// Its status.
     pub status: SetStatus,
+    /// Its status by the raw rates alone, when it differs (the status follows the gaps at equal
+    /// controls).
+    pub raw_status: Option<SetStatus>,
     /// What it means, in one plain sentence.
     pub sentence: String,
     /// With controls, for a focus group that does not pass: the controls in words, and whether
@@ -69,6 +86,14 @@ pub struct Headline {
 }
 
 impl Headline {
+    /// Its status's label: `✔ EXPLAINED by channel`, `✖ ACTION NEEDED`.
+    pub fn label(&self) -> String {
+        match &self.controls {
+            Some((controls, _)) => label_with(self.status, controls),
+            None => status_label(self.status).to_string(),
+        }
+    }
+
     /// `many` when the controls are several, else `one`.
     fn plural<'a>(&self, many: &'a str, one: &'a str) -> &'a str {
         match &self.controls {
@@ -110,7 +135,7 @@ impl Headline {
         }
         match &self.controls {
             Some((controls, true)) => format!(
-                "check that {controls} {} for this decision: the gap disappears at equal {controls}, so no \
+                "confirm that {controls} {} for this decision: the gap disappears at equal {controls}, so no \
                  remedy for the group itself is needed if {}",
                 self.plural("are legitimate factors", "is a legitimate factor"),
                 self.plural("they are", "it is")
@@ -181,22 +206,27 @@ impl Check {
 }
 
 fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) -> Headline {
-    let focus = judged
+    let index = judged
         .focus
         .as_ref()
-        .and_then(|values| set.groups.iter().find(|g| &g.measures.values == values));
+        .and_then(|values| set.groups.iter().position(|g| &g.measures.values == values));
+    let focus = index.map(|i| &set.groups[i]);
+    // The focus group needs a look: its status is not OK.
+    let looked = index
+        .and_then(|i| judged.states.get(i).copied().flatten())
+        .filter(|s| *s != SetStatus::Ok)
+        .and(focus);
     let decision = match check.0 {
         Measure::Selection | Measure::Mean => w.decision_column(),
         Measure::ErrorRate(_) => format!("{} of {}", judged.metric, w.decision_column()),
     };
-    let status = judged.status;
     Headline {
         decision,
         check: check.name(w),
         attributes: w.set(set),
-        status,
-        controls: focus
-            .filter(|g| check.state(g) != VerdictState::Pass)
+        status: judged.status,
+        raw_status: (judged.raw_status != judged.status).then_some(judged.raw_status),
+        controls: looked
             .filter(|g| check.stratified() && adjusted(g))
             .map(|g| (w.controls(), explained(g))),
         cause: cause(w, set, check, focus).map(|c| {
@@ -213,8 +243,8 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) ->
                     "{}.{}{}{}",
                     comparison(w, set, check, g),
                     certainty(w.r, check.state(g)),
-                    after_controls(w, g)
-                        .filter(|_| check.stratified() && check.state(g) != VerdictState::Pass)
+                    looked
+                        .and_then(|g| after_controls(w, check, g))
                         .map_or(String::new(), |a| format!(" {a}.")),
                     cause(w, set, check, Some(g))
                         .filter(|c| c.case != "legitimate")
@@ -245,14 +275,13 @@ fn cause<'a>(
 /// The decision sheet's words on the controls for a check they apply to: `. The gap is explained
 /// by …` (without the full stop the sheet adds).
 fn controlled(w: &Words, check: Check, g: &GroupResult) -> String {
-    after_controls(w, g)
-        .filter(|_| check.stratified())
-        .map_or(String::new(), |a| format!(". {a}"))
+    after_controls(w, check, g).map_or(String::new(), |a| format!(". {a}"))
 }
 
 /// The decision sheet: one sentence over every check, then each group that needs action or
-/// review, worst first, with how many people it concerns and, from `--findings`, who owns it.
-pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetStatus, String)>) {
+/// review, or whose gap the declared legitimate factors explain, worst first, each with its
+/// status's label, how many people it concerns and, from `--findings`, who owns it.
+pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String, String)>) {
     let lines = headlines(w);
     let count = |status| lines.iter().filter(|h| h.status == status).count();
     let named = |status| {
@@ -263,8 +292,9 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetSta
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let (action, review, ok) = (
+    let (action, explained, review, ok) = (
         count(SetStatus::ActionNeeded),
+        count(SetStatus::Explained),
         count(SetStatus::Review),
         count(SetStatus::Ok),
     );
@@ -283,37 +313,59 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(SetSta
     if action > 0 {
         overall += &format!(" ({})", named(SetStatus::ActionNeeded));
     }
+    if explained > 0 {
+        overall += &format!(
+            ", {explained} {} explained by a declared legitimate factor ({})",
+            verb(explained, "is", "are"),
+            named(SetStatus::Explained)
+        );
+    }
     overall += &format!(", {review} {} review", verb(review, "needs", "need"));
     if review > 0 {
         overall += &format!(" ({})", named(SetStatus::Review));
     }
     overall += &format!(", {ok} {} OK.", verb(ok, "is", "are"));
-    let mut entries: Vec<(SetStatus, f64, String)> = Vec::new();
+    let raw_action = lines
+        .iter()
+        .filter(|h| h.raw_status.unwrap_or(h.status) == SetStatus::ActionNeeded)
+        .count();
+    if lines.iter().any(|h| h.raw_status.is_some()) {
+        overall += &format!(
+            " These statuses follow the gaps at equal {}, the declared legitimate {}; by the raw rates alone, {raw_action} \
+             {} action.",
+            w.controls(),
+            verb(w.r.audit.controls.len(), "factor", "factors"),
+            verb(raw_action, "check would need", "checks would need")
+        );
+    }
+    let mut entries: Vec<(f64, String, String)> = Vec::new();
     for set in &w.r.attribute_sets {
         for (check, judged) in checks(set) {
-            for (g, severity) in set.groups.iter().zip(&judged.severity) {
-                let status = match check.state(g) {
-                    VerdictState::Fail => SetStatus::ActionNeeded,
-                    VerdictState::Inconclusive => SetStatus::Review,
-                    _ => continue,
+            for ((g, severity), state) in set.groups.iter().zip(&judged.severity).zip(&judged.states) {
+                let Some(status) = state.filter(|s| *s != SetStatus::Ok) else {
+                    continue;
                 };
                 let owned = follow_up
                     .iter()
                     .filter(|f| f.concerns(&set.attributes, &g.measures.values))
                     .map(|f| format!(" Owner: {}, due {} ({}).", f.owner, f.due, f.status))
                     .collect::<String>();
+                let raw = check.0.status(g, Basis::Raw).filter(|r| *r != status);
+                let beside = raw.map_or(String::new(), |r| {
+                    format!(" By the raw rates alone: {}.", status_label(r))
+                });
                 entries.push((
-                    status,
                     severity.unwrap_or_default(),
-                    format!("{}.{owned}", entry(w, set, check, g)),
+                    label_with(status, &w.controls()),
+                    format!("{}.{beside}{owned}", entry(w, set, check, g)),
                 ));
             }
         }
     }
-    entries.sort_by(|a, b| b.1.total_cmp(&a.1));
+    entries.sort_by(|a, b| b.0.total_cmp(&a.0));
     (
         overall,
-        entries.into_iter().map(|(s, _, t)| (s, t)).collect(),
+        entries.into_iter().map(|(_, label, t)| (label, t)).collect(),
     )
 }
 
@@ -417,11 +469,48 @@ fn adjusted(g: &GroupResult) -> bool {
         .is_some_and(|v| v.adjusted_gap.or(v.four_fifths_adjusted).is_some())
 }
 
-/// The sentence on the gap left after the controls (without its full stop), which says which
-/// case it is: explained by them, or not.
-fn after_controls(w: &Words, g: &GroupResult) -> Option<String> {
+/// What the controls do to a group's gap on a check.
+#[derive(Clone, Copy, PartialEq)]
+enum AtEqual {
+    /// A raw gap that is within the rule at equal controls.
+    Explained,
+    /// A raw gap that remains at equal controls.
+    Remains,
+    /// No raw gap, but one at equal controls.
+    Appears,
+}
+
+impl AtEqual {
+    /// The case of `g` on `check`, when it was compared within the controls and has a gap either
+    /// way.
+    fn of(check: Check, g: &GroupResult) -> Option<AtEqual> {
+        let adjusted = check.0.adjusted_state(g)?;
+        match (check.state(g) == VerdictState::Pass, adjusted == VerdictState::Pass) {
+            (false, true) => Some(AtEqual::Explained),
+            (false, false) => Some(AtEqual::Remains),
+            (true, false) => Some(AtEqual::Appears),
+            (true, true) => None,
+        }
+    }
+
+    /// The sentence's opening, before what the gap is at equal controls.
+    fn opening(self, controls: &str) -> String {
+        match self {
+            AtEqual::Explained => format!("The gap is explained by {controls}: "),
+            AtEqual::Remains => format!("After accounting for {controls}, it remains: "),
+            AtEqual::Appears => {
+                format!("At equal {controls}, a gap appears that the raw rates do not show: ")
+            }
+        }
+    }
+}
+
+/// The sentence on the gap after the controls (without its full stop), which says which case it
+/// is: explained by them, remaining, or appearing only at equal controls.
+fn after_controls(w: &Words, check: Check, g: &GroupResult) -> Option<String> {
+    let case = AtEqual::of(check, g).filter(|_| check.stratified())?;
     let Some(gap) = g.measures.vs_reference.adjusted_gap.as_ref() else {
-        return within_strata(w, g);
+        return within_strata(w, g, case);
     };
     let share = |v: f64| match gap.percent_of_reference {
         Some(_) => {
@@ -439,21 +528,14 @@ fn after_controls(w: &Words, g: &GroupResult) -> Option<String> {
         share(gap.ci[1])
     );
     let part = gap.explained_share.map_or(String::new(), |e| {
-        format!(
-            "; the controls account for {:.0}% of the raw gap",
-            e * 100.0
-        )
+        format!("; {}", share_of_gap(e, "the controls", &controls))
     });
-    Some(if explained(g) {
-        format!("The gap is explained by {controls}: {at_equal}{part}")
-    } else {
-        format!("After accounting for {controls}, it remains: {at_equal}{part}")
-    })
+    Some(format!("{}{at_equal}{part}", case.opening(&controls)))
 }
 
 /// The selection rate within the controls' strata: the ratio at the reference's mix and what it
-/// says, for a yes/no decision.
-fn within_strata(w: &Words, g: &GroupResult) -> Option<String> {
+/// says, for a yes/no decision; when the Mantel–Haenszel ratio tells otherwise, both and why.
+fn within_strata(w: &Words, g: &GroupResult, case: AtEqual) -> Option<String> {
     let m = &g.measures;
     let ratio = m.vs(Versus::DisparateImpactRatioAdjusted)?;
     let controls = w.controls();
@@ -471,21 +553,37 @@ fn within_strata(w: &Words, g: &GroupResult) -> Option<String> {
                 )
             });
     let part = m.vs(Versus::ExplainedShare).map_or(String::new(), |e| {
-        format!(
-            "; the mix of {controls} accounts for {:.0}% of the raw gap",
-            e * 100.0
-        )
+        format!("; {}", share_of_gap(e, &format!("the mix of {controls}"), &controls))
     });
-    let at_equal = format!(
-        "{within}, the group {} {} the reference group (ratio at the reference's mix {ratio:.2}{interval}){part}",
+    let disagree = g
+        .verdict
+        .as_ref()
+        .filter(|v| v.adjusted_measures_disagree)
+        .map_or(String::new(), |_| two_weightings(w, m));
+    Some(format!(
+        "{}{within}, the group {} {} the reference group (ratio at the reference's mix {ratio:.2}{interval}){part}{disagree}",
+        case.opening(&controls),
         w.decision(),
         how_often(Some(ratio), w.r.audit.favorable)
-    );
-    Some(if explained(g) {
-        format!("The gap is explained by {controls}: {at_equal}")
-    } else {
-        format!("After accounting for {controls}, it remains: {at_equal}")
-    })
+    ))
+}
+
+/// Why the two measures at equal controls tell differently, and which the verdict uses.
+fn two_weightings(w: &Words, m: &GroupMeasures) -> String {
+    let controls = w.controls();
+    let mh = match m.vs_interval(Versus::MantelHaenszelRatio) {
+        Some([lo, hi]) => format!("{}, interval {lo:.2} to {hi:.2}", ratio_text(m.vs(Versus::MantelHaenszelRatio))),
+        None => ratio_text(m.vs(Versus::MantelHaenszelRatio)),
+    };
+    let p = m
+        .test(Tested::Cmh)
+        .map_or("n/a".to_string(), |t| format!("{:.2}", t.p_adjusted));
+    format!(
+        ". Weighted otherwise, the Mantel–Haenszel ratio is {mh} (Cochran–Mantel–Haenszel test p = {p}): it weights \
+         each {controls} by the people of both groups in it, the ratio at the reference's mix by the reference \
+         group's alone; the verdict uses the latter against the four-fifths threshold, with the CMH test for its \
+         significance"
+    )
 }
 
 /// A group's mean against the reference's: `Customers with ethnicity Black had a mean price of
