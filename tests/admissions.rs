@@ -51,7 +51,7 @@ fn the_admissions_gap_is_explained_by_department_with_statsmodels_numbers() {
 
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     for words in [
-        "0 of 1 check needs action, 1 is explained by a declared legitimate factor (selection rate by sex)",
+        "0 of 1 check needs action, 1 is explained by a declared legitimate factor (selection rate by sex; 1 group listed below)",
         "by the raw rates alone, 1 check would need action",
         "- **✔ EXPLAINED by department** — selection rate by sex (by the raw rates alone: ✖ ACTION NEEDED)",
         "the mix of department accounts for more than the whole raw gap (125%): at equal department the direction reverses",
@@ -64,6 +64,19 @@ fn the_admissions_gap_is_explained_by_department_with_statsmodels_numbers() {
         assert!(report.contains(words), "{words:?} not in:\n{report}");
     }
     assert!(!report.contains("125% of the raw gap"), "{report}");
+}
+
+#[test]
+fn an_audit_prints_its_decision_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = Args::bundled("admissions").with("--out", dir.path().join("out"));
+    let run = fairaudit().arg("audit").args(args.list()).assert().success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("\n0 of 1 check needs action, 1 is explained by a declared legitimate factor"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n  ✔ EXPLAINED by department  selection rate by sex\n"), "{stdout}");
 }
 
 #[test]

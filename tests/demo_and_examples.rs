@@ -12,11 +12,16 @@ fn demo_audits_the_bundled_business_logs_and_finds_what_was_planted() {
         dir.path().join("datasets"),
     )
     .unwrap();
-    fairaudit()
+    let run = fairaudit()
         .current_dir(dir.path())
         .arg("audit")
         .assert()
         .success();
+    // The terminal shows each log's decision sheet, a line per check.
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(stdout.contains("offers:\n  3 of 8 checks need action"), "{stdout}");
+    assert!(stdout.contains("    ✔ EXPLAINED by channel  selection rate by age band\n"), "{stdout}");
+    assert!(stdout.contains("    ✖ ACTION NEEDED  selection rate by ethnicity\n"), "{stdout}");
     let demo = dir.path().join("reports/demo");
     let index = std::fs::read_to_string(demo.join("index.md")).unwrap();
     for (log, planted) in [
@@ -112,7 +117,7 @@ fn the_offers_decision_sheet_counts_the_offers_black_customers_did_not_get() {
     // four checks that fail by the raw rates, three need action.
     assert!(report.contains("**Decision sheet.** 3 of 8 checks need action"));
     assert!(report.contains(
-        "1 is explained by a declared legitimate factor (selection rate by age band)"
+        "1 is explained by a declared legitimate factor (selection rate by age band; 1 group listed below)"
     ));
     assert!(report.contains("by the raw rates alone, 4 checks would need action"));
 }

@@ -141,3 +141,65 @@ fn the_decision_sheet_shows_who_owns_a_finding() {
     assert!(!sheet.contains("CRM team"));
     assert!(report.contains("| Women get more offers | CRM team |"));
 }
+
+/// The decision sheet's bullets under its first sentence.
+fn sheet_bullets(report: &str) -> usize {
+    report
+        .split("**Decision sheet.**")
+        .nth(1)
+        .unwrap()
+        .split("Every check:")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("- **"))
+        .count()
+}
+
+#[test]
+fn the_decision_sheet_counts_add_up_to_its_list() {
+    // Offers: 3 checks need action (4 groups), 1 explained (1), 2 review (4): nine lines; COMPAS
+    // has fewer checks than groups listed too. The numbers "N groups listed below" add up to
+    // the lines listed.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples");
+    for name in ["offers", "compas", "service", "admissions"] {
+        let report = std::fs::read_to_string(root.join(name).join("report.md")).unwrap();
+        let sheet = report.split("**Decision sheet.**").nth(1).unwrap().lines().next().unwrap();
+        let listed: usize = sheet
+            .split(" listed below")
+            .filter_map(|part| part.rsplit("; ").next()?.split(' ').next()?.parse::<usize>().ok())
+            .sum();
+        assert_eq!(listed, sheet_bullets(&report), "{name}: {sheet}");
+    }
+    let offers = std::fs::read_to_string(root.join("offers/report.md")).unwrap();
+    assert_eq!(sheet_bullets(&offers), 9);
+}
+
+#[test]
+fn a_proxy_sentence_says_what_its_share_and_its_accuracy_are() {
+    // The share is of the model's permutation importance, not of its decisions; the sentence's
+    // balanced accuracy is the group against the reference, the table's against everyone else.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples");
+    let offers = std::fs::read_to_string(root.join("offers/report.md")).unwrap();
+    assert!(offers.contains(
+        "Carried by a likely proxy: postcode area. It carries 12% of the decision model's importance (how much its \
+         accuracy drops when the input is shuffled) and alone tells customers with ethnicity Black from customers \
+         with ethnicity White with balanced accuracy 0.84"
+    ));
+    assert!(offers.contains("| balanced accuracy alone (that group against everyone else) |"));
+    assert!(!offers.contains("of the model's decisions"));
+}
+
+#[test]
+fn the_limitations_name_the_rule_the_audit_applies() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples");
+    let price = std::fs::read_to_string(root.join("pricing_price/report.md")).unwrap();
+    let limits = price.split("## Limitations of this audit").nth(1).unwrap();
+    let limits = limits.split("\n## ").next().unwrap();
+    assert!(limits.contains(
+        "- The threshold of a standardized mean difference of 0.2 (Cohen's small effect) is a screening rule"
+    ));
+    assert!(!limits.contains("four-fifths"), "{limits}");
+    let offers = std::fs::read_to_string(root.join("offers/report.md")).unwrap();
+    assert!(offers.contains("- The four-fifths rule is a screening rule, not a legal finding"));
+}

@@ -35,6 +35,8 @@ pub struct AuditBundle {
     pub results: AuditResults,
     /// What changed since the baseline, with one.
     pub changes: Option<Changes>,
+    /// The decision sheet for a terminal ([`crate::render::decision_sheet_lines`]).
+    pub sheet: Vec<String>,
 }
 
 impl AuditBundle {
@@ -88,6 +90,7 @@ pub fn audit(
     }
     write(&options.out, &files, options.force, &never_written)?;
     Ok(AuditBundle {
+        sheet: crate::render::decision_sheet_lines(&results, &ctx),
         results,
         changes: ctx.baseline,
     })

@@ -37,6 +37,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
         results.failures,
         options.out.join("report.md").display()
     );
+    for line in &done.sheet {
+        println!("{line}");
+    }
     if let Some(c) = &done.changes {
         println!(
             "since {}: {} new failing verdict(s), {} resolved, {} significant change(s)",

@@ -202,6 +202,13 @@ fn audit_all(
             results.input.rows_used, results.failures
         );
         let ctx = args.context(&spec, log_input(&results))?;
+        if timestamp.is_none() {
+            // The demo: each log's decision sheet on the terminal.
+            println!("{name}:");
+            for line in fairaudit::render::decision_sheet_lines(&results, &ctx) {
+                println!("  {line}");
+            }
+        }
         bundles.push((name.clone(), bundle::files(&results, &ctx)?));
     }
     Ok(Collection {

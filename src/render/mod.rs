@@ -37,6 +37,23 @@ pub trait Renderer {
     fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>>;
 }
 
+/// The decision sheet in plain text, for a terminal: its overall sentence, then one line per
+/// check (`✖ ACTION NEEDED  selection rate by ethnicity`), as the report's executive summary
+/// has them (small groups hidden as there).
+pub fn decision_sheet_lines(results: &AuditResults, ctx: &RunContext) -> Vec<String> {
+    let mut public = results.without_small_groups(ctx.privacy.min_cell);
+    crate::judge::restore(&mut public);
+    let w = words::Words::new(&public, ctx);
+    let (overall, _) = sections::headline::decision_sheet(&w, &ctx.follow_up);
+    let mut lines = vec![overall];
+    lines.extend(
+        sections::headline::headlines(&w)
+            .iter()
+            .map(|h| format!("  {}  {} by {}", h.label(), h.check, h.attributes)),
+    );
+    lines
+}
+
 /// Every output of an audit run but the manifest (which [`crate::bundle`] adds).
 pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
     let renderers: [&dyn Renderer; 4] = [

@@ -6,11 +6,11 @@ use crate::render::kinds;
 use crate::render::sections;
 use crate::render::sections::controls;
 use crate::render::sections::headline::{decision_sheet, headlines, status_label};
-use crate::spec::Basis;
 use crate::render::text::{code, group_label, md, thousands};
-use crate::render::words::Words;
+use crate::render::words::{capitalized, Words};
 use crate::render::{OutputFile, Renderer, RunContext};
 use crate::results::{AuditResults, ReferenceUsed, TallyEngineUsed, VerdictState};
+use crate::spec::Basis;
 use std::fmt::Write;
 
 /// Renders `report.md`.
@@ -175,7 +175,12 @@ fn limitations(s: &mut String, r: &AuditResults) {
     let _ = writeln!(s, "## Limitations of this audit\n");
     let _ = writeln!(s, "- It measures differences in outcomes between groups; it does not by itself show why they exist or whether a difference is justified by legitimate factors.");
     let _ = writeln!(s, "- Groups smaller than {} rows are excluded and get no verdict; small groups that remain have wide intervals, so a gap there is often *inconclusive* rather than *pass* or *fail*.", r.audit.min_group_size);
-    let _ = writeln!(s, "- The four-fifths rule is a screening rule, not a legal finding; significance tests assume the decisions are independent.");
+    let rule = sections::of(r.audit.outcome_kind()).rule_name(&r.audit);
+    let _ = writeln!(
+        s,
+        "- {} is a screening rule, not a legal finding; significance tests assume the decisions are independent.",
+        capitalized(&rule)
+    );
     if let Some(why) = &r.audit.explain_left_out {
         let _ = writeln!(s, "- Why the gaps exist was not worked out although inputs were named (`--features`): {why}.");
     }

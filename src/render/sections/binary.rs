@@ -62,6 +62,9 @@ impl super::KindSections for Binary {
     fn subject(&self, _: &Words) -> String {
         "decision".to_string()
     }
+    fn rule_name(&self, _: &AuditInfo) -> String {
+        "the four-fifths rule".to_string()
+    }
     fn within_proxy(&self, w: &Words, reference: &str, within: f64, raw: &str, interval: &str) -> String {
         format!(
             "they {} {} {reference} (ratio {within:.2} at the reference's mix{interval}, against {raw} in the \

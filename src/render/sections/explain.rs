@@ -16,8 +16,8 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
         "direct" => {
             let attribute = w.attribute(cause.feature.as_deref().unwrap_or_default());
             format!(
-                "The decisions depend on {attribute} itself, one of the inputs: it drives {:.0}% of the model's \
-                 decisions, and setting it alone to the value of {reference} would turn {} of their decisions \
+                "The decisions depend on {attribute} itself, one of the inputs: it carries {:.0}% of the decision \
+                 model's importance (how much its accuracy drops when the input is shuffled), and setting it alone to the value of {reference} would turn {} of their decisions \
                  favourable.",
                 cause.driver_share.unwrap_or(0.0) * 100.0,
                 pct(cause.flipped_share)
@@ -41,8 +41,9 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
             });
             let partly = cause.remains_within;
             let mut text = format!(
-                "{} by a likely proxy: {feature}. It drives {:.0}% of the model's decisions and tells {} from \
-                 {reference} with balanced accuracy {:.2}",
+                "{} by a likely proxy: {feature}. It carries {:.0}% of the decision model's importance (how much its \
+                 accuracy drops when the input is shuffled) and alone tells {} from {reference} with balanced accuracy \
+                 {:.2}",
                 if partly { "Partly carried" } else { "Carried" },
                 cause.driver_share.unwrap_or(0.0) * 100.0,
                 w.group(&cause.group),
@@ -580,7 +581,7 @@ fn proxies(s: &mut String, w: &Words, e: &Explanation) {
         );
         let _ = writeln!(
             s,
-            "| input | likely proxy | association (Cramér's V or correlation ratio) | mutual information (bits) | group it tells apart best | balanced accuracy alone | share of the decision model |"
+            "| input | likely proxy | association (Cramér's V or correlation ratio) | mutual information (bits) | group it tells apart best | balanced accuracy alone (that group against everyone else) | share of the decision model's importance |"
         );
         let _ = writeln!(s, "|---|---|---:|---:|---|---:|---:|");
         for f in &p.features {

@@ -282,15 +282,47 @@ fn controlled(w: &Words, check: Check, g: &GroupResult) -> String {
 /// review, or whose gap the declared legitimate factors explain, worst first, each with its
 /// status's label, how many people it concerns and, from `--findings`, who owns it.
 pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String, String)>) {
+    let mut entries: Vec<(f64, SetStatus, String, String)> = Vec::new();
+    for set in &w.r.attribute_sets {
+        for (check, judged) in checks(set) {
+            for ((g, severity), state) in set.groups.iter().zip(&judged.severity).zip(&judged.states) {
+                let Some(status) = state.filter(|s| *s != SetStatus::Ok) else {
+                    continue;
+                };
+                let owned = follow_up
+                    .iter()
+                    .filter(|f| f.concerns(&set.attributes, &g.measures.values))
+                    .map(|f| format!(" Owner: {}, due {} ({}).", f.owner, f.due, f.status))
+                    .collect::<String>();
+                let raw = check.0.status(g, Basis::Raw).filter(|r| *r != status);
+                let beside = raw.map_or(String::new(), |r| {
+                    format!(" By the raw rates alone: {}.", status_label(r))
+                });
+                entries.push((
+                    severity.unwrap_or_default(),
+                    status,
+                    label_with(status, &w.controls()),
+                    format!("{}.{beside}{owned}", entry(w, set, check, g)),
+                ));
+            }
+        }
+    }
     let lines = headlines(w);
     let count = |status| lines.iter().filter(|h| h.status == status).count();
+    // The checks of a status, then how many of the groups listed below they concern, so that the
+    // counts add up.
     let named = |status| {
-        lines
-            .iter()
-            .filter(|h| h.status == status)
-            .map(|h| format!("{} by {}", h.check, h.attributes))
-            .collect::<Vec<_>>()
-            .join("; ")
+        let groups = entries.iter().filter(|e| e.1 == status).count();
+        format!(
+            "{}; {groups} {} listed below",
+            lines
+                .iter()
+                .filter(|h| h.status == status)
+                .map(|h| format!("{} by {}", h.check, h.attributes))
+                .collect::<Vec<_>>()
+                .join("; "),
+            if groups == 1 { "group" } else { "groups" }
+        )
     };
     let (action, explained, review, ok) = (
         count(SetStatus::ActionNeeded),
@@ -338,34 +370,10 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String
             verb(raw_action, "check would need", "checks would need")
         );
     }
-    let mut entries: Vec<(f64, String, String)> = Vec::new();
-    for set in &w.r.attribute_sets {
-        for (check, judged) in checks(set) {
-            for ((g, severity), state) in set.groups.iter().zip(&judged.severity).zip(&judged.states) {
-                let Some(status) = state.filter(|s| *s != SetStatus::Ok) else {
-                    continue;
-                };
-                let owned = follow_up
-                    .iter()
-                    .filter(|f| f.concerns(&set.attributes, &g.measures.values))
-                    .map(|f| format!(" Owner: {}, due {} ({}).", f.owner, f.due, f.status))
-                    .collect::<String>();
-                let raw = check.0.status(g, Basis::Raw).filter(|r| *r != status);
-                let beside = raw.map_or(String::new(), |r| {
-                    format!(" By the raw rates alone: {}.", status_label(r))
-                });
-                entries.push((
-                    severity.unwrap_or_default(),
-                    label_with(status, &w.controls()),
-                    format!("{}.{beside}{owned}", entry(w, set, check, g)),
-                ));
-            }
-        }
-    }
     entries.sort_by(|a, b| b.0.total_cmp(&a.0));
     (
         overall,
-        entries.into_iter().map(|(_, label, t)| (label, t)).collect(),
+        entries.into_iter().map(|(_, _, label, t)| (label, t)).collect(),
     )
 }
 

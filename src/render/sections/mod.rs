@@ -40,6 +40,8 @@ pub trait KindSections {
     fn judged_words(&self, w: &Words) -> String;
     /// What the audit's column holds, in words: `decision`, `quoted price`.
     fn subject(&self, w: &Words) -> String;
+    /// The rule the verdicts apply, in words: `the four-fifths rule`.
+    fn rule_name(&self, a: &AuditInfo) -> String;
     /// How a group fares against the reference within each value of a proxy, `within` its ratio at
     /// the reference's mix (`interval` its interval, written) and `raw` the ratio in the whole sample: after "within each value
     /// of area, ".

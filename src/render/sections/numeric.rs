@@ -72,6 +72,12 @@ impl super::KindSections for Numeric {
     fn subject(&self, w: &Words) -> String {
         w.outcome()
     }
+    fn rule_name(&self, a: &AuditInfo) -> String {
+        format!(
+            "the threshold of a standardized mean difference of {} (Cohen's small effect)",
+            a.smd_threshold.unwrap_or_default()
+        )
+    }
     fn within_proxy(&self, w: &Words, reference: &str, within: f64, raw: &str, _: &str) -> String {
         format!(
             "their mean {} is {within:.2} times that of {reference} (at the reference's mix), against {raw} in the \
