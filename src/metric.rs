@@ -204,14 +204,21 @@ impl Between {
         match self {
             Between::DemographicParityDifference => "highest − lowest selection rate",
             Between::DemographicParityRatio => "lowest / highest selection rate",
-            Between::EqualizedOddsDifference => "the larger of the tpr and fpr spreads (highest − lowest)",
-            Between::EqualizedOddsRatio => "the smaller of lowest / highest tpr and lowest / highest fpr",
+            Between::EqualizedOddsDifference => {
+                "the larger of the tpr and fpr spreads (highest − lowest)"
+            }
+            Between::EqualizedOddsRatio => {
+                "the smaller of lowest / highest tpr and lowest / highest fpr"
+            }
         }
     }
 
     /// Whether it is a ratio (else a difference of shares).
     pub fn is_ratio(self) -> bool {
-        matches!(self, Between::DemographicParityRatio | Between::EqualizedOddsRatio)
+        matches!(
+            self,
+            Between::DemographicParityRatio | Between::EqualizedOddsRatio
+        )
     }
 
     /// The summary of a `results.json` name, if it is one.

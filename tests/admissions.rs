@@ -32,9 +32,17 @@ fn the_admissions_gap_is_explained_by_department_with_statsmodels_numbers() {
     let vs = &women["vs_reference"];
     rel(num(vs, "disparate_impact_ratio"), 0.6818298435630683, 1e-12);
     rel(num(vs, "mantel_haenszel_ratio"), 1.058307423589208, 1e-12);
-    rel(num(&vs["tests"]["cmh"], "statistic"), 1.5246066604434427, 1e-10);
+    rel(
+        num(&vs["tests"]["cmh"], "statistic"),
+        1.5246066604434427,
+        1e-10,
+    );
     rel(num(&vs["tests"]["cmh"], "p"), 0.21692369705551717, 1e-6);
-    rel(num(vs, "disparate_impact_ratio_adjusted"), 1.1594140667489499, 1e-12);
+    rel(
+        num(vs, "disparate_impact_ratio_adjusted"),
+        1.1594140667489499,
+        1e-12,
+    );
     rel(num(vs, "explained_share"), 1.254356835597906, 1e-9);
     // The raw verdict fails, the verdict at equal department passes; the two measures at equal
     // department disagree on whether women were favoured.
@@ -70,13 +78,22 @@ fn the_admissions_gap_is_explained_by_department_with_statsmodels_numbers() {
 fn an_audit_prints_its_decision_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let args = Args::bundled("admissions").with("--out", dir.path().join("out"));
-    let run = fairaudit().arg("audit").args(args.list()).assert().success();
+    let run = fairaudit()
+        .arg("audit")
+        .args(args.list())
+        .assert()
+        .success();
     let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
     assert!(
-        stdout.contains("\n0 of 1 check needs action, 1 is explained by a declared legitimate factor"),
+        stdout.contains(
+            "\n0 of 1 check needs action, 1 is explained by a declared legitimate factor"
+        ),
         "{stdout}"
     );
-    assert!(stdout.contains("\n  ✔ EXPLAINED by department  selection rate by sex\n"), "{stdout}");
+    assert!(
+        stdout.contains("\n  ✔ EXPLAINED by department  selection rate by sex\n"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -117,7 +134,11 @@ fn a_gap_that_appears_only_at_equal_controls_needs_action() {
     let out = dir.path().join("out");
     let r = audit(&out, &base.clone().with("--control", "s").list());
     let a = group(&r, 0, &[("g", "a")]);
-    rel(num(&a["vs_reference"], "disparate_impact_ratio"), 1.0, 1e-12);
+    rel(
+        num(&a["vs_reference"], "disparate_impact_ratio"),
+        1.0,
+        1e-12,
+    );
     rel(
         num(&a["vs_reference"], "disparate_impact_ratio_adjusted"),
         2.0 / 3.0,

@@ -332,9 +332,8 @@ fn the_offers_65_plus_gap_is_explained_by_channel_and_the_black_gap_is_not() {
         report.contains("The gap is explained by channel: within each channel,"),
         "{report}"
     );
-    assert!(
-        report.contains("*Next step:* confirm that channel is a legitimate factor for this decision")
-    );
+    assert!(report
+        .contains("*Next step:* confirm that channel is a legitimate factor for this decision"));
     assert!(report.contains("After accounting for channel, it remains"));
     // The bundled config also explains the decisions (--features): the next step for Black
     // customers follows the cause found, the postcode-area proxy.

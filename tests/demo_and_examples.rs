@@ -19,9 +19,18 @@ fn demo_audits_the_bundled_business_logs_and_finds_what_was_planted() {
         .success();
     // The terminal shows each log's decision sheet, a line per check.
     let stdout = String::from_utf8_lossy(&run.get_output().stdout).to_string();
-    assert!(stdout.contains("offers:\n  3 of 8 checks need action"), "{stdout}");
-    assert!(stdout.contains("    ✔ EXPLAINED by channel  selection rate by age band\n"), "{stdout}");
-    assert!(stdout.contains("    ✖ ACTION NEEDED  selection rate by ethnicity\n"), "{stdout}");
+    assert!(
+        stdout.contains("offers:\n  3 of 8 checks need action"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("    ✔ EXPLAINED by channel  selection rate by age band\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("    ✖ ACTION NEEDED  selection rate by ethnicity\n"),
+        "{stdout}"
+    );
     let demo = dir.path().join("reports/demo");
     let index = std::fs::read_to_string(demo.join("index.md")).unwrap();
     for (log, planted) in [

@@ -298,16 +298,24 @@ fn recourse_compares_what_each_group_must_change() {
         )
     };
     let ((black, black_beyond), (white, white_beyond)) = (shares("Black"), shares("White"));
-    assert!(black + black_beyond + 0.3 < white + white_beyond, "{by_ethnicity}");
+    assert!(
+        black + black_beyond + 0.3 < white + white_beyond,
+        "{by_ethnicity}"
+    );
     assert!(black < 0.05 && white < 0.05, "{by_ethnicity}");
     let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     assert!(
-        report.contains("with an increase of tenure in months alone of at most 12 (the horizon given"),
+        report.contains(
+            "with an increase of tenure in months alone of at most 12 (the horizon given"
+        ),
         "{report}"
     );
     assert!(report.contains("| only beyond 12 |"), "{report}");
     // Other customers: none of their unfavourable decisions turns within a year.
-    assert!(report.contains("| Other | 178 | 0.0% | no feasible change |"), "{report}");
+    assert!(
+        report.contains("| Other | 178 | 0.0% | no feasible change |"),
+        "{report}"
+    );
     let bad = fails(
         &dir.path().join("bad"),
         &[
@@ -332,7 +340,12 @@ fn recourse_compares_what_each_group_must_change() {
     );
     let negative = fails(
         &dir.path().join("negative"),
-        &["--config", config_path, "--recourse-horizon", "tenure_months=-12"],
+        &[
+            "--config",
+            config_path,
+            "--recourse-horizon",
+            "tenure_months=-12",
+        ],
     );
     assert!(
         negative.contains("--recourse-horizon \"tenure_months=-12\": expected FEATURE=MAX with MAX a positive number"),

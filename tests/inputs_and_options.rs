@@ -344,14 +344,23 @@ fn parquet_decimals_are_numbers_where_a_number_is_expected() {
             .unwrap()
             .into_column()
     };
-    let mut df = DataFrame::new(18, vec![
-        decimal("y_true", Y_TRUE.iter().map(|&v| v as f64).collect()),
-        decimal("y_pred", Y_PRED.iter().map(|&v| f64::from(u8::from(v))).collect()),
-        Series::new("group".into(), GROUPS).into_column(),
-        decimal("price", prices.clone()),
-    ])
+    let mut df = DataFrame::new(
+        18,
+        vec![
+            decimal("y_true", Y_TRUE.iter().map(|&v| v as f64).collect()),
+            decimal(
+                "y_pred",
+                Y_PRED.iter().map(|&v| f64::from(u8::from(v))).collect(),
+            ),
+            Series::new("group".into(), GROUPS).into_column(),
+            decimal("price", prices.clone()),
+        ],
+    )
     .unwrap();
-    assert!(matches!(df.column("y_pred").unwrap().dtype(), DataType::Decimal(..)));
+    assert!(matches!(
+        df.column("y_pred").unwrap().dtype(),
+        DataType::Decimal(..)
+    ));
     let pq_path = dir.path().join("log.parquet");
     ParquetWriter::new(std::fs::File::create(&pq_path).unwrap())
         .finish(&mut df)
@@ -375,5 +384,9 @@ fn parquet_decimals_are_numbers_where_a_number_is_expected() {
     assert_eq!(sets(&priced(&csv_path, "csv_price")), sets(&from_parquet));
     // Group a's prices: rows 2, 8, 9 and 11.
     let a = [2, 8, 9, 11].map(|i| prices[i]).iter().sum::<f64>() / 4.0;
-    close(num(group(&from_parquet, 0, &[("group", "a")]), "mean"), a, 1e-12);
+    close(
+        num(group(&from_parquet, 0, &[("group", "a")]), "mean"),
+        a,
+        1e-12,
+    );
 }

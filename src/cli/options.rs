@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use fairaudit::render::RunContext;
 use fairaudit::spec::{
-    AuditSpec, Basis, BinaryColumn, Dated, Decision, Engine, Every, Exclusion, ExplainSpec, Favorable,
-    Format, Membership, ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
+    AuditSpec, Basis, BinaryColumn, Dated, Decision, Engine, Every, Exclusion, ExplainSpec,
+    Favorable, Format, Membership, ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
 };
 use fairaudit::stats::adjust::PAdjust;
 use serde::{Deserialize, Serialize};

@@ -29,7 +29,12 @@ pub fn compare(
         let earlier = matching_set(before, set);
         for g in &set.groups {
             let old = earlier.and_then(|s| find(s, g));
-            changes.extend(group_changes((before, after), &set.attributes, old, Some(g)));
+            changes.extend(group_changes(
+                (before, after),
+                &set.attributes,
+                old,
+                Some(g),
+            ));
         }
     }
     // Groups (and whole sets) only the earlier audit has.
@@ -37,7 +42,12 @@ pub fn compare(
         let later = matching_set(after, set);
         for g in &set.groups {
             if later.and_then(|s| find(s, g)).is_none() {
-                changes.extend(group_changes((before, after), &set.attributes, Some(g), None));
+                changes.extend(group_changes(
+                    (before, after),
+                    &set.attributes,
+                    Some(g),
+                    None,
+                ));
             }
         }
     }

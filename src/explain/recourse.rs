@@ -117,10 +117,11 @@ pub fn recourse(
             continue;
         }
         present.sort_by(f64::total_cmp);
-        let given = horizons.iter().find(|(name, _)| name == feature).map(|(_, h)| *h);
-        let horizon = given.unwrap_or_else(|| {
-            quantile(&present, 0.75) - quantile(&present, 0.25)
-        });
+        let given = horizons
+            .iter()
+            .find(|(name, _)| name == feature)
+            .map(|(_, h)| *h);
+        let horizon = given.unwrap_or_else(|| quantile(&present, 0.75) - quantile(&present, 0.25));
         let (low, high) = present
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {

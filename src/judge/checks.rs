@@ -6,8 +6,7 @@
 
 use crate::metric::{Metric, Versus};
 use crate::results::{
-    AttributeSetResult, AuditResults, GroupResult, ReferenceUsed, SetCheck, SetStatus,
-    VerdictState,
+    AttributeSetResult, AuditResults, GroupResult, ReferenceUsed, SetCheck, SetStatus, VerdictState,
 };
 use crate::spec::{Basis, Favorable, OutcomeKind};
 
@@ -58,7 +57,9 @@ impl Measure {
     /// The measure judging a metric compared between audits, if one does.
     pub fn of_metric(metric: Metric, kind: OutcomeKind) -> Option<Measure> {
         match metric {
-            m if m == kind.judged_metric() && kind == OutcomeKind::Continuous => Some(Measure::Mean),
+            m if m == kind.judged_metric() && kind == OutcomeKind::Continuous => {
+                Some(Measure::Mean)
+            }
             m if m == kind.judged_metric() => Some(Measure::Selection),
             Metric::Tpr | Metric::Fpr => Some(Measure::ErrorRate(metric)),
             _ => None,
@@ -153,8 +154,8 @@ pub(crate) fn check(
     favorable: Favorable,
     basis: Basis,
 ) -> SetCheck {
-    let adjusted = basis == Basis::Adjusted
-        && set.groups.iter().any(|g| m.judged_state(g, basis).1);
+    let adjusted =
+        basis == Basis::Adjusted && set.groups.iter().any(|g| m.judged_state(g, basis).1);
     let states: Vec<Option<SetStatus>> = set.groups.iter().map(|g| m.status(g, basis)).collect();
     let raw: Vec<Option<SetStatus>> = set.groups.iter().map(|g| m.status(g, Basis::Raw)).collect();
     let severity: Vec<Option<f64>> = set
@@ -180,7 +181,11 @@ pub(crate) fn check(
     SetCheck {
         metric: m.metric().name().to_string(),
         status: set_status(set, &states),
-        status_basis: if adjusted { Basis::Adjusted } else { Basis::Raw },
+        status_basis: if adjusted {
+            Basis::Adjusted
+        } else {
+            Basis::Raw
+        },
         raw_status: set_status(set, &raw),
         states,
         severity,
@@ -195,7 +200,10 @@ fn set_status(set: &AttributeSetResult, states: &[Option<SetStatus>]) -> SetStat
     } else {
         SetStatus::Ok
     };
-    states.iter().flatten().fold(no_reference, |a, s| a.worst(*s))
+    states
+        .iter()
+        .flatten()
+        .fold(no_reference, |a, s| a.worst(*s))
 }
 
 /// How much a group needs attention on a check, given its `status` on it: 200 plus its

@@ -56,7 +56,9 @@ pub fn restore(results: &mut AuditResults) {
         let status = |error: bool| {
             set.checks
                 .iter()
-                .filter(|c| matches!(checks::Measure::of(c), checks::Measure::ErrorRate(_)) == error)
+                .filter(|c| {
+                    matches!(checks::Measure::of(c), checks::Measure::ErrorRate(_)) == error
+                })
                 .map(|c| c.status)
                 .reduce(SetStatus::worst)
         };
@@ -130,7 +132,7 @@ fn verdict(g: &GroupMeasures, rules: Rules) -> Verdict {
         fpr_parity: None,
         tpr_parity: None,
         error_rate_reason: None,
-                adjusted_measures_disagree: false,
+        adjusted_measures_disagree: false,
     };
     if let Some(ratio) = g.vs(Versus::DisparateImpactRatioAdjusted) {
         let (state, reason) = parity(

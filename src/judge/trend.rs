@@ -3,8 +3,8 @@
 //! period, since when it has failed in every period, with its ratios to the reference then and
 //! before. The report's Trend and the history of a series of audits only format it.
 
-use crate::results::{AttributeSetResult, AuditResults, FailingStreak, GroupResult, VerdictState};
 use super::checks::Measure;
+use crate::results::{AttributeSetResult, AuditResults, FailingStreak, GroupResult, VerdictState};
 use crate::spec::{Basis, OutcomeKind};
 use indexmap::IndexMap;
 

@@ -11,6 +11,10 @@ use crate::value::{value_name, MISSING};
 use indexmap::IndexMap;
 use statrs::distribution::ContinuousCDF;
 
+/// The smallest raw gap of means split into shares, as a share of the reference's mean: below
+/// it a gap has no explained share (a share of next to nothing is noise).
+pub const MIN_RAW_MEAN_GAP: f64 = 0.01;
+
 /// Regressor names of the adjusted model, for errors: the intercept, one per compared group,
 /// one per control level after the first (a covariate's only level is its missing values), then
 /// one per covariate.
@@ -169,7 +173,11 @@ pub fn adjusted_gaps(
                         .filter(|m| *m != 0.0)
                         .map(|m| estimate / m),
                     residual_smd: estimate / (fit.residual_sd * unit),
-                    explained_share: raw.filter(|r| r.abs() > 1e-12).map(|r| 1.0 - estimate / r),
+                    explained_share: raw
+                        .filter(|r| {
+                            reference_mean.is_some_and(|m| r.abs() >= MIN_RAW_MEAN_GAP * m.abs())
+                        })
+                        .map(|r| 1.0 - estimate / r),
                 },
             )
         })

@@ -87,10 +87,14 @@ pub fn cochran_mantel_haenszel(strata: &[Stratum]) -> Option<(f64, f64)> {
     })
 }
 
+/// The smallest raw gap split into shares: a ratio of the rates (over the shared strata) within
+/// 1 ± this has no explained share, as a share of next to nothing is noise (−1851%).
+pub const MIN_RAW_RATIO_GAP: f64 = 0.05;
+
 /// Kitagawa's decomposition of the rate difference over the shared strata: the share of it due
 /// to the group's different mix of strata, Σ (wg − wr)·(pg + pr)/2 over the difference
-/// Σ wg·pg − Σ wr·pr (w: each side's share of its rows in the stratum). `None` without a
-/// difference.
+/// Σ wg·pg − Σ wr·pr (w: each side's share of its rows in the stratum). `None` when the ratio
+/// of the two rates is within [`MIN_RAW_RATIO_GAP`] of 1.
 pub fn explained_share(strata: &[Stratum]) -> Option<f64> {
     let (ng, nr): (f64, f64) = shared(strata).fold((0.0, 0.0), |(g, r), s| (g + s.n1, r + s.n0));
     if ng <= 0.0 || nr <= 0.0 {
@@ -103,7 +107,13 @@ pub fn explained_share(strata: &[Stratum]) -> Option<f64> {
         difference += wg * pg - wr * pr;
         composition += (wg - wr) * (pg + pr) / 2.0;
     }
-    (difference.abs() > 1e-12).then(|| composition / difference)
+    let reference_rate = shared(strata)
+        .map(|s| s.n0 / nr * (s.c / s.n0))
+        .sum::<f64>();
+    let ratio = (reference_rate > 0.0).then(|| (difference + reference_rate) / reference_rate);
+    ratio
+        .filter(|r| (r - 1.0).abs() >= MIN_RAW_RATIO_GAP)
+        .map(|_| composition / difference)
 }
 
 #[cfg(test)]

@@ -89,7 +89,10 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
         None => "the four-fifths rule".to_string(),
     };
     let explained = if w.r.audit.basis() == Basis::Adjusted {
-        let (one, many) = ("a legitimate factor: confirm that it is one", "legitimate factors: confirm that they are");
+        let (one, many) = (
+            "a legitimate factor: confirm that it is one",
+            "legitimate factors: confirm that they are",
+        );
         format!(
             " ✔ EXPLAINED: a gap beyond the rule in the raw rates that is within it at equal {}, which the audit \
              declares {} for this decision. Once legitimate factors are declared, every status follows the gaps at \

@@ -8,7 +8,8 @@ use crate::metric::{Between, Metric, Versus};
 use crate::render::charts::{chart_file, more_charts};
 use crate::render::sections::{controls, verdicts};
 use crate::render::text::{
-    adjustment_name, code, group_label, how_often, md, pct, points, ratio, reference_text, verdict_text,
+    adjustment_name, code, group_label, how_often, md, pct, points, ratio, reference_text,
+    verdict_text,
 };
 use crate::render::words::Words;
 use crate::render::RunContext;
@@ -65,7 +66,14 @@ impl super::KindSections for Binary {
     fn rule_name(&self, _: &AuditInfo) -> String {
         "the four-fifths rule".to_string()
     }
-    fn within_proxy(&self, w: &Words, reference: &str, within: f64, raw: &str, interval: &str) -> String {
+    fn within_proxy(
+        &self,
+        w: &Words,
+        reference: &str,
+        within: f64,
+        raw: &str,
+        interval: &str,
+    ) -> String {
         format!(
             "they {} {} {reference} (ratio {within:.2} at the reference's mix{interval}, against {raw} in the \
              sample as a whole)",

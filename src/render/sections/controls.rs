@@ -2,10 +2,12 @@
 //! are estimated at equal controls, per attribute set the table of raw against adjusted gaps,
 //! and each group's adjusted verdict.
 
+use crate::measure::adjusted::MIN_RAW_MEAN_GAP;
 use crate::metric::{Metric, Tested, Versus};
 use crate::render::text::{amount, amount_ci, code, group_label, md, pct, ratio, verdict_text};
 use crate::render::words::Words;
 use crate::results::{AttributeSetResult, AuditResults, VerdictState};
+use crate::stats::strata::MIN_RAW_RATIO_GAP;
 use std::fmt::Write;
 
 /// The scope's line on the controls, when there are any; `how` says how the kind of outcome
@@ -78,6 +80,22 @@ pub fn decision_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
             verdict_text(state)
         );
     }
+    let small = set.groups.iter().any(|g| {
+        g.verdict
+            .as_ref()
+            .is_some_and(|v| v.four_fifths_adjusted.is_some())
+            && !g.measures.is_reference
+            && g.measures.vs(Versus::ExplainedShare).is_none()
+    });
+    if small {
+        let _ = writeln!(
+            s,
+            "\nn/a under *explained by controls*: the raw gap is too small (a ratio within {:.2} to {:.2}) for a share \
+             of it to mean anything.",
+            1.0 - MIN_RAW_RATIO_GAP,
+            1.0 + MIN_RAW_RATIO_GAP
+        );
+    }
     let _ = writeln!(s);
 }
 
@@ -112,6 +130,21 @@ pub fn numeric_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
             gap.explained_share
                 .map_or("n/a".to_string(), |e| pct(Some(e))),
             verdict_text(v.adjusted_gap.unwrap_or(VerdictState::Inconclusive))
+        );
+    }
+    let small = set.groups.iter().any(|g| {
+        g.measures
+            .vs_reference
+            .adjusted_gap
+            .as_ref()
+            .is_some_and(|gap| gap.explained_share.is_none())
+    });
+    if small {
+        let _ = writeln!(
+            s,
+            "\nn/a under *explained by controls*: the raw gap is too small (under {:.0}% of the reference's mean) for a \
+             share of it to mean anything.",
+            MIN_RAW_MEAN_GAP * 100.0
         );
     }
 }

@@ -64,7 +64,8 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
             text + "."
         }
         _ => format!(
-            "Not explained by the inputs given ({}{}): no likely proxy among them tells the group apart, and {}.",
+            "No single input given ({}{}) passes the proxy test (drives the decision and alone tells the group \
+             apart), and {}; the inputs may still carry the gap together (see *What drives the decision*).",
             w.r.explain
                 .as_ref()
                 .map(|e| e.features.iter().map(|f| w.attribute(f)).collect::<Vec<_>>().join(", "))

@@ -9,8 +9,7 @@ use crate::render::text::{amount, how_often, pct, ratio as ratio_text, share_of_
 use crate::render::words::{capitalized, Words};
 use crate::results::explain::Cause;
 use crate::results::{
-    AttributeSetResult, AuditResults, GroupMeasures, GroupResult, SetCheck, SetStatus,
-    VerdictState,
+    AttributeSetResult, AuditResults, GroupMeasures, GroupResult, SetCheck, SetStatus, VerdictState,
 };
 use crate::spec::{Basis, Favorable};
 
@@ -83,6 +82,9 @@ pub struct Headline {
     /// (`proxy` with the feature in words and whether it carries only part of the gap,
     /// `direct` with the attribute, or `unexplained`).
     pub cause: Option<(String, Option<String>, bool)>,
+    /// Whether the focus group passes with a statistically significant gap (a numeric
+    /// outcome's difference within the threshold, but real).
+    pub within_but_real: bool,
 }
 
 impl Headline {
@@ -128,7 +130,9 @@ impl Headline {
             }
             Some((case, _, _)) if case == "unexplained" && self.status == SetStatus::ActionNeeded => {
                 return format!(
-                    "escalate: neither the inputs given nor the declared legitimate factors explain the gap, so ask the rule's owner what else it uses (the attribute itself?) and decide on a remedy{check_next}"
+                    "find out what drives the gap: no single input given passes the proxy test and no declared \
+                     legitimate factor accounts for it, so review with the rule's owner how its inputs together \
+                     (see *What drives the decision*) produce the gap, and decide on a remedy{check_next}"
                 )
             }
             _ => {}
@@ -148,6 +152,12 @@ impl Headline {
                     .next()
                     .map_or(String::new(), |next| format!("; check the change in {next}'s audit"))
             ),
+            _ if self.within_but_real && self.status == SetStatus::Ok => {
+                cadence.next().map_or(
+                    "no action under the rule; the difference is real, so say whether it is acceptable".to_string(),
+                    |next| format!("no action under the rule; the difference is real, so watch it in {next}'s audit"),
+                )
+            }
             _ => next_step(self.status, cadence),
         }
     }
@@ -229,6 +239,7 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) ->
         controls: looked
             .filter(|g| check.stratified() && adjusted(g))
             .map(|g| (w.controls(), explained(g))),
+        within_but_real: focus.is_some_and(|g| real_gap(w.r, check, g).is_some()),
         cause: cause(w, set, check, focus).map(|c| {
             (
                 c.case.clone(),
@@ -242,7 +253,7 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) ->
                 format!(
                     "{}.{}{}{}",
                     comparison(w, set, check, g),
-                    certainty(w.r, check.state(g)),
+                    certainty(w.r, check, g),
                     looked
                         .and_then(|g| after_controls(w, check, g))
                         .map_or(String::new(), |a| format!(" {a}.")),
@@ -285,7 +296,9 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String
     let mut entries: Vec<(f64, SetStatus, String, String)> = Vec::new();
     for set in &w.r.attribute_sets {
         for (check, judged) in checks(set) {
-            for ((g, severity), state) in set.groups.iter().zip(&judged.severity).zip(&judged.states) {
+            for ((g, severity), state) in
+                set.groups.iter().zip(&judged.severity).zip(&judged.states)
+            {
                 let Some(status) = state.filter(|s| *s != SetStatus::Ok) else {
                     continue;
                 };
@@ -373,7 +386,10 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String
     entries.sort_by(|a, b| b.0.total_cmp(&a.0));
     (
         overall,
-        entries.into_iter().map(|(_, _, label, t)| (label, t)).collect(),
+        entries
+            .into_iter()
+            .map(|(_, _, label, t)| (label, t))
+            .collect(),
     )
 }
 
@@ -423,20 +439,42 @@ fn pooled_entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResu
     )
 }
 
-/// How the check's state reads, after the numbers.
-fn certainty(r: &AuditResults, state: VerdictState) -> String {
+/// How the check's raw verdict reads, after the numbers. A numeric outcome's gap within the
+/// threshold that is statistically significant says so, with its size: within the rule is not
+/// no difference.
+fn certainty(r: &AuditResults, check: Check, g: &GroupResult) -> String {
     let rule = match r.audit.smd_threshold {
         Some(t) => format!("a standardized difference of {t}"),
         None => "the four-fifths threshold".to_string(),
     };
-    match state {
+    let real = real_gap(r, check, g);
+    match check.state(g) {
         VerdictState::Fail => " The gap is statistically significant.".to_string(),
         VerdictState::Inconclusive => {
             format!(" The gap is beyond {rule} but is not statistically certain.")
         }
+        _ if real.is_some() => format!(
+            " This is within {rule}, but real: a difference of {}{} in the mean, statistically significant.",
+            if real.unwrap_or_default() >= 0.0 { "+" } else { "" },
+            amount(real)
+        ),
         _ if r.audit.smd_threshold.is_some() => format!(" This is within {rule}."),
         _ => " This is within the four-fifths rule.".to_string(),
     }
+}
+
+/// A numeric outcome's difference of means from the reference when it is statistically
+/// significant and its verdict passes (within the threshold, but real).
+fn real_gap(r: &AuditResults, check: Check, g: &GroupResult) -> Option<f64> {
+    g.measures
+        .test(Tested::Metric(Metric::Mean))
+        .filter(|t| {
+            matches!(check.0, Measure::Mean)
+                && t.p_adjusted < r.audit.alpha
+                && check.state(g) == VerdictState::Pass
+                && !g.measures.is_reference
+        })
+        .and(g.measures.vs(Versus::Difference(Metric::Mean)))
 }
 
 /// A group against the reference, in words: for the selection rate, who received the decision
@@ -493,7 +531,10 @@ impl AtEqual {
     /// way.
     fn of(check: Check, g: &GroupResult) -> Option<AtEqual> {
         let adjusted = check.0.adjusted_state(g)?;
-        match (check.state(g) == VerdictState::Pass, adjusted == VerdictState::Pass) {
+        match (
+            check.state(g) == VerdictState::Pass,
+            adjusted == VerdictState::Pass,
+        ) {
             (false, true) => Some(AtEqual::Explained),
             (false, false) => Some(AtEqual::Remains),
             (true, false) => Some(AtEqual::Appears),
@@ -561,7 +602,10 @@ fn within_strata(w: &Words, g: &GroupResult, case: AtEqual) -> Option<String> {
                 )
             });
     let part = m.vs(Versus::ExplainedShare).map_or(String::new(), |e| {
-        format!("; {}", share_of_gap(e, &format!("the mix of {controls}"), &controls))
+        format!(
+            "; {}",
+            share_of_gap(e, &format!("the mix of {controls}"), &controls)
+        )
     });
     let disagree = g
         .verdict
@@ -580,7 +624,10 @@ fn within_strata(w: &Words, g: &GroupResult, case: AtEqual) -> Option<String> {
 fn two_weightings(w: &Words, m: &GroupMeasures) -> String {
     let controls = w.controls();
     let mh = match m.vs_interval(Versus::MantelHaenszelRatio) {
-        Some([lo, hi]) => format!("{}, interval {lo:.2} to {hi:.2}", ratio_text(m.vs(Versus::MantelHaenszelRatio))),
+        Some([lo, hi]) => format!(
+            "{}, interval {lo:.2} to {hi:.2}",
+            ratio_text(m.vs(Versus::MantelHaenszelRatio))
+        ),
         None => ratio_text(m.vs(Versus::MantelHaenszelRatio)),
     };
     let p = m

@@ -45,7 +45,14 @@ pub trait KindSections {
     /// How a group fares against the reference within each value of a proxy, `within` its ratio at
     /// the reference's mix (`interval` its interval, written) and `raw` the ratio in the whole sample: after "within each value
     /// of area, ".
-    fn within_proxy(&self, w: &Words, reference: &str, within: f64, raw: &str, interval: &str) -> String;
+    fn within_proxy(
+        &self,
+        w: &Words,
+        reference: &str,
+        within: f64,
+        raw: &str,
+        interval: &str,
+    ) -> String;
 }
 
 /// The parts of the audit's kind of outcome.
