@@ -4,14 +4,19 @@
 ///
 /// With `positive` values named, `value` is positive when it equals one of them (as text, or as
 /// the same number: `1` matches `1.0`) and negative otherwise. Without, the column must be binary:
-/// `1`/`0` (also `1.0`/`0.0`), `true`/`false` or `yes`/`no`, case-insensitive.
+/// the numbers 1/0 (`1`, `1.0`, a decimal's `1.00`), `true`/`false` or `yes`/`no`,
+/// case-insensitive.
 pub fn classify(value: &str, positive: Option<&[String]>) -> Option<bool> {
     match positive {
         Some(list) => Some(list.iter().any(|p| same_value(p, value))),
         None => match value.trim().to_ascii_lowercase().as_str() {
-            "1" | "1.0" | "true" | "yes" => Some(true),
-            "0" | "0.0" | "false" | "no" => Some(false),
-            _ => None,
+            "true" | "yes" => Some(true),
+            "false" | "no" => Some(false),
+            number => match number.parse::<f64>() {
+                Ok(x) if x == 1.0 => Some(true),
+                Ok(x) if x == 0.0 => Some(false),
+                _ => None,
+            },
         },
     }
 }
@@ -32,13 +37,15 @@ mod tests {
 
     #[test]
     fn binary_values_without_a_positive_list() {
-        for v in ["1", "1.0", "TRUE", "true", "Yes", "yes"] {
+        // A decimal column read as text by a warehouse (`CAST(1.00 AS VARCHAR)`) reads as its
+        // number too.
+        for v in ["1", "1.0", "1.00", "TRUE", "true", "Yes", "yes"] {
             assert_eq!(classify(v, None), Some(true), "{v}");
         }
-        for v in ["0", "0.0", "False", "NO", "no"] {
+        for v in ["0", "0.0", "0.00", "-0", "False", "NO", "no"] {
             assert_eq!(classify(v, None), Some(false), "{v}");
         }
-        for v in ["2", "maybe", "", "0.5"] {
+        for v in ["2", "maybe", "", "0.5", "NaN", "inf"] {
             assert_eq!(classify(v, None), None, "{v}");
         }
     }
