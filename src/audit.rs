@@ -3,7 +3,7 @@
 use crate::error::{AuditError, Result};
 use crate::explain;
 use crate::hash::sha256_file_with;
-use crate::judge::trend::failing_streaks;
+use crate::judge::trend::{failing_streaks, reference_moves};
 use crate::judge::{judge, Rules};
 use crate::load;
 use crate::load::Shape;
@@ -96,12 +96,14 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
         attribute_sets,
         periods: Vec::new(),
         failing_streaks: Vec::new(),
+        reference_moves: Vec::new(),
         explain: None,
         failures: 0,
     };
     judge(&mut results, rules_for(spec, &test_families));
     results.periods = periods(&results, &tallies, spec)?;
     results.failing_streaks = failing_streaks(&results);
+    results.reference_moves = reference_moves(&results);
     explain_gaps(&mut results, spec)?;
     Ok(results)
 }

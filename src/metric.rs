@@ -268,6 +268,17 @@ pub enum Versus {
     Shortfall,
     /// The people affected by the judged error rate's gap.
     ErrorRateShortfall,
+    /// With controls: the people affected by the selection rate's gap within the strata (the
+    /// group's rows at the reference's rate in each stratum).
+    ShortfallAdjusted,
+    /// The smallest ratio of selection rates, on the group's disadvantaged side, its size could
+    /// show (80% power, the audit's level before adjustment).
+    DetectableRatio,
+    /// With a label: the same for the judged error rate's ratio, over the group's rows the rate
+    /// is of (its qualified or its unqualified people).
+    DetectableErrorRatio,
+    /// A numeric outcome's smallest standardized mean difference its size could show.
+    DetectableSmd,
 }
 
 impl Versus {
@@ -293,6 +304,10 @@ impl Versus {
             Versus::ExplainedShare => "explained_share",
             Versus::Shortfall => "shortfall",
             Versus::ErrorRateShortfall => "error_rate_shortfall",
+            Versus::ShortfallAdjusted => "shortfall_adjusted",
+            Versus::DetectableRatio => "detectable_ratio",
+            Versus::DetectableErrorRatio => "detectable_error_ratio",
+            Versus::DetectableSmd => "detectable_smd",
         })
     }
 }

@@ -9,7 +9,9 @@
 //! 1.5246066604434427, p-value 0.21692369705551717; with numpy from the same table: the raw
 //! ratio 0.3035422343 / 0.4451876626 = 0.6818298435630683, women's rate at men's mix of
 //! departments 0.5161568383 / 0.4451876626 = 1.1594140667489499, Kitagawa's share of the raw gap
-//! due to the mix 1.254356835597906.
+//! due to the mix 1.254356835597906; with pandas, the people affected: 1835 women × men's rate
+//! − 557 admitted = 259.9193608324043 raw, Σ over departments of women's applicants × men's rate
+//! there − women admitted there = −1.9960947476748316 at equal department (about 2 more admitted).
 
 mod common;
 use common::*;
@@ -44,6 +46,8 @@ fn the_admissions_gap_is_explained_by_department_with_statsmodels_numbers() {
         1e-12,
     );
     rel(num(vs, "explained_share"), 1.254356835597906, 1e-9);
+    rel(num(vs, "shortfall"), 259.9193608324043, 1e-9);
+    rel(num(vs, "shortfall_adjusted"), -1.9960947476748316, 1e-9);
     // The raw verdict fails, the verdict at equal department passes; the two measures at equal
     // department disagree on whether women were favoured.
     assert_eq!(women["verdict"]["four_fifths"], "fail");
@@ -56,6 +60,12 @@ fn the_admissions_gap_is_explained_by_department_with_statsmodels_numbers() {
     assert_eq!(check["raw_status"], "action_needed");
     assert_eq!(r["audit"]["judge"], "adjusted");
     assert_eq!(check["states"], serde_json::json!(["explained", null]));
+    // The people affected on the basis the status follows: at equal department.
+    rel(
+        check["affected"][0].as_f64().unwrap(),
+        -1.9960947476748316,
+        1e-9,
+    );
 
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     for words in [
@@ -68,6 +78,7 @@ fn the_admissions_gap_is_explained_by_department_with_statsmodels_numbers() {
         "the Mantel–Haenszel ratio is 1.06",
         "Cochran–Mantel–Haenszel test p = 0.22",
         "*Next step:* confirm that department is a legitimate factor for this decision",
+        "about 260 fewer applicants were admitted than at the reference's rate (none at the reference's rate within each department)",
     ] {
         assert!(report.contains(words), "{words:?} not in:\n{report}");
     }

@@ -127,10 +127,12 @@ fn the_pricing_report_says_black_customers_pay_more() {
     );
     assert_eq!(black["verdict"]["smd"], "fail");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    // With `[labels] unit = "EUR"`, every amount in a sentence carries it.
     assert!(report.contains(
-        "Customers with ethnicity Black had a mean quoted price of 42.12 against 37.38 for customers with \
-         ethnicity White (12.7% higher; standardized mean difference +0.25)."
+        "Customers with ethnicity Black had a mean quoted price of 42.12 EUR against 37.38 EUR for customers \
+         with ethnicity White (12.7% higher; standardized mean difference +0.25)."
     ));
+    assert!(report.contains("The distribution of quoted price (in EUR) in each group"));
     assert!(out.join("charts/distribution_1_ethnicity.svg").exists());
     // With controls, the raw and the adjusted gaps side by side.
     let chart = std::fs::read_to_string(out.join("charts/adjusted_gap_1_ethnicity.svg")).unwrap();

@@ -201,6 +201,35 @@ fn a_legitimate_factor_explains_the_gap_and_a_direct_markup_remains() {
        // coefficients: 1 − coefficient / raw difference of means = 0.3286689112140918.
     rel(num(g, "residual_smd"), 0.6274185133264953, 1e-9);
     rel(num(g, "explained_share"), 0.3286689112140918, 1e-9);
+    // statsmodels: sqrt(mse_resid) = params / (params / sqrt(mse_resid)).
+    rel(
+        num(g, "residual_sd"),
+        3.1843096685083747 / 0.6274185133264953,
+        1e-9,
+    );
+}
+
+#[test]
+fn the_scale_of_the_gap_at_equal_controls_is_named_with_the_gap_in_its_unit() {
+    // The bundled pricing audit: Black customers' gap at equal risk tier and product is +3.18 EUR
+    // (statsmodels, above); the residual SD 5.075 (statsmodels) gives the SMD of 0.63 the verdict
+    // uses; numpy's pooled SD of Black and White customers' prices, 18.697018344291283 (ddof 1),
+    // is the raw SMD's scale, on which the same gap would be 0.170 and within the 0.2 rule: the
+    // planted 7.5% premium among like customers (pricing.csv.truth.json) would pass unseen.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    audit_bundled("pricing_price", &out);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains(
+            "at equal risk tier and product, the gap is +3.18 EUR, +8.5% of the reference's mean (95% interval \
+             +2.77 EUR to +3.59 EUR): an SMD of +0.63 on the spread among customers alike in risk tier and product \
+             (residual standard deviation 5.08 EUR, against 18.70 EUR for the raw SMD), the scale the verdict at \
+             equal controls uses"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("What Works Clearinghouse"));
 }
 
 #[test]
@@ -405,7 +434,9 @@ fn a_gap_in_one_segment_shows_next_to_the_pooled_result() {
     assert_eq!(b(3)["verdict"]["four_fifths"], "pass");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("### g, within region north"));
-    assert!(report.contains("**✖ ACTION NEEDED** Within region north: People with g b received"));
+    assert!(report.contains(
+        "**✖ ACTION NEEDED** — selection rate by g, within region north: People with g b received"
+    ));
 }
 
 #[test]

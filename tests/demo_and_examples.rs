@@ -118,9 +118,16 @@ fn the_offers_decision_sheet_counts_the_offers_black_customers_did_not_get() {
     let expected = num(black, "n") * -num(&black["vs_reference"], "statistical_parity_difference");
     close(shortfall, expected, 1e-6);
     assert_eq!(shortfall.round(), 141.0);
+    // At equal channel: Σ over channels of Black customers × White customers' rate there −
+    // Black customers' offers there, by pandas from offers.csv: 140.8626135781735.
+    rel(
+        num(&black["vs_reference"], "shortfall_adjusted"),
+        140.8626135781735,
+        1e-9,
+    );
     let report = std::fs::read_to_string(root.join("report.md")).unwrap();
     assert!(report.contains(
-        "Customers with ethnicity Black received a discount offer only 70% as often as customers with ethnicity White (25.2% vs 35.9%); about 141 fewer customers received a discount offer than at the reference's rate."
+        "Customers with ethnicity Black received a discount offer only 70% as often as customers with ethnicity White (25.2% vs 35.9%); about 141 fewer customers received a discount offer than at the reference's rate (141 at the reference's rate within each channel)."
     ));
     // The 65+ gap in offers is explained by channel (planted: 65+ use the app less), so of the
     // four checks that fail by the raw rates, three need action.
@@ -148,7 +155,7 @@ fn reports_read_well_counts_verdicts_contents_and_glossary() {
     assert!(html.contains("<span class=\"fail\"><strong>✖ ACTION NEEDED</strong></span>"));
     // A table of contents linking every section.
     for section in [
-        "Scope",
+        "Scope and method",
         "Executive summary",
         "Findings",
         "Groups left out and unknown values",

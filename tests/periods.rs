@@ -134,6 +134,47 @@ fn the_service_example_shows_the_may_change() {
         report.contains("Customers with sex Female compared with customers with sex Male: failing since 2025-05"),
         "{report}"
     );
+    // The change point is in the brief (the first 60 lines), with the ratios pandas gives:
+    // Female / Male rate per month, mean of January to April 1.1746891192019493, May to December
+    // 0.3369719812259991 to 0.5109309751903709 (the drift planted from month 5,
+    // service.csv.truth.json), and the next step asks what changed then.
+    let brief: String = report.lines().take(60).collect::<Vec<_>>().join("\n");
+    assert!(
+        brief.contains(
+            "The gap began in May 2025: the group's ratio to the reference was 1.17 on average in the periods \
+             before, and 0.34 to 0.51 in every period since (see Trend). *Next step:* find out what changed in May \
+             2025, when the gap began; then"
+        ),
+        "{brief}"
+    );
+}
+
+#[test]
+fn a_month_the_reference_group_moves_is_named_as_its_move() {
+    // Service, October 2025: every age band is 0.59 to 0.66 times as often escalated as 35-44,
+    // because 35-44 were escalated 25.38% of the time that month against 18.83% over the year
+    // (pandas on business/service.csv: 0.25384615384615383, 0.18832731648616124); the other bands
+    // moved less. No other month of any set is the reference's move.
+    let dir = tempfile::tempdir().unwrap();
+    let r = audit_bundled("service", &dir.path().join("out"));
+    let moves = r["reference_moves"].as_array().unwrap();
+    assert_eq!(moves.len(), 1, "{moves:?}");
+    let m = &moves[0];
+    assert_eq!(m["attributes"], serde_json::json!(["age_band"]));
+    assert_eq!(m["period"], "2025-10");
+    assert_eq!(m["groups"], 5);
+    close(num(m, "reference_value"), 0.25384615384615383, 1e-12);
+    close(
+        num(m, "reference_value_overall"),
+        0.18832731648616124,
+        1e-12,
+    );
+    let report = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(report.contains(
+        "In October 2025, every one of the 5 groups compared had a ratio of 0.59 to 0.66, each beyond the threshold: \
+         the reference group moved, not the others. The selection rate of customers with age band 35-44 was 25.4% in \
+         that period, against 18.8% over the whole log."
+    ));
 }
 
 #[test]

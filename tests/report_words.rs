@@ -36,9 +36,10 @@ fn labels_name_the_decision_the_people_and_the_attributes() {
     // declared control, channel, explains it.
     assert!(
         report.contains(
-            "- **✔ EXPLAINED by channel** Customers with age band 65+ received a discount offer only 67% as often as \
-             customers with age band 35-44 (23.7% vs 35.7%); about 211 fewer customers received a discount offer \
-             than at the reference's rate."
+            "- **✔ EXPLAINED by channel** — selection rate by age band: Customers with age band 65+ received a \
+             discount offer only 67% as often as customers with age band 35-44 (23.7% vs 35.7%); about 211 fewer \
+             customers received a discount offer than at the reference's rate (23 at the reference's rate within \
+             each channel)."
         ),
         "{report}"
     );
@@ -128,7 +129,7 @@ fn the_decision_sheet_shows_who_owns_a_finding() {
     );
     let report = report(&out);
     let sheet =
-        &report[report.find("**Decision sheet.**").unwrap()..report.find("Every check:").unwrap()];
+        &report[report.find("**Decision sheet.**").unwrap()..report.find("Every check,").unwrap()];
     let sixty_five: Vec<&str> = sheet
         .lines()
         .filter(|l| l.contains("Customers with age band 65+"))
@@ -136,7 +137,7 @@ fn the_decision_sheet_shows_who_owns_a_finding() {
     assert_eq!(sixty_five.len(), 2, "{sheet}");
     assert!(sixty_five
         .iter()
-        .all(|l| l.ends_with(" Owner: Marketing analytics, due 2027-01-31 (open).")));
+        .all(|l| l.contains(" Owner: Marketing analytics, due 2027-01-31 (open). *Next step:* ")));
     // Women pass: the finding about them stays in the follow-up table only.
     assert!(!sheet.contains("CRM team"));
     assert!(report.contains("| Women get more offers | CRM team |"));
@@ -148,7 +149,7 @@ fn sheet_bullets(report: &str) -> usize {
         .split("**Decision sheet.**")
         .nth(1)
         .unwrap()
-        .split("Every check:")
+        .split("Every check,")
         .next()
         .unwrap()
         .lines()
@@ -266,6 +267,187 @@ fn a_real_gap_within_the_threshold_is_not_a_bare_ok() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples");
     let service = std::fs::read_to_string(root.join("service_time/report.md")).unwrap();
     assert!(service.contains(
-        "This is within a standardized difference of 0.2, but real: a difference of +2.42 in the mean, statistically significant. *Next step:* no action under the rule; the difference is real, so watch it in next month's audit."
+        "This is within a standardized difference of 0.2, but real: a difference of +2.42 hours in the mean, statistically significant. *Next step:* no action under the rule; the difference is real, so watch it in next month's audit."
     ), "{service}");
+}
+
+/// The people a line of the brief counts, as it prints them (`1,327`).
+fn thousands(x: f64) -> String {
+    let digits = format!("{}", x.abs().round() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn the_brief_names_every_failing_check_the_people_affected_and_the_next_step() {
+    // Every bundled example: in the first 60 lines of report.md, each group that needs action on a
+    // check (results.json's checks[].states) has its line, with the people its gap affects on the
+    // basis the status follows (checks[].affected) and its next step; each check that needs
+    // action is named; scope and hashes come after the findings.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.join("results.json").exists() {
+            continue;
+        }
+        let r = results(&dir);
+        let report = report(&dir);
+        let brief: Vec<&str> = report
+            .lines()
+            .take(60)
+            .take_while(|l| !l.starts_with("Every check,"))
+            .collect();
+        let lines: Vec<&str> = brief
+            .iter()
+            .copied()
+            .filter(|l| l.starts_with("- **✖ ACTION NEEDED** — "))
+            .collect();
+        let (mut groups, mut checks) = (0, std::collections::BTreeSet::new());
+        for set in r["attribute_sets"].as_array().unwrap() {
+            for check in set["checks"].as_array().unwrap() {
+                for (i, state) in check["states"].as_array().unwrap().iter().enumerate() {
+                    if state != "action_needed" {
+                        continue;
+                    }
+                    groups += 1;
+                    let g = &set["groups"][i]["values"];
+                    let people = thousands(check["affected"][i].as_f64().unwrap());
+                    let names: Vec<String> = g
+                        .as_object()
+                        .unwrap()
+                        .values()
+                        // As markdown writes them.
+                        .map(|v| v.as_str().unwrap().replace('<', "&lt;"))
+                        .collect();
+                    assert!(
+                        lines
+                            .iter()
+                            .any(|l| names.iter().all(|n| l.contains(n.as_str()))
+                                && [" ", "("]
+                                    .iter()
+                                    .any(|b| l.contains(&format!("{b}{people} ")))
+                                && l.contains("*Next step:*")),
+                        "{}: no line for {g} with {people} people",
+                        dir.display()
+                    );
+                }
+                if check["status"] == "action_needed" {
+                    checks.insert(set["attributes"].to_string() + &check["metric"].to_string());
+                }
+            }
+        }
+        assert_eq!(lines.len(), groups, "{}", dir.display());
+        // Each check needing action is named by the decision sheet's first sentence and a line.
+        let named: std::collections::BTreeSet<&str> = lines
+            .iter()
+            .map(|l| l.split(": ").next().unwrap())
+            .collect();
+        assert_eq!(named.len(), checks.len(), "{}", dir.display());
+        let at = |heading: &str| report.find(heading).unwrap();
+        assert!(at("## Findings") < at("## Scope and method"));
+        assert!(report.find("SHA-256").unwrap() > at("## Findings"));
+        seen += 1;
+    }
+    assert!(seen >= 10, "{seen} examples");
+}
+
+#[test]
+fn differences_of_rates_are_points_and_amounts_carry_their_unit() {
+    // Issue 26 item 9. A difference of two rates is in percentage points, its interval too:
+    // offers' demographic parity difference by ethnicity from results.json.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples");
+    let r = results(&root.join("offers"));
+    let summary = &r["attribute_sets"][0]["summary"];
+    let d = num(summary, "demographic_parity_difference") * 100.0;
+    let ci = &summary["ci"]["demographic_parity_difference"];
+    let (lo, hi) = (
+        ci[0].as_f64().unwrap() * 100.0,
+        ci[1].as_f64().unwrap() * 100.0,
+    );
+    let offers = report(&root.join("offers"));
+    assert!(
+        offers.contains(&format!(
+            "- demographic parity difference: {d:.1} pts ({lo:.1}–{hi:.1}) (highest − lowest selection rate)"
+        )),
+        "{offers}"
+    );
+    assert!(!offers.contains("parity difference: 11.6%"));
+    // `[labels] unit = "hours"` (service_time.toml): amounts in sentences carry it, tables say it.
+    let service = report(&root.join("service_time"));
+    assert!(service.contains(
+        "Customers with sex Female had a mean time to resolution of 28.08 hours against 25.66 hours for customers \
+         with sex Male"
+    ));
+    assert!(service.contains("a difference of +2.42 hours in the mean"));
+    assert!(service.contains("The distribution of time to resolution (in hours) in each group"));
+}
+
+#[test]
+fn a_summary_standing_on_one_small_group_is_flagged() {
+    // Issue 26 item 12. COMPAS by race (Native American excluded, under 30 rows): the equalized
+    // odds ratio, min(lowest / highest tpr, lowest / highest fpr), is 0.19389684039967595 over the
+    // groups compared and 0.32898890133387637 without the 32 Asian defendants (pandas on
+    // compas-scores-two-years.csv, by fairlearn's definition): the summary stands on them.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples/compas");
+    let r = results(&root);
+    let summary = &r["attribute_sets"][0]["summary"];
+    close(
+        num(summary, "equalized_odds_ratio"),
+        0.19389684039967595,
+        1e-12,
+    );
+    let driver = &summary["driven_by"]["equalized_odds_ratio"];
+    assert_eq!(driver["group"]["race"], "Asian");
+    assert_eq!(driver["n"], 32.0);
+    close(num(driver, "without"), 0.32898890133387637, 1e-12);
+    // The demographic parity ratio stands on no small group (Asian is not at its extremes).
+    assert!(summary["driven_by"]
+        .get("demographic_parity_ratio")
+        .is_none());
+    let report = report(&root);
+    assert!(report.contains(
+        "- equalized odds ratio: 0.19 (0.00–0.37) (the smaller of lowest / highest tpr and lowest / highest fpr); \
+         **it stands on one small group**: defendants with race Asian (32 defendants), without which it is 0.33"
+    ));
+}
+
+#[test]
+fn inconclusive_and_excluded_groups_say_the_smallest_gap_they_could_show() {
+    // Issue 26 item 13. statsmodels 0.15 NormalIndPower().solve_power(effect_size=None, nobs1,
+    // alpha=0.05, power=0.8, ratio=nobs0/nobs1) gives Cohen's h, turned into the group's rate
+    // sin²(asin(√p0) ∓ h/2) and its ratio to the reference's p0 (statsmodels solves by root
+    // finding, hence the tolerance):
+    // - COMPAS, Native American (18 defendants, excluded) against Caucasian (854 of 2,454 rated
+    //   high risk): 1.934658734402753, above (the decision is adverse);
+    // - offers, Other customers who would have redeemed (67) against White ones (682 of 1,749
+    //   given the offer): tpr ratio 0.5895488493779605, below.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/examples");
+    let compas = results(&root.join("compas"));
+    let native = group(&compas, 0, &[("race", "Native American")]);
+    rel(
+        num(&native["vs_reference"], "detectable_ratio"),
+        1.934658734402753,
+        1e-5,
+    );
+    let offers = results(&root.join("offers"));
+    let other = group(&offers, 0, &[("ethnicity", "Other")]);
+    rel(
+        num(&other["vs_reference"], "detectable_error_ratio"),
+        0.5895488493779605,
+        1e-5,
+    );
+    assert!(report(&root.join("compas")).contains(
+        "| race | Native American | 18 | fewer than 30 rows (--min-group-size) | a ratio above 1.93 |"
+    ));
+    assert!(report(&root.join("offers")).contains(
+        "With 67 customers who would have redeemed the offer, only a ratio below 0.59 could be shown with 80% power \
+         (at the 0.05 level before adjustment)."
+    ));
 }

@@ -91,6 +91,7 @@ pub fn series(audits: Vec<(String, AuditResults)>) -> Option<(AuditResults, Vec<
     let (_, mut latest) = audits.into_iter().last()?;
     latest.periods = periods;
     latest.failing_streaks = crate::judge::trend::failing_streaks(&latest);
+    latest.reference_moves = crate::judge::trend::reference_moves(&latest);
     Some((latest, named))
 }
 

@@ -115,6 +115,29 @@ impl Measure {
         }
     }
 
+    /// The people a group's gap on it affects on `basis` (see [`SetCheck::affected`]).
+    pub fn affected(self, g: &GroupResult, basis: Basis) -> Option<f64> {
+        let m = &g.measures;
+        match self {
+            Measure::Selection if self.judged_state(g, basis).1 => m.vs(Versus::ShortfallAdjusted),
+            Measure::Selection => m.vs(Versus::Shortfall),
+            Measure::ErrorRate(_) => m.vs(Versus::ErrorRateShortfall),
+            Measure::Mean => Some(m.counts.n.get()),
+        }
+    }
+
+    /// The rows of a group the measure is over: all its rows, or for an error rate those whose
+    /// true outcome it is of (the qualified for tpr, the unqualified for fpr).
+    pub fn rows(self, g: &GroupResult) -> f64 {
+        let c = &g.measures.counts;
+        let get = |x: Option<crate::results::Count>| x.map_or(0.0, |x| x.get());
+        match self {
+            Measure::ErrorRate(Metric::Tpr) => get(c.tp) + get(c.fn_),
+            Measure::ErrorRate(Metric::Fpr) => get(c.fp) + get(c.tn),
+            _ => c.n.get(),
+        }
+    }
+
     /// The ratio to the reference the check judges.
     pub fn ratio(self, g: &GroupResult) -> Option<f64> {
         match self {
@@ -164,6 +187,12 @@ pub(crate) fn check(
         .zip(&states)
         .map(|(g, s)| severity(m, favorable, g, (*s)?))
         .collect();
+    let affected = set
+        .groups
+        .iter()
+        .zip(&states)
+        .map(|(g, s)| s.and_then(|_| m.affected(g, basis)))
+        .collect();
     // The headline's group: the most severe (the last of equals, as a maximum is taken).
     let focus = set
         .groups
@@ -189,6 +218,7 @@ pub(crate) fn check(
         raw_status: set_status(set, &raw),
         states,
         severity,
+        affected,
         focus,
     }
 }
@@ -272,10 +302,7 @@ mod tests {
             reference_note: None,
             segment: None,
             groups,
-            summary: Summary {
-                values: Values::new(),
-                ci: Intervals::new(),
-            },
+            summary: Summary::default(),
             missing: 0.0,
             checks: Vec::new(),
             reference_rate: None,

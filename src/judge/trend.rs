@@ -1,10 +1,14 @@
 //! The judgement of a dated audit's periods: every group whose verdict (the one its status
 //! follows) fails in the last
 //! period, since when it has failed in every period, with its ratios to the reference then and
-//! before. The report's Trend and the history of a series of audits only format it.
+//! before; and the periods in which every compared group crossed the threshold on the same side,
+//! which is the reference's own move. The report's Trend and the history of a series of audits
+//! only format them.
 
 use super::checks::Measure;
-use crate::results::{AttributeSetResult, AuditResults, FailingStreak, GroupResult, VerdictState};
+use crate::results::{
+    AttributeSetResult, AuditResults, FailingStreak, GroupResult, ReferenceMove, VerdictState,
+};
 use crate::spec::{Basis, OutcomeKind};
 use indexmap::IndexMap;
 
@@ -45,6 +49,92 @@ pub fn failing_streaks(results: &AuditResults) -> Vec<FailingStreak> {
         }
     }
     streaks
+}
+
+/// The periods of `results` in which at least two compared groups of a pooled attribute set have
+/// rows, every one of them crosses the threshold (its verdict fails or is inconclusive) with its
+/// ratio on the same side of 1, and the reference's own value moved from its value over the whole
+/// log further than the compared groups' own values typically did (the median of their moves, on
+/// the log scale): the reference's move, not every other group's.
+pub fn reference_moves(results: &AuditResults) -> Vec<ReferenceMove> {
+    let (kind, basis) = (results.audit.outcome_kind(), results.audit.basis());
+    let reference_value = |set: &AttributeSetResult| {
+        set.groups
+            .iter()
+            .find(|g| g.measures.is_reference)
+            .and_then(|g| g.measures.rate(kind.judged_metric()))
+    };
+    let mut moves = Vec::new();
+    for set in results
+        .attribute_sets
+        .iter()
+        .filter(|s| s.segment.is_none())
+    {
+        for (p, period_set) in results.periods.iter().zip(results.period_sets(set)) {
+            let Some(period_set) = period_set else {
+                continue;
+            };
+            let value = |g: &GroupResult| g.measures.rate(kind.judged_metric());
+            let overall = |g: &GroupResult| {
+                set.groups
+                    .iter()
+                    .find(|o| o.measures.values == g.measures.values)
+                    .and_then(value)
+            };
+            // Each compared group's ratio, verdict and own move (its value in the period over
+            // its value over the whole log).
+            let judged: Vec<(f64, VerdictState, Option<f64>)> = period_set
+                .groups
+                .iter()
+                .filter(|g| !g.measures.is_reference && g.measures.excluded.is_none())
+                .filter_map(|g| {
+                    match in_period((kind, basis), Some(period_set), &g.measures.values) {
+                        Some((Some(r), state)) => {
+                            let own = value(g).zip(overall(g)).map(|(p, o)| p / o);
+                            Some((r, state, own))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect();
+            if judged.len() < 2 || judged.iter().any(|(_, s, _)| *s == VerdictState::Pass) {
+                continue;
+            }
+            let ratios: Vec<f64> = judged.iter().map(|(r, _, _)| *r).collect();
+            if !(ratios.iter().all(|r| *r < 1.0) || ratios.iter().all(|r| *r > 1.0)) {
+                continue;
+            }
+            let (in_period_value, overall_value) =
+                (reference_value(period_set), reference_value(set));
+            let reference_move = in_period_value
+                .zip(overall_value)
+                .map(|(p, o)| (p / o).ln().abs());
+            let mut moves_of_others: Vec<f64> = judged
+                .iter()
+                .filter_map(|(_, _, own)| own.map(|m| m.ln().abs()))
+                .collect();
+            moves_of_others.sort_by(f64::total_cmp);
+            let typical = moves_of_others.get(moves_of_others.len() / 2).copied();
+            if !reference_move
+                .zip(typical)
+                .is_some_and(|(reference, others)| reference > others)
+            {
+                continue;
+            }
+            moves.push(ReferenceMove {
+                attributes: set.attributes.clone(),
+                period: p.period.clone(),
+                groups: ratios.len(),
+                ratio_range: [
+                    ratios.iter().copied().fold(f64::INFINITY, f64::min),
+                    ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                ],
+                reference_value: in_period_value,
+                reference_value_overall: overall_value,
+            });
+        }
+    }
+    moves
 }
 
 /// The ratio a group is judged by in a period (its selection rate's, or a numeric outcome's

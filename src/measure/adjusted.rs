@@ -173,6 +173,7 @@ pub fn adjusted_gaps(
                         .filter(|m| *m != 0.0)
                         .map(|m| estimate / m),
                     residual_smd: estimate / (fit.residual_sd * unit),
+                    residual_sd: fit.residual_sd * unit,
                     explained_share: raw
                         .filter(|r| {
                             reference_mean.is_some_and(|m| r.abs() >= MIN_RAW_MEAN_GAP * m.abs())

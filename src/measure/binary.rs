@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::metric::{Metric, Versus};
 use crate::results::{Comparison, Count, Counts, Intervals, Summary, Values};
 use crate::spec::Favorable;
+use crate::stats::power::{detectable_ratio, POWER};
 use crate::stats::{interval, z_for};
 use crate::tally::{Cells, ControlledCell, SetTally, Tally};
 use std::borrow::Cow;
@@ -65,15 +66,43 @@ impl OutcomeMeasures for Binary<'_> {
         let rest = f.overall.then(|| f.included_total().minus(g));
         let mut c = compare(g, r, rest.as_ref(), self.has_label, z);
         if let (Some(cells), Some(reference)) = (self.controlled, f.reference) {
-            strata::add_stratified(&mut c, f.set, cells, (i, reference), z);
+            strata::add_stratified(&mut c, f.set, cells, (i, reference), (z, f.spec.favorable));
         }
         self.add_shortfalls(&mut c, f, g, r);
         c
     }
 
+    fn detectable(&self, f: &Frame, i: usize, r: &Tally) -> Vec<(Versus, Option<f64>)> {
+        let g = &f.set.groups[i].tally;
+        let levels = (f.spec.stats.alpha, POWER);
+        // The group's disadvantaged side: fewer favourable decisions, more adverse ones.
+        let lower = f.spec.favorable == Favorable::Positive;
+        let selection = selection_rate().of(r).and_then(|p0| {
+            detectable_ratio((g.effective_size(), r.effective_size()), p0, lower, levels)
+        });
+        let mut found = vec![(Versus::DetectableRatio, selection)];
+        if self.has_label {
+            // tpr for a favourable decision (fewer is worse), fpr for an adverse one (more is).
+            let rate = metrics::rate(f.spec.favorable.error_rate().0).unwrap_or(selection_rate());
+            // Kish's effective size of the rows the rate is of (their count when unweighted).
+            let n = |t: &Tally| {
+                let (sum, sq) = ((rate.denominator)(&t.sum), (rate.denominator)(&t.sq));
+                if sq > 0.0 {
+                    sum * sum / sq
+                } else {
+                    0.0
+                }
+            };
+            let error = rate
+                .of(r)
+                .and_then(|p0| detectable_ratio((n(g), n(r)), p0, lower, levels));
+            found.push((Versus::DetectableErrorRatio, error));
+        }
+        found
+    }
+
     fn summary(&self, f: &Frame) -> Summary {
-        let included: Vec<Tally> = f.included.iter().map(|&i| f.set.groups[i].tally).collect();
-        summary::summary(&included, self.has_label, &f.spec.stats, f.index)
+        summary::summary((f.set, &f.included), self.has_label, &f.spec.stats, f.index)
     }
 
     fn reference_rate(&self, reference: Option<&Tally>) -> Option<f64> {

@@ -6,6 +6,7 @@
 //! new module implementing it, not a branch in the skeleton.
 
 use crate::error::Result;
+use crate::metric::Versus;
 use crate::results::{Comparison, Counts, Intervals, Summary, Values};
 use crate::spec::AuditSpec;
 use crate::tally::{GroupSums, SetTally, Tally};
@@ -63,6 +64,15 @@ pub trait OutcomeMeasures {
     /// Group `i` against the reference, with whatever follows from the comparison (gaps at
     /// equal controls, people affected).
     fn compare(&mut self, frame: &Frame, i: usize, reference: &Self::Reference) -> Comparison;
+
+    /// The smallest gaps group `i` (included or not) could have shown against the reference, by
+    /// its size, on each measure judged: the comparisons they are recorded under and their values.
+    fn detectable(
+        &self,
+        frame: &Frame,
+        i: usize,
+        reference: &Self::Reference,
+    ) -> Vec<(Versus, Option<f64>)>;
 
     /// The between-groups summary over the included groups.
     fn summary(&self, frame: &Frame) -> Summary;

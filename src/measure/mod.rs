@@ -59,11 +59,17 @@ pub fn measure_set<K: OutcomeMeasures>(
         .enumerate()
         .map(|(i, excluded)| {
             let is_reference = Some(i) == frame.reference;
-            let vs_reference = match (&excluded, &reference) {
+            let mut vs_reference = match (&excluded, &reference) {
                 (None, Some(_)) if is_reference => kind.self_comparison(&frame, i),
                 (None, Some(r)) => kind.compare(&frame, i, r),
                 _ => Comparison::default(),
             };
+            // What "no significant gap" can mean for this group, excluded or not.
+            if let Some(r) = reference.as_ref().filter(|_| !is_reference) {
+                for (versus, value) in kind.detectable(&frame, i, r) {
+                    vs_reference.set(versus, value);
+                }
+            }
             let (counts, rates, ci) = kind.group(&frame, i);
             GroupResult {
                 measures: GroupMeasures {
@@ -132,7 +138,8 @@ fn exclusion(g: &GroupTally, total: &Tally, spec: &AuditSpec) -> Option<String> 
     None
 }
 
-fn values_map(attributes: &[String], group: &GroupTally) -> IndexMap<String, String> {
+/// A group's values, attribute by attribute (a missing value by its `(missing)` name).
+pub(crate) fn values_map(attributes: &[String], group: &GroupTally) -> IndexMap<String, String> {
     attributes
         .iter()
         .zip(&group.values)

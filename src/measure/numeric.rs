@@ -14,6 +14,7 @@ use crate::stats::distribution::{
     kolmogorov_smirnov, median_difference_interval, standardized_mean_difference, welch,
     Distribution,
 };
+use crate::stats::power::{detectable_effect, POWER};
 use crate::stats::test::{TestMethod, TestResult};
 use crate::tally::{ControlledCell, Covariates, GroupSums, GroupTally, SetTally, Tally};
 use indexmap::IndexMap;
@@ -118,11 +119,14 @@ impl OutcomeMeasures for Numeric<'_> {
         c
     }
 
+    fn detectable(&self, f: &Frame, i: usize, r: &Distribution) -> Vec<(Versus, Option<f64>)> {
+        let n1 = f.set.groups[i].tally.effective_size();
+        let smd = detectable_effect(n1, r.n() as f64, f.spec.stats.alpha, POWER);
+        vec![(Versus::DetectableSmd, smd)]
+    }
+
     fn summary(&self, _: &Frame) -> Summary {
-        Summary {
-            values: Values::new(),
-            ci: IndexMap::new(),
-        }
+        Summary::default()
     }
 
     fn reference_rate(&self, _: Option<&Distribution>) -> Option<f64> {

@@ -1,12 +1,14 @@
 //! A yes/no decision's gap within the controls' strata: each compared group's selection rate at
 //! the reference's mix of strata and its ratio to the reference's, the Mantel–Haenszel risk
 //! ratio, the Cochran–Mantel–Haenszel test, and the share of the raw gap the different mix
-//! explains (Kitagawa).
+//! explains (Kitagawa), and the people affected at equal controls.
 
 use crate::metric::{Tested, Versus};
 use crate::results::Comparison;
+use crate::spec::Favorable;
 use crate::stats::strata::{
-    cochran_mantel_haenszel, explained_share, mantel_haenszel, standardized, Stratum,
+    cochran_mantel_haenszel, explained_share, mantel_haenszel, standardized, within_shortfall,
+    Stratum,
 };
 use crate::stats::test::{TestMethod, TestResult};
 use crate::tally::{ControlledCell, SetTally};
@@ -17,7 +19,7 @@ pub fn add_stratified(
     set: &SetTally,
     cells: &[ControlledCell],
     (g, reference): (usize, usize),
-    z: f64,
+    (z, favorable): (f64, Favorable),
 ) {
     let of = |i: usize| {
         cells
@@ -44,6 +46,10 @@ pub fn add_stratified(
         (Versus::DisparateImpactRatioAdjusted, ratio),
         (Versus::MantelHaenszelRatio, mh.map(|m| m.0)),
         (Versus::ExplainedShare, explained_share(&strata)),
+        (
+            Versus::ShortfallAdjusted,
+            within_shortfall(&strata).map(|n| favorable.goodness(n)),
+        ),
     ] {
         c.set(versus, value);
     }

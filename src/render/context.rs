@@ -92,6 +92,10 @@ pub struct Labels {
         skip_serializing_if = "Option::is_none"
     )]
     pub negative_outcome: Option<String>,
+    /// The unit of a numeric outcome (`EUR`, `hours`): the sentences' amounts carry it, the
+    /// tables and charts name it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// Plain names of attributes, by column name.
     #[serde(flatten)]
     pub attributes: indexmap::IndexMap<String, String>,

@@ -44,7 +44,7 @@ pub fn decision_sheet_lines(results: &AuditResults, ctx: &RunContext) -> Vec<Str
     let mut public = results.without_small_groups(ctx.privacy.min_cell);
     crate::judge::restore(&mut public);
     let w = words::Words::new(&public, ctx);
-    let (overall, _) = sections::headline::decision_sheet(&w, &ctx.follow_up);
+    let (overall, _) = sections::headline::decision_sheet(&w, &ctx.follow_up, ctx.cadence);
     let mut lines = vec![overall];
     lines.extend(
         sections::headline::headlines(&w)

@@ -21,6 +21,18 @@ pub fn points(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |v| format!("{:+.1} pts", v * 100.0))
 }
 
+/// A difference of rates between groups (never negative: highest − lowest) in percentage points
+/// with its interval: `10.3 pts (7.1–12.3)`.
+pub fn points_ci(v: Option<f64>, ci: Option<[f64; 2]>) -> String {
+    match (v, ci) {
+        (Some(v), Some([lo, hi])) => {
+            format!("{:.1} pts ({:.1}–{:.1})", v * 100.0, lo * 100.0, hi * 100.0)
+        }
+        (Some(v), None) => format!("{:.1} pts", v * 100.0),
+        (None, _) => "n/a".into(),
+    }
+}
+
 /// An amount (a price, a time) with two decimals and thousands separators (`1,234.50`), or
 /// `n/a`.
 pub fn amount(v: Option<f64>) -> String {
@@ -292,5 +304,32 @@ mod tests {
             share_of_gap(-0.55, "the controls", "channel"),
             "the controls account for none of the raw gap: at equal channel it is larger (-55%)"
         );
+    }
+}
+
+/// A period label as people read it: `2025-05` is `May 2025`; a week or quarter (`2025-W09`,
+/// `2025-Q1`) stays as it is.
+pub fn period_words(period: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match period.split_once('-') {
+        Some((year, month)) if year.len() == 4 && month.len() == 2 => month
+            .parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+            .map_or(period.to_string(), |name| format!("{name} {year}")),
+        _ => period.to_string(),
     }
 }

@@ -2,6 +2,7 @@
 //! decision, the people and each attribute, and names built from the columns when none is given.
 
 use super::context::Labels;
+use super::text::amount;
 use super::RunContext;
 use crate::results::{AttributeSetResult, AuditResults};
 use crate::spec::Favorable;
@@ -54,6 +55,32 @@ impl<'a> Words<'a> {
     /// A numeric outcome's plain name: its label (`interest rate`), else its column.
     pub fn outcome(&self) -> String {
         self.attribute(self.r.audit.outcome.as_deref().unwrap_or_default())
+    }
+
+    /// An amount of the numeric outcome with its unit: `42.12 EUR`, or `42.12` without one.
+    pub fn amount(&self, v: Option<f64>) -> String {
+        self.with_unit(amount(v), v.is_some())
+    }
+
+    /// A difference of amounts, signed: `+2.42 hours`.
+    pub fn change(&self, v: Option<f64>) -> String {
+        let sign = if v.is_some_and(|v| v >= 0.0) { "+" } else { "" };
+        self.with_unit(format!("{sign}{}", amount(v)), v.is_some())
+    }
+
+    /// The outcome's unit for a table's caption or a chart's axis: ` (in EUR)`, or nothing.
+    pub fn in_unit(&self) -> String {
+        self.labels
+            .unit
+            .as_deref()
+            .map_or(String::new(), |u| format!(" (in {u})"))
+    }
+
+    fn with_unit(&self, text: String, known: bool) -> String {
+        match &self.labels.unit {
+            Some(unit) if known => format!("{text} {unit}"),
+            _ => text,
+        }
     }
 
     /// The controls in words: `risk tier and product`.

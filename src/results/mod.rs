@@ -43,6 +43,10 @@ pub struct AuditResults {
     /// period, since when it has failed in every period.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failing_streaks: Vec<FailingStreak>,
+    /// With `--date`: the periods in which every compared group of a pooled attribute set crossed
+    /// the threshold on the same side, so that the reference group's own value moved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reference_moves: Vec<ReferenceMove>,
     /// Why the gaps exist, with `--features`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<explain::Explanation>,
@@ -79,6 +83,25 @@ pub struct FailingStreak {
     pub ratio_range: Option<[f64; 2]>,
     /// The mean of its ratios in the periods before; `null` when it failed in every period.
     pub ratio_before: Option<f64>,
+}
+
+/// A period in which every compared group's verdict crossed the threshold on the same side of
+/// the reference: the reference's own value moved, not every other group's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReferenceMove {
+    /// The attribute set's attributes.
+    pub attributes: Vec<String>,
+    /// The period.
+    pub period: String,
+    /// The number of compared groups with rows in the period (every one crossed).
+    pub groups: usize,
+    /// The lowest and highest of their ratios to the reference in it.
+    pub ratio_range: [f64; 2],
+    /// The reference group's judged value in the period (its selection rate; a numeric
+    /// outcome: its mean).
+    pub reference_value: Option<f64>,
+    /// The same over the whole log.
+    pub reference_value_overall: Option<f64>,
 }
 
 /// Name and version of the tool.
@@ -384,19 +407,43 @@ pub struct SetCheck {
     /// its raw ratio to the reference on the people's disadvantaged side. `null` for the
     /// reference and for groups left out.
     pub severity: Vec<Option<f64>>,
+    /// The people each group's gap on it affects, on the basis `status` follows, in the order of
+    /// `groups`: for a rate, how many more of the group would have fared well at the reference's
+    /// rate (at equal controls, its rows at the reference's rate in each stratum: the
+    /// `shortfall_adjusted` comparison), negative when it fares better; for a mean, every row of
+    /// the group. `null` for the reference and for groups left out. The brief ranks findings
+    /// by it.
+    #[serde(default)]
+    pub affected: Vec<Option<f64>>,
     /// The group the check's headline is about: the one of greatest severity; `null` when no
     /// group could be compared.
     pub focus: Option<IndexMap<String, String>>,
 }
 
 /// Between-groups summaries with their bootstrap intervals.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     /// The summaries.
     #[serde(flatten)]
     pub values: Values,
     /// Stratified bootstrap percentile intervals.
     pub ci: Intervals,
+    /// By summary: the small group it stands on: of the groups under 100 rows, the one whose
+    /// removal moves it most, when the summary without it differs by 0.05 or more (over three
+    /// groups or more).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub driven_by: IndexMap<String, SummaryDriver>,
+}
+
+/// The one group a between-groups summary depends on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SummaryDriver {
+    /// The group, attribute by attribute.
+    pub group: IndexMap<String, String>,
+    /// Its rows.
+    pub n: f64,
+    /// The summary over the other groups.
+    pub without: Option<f64>,
 }
 
 /// One group: its measures, and once judged its verdict.
@@ -666,8 +713,13 @@ pub struct AdjustedGap {
     pub p_adjusted: f64,
     /// The estimate as a share of the reference's mean.
     pub percent_of_reference: Option<f64>,
-    /// The estimate over the regression's residual standard deviation.
+    /// The estimate over the regression's residual standard deviation: the gap in units of the
+    /// spread among people alike in the controls, the scale the verdict at equal controls uses.
     pub residual_smd: f64,
+    /// The regression's residual standard deviation (√ of its residual mean square), in the
+    /// outcome's unit.
+    #[serde(default)]
+    pub residual_sd: f64,
     /// The share of the raw mean difference the controls explain (Oaxaca–Blinder with the pooled
     /// coefficients: the groups' different mix of controls); `null` when there is no raw gap.
     pub explained_share: Option<f64>,

@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod distribution;
 pub mod interval;
 pub mod ols;
+pub mod power;
 pub mod strata;
 pub mod test;
 

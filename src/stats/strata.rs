@@ -116,6 +116,16 @@ pub fn explained_share(strata: &[Stratum]) -> Option<f64> {
         .map(|_| composition / difference)
 }
 
+/// The group's positive decisions short of the reference's rate within each shared stratum:
+/// Σ (n1 · c/n0 − a), the people of the group who would have had the positive decision had each
+/// stratum's rate been the reference's there (indirect standardization, on the group's own mix).
+/// Negative when the group has more. `None` without a shared stratum.
+pub fn within_shortfall(strata: &[Stratum]) -> Option<f64> {
+    let mut shared = shared(strata).peekable();
+    shared.peek()?;
+    Some(shared.map(|s| s.n1 * s.c / s.n0 - s.a).sum())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +158,23 @@ mod tests {
         let (rr, _) = mantel_haenszel(&s, 1.96).unwrap();
         assert!((rr - 1.0).abs() < 1e-12);
         assert!(cochran_mantel_haenszel(&s).unwrap().0 < 1e-20);
+        assert!(within_shortfall(&s).unwrap().abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_shortfall_within_strata_counts_the_group_at_the_references_rates() {
+        // 100 × 10% − 5 and 50 × 60% − 20: 15 decisions short; the stratum without reference
+        // rows says nothing.
+        let mut s = strata();
+        s[0].a = 5.0;
+        s[1].a = 20.0;
+        s.push(Stratum {
+            a: 1.0,
+            n1: 10.0,
+            c: 0.0,
+            n0: 0.0,
+        });
+        assert!((within_shortfall(&s).unwrap() - 15.0).abs() < 1e-12);
+        assert_eq!(within_shortfall(&s[2..]), None);
     }
 }

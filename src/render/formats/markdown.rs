@@ -9,8 +9,9 @@ use crate::render::sections::headline::{decision_sheet, headlines, status_label}
 use crate::render::text::{code, group_label, md, thousands};
 use crate::render::words::{capitalized, Words};
 use crate::render::{OutputFile, Renderer, RunContext};
-use crate::results::{AuditResults, ReferenceUsed, TallyEngineUsed, VerdictState};
+use crate::results::{AuditResults, ReferenceUsed, SetStatus, TallyEngineUsed, VerdictState};
 use crate::spec::Basis;
+use crate::stats::power::POWER;
 use std::fmt::Write;
 
 /// Renders `report.md`.
@@ -32,12 +33,22 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     let _ = writeln!(
         s,
         "This report checks whether the automated {} {} treated groups of people differently, how sure we \
-         can be, and what to do next. The executive summary says what was concluded; the findings give the numbers \
-         behind it.\n",
+         can be, and what to do next: {} {}{}, grouped by {}. The executive summary says what was concluded and \
+         what to do; the findings give the numbers behind it; *Scope and method* says which data and rules were \
+         used.\n",
         kinds::layout(r).noun(),
-        code(&w.decision_column())
+        code(&w.decision_column()),
+        ctx.people(r.input.rows_used as f64),
+        md(w.people()),
+        ctx.period
+            .as_deref()
+            .map_or(String::new(), |p| format!(", {}", md(p))),
+        r.attribute_sets
+            .iter()
+            .map(|set| md(&w.set(set)))
+            .collect::<Vec<_>>()
+            .join("; ")
     );
-    scope(&mut s, r, ctx);
     executive_summary(&mut s, &w, ctx);
     let _ = writeln!(s, "## Findings\n");
     let kind = sections::of(r.audit.outcome_kind());
@@ -47,6 +58,7 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     crate::render::sections::changes::section(&mut s, &w, ctx);
     crate::render::sections::trend::section(&mut s, &w);
     crate::render::sections::explain::section(&mut s, &w, ctx);
+    scope(&mut s, r, ctx);
     follow_up(&mut s, ctx);
     left_out(&mut s, r, ctx);
     limitations(&mut s, r);
@@ -57,22 +69,53 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
 
 fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
     let _ = writeln!(s, "## Executive summary\n");
-    let (overall, entries) = decision_sheet(w, &ctx.follow_up);
+    let (overall, findings) = decision_sheet(w, &ctx.follow_up, ctx.cadence);
     let _ = writeln!(s, "**Decision sheet.** {}\n", md(&overall));
-    for (label, text) in &entries {
-        let _ = writeln!(s, "- **{}** {}", md(label), md(text));
+    if !findings.is_empty() {
+        let _ = writeln!(
+            s,
+            "The groups concerned: those that need action first, then review, then explained; within each, the most \
+             people affected first{}:\n",
+            if w.r.audit.basis() == Basis::Adjusted {
+                format!(" (counted at equal {} where the check was compared within it)", w.controls())
+            } else {
+                String::new()
+            }
+        );
     }
-    if !entries.is_empty() {
+    for f in &findings {
+        let _ = writeln!(
+            s,
+            "- **{}** — {}: {} *Next step:* {}.",
+            md(&f.label),
+            md(&f.check),
+            md(&f.text),
+            f.next_step
+        );
+    }
+    if !findings.is_empty() {
         let _ = writeln!(s);
     }
     if let Some(c) = &ctx.baseline {
         let _ = writeln!(s, "{}\n", crate::render::sections::changes::headline(c));
     }
-    let _ = writeln!(s, "Every check:\n");
+    let _ = writeln!(
+        s,
+        "Every check, by its largest gap{}:\n",
+        if findings.is_empty() {
+            ""
+        } else {
+            " (the groups above give the details and next steps)"
+        }
+    );
     for h in headlines(w) {
+        let next = match h.status {
+            SetStatus::Ok => format!(" *Next step:* {}.", h.next_step(ctx.cadence)),
+            _ => String::new(),
+        };
         let _ = writeln!(
             s,
-            "- **{}** — {} by {}{}: {} *Next step:* {}.",
+            "- **{}** — {} by {}{}: {}{next}",
             md(&h.label()),
             h.check,
             md(&h.attributes),
@@ -80,8 +123,7 @@ fn executive_summary(s: &mut String, w: &Words, ctx: &RunContext) {
                 " (by the raw rates alone: {})",
                 status_label(r)
             )),
-            md(&h.sentence),
-            h.next_step(ctx.cadence)
+            md(&h.short),
         );
     }
     let rule = match w.r.audit.smd_threshold {
@@ -122,8 +164,17 @@ fn left_out(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     );
     let _ = writeln!(
         s,
-        "| attribute set | group | n | reason |\n|---|---|---:|---|"
+        "The last column is the smallest gap in the judged rate a group of that size could have shown against the \
+         reference, had it been compared ({:.0}% power, two-sided test at the {} level before adjustment): a smaller \
+         gap there would go unseen.\n",
+        POWER * 100.0,
+        r.audit.alpha
     );
+    let _ = writeln!(
+        s,
+        "| attribute set | group | n | reason | smallest gap it could show |\n|---|---|---:|---|---|"
+    );
+    let layout = kinds::layout(r);
     for set in &r.attribute_sets {
         for g in set
             .groups
@@ -133,16 +184,19 @@ fn left_out(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             let m = &g.measures;
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 md(&Words::new(r, ctx).set(set)),
                 md(&group_label(m)),
                 ctx.people_of(m.counts.n),
-                md(m.excluded.as_deref().unwrap_or(""))
+                md(m.excluded.as_deref().unwrap_or("")),
+                layout
+                    .detectable_text(r, m, false)
+                    .unwrap_or_else(|| "none: too few rows".to_string())
             );
         }
         let _ = writeln!(
             s,
-            "| {} | unknown values | {} | no value for {} |",
+            "| {} | unknown values | {} | no value for {} | |",
             md(&Words::new(r, ctx).set(set)),
             ctx.people(set.missing),
             md(&Words::new(r, ctx).set(set))
@@ -285,7 +339,7 @@ fn appendix(s: &mut String, r: &AuditResults, ctx: &RunContext) {
 
 fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let a = &r.audit;
-    let _ = writeln!(s, "## Scope\n");
+    let _ = writeln!(s, "## Scope and method\n");
     let _ = writeln!(
         s,
         "- **Decision system:** {}",

@@ -5,7 +5,8 @@
 use super::{Chart, Column, KindLayout, SetTable, TestField};
 use crate::metric::{Metric, Tested, Versus};
 use crate::render::text::{pct, points};
-use crate::results::{AttributeSetResult, AuditResults};
+use crate::results::{AttributeSetResult, AuditResults, GroupMeasures};
+use crate::spec::Favorable;
 
 /// A yes/no decision's layout.
 pub struct Binary;
@@ -58,5 +59,23 @@ impl KindLayout for Binary {
 
     fn change_text(&self, v: Option<f64>) -> String {
         points(v)
+    }
+
+    fn detectable_text(
+        &self,
+        results: &AuditResults,
+        m: &GroupMeasures,
+        errors: bool,
+    ) -> Option<String> {
+        let ratio = m.vs(if errors {
+            Versus::DetectableErrorRatio
+        } else {
+            Versus::DetectableRatio
+        })?;
+        let side = match results.audit.favorable {
+            Favorable::Positive => "below",
+            Favorable::Negative => "above",
+        };
+        Some(format!("a ratio {side} {ratio:.2}"))
     }
 }

@@ -6,7 +6,7 @@ mod binary;
 mod numeric;
 
 use crate::metric::{Metric, Tested, Versus};
-use crate::results::{AttributeSetResult, AuditResults};
+use crate::results::{AttributeSetResult, AuditResults, GroupMeasures};
 use crate::spec::OutcomeKind;
 
 /// A column of a group table (after the group's values, whether it is the reference, and n),
@@ -87,6 +87,15 @@ pub trait KindLayout: Sync {
     fn value_text(&self, v: Option<f64>) -> String;
     /// A change of the judged metric (`+5.0 pts`, `+4.74`).
     fn change_text(&self, v: Option<f64>) -> String;
+    /// The smallest gap a group's size could show on the measure judged by `versus` (the
+    /// selection rate's or the error rate's ratio; a mean's SMD), from its comparison with the
+    /// reference: `a ratio below 0.40`, `a standardized mean difference beyond ±0.52`.
+    fn detectable_text(
+        &self,
+        results: &AuditResults,
+        m: &GroupMeasures,
+        errors: bool,
+    ) -> Option<String>;
 }
 
 /// The layout of the audit's kind of outcome.

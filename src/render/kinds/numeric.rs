@@ -6,7 +6,7 @@
 use super::{Chart, Column, KindLayout, SetTable, TestField};
 use crate::metric::{Metric, Tested, Versus};
 use crate::render::text::{amount, points};
-use crate::results::{AttributeSetResult, AuditResults};
+use crate::results::{AttributeSetResult, AuditResults, GroupMeasures};
 
 /// A numeric outcome's layout.
 pub struct Numeric;
@@ -62,6 +62,11 @@ impl KindLayout for Numeric {
 
     fn value_text(&self, v: Option<f64>) -> String {
         amount(v)
+    }
+
+    fn detectable_text(&self, _: &AuditResults, m: &GroupMeasures, _: bool) -> Option<String> {
+        let smd = m.vs(Versus::DetectableSmd)?;
+        Some(format!("a standardized mean difference beyond ±{smd:.2}"))
     }
 
     fn change_text(&self, v: Option<f64>) -> String {

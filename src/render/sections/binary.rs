@@ -8,8 +8,8 @@ use crate::metric::{Between, Metric, Versus};
 use crate::render::charts::{chart_file, more_charts};
 use crate::render::sections::{controls, verdicts};
 use crate::render::text::{
-    adjustment_name, code, group_label, how_often, md, pct, points, ratio, reference_text,
-    verdict_text,
+    adjustment_name, code, group_label, how_often, md, pct, points, points_ci, ratio,
+    reference_text, verdict_text,
 };
 use crate::render::words::Words;
 use crate::render::RunContext;
@@ -231,7 +231,8 @@ fn attribute_set(
     set: &AttributeSetResult,
 ) {
     let confidence = r.audit.confidence * 100.0;
-    let _ = writeln!(s, "### {}\n", md(&Words::new(r, ctx).set(set)));
+    let w = Words::new(r, ctx);
+    let _ = writeln!(s, "### {}\n", md(&w.set(set)));
     let _ = writeln!(s, "Reference group: {}.\n", reference_text(set));
     let _ = writeln!(
         s,
@@ -315,10 +316,28 @@ fn attribute_set(
         let ci = set.summary.ci.get(name).copied().flatten();
         let (shown, formula) = match Between::from_name(name) {
             Some(b) if b.is_ratio() => (ratio_ci(*value, ci), b.formula()),
-            Some(b) => (pct_ci(*value, ci), b.formula()),
+            Some(b) => (points_ci(*value, ci), b.formula()),
             None => (ratio(*value), ""),
         };
-        let _ = writeln!(s, "- {}: {} ({})", name.replace('_', " "), shown, formula);
+        let driver = set.summary.driven_by.get(name).map_or(String::new(), |d| {
+            let without = match Between::from_name(name) {
+                Some(b) if b.is_ratio() => ratio(d.without),
+                _ => points_ci(d.without, None),
+            };
+            format!(
+                "; **it stands on one small group**: {} ({} {}), without which it is {without}",
+                md(&w.group(&d.group)),
+                ctx.people(d.n),
+                md(w.people())
+            )
+        });
+        let _ = writeln!(
+            s,
+            "- {}: {} ({}){driver}",
+            name.replace('_', " "),
+            shown,
+            formula
+        );
     }
     let _ = writeln!(
         s,

@@ -103,11 +103,12 @@ pub fn decision_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
 pub fn numeric_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
     let _ = writeln!(
         s,
-        "\nAt equal {}: the raw mean difference, the gap that remains (with its {:.0}% interval), that gap as a \
-         share of the reference's mean, over the residual standard deviation, and the share of the raw gap the \
-         controls account for.\n",
+        "\nAt equal {}: the raw mean difference, the gap that remains (with its {:.0}% interval){}, that gap as a \
+         share of the reference's mean, over the residual standard deviation (the spread among people alike in the \
+         controls), and the share of the raw gap the controls account for.\n",
         md(&w.controls()),
-        w.r.audit.confidence * 100.0
+        w.r.audit.confidence * 100.0,
+        md(&w.in_unit())
     );
     let _ = writeln!(
         s,

@@ -3,7 +3,7 @@
 //! and the inputs that stand for a protected attribute.
 
 use crate::render::context::RunContext;
-use crate::render::text::{amount, code, md, pct, share_of_gap, thousands};
+use crate::render::text::{code, md, pct, share_of_gap, thousands};
 use crate::render::words::{capitalized, Words};
 use crate::results::explain::{Cause, Explanation};
 use crate::results::AuditResults;
@@ -65,7 +65,7 @@ pub fn cause_text(w: &Words, cause: &Cause, reference: &str) -> String {
         }
         _ => format!(
             "No single input given ({}{}) passes the proxy test (drives the decision and alone tells the group \
-             apart), and {}; the inputs may still carry the gap together (see *What drives the decision*).",
+             apart), and {}; the inputs may still carry the gap together (see “What drives the decision”).",
             w.r.explain
                 .as_ref()
                 .map(|e| e.features.iter().map(|f| w.attribute(f)).collect::<Vec<_>>().join(", "))
@@ -553,10 +553,10 @@ fn rules(s: &mut String, w: &Words, ctx: &RunContext, e: &Explanation) {
                 "- {}: mean {} {} over {} {} (the sample's mean: {}).",
                 when(&rule.conditions),
                 w.outcome(),
-                amount(Some(rule.mean)),
+                w.amount(Some(rule.mean)),
                 ctx.people(rule.rows as f64),
                 w.people(),
-                amount(e.sample.outcome_mean)
+                w.amount(e.sample.outcome_mean)
             );
         }
     }

@@ -5,13 +5,16 @@ use super::explain::{cause_of, cause_text};
 use crate::judge::checks::Measure;
 use crate::metric::{Metric, Tested, Versus};
 use crate::render::context::{Cadence, FollowUp};
-use crate::render::text::{amount, how_often, pct, ratio as ratio_text, share_of_gap, thousands};
+use crate::render::text::{
+    how_often, pct, period_words, ratio as ratio_text, share_of_gap, thousands,
+};
 use crate::render::words::{capitalized, Words};
 use crate::results::explain::Cause;
 use crate::results::{
     AttributeSetResult, AuditResults, GroupMeasures, GroupResult, SetCheck, SetStatus, VerdictState,
 };
 use crate::spec::{Basis, Favorable};
+use crate::stats::power::POWER;
 
 /// A set status's label, with a shape that does not rely on colour.
 pub fn status_label(status: SetStatus) -> &'static str {
@@ -75,6 +78,9 @@ pub struct Headline {
     pub raw_status: Option<SetStatus>,
     /// What it means, in one plain sentence.
     pub sentence: String,
+    /// The sentence's first part only: the comparison and how sure it is (the brief's findings
+    /// give the rest per group).
+    pub short: String,
     /// With controls, for a focus group that does not pass: the controls in words, and whether
     /// they explain its gap.
     pub controls: Option<(String, bool)>,
@@ -85,6 +91,9 @@ pub struct Headline {
     /// Whether the focus group passes with a statistically significant gap (a numeric
     /// outcome's difference within the threshold, but real).
     pub within_but_real: bool,
+    /// With `--date`, when the group's gap began after periods without it: the period, in words
+    /// (`May 2025`), and the sentence saying so.
+    pub began: Option<(String, String)>,
 }
 
 impl Headline {
@@ -107,6 +116,17 @@ impl Headline {
     /// The suggested next step: as [`next_step`], or for a gap the controls explain, checking
     /// that they are legitimate factors.
     pub fn next_step(&self, cadence: Cadence) -> String {
+        match &self.began {
+            Some((period, _)) if self.status == SetStatus::ActionNeeded => format!(
+                "find out what changed in {period}, when the gap began; then {}",
+                self.step(cadence)
+            ),
+            _ => self.step(cadence),
+        }
+    }
+
+    /// The next step, whenever the gap began.
+    fn step(&self, cadence: Cadence) -> String {
         let check_next = cadence.next().map_or(String::new(), |next| {
             format!("; check the change in {next}'s audit")
         });
@@ -132,7 +152,7 @@ impl Headline {
                 return format!(
                     "find out what drives the gap: no single input given passes the proxy test and no declared \
                      legitimate factor accounts for it, so review with the rule's owner how its inputs together \
-                     (see *What drives the decision*) produce the gap, and decide on a remedy{check_next}"
+                     (see “What drives the decision”) produce the gap, and decide on a remedy{check_next}"
                 )
             }
             _ => {}
@@ -220,26 +240,43 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) ->
         .focus
         .as_ref()
         .and_then(|values| set.groups.iter().position(|g| &g.measures.values == values));
-    let focus = index.map(|i| &set.groups[i]);
-    // The focus group needs a look: its status is not OK.
-    let looked = index
-        .and_then(|i| judged.states.get(i).copied().flatten())
-        .filter(|s| *s != SetStatus::Ok)
-        .and(focus);
+    let focus = index.map(|i| (&set.groups[i], judged.states.get(i).copied().flatten()));
+    let raw_status = (judged.raw_status != judged.status).then_some(judged.raw_status);
+    about(w, set, check, (judged.status, raw_status), focus)
+}
+
+/// The sentence of a check no group could be compared on.
+const NONE_COMPARED: &str = "No group could be compared: every group is too small or excluded.";
+
+/// The line of `check` on `set` with status `status` (and the raw one when it differs), about
+/// a group with its own status on the check.
+fn about(
+    w: &Words,
+    set: &AttributeSetResult,
+    check: Check,
+    (status, raw_status): (SetStatus, Option<SetStatus>),
+    group: Option<(&GroupResult, Option<SetStatus>)>,
+) -> Headline {
+    let focus = group.map(|(g, _)| g);
+    // The group needs a look: its status is not OK.
+    let looked = group
+        .filter(|(_, s)| s.is_some_and(|s| s != SetStatus::Ok))
+        .map(|(g, _)| g);
     let decision = match check.0 {
         Measure::Selection | Measure::Mean => w.decision_column(),
-        Measure::ErrorRate(_) => format!("{} of {}", judged.metric, w.decision_column()),
+        Measure::ErrorRate(metric) => format!("{} of {}", metric.name(), w.decision_column()),
     };
     Headline {
         decision,
         check: check.name(w),
         attributes: w.set(set),
-        status: judged.status,
-        raw_status: (judged.raw_status != judged.status).then_some(judged.raw_status),
+        status,
+        raw_status,
         controls: looked
             .filter(|g| check.stratified() && adjusted(g))
             .map(|g| (w.controls(), explained(g))),
         within_but_real: focus.is_some_and(|g| real_gap(w.r, check, g).is_some()),
+        began: looked.and_then(|g| began(w, set, check, g)),
         cause: cause(w, set, check, focus).map(|c| {
             (
                 c.case.clone(),
@@ -247,13 +284,23 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) ->
                 c.remains_within,
             )
         }),
+        short: focus.map_or_else(
+            || NONE_COMPARED.to_string(),
+            |g| {
+                format!(
+                    "{}.{}",
+                    comparison(w, set, check, g),
+                    certainty(w, check, g)
+                )
+            },
+        ),
         sentence: focus.map_or_else(
-            || "No group could be compared: every group is too small or excluded.".to_string(),
+            || NONE_COMPARED.to_string(),
             |g| {
                 format!(
                     "{}.{}{}{}",
                     comparison(w, set, check, g),
-                    certainty(w.r, check, g),
+                    certainty(w, check, g),
                     looked
                         .and_then(|g| after_controls(w, check, g))
                         .map_or(String::new(), |a| format!(" {a}.")),
@@ -267,6 +314,52 @@ fn line(w: &Words, set: &AttributeSetResult, check: Check, judged: &SetCheck) ->
             },
         ),
     }
+}
+
+/// What "not statistically certain" can mean for a group of its size: the smallest gap it could
+/// show.
+fn detectable(w: &Words, check: Check, g: &GroupResult) -> Option<String> {
+    let errors = matches!(check.0, Measure::ErrorRate(_));
+    let gap = crate::render::kinds::layout(w.r).detectable_text(w.r, &g.measures, errors)?;
+    let who = if errors {
+        w.among_judged(w.people())
+    } else {
+        w.people().to_string()
+    };
+    let n = check.0.rows(g);
+    Some(format!(
+        "With {} {who}, only {gap} could be shown with {:.0}% power (at the {} level before adjustment).",
+        thousands(n),
+        POWER * 100.0,
+        w.r.audit.alpha
+    ))
+}
+
+/// When a group's gap began, with `--date`: the failing streak judge found for it on the judged
+/// measure, when the periods before it did not fail; the period in words and the sentence.
+fn began(
+    w: &Words,
+    set: &AttributeSetResult,
+    check: Check,
+    g: &GroupResult,
+) -> Option<(String, String)> {
+    if matches!(check.0, Measure::ErrorRate(_)) || set.segment.is_some() {
+        return None;
+    }
+    let f =
+        w.r.failing_streaks
+            .iter()
+            .find(|f| f.attributes == set.attributes && f.group == g.measures.values)?;
+    let before = f.ratio_before?;
+    let period = period_words(&f.since);
+    let during = f.ratio_range.map_or(String::new(), |[low, high]| {
+        format!(", and {low:.2} to {high:.2} in every period since")
+    });
+    let sentence = format!(
+        "The gap began in {period}: the group's ratio to the reference was {before:.2} on average in the periods \
+         before{during} (see Trend)."
+    );
+    Some((period, sentence))
 }
 
 /// The explanation's cause of a focus group's selection-rate gap (pooled sets only).
@@ -289,15 +382,35 @@ fn controlled(w: &Words, check: Check, g: &GroupResult) -> String {
     after_controls(w, check, g).map_or(String::new(), |a| format!(". {a}"))
 }
 
+/// A finding of the brief: a group whose status on a check is not OK.
+pub struct Finding {
+    /// Its status's label (`✖ ACTION NEEDED`, `✔ EXPLAINED by channel`).
+    pub label: String,
+    /// The check and the attribute set: `selection rate by ethnicity`.
+    pub check: String,
+    /// What differs, by how much and for how many people, with its owner from `--findings`.
+    pub text: String,
+    /// What to do next about it.
+    pub next_step: String,
+    status: SetStatus,
+    affected: f64,
+}
+
 /// The decision sheet: one sentence over every check, then each group that needs action or
-/// review, or whose gap the declared legitimate factors explain, worst first, each with its
-/// status's label, how many people it concerns and, from `--findings`, who owns it.
-pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String, String)>) {
-    let mut entries: Vec<(f64, SetStatus, String, String)> = Vec::new();
+/// review, or whose gap the declared legitimate factors explain: those that need action first,
+/// then review, then explained, each by the people its gap affects on the basis the status
+/// follows (at equal controls when there are any), most first, with its status's label, how many
+/// people it concerns, its next step and, from `--findings`, who owns it.
+pub fn decision_sheet(
+    w: &Words,
+    follow_up: &[FollowUp],
+    cadence: Cadence,
+) -> (String, Vec<Finding>) {
+    let mut entries: Vec<Finding> = Vec::new();
     for set in &w.r.attribute_sets {
         for (check, judged) in checks(set) {
-            for ((g, severity), state) in
-                set.groups.iter().zip(&judged.severity).zip(&judged.states)
+            for ((g, affected), state) in
+                set.groups.iter().zip(&judged.affected).zip(&judged.states)
             {
                 let Some(status) = state.filter(|s| *s != SetStatus::Ok) else {
                     continue;
@@ -311,12 +424,31 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String
                 let beside = raw.map_or(String::new(), |r| {
                     format!(" By the raw rates alone: {}.", status_label(r))
                 });
-                entries.push((
-                    severity.unwrap_or_default(),
+                let h = about(w, set, check, (status, raw), Some((g, Some(status))));
+                let cause = cause(w, set, check, Some(g))
+                    .filter(|c| c.case != "legitimate")
+                    .map_or(String::new(), |c| {
+                        format!(" {}", cause_text(w, c, &w.reference(set)))
+                    });
+                let detectable = (status == SetStatus::Review)
+                    .then(|| detectable(w, check, g))
+                    .flatten()
+                    .map_or(String::new(), |d| format!(" {d}"));
+                let began = h
+                    .began
+                    .as_ref()
+                    .map_or(String::new(), |(_, sentence)| format!(" {sentence}"));
+                entries.push(Finding {
+                    label: label_with(status, &w.controls()),
+                    check: format!("{} by {}", h.check, h.attributes),
+                    text: format!(
+                        "{}.{began}{detectable}{cause}{beside}{owned}",
+                        entry(w, set, check, g)
+                    ),
+                    next_step: h.next_step(cadence),
                     status,
-                    label_with(status, &w.controls()),
-                    format!("{}.{beside}{owned}", entry(w, set, check, g)),
-                ));
+                    affected: affected.unwrap_or_default(),
+                });
             }
         }
     }
@@ -325,7 +457,7 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String
     // The checks of a status, then how many of the groups listed below they concern, so that the
     // counts add up.
     let named = |status| {
-        let groups = entries.iter().filter(|e| e.1 == status).count();
+        let groups = entries.iter().filter(|e| e.status == status).count();
         format!(
             "{}; {groups} {} listed below",
             lines
@@ -383,33 +515,34 @@ pub fn decision_sheet(w: &Words, follow_up: &[FollowUp]) -> (String, Vec<(String
             verb(raw_action, "check would need", "checks would need")
         );
     }
-    entries.sort_by(|a, b| b.0.total_cmp(&a.0));
-    (
-        overall,
-        entries
-            .into_iter()
-            .map(|(_, _, label, t)| (label, t))
-            .collect(),
-    )
+    let tier = |s: SetStatus| match s {
+        SetStatus::ActionNeeded => 0,
+        SetStatus::Review => 1,
+        _ => 2,
+    };
+    entries.sort_by(|a, b| {
+        tier(a.status)
+            .cmp(&tier(b.status))
+            .then(b.affected.total_cmp(&a.affected))
+    });
+    (overall, entries)
 }
 
-/// One group of the decision sheet: what differs, by how much, and for how many people; in a
-/// segment, which one (`Within channel app: …`).
+/// One group of the decision sheet: what differs, by how much, and for how many people (its
+/// segment, if any, is in the check's name).
 fn entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
-    match w.within(set) {
-        Some(within) => format!("Within {within}: {}", pooled_entry(w, set, check, g)),
-        None => pooled_entry(w, set, check, g),
-    }
-}
-
-/// One group of the decision sheet, without its segment.
-fn pooled_entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResult) -> String {
     let f = w.r.audit.favorable;
     let key = match check.0 {
         Measure::Selection => Versus::Shortfall,
         Measure::ErrorRate(_) => Versus::ErrorRateShortfall,
         Measure::Mean => {
-            return capitalized(&comparison(w, set, check, g)) + &controlled(w, check, g)
+            return format!(
+                "{}; the gap concerns its {} {}{}",
+                capitalized(&comparison(w, set, check, g)),
+                thousands(g.measures.counts.n.get()),
+                w.people(),
+                controlled(w, check, g)
+            )
         }
     };
     let more = match (check.0, f) {
@@ -421,12 +554,25 @@ fn pooled_entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResu
         Measure::ErrorRate(_) => w.among_judged(w.people()),
         _ => w.people().to_string(),
     };
+    // At equal controls: the group's rows at the reference's rate in each stratum.
+    let within = g
+        .measures
+        .vs(Versus::ShortfallAdjusted)
+        .filter(|_| matches!(check.0, Measure::Selection))
+        .map_or(String::new(), |n| {
+            let n = if n >= 0.5 {
+                thousands(n.round())
+            } else {
+                "none".to_string()
+            };
+            format!(" ({n} at the reference's rate {})", within_each(w))
+        });
     let people = g
         .measures
         .vs(key)
         .map(|n| {
             format!(
-                "; about {} {more} {who} {} than at the reference's rate",
+                "; about {} {more} {who} {} than at the reference's rate{within}",
                 thousands(n.round()),
                 w.decision()
             )
@@ -442,7 +588,8 @@ fn pooled_entry(w: &Words, set: &AttributeSetResult, check: Check, g: &GroupResu
 /// How the check's raw verdict reads, after the numbers. A numeric outcome's gap within the
 /// threshold that is statistically significant says so, with its size: within the rule is not
 /// no difference.
-fn certainty(r: &AuditResults, check: Check, g: &GroupResult) -> String {
+fn certainty(w: &Words, check: Check, g: &GroupResult) -> String {
+    let r = w.r;
     let rule = match r.audit.smd_threshold {
         Some(t) => format!("a standardized difference of {t}"),
         None => "the four-fifths threshold".to_string(),
@@ -454,9 +601,8 @@ fn certainty(r: &AuditResults, check: Check, g: &GroupResult) -> String {
             format!(" The gap is beyond {rule} but is not statistically certain.")
         }
         _ if real.is_some() => format!(
-            " This is within {rule}, but real: a difference of {}{} in the mean, statistically significant.",
-            if real.unwrap_or_default() >= 0.0 { "+" } else { "" },
-            amount(real)
+            " This is within {rule}, but real: a difference of {} in the mean, statistically significant.",
+            w.change(real)
         ),
         _ if r.audit.smd_threshold.is_some() => format!(" This is within {rule}."),
         _ => " This is within the four-fifths rule.".to_string(),
@@ -561,20 +707,30 @@ fn after_controls(w: &Words, check: Check, g: &GroupResult) -> Option<String> {
     let Some(gap) = g.measures.vs_reference.adjusted_gap.as_ref() else {
         return within_strata(w, g, case);
     };
-    let share = |v: f64| match gap.percent_of_reference {
-        Some(_) => {
-            let reference = g.measures.reference_value(Metric::Mean).unwrap_or(f64::NAN);
-            format!("{:+.1}%", v / reference * 100.0)
-        }
-        None => amount(Some(v)),
-    };
     let controls = w.controls();
+    let m = &g.measures;
+    let of_mean = gap.percent_of_reference.map_or(String::new(), |p| {
+        format!(", {:+.1}% of the reference's mean", p * 100.0)
+    });
+    // The raw SMD's scale: the two groups' pooled standard deviation.
+    let raw_scale = m
+        .vs(Versus::Difference(Metric::Mean))
+        .zip(m.vs(Versus::StandardizedMeanDifference))
+        .filter(|(_, smd)| *smd != 0.0)
+        .map_or(String::new(), |(d, smd)| {
+            format!(", against {} for the raw SMD", w.amount(Some(d / smd)))
+        });
     let at_equal = format!(
-        "at equal {controls}, the gap is {} of the reference's mean ({:.0}% interval {} to {})",
-        share(gap.estimate),
+        "at equal {controls}, the gap is {}{of_mean} ({:.0}% interval {} to {}): an SMD of {:+.2} on the spread \
+         among {} alike in {controls} (residual standard deviation {}{raw_scale}), the scale the verdict at equal \
+         controls uses",
+        w.change(Some(gap.estimate)),
         w.r.audit.confidence * 100.0,
-        share(gap.ci[0]),
-        share(gap.ci[1])
+        w.change(Some(gap.ci[0])),
+        w.change(Some(gap.ci[1])),
+        gap.residual_smd,
+        w.people(),
+        w.amount(Some(gap.residual_sd)),
     );
     let part = gap.explained_share.map_or(String::new(), |e| {
         format!("; {}", share_of_gap(e, "the controls", &controls))
@@ -588,11 +744,7 @@ fn within_strata(w: &Words, g: &GroupResult, case: AtEqual) -> Option<String> {
     let m = &g.measures;
     let ratio = m.vs(Versus::DisparateImpactRatioAdjusted)?;
     let controls = w.controls();
-    let within = if w.r.audit.controls.len() > 1 {
-        format!("within each combination of {controls}")
-    } else {
-        format!("within each {controls}")
-    };
+    let within = within_each(w);
     let interval =
         m.vs_interval(Versus::DisparateImpactRatioAdjusted)
             .map_or(String::new(), |[lo, hi]| {
@@ -618,6 +770,14 @@ fn within_strata(w: &Words, g: &GroupResult, case: AtEqual) -> Option<String> {
         w.decision(),
         how_often(Some(ratio), w.r.audit.favorable)
     ))
+}
+
+/// `within each channel`, `within each combination of channel and region`.
+fn within_each(w: &Words) -> String {
+    match w.r.audit.controls.len() {
+        1 => format!("within each {}", w.controls()),
+        _ => format!("within each combination of {}", w.controls()),
+    }
 }
 
 /// Why the two measures at equal controls tell differently, and which the verdict uses.
@@ -660,8 +820,8 @@ fn mean_comparison(w: &Words, g: &GroupResult, group: &str, reference: &str) -> 
         "{} had a mean {} of {} against {} for {reference} ({relative}standardized mean difference {})",
         capitalized(group),
         w.outcome(),
-        amount(m.rate(Metric::Mean)),
-        amount(m.reference_value(Metric::Mean)),
+        w.amount(m.rate(Metric::Mean)),
+        w.amount(m.reference_value(Metric::Mean)),
         m.vs(Versus::StandardizedMeanDifference)
             .map_or("n/a".to_string(), |v| format!("{v:+.2}"))
     )

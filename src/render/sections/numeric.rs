@@ -51,7 +51,13 @@ impl super::KindSections for Numeric {
         "a least-squares regression of the outcome on the controls {taken} and an indicator per \
          group, with heteroskedasticity-robust (HC1) errors; the gap that remains is judged by the same rule on \
          its residual SMD (the {} tests adjusted together), and the share of the raw gap the groups' different \
-         mix of controls accounts for is given (Oaxaca–Blinder)",
+         mix of controls accounts for is given (Oaxaca–Blinder). The residual SMD divides the gap by the spread \
+         among people alike in the controls (the regression's residual standard deviation), as effect sizes of \
+         covariate-adjusted comparisons on the error scale do: a gap at equal legitimate factors is a gap between \
+         like people, and the factors' own spread does not dilute it. The What Works Clearinghouse's convention \
+         (Procedures and Standards Handbook, version 5.0) divides the adjusted difference by the unadjusted pooled \
+         standard deviation instead, which keeps the raw and adjusted SMDs on one scale but can call a real premium \
+         among like people small; each sentence gives the gap in the outcome's own unit and both scales",
         a.test_families.get("adjusted_gap").copied().unwrap_or(0)
     )
     }
@@ -59,7 +65,7 @@ impl super::KindSections for Numeric {
     fn controls_terms(&self) -> &'static [(&'static str, &'static str)] {
         &[
         ("gap at equal controls", "the difference between a group and the reference among people with the same controls (a least-squares estimate)"),
-        ("residual SMD", "the gap at equal controls divided by the spread that remains once the controls are accounted for"),
+        ("residual SMD", "the gap at equal controls divided by the spread that remains once the controls are accounted for (the regression's residual standard deviation): the gap in units of the spread among people alike in the controls"),
         ("explained by controls", "the share of the raw gap that comes from the groups' different mix of controls (Oaxaca–Blinder); 100% means none is left"),
         ("HC1", "standard errors that stay valid when the spread differs between groups (heteroskedasticity-robust)"),
     ]
@@ -136,9 +142,10 @@ fn attribute_set(
     let _ = writeln!(s, "Reference group: {}.\n", reference_text(set));
     let _ = writeln!(
         s,
-        "The distribution of {} in each group: mean (with its {confidence}% interval), standard deviation and quantiles \
-         (p10: a tenth of the group is below it; p25–p75 hold the middle half).\n",
-        md(&w.outcome())
+        "The distribution of {}{} in each group: mean (with its {confidence}% interval), standard deviation and \
+         quantiles (p10: a tenth of the group is below it; p25–p75 hold the middle half).\n",
+        md(&w.outcome()),
+        md(&w.in_unit())
     );
     let _ = writeln!(
         s,
@@ -166,10 +173,11 @@ fn attribute_set(
     }
     let _ = writeln!(
         s,
-        "\nAgainst the reference: differences are group − reference (Welch's interval for the mean, a {} \
+        "\nAgainst the reference: differences are group − reference{} (Welch's interval for the mean, a {} \
          replicate bias-corrected bootstrap interval for the median), ratios group / reference, the standardized mean \
          difference (SMD) and the Kolmogorov–Smirnov statistic (the largest gap between the two distributions' \
          cumulative shares, 0 to 1) with its p-value.\n",
+        md(&w.in_unit()),
         r.audit.bootstrap
     );
     let _ = writeln!(

@@ -1,10 +1,11 @@
 //! The report's "Trend" (with `--date`): per attribute set, each group's ratio to the reference
 //! period by period with its verdict, and for every group whose last period needs action, since
-//! when it has (the failing streaks judge found).
+//! when it has (the failing streaks judge found), and the periods in which the reference group's
+//! own value moved (every other group crossing the threshold the same way).
 
-use crate::render::text::{md, verdict_text};
+use crate::render::text::{md, period_words, verdict_text};
 use crate::render::words::{capitalized, Words};
-use crate::results::{AttributeSetResult, FailingStreak, GroupResult, VerdictState};
+use crate::results::{AttributeSetResult, FailingStreak, GroupResult, ReferenceMove, VerdictState};
 use std::fmt::Write;
 
 /// The ratio a group is judged by: its selection rate's, or a numeric outcome's mean's.
@@ -62,6 +63,14 @@ pub fn section(s: &mut String, w: &Words) {
             let _ = writeln!(s, "- {}", md(&since(w, set, streak)));
             said = true;
         }
+        for m in
+            w.r.reference_moves
+                .iter()
+                .filter(|m| m.attributes == set.attributes)
+        {
+            let _ = writeln!(s, "- {}", md(&reference_move(w, set, m)));
+            said = true;
+        }
         if said {
             let _ = writeln!(s);
         }
@@ -98,6 +107,24 @@ pub fn section(s: &mut String, w: &Words) {
         }
         let _ = writeln!(s);
     }
+}
+
+/// A period in which every compared group crossed the threshold the same way, in words: the
+/// reference's own move.
+fn reference_move(w: &Words, set: &AttributeSetResult, m: &ReferenceMove) -> String {
+    let layout = crate::render::kinds::layout(w.r);
+    let [low, high] = m.ratio_range;
+    format!(
+        "In {}, every one of the {} groups compared had a ratio of {low:.2} to {high:.2}, each beyond the threshold: \
+         the reference group moved, not the others. The {} of {} was {} in that period, against {} over the whole \
+         log.",
+        period_words(&m.period),
+        m.groups,
+        super::of(w.r.audit.outcome_kind()).judged_words(w),
+        w.reference(set),
+        layout.value_text(m.reference_value),
+        layout.value_text(m.reference_value_overall)
+    )
 }
 
 /// A failing streak in words: since when, the ratios then, and on average before.
