@@ -230,6 +230,9 @@ fn the_scale_of_the_gap_at_equal_controls_is_named_with_the_gap_in_its_unit() {
         "{report}"
     );
     assert!(report.contains("What Works Clearinghouse"));
+    // The chart of the gaps shades the failing side from 0.2 residual SD: 0.2 × 5.075 = +1.02.
+    let chart = std::fs::read_to_string(out.join("charts/adjusted_gap_1_ethnicity.svg")).unwrap();
+    assert!(chart.contains("beyond the rule at equal controls: above +1.02 (0.2 residual SD)"));
 }
 
 #[test]

@@ -334,3 +334,35 @@ fn parquet_files_of_one_schema_or_several_are_read_as_one_log() {
     assert_eq!(counts(&mixed), [(300, 120), (600, 240)]);
     assert_eq!(mixed["input"]["files"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn the_trend_charts_key_what_they_draw_and_the_trend_table_is_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    audit_bundled("service", &out);
+    let chart = |name: &str| std::fs::read_to_string(out.join("charts").join(name)).unwrap();
+    // The ratio chart draws no line for the reference (its ratio is 1): the key names the parity
+    // line instead of a swatch.
+    let ratio = chart("trend_ratio_3_age_band.svg");
+    assert!(!ratio.contains("35-44 (reference)"), "{ratio}");
+    assert!(ratio.contains("1.00: the reference group, 35-44"));
+    // Bands only for groups that fail in some period: sex (women from May), not age band.
+    let band = "band: 95% confidence interval (groups failing in some period)";
+    assert!(chart("trend_rate_1_sex.svg").contains(band));
+    assert!(!chart("trend_rate_3_age_band.svg").contains(band));
+    // The trend table as CSV (and a sheet of tables.xlsx): May's Female row has pandas' ratio
+    // 0.5086901229334464 (above).
+    let csv = std::fs::read_to_string(out.join("tables/1_sex_trend.csv")).unwrap();
+    assert!(
+        csv.starts_with("period,sex,reference,n,selection_rate,disparate_impact_ratio,verdict\n")
+    );
+    let may: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("2025-05,Female,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    close(may[5].parse().unwrap(), 0.5086901229334464, 1e-12);
+    assert_eq!(may[6], "fail");
+    assert_eq!(csv.lines().count(), 1 + 12 * 2);
+}

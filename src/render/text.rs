@@ -248,6 +248,33 @@ fn accounts(what: &str) -> &'static str {
     }
 }
 
+/// A period label as people read it: `2025-05` is `May 2025`; a week or quarter (`2025-W09`,
+/// `2025-Q1`) stays as it is.
+pub fn period_words(period: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match period.split_once('-') {
+        Some((year, month)) if year.len() == 4 && month.len() == 2 => month
+            .parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+            .map_or(period.to_string(), |name| format!("{name} {year}")),
+        _ => period.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,32 +331,5 @@ mod tests {
             share_of_gap(-0.55, "the controls", "channel"),
             "the controls account for none of the raw gap: at equal channel it is larger (-55%)"
         );
-    }
-}
-
-/// A period label as people read it: `2025-05` is `May 2025`; a week or quarter (`2025-W09`,
-/// `2025-Q1`) stays as it is.
-pub fn period_words(period: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    match period.split_once('-') {
-        Some((year, month)) if year.len() == 4 && month.len() == 2 => month
-            .parse::<usize>()
-            .ok()
-            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-            .map_or(period.to_string(), |name| format!("{name} {year}")),
-        _ => period.to_string(),
     }
 }

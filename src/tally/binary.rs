@@ -13,8 +13,8 @@ pub fn classify(value: &str, positive: Option<&[String]>) -> Option<bool> {
             "true" | "yes" => Some(true),
             "false" | "no" => Some(false),
             number => match number.parse::<f64>() {
-                Ok(x) if x == 1.0 => Some(true),
-                Ok(x) if x == 0.0 => Some(false),
+                Ok(1.0) => Some(true),
+                Ok(0.0) => Some(false),
                 _ => None,
             },
         },

@@ -480,17 +480,46 @@ pub fn adjusted_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
     key.push(Key::Outline("raw difference of means".to_string()));
     key.push(interval_key(r));
     key.push(Key::Line("0 = the reference's mean".to_string()));
+    if let Some((side, t)) = adjusted_threshold(r, set) {
+        key.push(Key::Fill(
+            FAILING_SIDE,
+            format!(
+                "beyond the rule at equal controls: {}{:.2} ({} residual SD)",
+                if side > 0.0 { "above +" } else { "below −" },
+                side.abs(),
+                t
+            ),
+        ));
+    }
     key
+}
+
+/// The gap at equal controls at which the rule's threshold lies, on the people's disadvantaged
+/// side (signed), with the threshold in residual SDs: one regression per set, so one residual SD.
+fn adjusted_threshold(r: &AuditResults, set: &AttributeSetResult) -> Option<(f64, f64)> {
+    let t = r.audit.smd_threshold?;
+    let sd = set
+        .groups
+        .iter()
+        .find_map(|g| g.measures.vs_reference.adjusted_gap)?
+        .residual_sd;
+    let side = match r.audit.favorable {
+        Favorable::Positive => -1.0,
+        Favorable::Negative => 1.0,
+    };
+    (sd > 0.0).then_some((side * t * sd, t))
 }
 
 /// Each compared group's gap to the reference in the outcome's unit: the raw difference of means
 /// (outlined, with Welch's interval) above the gap at equal controls (filled in its verdict's
 /// colour, with its HC1 interval).
 pub fn adjusted_chart<DB: DrawingBackend>(
+    r: &AuditResults,
     set: &AttributeSetResult,
     (outcome, name): (&str, &str),
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
+    let threshold = adjusted_threshold(r, set).map(|(side, _)| side);
     let raw = |g: &GroupResult| g.measures.vs_interval(Versus::Difference(Metric::Mean));
     let adjusted = |g: &GroupResult| g.measures.vs_reference.adjusted_gap.map(|a| a.ci);
     let bounds: Vec<f64> = set
@@ -498,6 +527,7 @@ pub fn adjusted_chart<DB: DrawingBackend>(
         .iter()
         .flat_map(|g| raw(g).into_iter().chain(adjusted(g)).flatten())
         .chain([0.0])
+        .chain(threshold)
         .collect();
     let lo = bounds.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = bounds.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -510,6 +540,16 @@ pub fn adjusted_chart<DB: DrawingBackend>(
         &format!("{outcome}: group − reference"),
         &|v| format!("{v:.2}"),
     )?;
+    // The failing side of the rule at equal controls, shaded from its threshold outwards.
+    if let Some(side) = threshold {
+        let end = if side > 0.0 { hi + pad } else { lo - pad };
+        chart
+            .draw_series([Rectangle::new(
+                [(side, 0.0), (end, set.groups.len() as f64)],
+                FAILING_SIDE.filled(),
+            )])
+            .map_err(|e| e.to_string())?;
+    }
     vertical(&mut chart, set, 0.0, 1)?;
     whiskers(&mut chart, set, raw, 0.72)?;
     whiskers(&mut chart, set, adjusted, 0.28)?;

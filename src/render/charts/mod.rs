@@ -83,7 +83,7 @@ fn draw<DB: DrawingBackend>(
     key::draw(&strip, &rows)?;
     match kind {
         Kind::Distribution => groups::distribution_chart(set, (&shown.outcome, name), &plot),
-        Kind::Adjusted => groups::adjusted_chart(set, (&shown.outcome, name), &plot),
+        Kind::Adjusted => groups::adjusted_chart(r, set, (&shown.outcome, name), &plot),
         Kind::Selection => groups::selection_chart(r, set, name, &plot),
         Kind::Ratio => groups::ratio_chart(r, set, name, &plot),
         Kind::ErrorRates => groups::error_rate_chart(r, set, name, &plot),

@@ -92,10 +92,12 @@ pub fn rate_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
             )
         })
         .collect();
-    key.push(Key::Outline(format!(
-        "band: {:.0}% confidence interval",
-        r.audit.confidence * 100.0
-    )));
+    if lines(set).iter().any(|v| banded(&history(r, set, v))) {
+        key.push(Key::Outline(format!(
+            "band: {:.0}% confidence interval (groups failing in some period)",
+            r.audit.confidence * 100.0
+        )));
+    }
     key.push(Key::Border(
         VERMILLION,
         "verdict fails in that period".into(),
@@ -103,10 +105,27 @@ pub fn rate_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
     key
 }
 
-/// Key of the ratio chart.
+/// Key of the ratio chart: no swatch for the reference group, whose ratio is the parity line.
 pub fn ratio_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
-    let mut key = rate_key(r, set);
-    key.remove(key.len() - 2);
+    let mut key: Vec<Key> = lines(set)
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| set.reference.as_ref() != Some(**v))
+        .map(|(i, v)| Key::Fill(LINES[i], name(v)))
+        .collect();
+    let parity = if r.audit.smd_threshold.is_some() {
+        "0"
+    } else {
+        "1.00"
+    };
+    key.push(Key::Line(match &set.reference {
+        Some(reference) => format!("{parity}: the reference group, {}", name(reference)),
+        None => format!("{parity}: parity"),
+    }));
+    key.push(Key::Border(
+        VERMILLION,
+        "verdict fails in that period".into(),
+    ));
     key.push(match r.audit.smd_threshold {
         Some(t) => Key::Fill(
             FAILING_SIDE,
@@ -171,6 +190,48 @@ fn axes<'a, DB: DrawingBackend + 'a>(
     Ok(chart)
 }
 
+/// The width of a group's line, in pixels.
+const LINE_WIDTH: f64 = 2.5;
+
+/// A line through `points` of `width` pixels, each segment a filled quadrilateral, so that steep
+/// and flat segments are equally thick (a bitmap's wide strokes thin out on steep segments).
+fn thick_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    points: &[(f64, f64)],
+    colour: RGBColor,
+    width: f64,
+) -> Plot {
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let (xs, ys) = (chart.x_range(), chart.y_range());
+    // Data units per pixel on each axis.
+    let sx = (xs.end - xs.start) / f64::from((px.end - px.start).max(1));
+    let sy = (ys.end - ys.start) / f64::from((py.end - py.start).max(1));
+    let quads: Vec<Polygon<(f64, f64)>> = points
+        .windows(2)
+        .filter_map(|w| {
+            let (dx, dy) = ((w[1].0 - w[0].0) / sx, (w[1].1 - w[0].1) / sy);
+            let length = (dx * dx + dy * dy).sqrt();
+            (length > 0.0).then(|| {
+                let (ox, oy) = (
+                    -dy / length * width / 2.0 * sx,
+                    dx / length * width / 2.0 * sy,
+                );
+                Polygon::new(
+                    vec![
+                        (w[0].0 + ox, w[0].1 + oy),
+                        (w[1].0 + ox, w[1].1 + oy),
+                        (w[1].0 - ox, w[1].1 - oy),
+                        (w[0].0 - ox, w[0].1 - oy),
+                    ],
+                    colour.filled(),
+                )
+            })
+        })
+        .collect();
+    chart.draw_series(quads).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 /// Draws each group's value per period as a line broken where it is undefined, with a ring on
 /// the periods where `failing`.
 fn draw_lines<DB: DrawingBackend>(
@@ -190,9 +251,7 @@ fn draw_lines<DB: DrawingBackend>(
         }
         runs.push(run);
         for run in runs.into_iter().filter(|r| !r.is_empty()) {
-            chart
-                .draw_series(LineSeries::new(run, colour.stroke_width(2)))
-                .map_err(|e| e.to_string())?;
+            thick_line(chart, &run, colour, LINE_WIDTH)?;
         }
         chart
             .draw_series(points.iter().enumerate().filter_map(|(x, p)| {
@@ -209,7 +268,16 @@ fn draw_lines<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Each group's rate per period with its interval band.
+/// Whether a group's rate is drawn with its interval band: when its verdict fails in some period
+/// (bands of every group would overlap beyond reading).
+fn banded(history: &[Option<&GroupResult>]) -> bool {
+    history
+        .iter()
+        .flatten()
+        .any(|g| g.state() == VerdictState::Fail)
+}
+
+/// Each group's rate per period with its interval band where it fails in some period.
 pub fn rate_chart<DB: DrawingBackend>(
     r: &AuditResults,
     set: &AttributeSetResult,
@@ -235,7 +303,7 @@ pub fn rate_chart<DB: DrawingBackend>(
     let desc = rate.words().to_string();
     let title = format!("{} per period by {name}", capitalized(&desc));
     let mut chart = axes(root, r, title, lo..hi.max(lo + 1e-9), &desc)?;
-    for (i, h) in histories.iter().enumerate() {
+    for (i, h) in histories.iter().enumerate().filter(|(_, h)| banded(h)) {
         let band: Vec<(f64, [f64; 2])> = h
             .iter()
             .enumerate()

@@ -58,8 +58,42 @@ pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
                 SetTable::BetweenGroups => summary_table(&prefix, set),
             });
         }
+        if !results.periods.is_empty() && set.segment.is_none() {
+            files.push(trend_table(&prefix, results, set, ctx));
+        }
     }
     files
+}
+
+/// With `--date`, a pooled set's groups period by period: rows, the judged rate (a numeric
+/// outcome: its mean), its ratio to the reference's and the verdict in that period, as the
+/// report's Trend table and charts show them.
+fn trend_table(
+    prefix: &str,
+    results: &AuditResults,
+    set: &AttributeSetResult,
+    ctx: &RunContext,
+) -> Table {
+    let kind = results.audit.outcome_kind();
+    let (metric, ratio) = (kind.judged_metric(), kind.judged_ratio());
+    let mut rows = Vec::new();
+    for (p, period_set) in results.periods.iter().zip(results.period_sets(set)) {
+        for g in period_set.iter().flat_map(|s| &s.groups) {
+            let m = &g.measures;
+            let mut row = vec![p.period.clone()];
+            row.extend(group_start(set, m, ctx));
+            row.extend([
+                num(m.rate(metric)),
+                num(m.vs(ratio)),
+                g.state().name().to_string(),
+            ]);
+            rows.push(row);
+        }
+    }
+    let mut names = vec!["period".to_string()];
+    names.extend(set.attributes.iter().map(|a| cell(a)));
+    names.extend(["reference", "n", metric.name(), &ratio.name(), "verdict"].map(str::to_string));
+    table(&format!("{prefix}_trend"), &names, rows)
 }
 
 fn num(v: Option<f64>) -> String {

@@ -262,6 +262,16 @@ fn about(
     let looked = group
         .filter(|(_, s)| s.is_some_and(|s| s != SetStatus::Ok))
         .map(|(g, _)| g);
+    let short = focus.map_or_else(
+        || NONE_COMPARED.to_string(),
+        |g| {
+            format!(
+                "{}.{}",
+                comparison(w, set, check, g),
+                certainty(w, check, g)
+            )
+        },
+    );
     let decision = match check.0 {
         Measure::Selection | Measure::Mean => w.decision_column(),
         Measure::ErrorRate(metric) => format!("{} of {}", metric.name(), w.decision_column()),
@@ -284,23 +294,11 @@ fn about(
                 c.remains_within,
             )
         }),
-        short: focus.map_or_else(
-            || NONE_COMPARED.to_string(),
-            |g| {
-                format!(
-                    "{}.{}",
-                    comparison(w, set, check, g),
-                    certainty(w, check, g)
-                )
-            },
-        ),
         sentence: focus.map_or_else(
             || NONE_COMPARED.to_string(),
             |g| {
                 format!(
-                    "{}.{}{}{}",
-                    comparison(w, set, check, g),
-                    certainty(w, check, g),
+                    "{short}{}{}",
                     looked
                         .and_then(|g| after_controls(w, check, g))
                         .map_or(String::new(), |a| format!(" {a}.")),
@@ -313,6 +311,7 @@ fn about(
                 )
             },
         ),
+        short,
     }
 }
 
@@ -483,9 +482,15 @@ pub fn decision_sheet(
         }
     };
     let mut overall = format!(
-        "{action} of {} {} action",
+        "{action} of {} {} {} action",
         lines.len(),
-        verb(lines.len(), "check needs", "checks need")
+        verb(lines.len(), "check", "checks"),
+        // "1 of 3 checks needs", "0 of 1 check needs", "0 of 3 checks need".
+        if action == 1 || lines.len() == 1 {
+            "needs"
+        } else {
+            "need"
+        }
     );
     if action > 0 {
         overall += &format!(" ({})", named(SetStatus::ActionNeeded));
