@@ -92,6 +92,25 @@ fn a_label_for_an_unknown_attribute_is_refused() {
 }
 
 #[test]
+fn a_unit_for_a_yes_no_decision_or_an_empty_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (extra, words) in [
+        (
+            "unit = \"EUR\"\n",
+            "[labels] unit = \"EUR\": only a numeric outcome (kind = \"continuous\") has a unit",
+        ),
+        ("unit = \" \"\n", "[labels] unit: empty"),
+    ] {
+        let config = offers_config(dir.path(), extra);
+        let err = fails(
+            &dir.path().join("out"),
+            &["--config", config.to_str().unwrap()],
+        );
+        assert!(err.contains(words), "{err}");
+    }
+}
+
+#[test]
 fn next_steps_fit_how_often_the_audit_runs() {
     let dir = tempfile::tempdir().unwrap();
     let monthly = dir.path().join("monthly");
@@ -441,6 +460,15 @@ fn inconclusive_and_excluded_groups_say_the_smallest_gap_they_could_show() {
     rel(
         num(&other["vs_reference"], "detectable_error_ratio"),
         0.5895488493779605,
+        1e-5,
+    );
+    // A numeric outcome: pricing, Other customers (210) against White (5,462): the SMD
+    // statsmodels' solve_power gives, 0.19701073639647967.
+    let pricing = results(&root.join("pricing_price"));
+    let other = group(&pricing, 0, &[("ethnicity", "Other")]);
+    rel(
+        num(&other["vs_reference"], "detectable_smd"),
+        0.19701073639647967,
         1e-5,
     );
     assert!(report(&root.join("compas")).contains(

@@ -823,6 +823,13 @@ impl AuditArgs {
             seen.push(*a);
             first
         });
+        match self.labels.unit.as_deref() {
+            Some(unit) if unit.trim().is_empty() => bail!("[labels] unit: empty; give the outcome's unit (\"EUR\", \"hours\") or leave it out"),
+            Some(unit) if !spec.decision.is_value() => bail!(
+                "[labels] unit = {unit:?}: only a numeric outcome (kind = \"continuous\") has a unit; this audit judges a yes/no decision"
+            ),
+            _ => {}
+        }
         for key in self.labels.attributes.keys() {
             if !attributes.contains(&key.as_str()) {
                 bail!(

@@ -4,6 +4,7 @@
 //! with controls the verdicts at equal controls), each group's severity, and the group its
 //! headline is about. The executive summary, the decision sheet and the gates only read them.
 
+use crate::measure::metrics::rate;
 use crate::metric::{Metric, Versus};
 use crate::results::{
     AttributeSetResult, AuditResults, GroupResult, ReferenceUsed, SetCheck, SetStatus, VerdictState,
@@ -127,14 +128,13 @@ impl Measure {
     }
 
     /// The rows of a group the measure is over: all its rows, or for an error rate those whose
-    /// true outcome it is of (the qualified for tpr, the unqualified for fpr).
+    /// true outcome it is of (its formula's denominator: the qualified for tpr, the unqualified
+    /// for fpr).
     pub fn rows(self, g: &GroupResult) -> f64 {
-        let c = &g.measures.counts;
-        let get = |x: Option<crate::results::Count>| x.map_or(0.0, |x| x.get());
+        let cells = g.measures.counts.cells();
         match self {
-            Measure::ErrorRate(Metric::Tpr) => get(c.tp) + get(c.fn_),
-            Measure::ErrorRate(Metric::Fpr) => get(c.fp) + get(c.tn),
-            _ => c.n.get(),
+            Measure::ErrorRate(metric) => rate(metric).map_or(cells.n, |r| (r.denominator)(&cells)),
+            _ => cells.n,
         }
     }
 

@@ -332,4 +332,13 @@ mod tests {
             "the controls account for none of the raw gap: at equal channel it is larger (-55%)"
         );
     }
+
+    #[test]
+    fn a_month_reads_as_its_name_and_other_periods_stay() {
+        assert_eq!(period_words("2025-05"), "May 2025");
+        assert_eq!(period_words("2025-12"), "December 2025");
+        for other in ["2025-W09", "2025-Q1", "2025-13", "May"] {
+            assert_eq!(period_words(other), other);
+        }
+    }
 }

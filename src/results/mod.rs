@@ -12,7 +12,7 @@ use crate::metric::{Metric, Tested, Versus};
 use crate::spec::{Basis, Favorable, Format, OutcomeKind};
 use crate::stats::adjust::PAdjust;
 use crate::stats::test::TestResult;
-use crate::tally::Tally;
+use crate::tally::{Cells, Tally};
 use crate::value::ValueCount;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
@@ -592,6 +592,20 @@ impl Counts {
             fn_: None,
             pp: None,
             pn: None,
+        }
+    }
+
+    /// The counts as the cells the metrics' formulas read (a suppressed or absent count as 0).
+    pub fn cells(&self) -> Cells {
+        let get = |c: Option<Count>| c.map_or(0.0, Count::get);
+        Cells {
+            n: self.n.get(),
+            pp: get(self.pp),
+            pn: get(self.pn),
+            tp: get(self.tp),
+            fp: get(self.fp),
+            tn: get(self.tn),
+            fn_: get(self.fn_),
         }
     }
 

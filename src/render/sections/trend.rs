@@ -54,24 +54,23 @@ pub fn section(s: &mut String, w: &Words) {
             continue;
         }
         let _ = writeln!(s, "### {}\n", md(&capitalized(&w.set(set))));
-        let mut said = false;
-        for streak in
+        // Since when a group fails, then the periods in which the reference itself moved.
+        let notes: Vec<String> =
             w.r.failing_streaks
                 .iter()
                 .filter(|f| f.attributes == set.attributes)
-        {
-            let _ = writeln!(s, "- {}", md(&since(w, set, streak)));
-            said = true;
+                .map(|f| since(w, set, f))
+                .chain(
+                    w.r.reference_moves
+                        .iter()
+                        .filter(|m| m.attributes == set.attributes)
+                        .map(|m| reference_move(w, set, m)),
+                )
+                .collect();
+        for note in &notes {
+            let _ = writeln!(s, "- {}", md(note));
         }
-        for m in
-            w.r.reference_moves
-                .iter()
-                .filter(|m| m.attributes == set.attributes)
-        {
-            let _ = writeln!(s, "- {}", md(&reference_move(w, set, m)));
-            said = true;
-        }
-        if said {
+        if !notes.is_empty() {
             let _ = writeln!(s);
         }
         for (title, path) in crate::render::charts::trend_charts(w.r, index, set) {
