@@ -92,30 +92,24 @@ fn identifier_used_as_protected_attribute() {
 
 #[test]
 fn score_that_is_not_a_number() {
+    // A score that is not a number in some rows (text, NaN) leaves those rows out, counted and
+    // named in the report; a log with no number in it at all is refused.
     let dir = tempfile::tempdir().unwrap();
     let data = write(dir.path(), "log.csv", "s,g\n0.5,a\nhigh,b\n0.7,b\nNaN,a\n");
-    let err = fails(
-        &dir.path().join("out"),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--score",
-            "s",
-            "--threshold",
-            "0.6",
-            "--protected",
-            "g",
-        ],
-    );
-    assert!(
-        err.contains("log.csv") && err.contains("'s'") && err.contains("\"high\" (1 rows)"),
-        "{err}"
-    );
-    // NaN is not a number either: it would otherwise count as a negative decision.
-    assert!(
-        err.contains("2 rows") && err.contains("\"NaN\" (1 rows)"),
-        "{err}"
-    );
+    let out = dir.path().join("out");
+    let flags = ["--score", "s", "--threshold", "0.6", "--protected", "g"];
+    let mut with_data = vec!["--data", data.to_str().unwrap()];
+    with_data.extend(flags);
+    let r = audit(&out, &with_data);
+    assert_eq!(r["input"]["rows_excluded"]["score not a number"], 2);
+    assert_eq!(r["input"]["rows_used"], 2);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("2 with a score not a number"), "{report}");
+    let none = write(dir.path(), "none.csv", "s,g\nhigh,a\nNaN,b\n");
+    let mut with_none = vec!["--data", none.to_str().unwrap()];
+    with_none.extend(flags);
+    let err = fails(&dir.path().join("out2"), &with_none);
+    assert!(err.contains("none.csv") && err.contains("'s'"), "{err}");
 }
 
 #[test]

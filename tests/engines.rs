@@ -95,13 +95,15 @@ fn bundled(name: &str) -> (PathBuf, PathBuf) {
 #[test]
 fn the_query_run_by_duckdb_gives_the_polars_audit_exactly() {
     // The bundled offers (label, control, intersection), pricing (control), COMPAS (a score
-    // rule, label) and service (a dated log, by month) audits, and the quoted prices and waiting
+    // rule, label: the score audit over its ten values), bank (a score of 40,000 values: the
+    // score audit over its bins by rank, ranked by DuckDB's window functions) and service (a dated log, by month) audits, and the quoted prices and waiting
     // times (numeric outcomes with controls: the moments table in the same answer), their cell
     // tables computed by DuckDB and read as Parquet or CSV.
     for (name, table_file) in [
         ("offers", "cells.parquet"),
         ("pricing", "cells.csv"),
         ("compas", "cells.parquet"),
+        ("bank", "cells.csv"),
         ("service", "cells.parquet"),
         ("pricing_price", "cells.csv"),
         ("service_time", "cells.parquet"),

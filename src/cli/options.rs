@@ -147,6 +147,11 @@ pub struct AuditArgs {
     /// of a NYC Local Law 144 bias audit).
     #[arg(long, value_enum)]
     pub score_rate: Option<ScoreRateArg>,
+    /// Leave out the audit of the --score itself (its ranking by group, its calibration with a
+    /// --label, every threshold); the verdicts at --threshold are the same either way.
+    #[arg(long)]
+    #[serde(default)]
+    pub no_score_audit: bool,
     /// Whether the positive decision is good (positive) or bad (negative) for the customer.
     #[arg(long, value_enum)]
     pub favorable: Option<FavorableArg>,
@@ -484,6 +489,7 @@ impl AuditArgs {
                 },
             }),
             segment: self.segment.clone(),
+            score_audit: !self.no_score_audit,
             selection: self
                 .where_
                 .iter()

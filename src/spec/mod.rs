@@ -327,6 +327,10 @@ pub enum Engine {
     },
 }
 
+fn is_on(value: &bool) -> bool {
+    *value
+}
+
 fn is_polars(engine: &Engine) -> bool {
     *engine == Engine::Polars
 }
@@ -404,6 +408,10 @@ pub struct AuditSpec {
     /// per period, next to the whole range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dated: Option<Dated>,
+    /// With a `--score` and a threshold: whether the score itself is audited (its ranking and
+    /// calibration by group, every threshold), beside the verdicts at the threshold.
+    #[serde(skip_serializing_if = "is_on")]
+    pub score_audit: bool,
     /// Intervals, tests and bootstrap.
     pub stats: StatsSpec,
     /// Small, rare and missing groups.
@@ -538,11 +546,20 @@ impl AuditSpec {
             controls: Vec::new(),
             segment: None,
             dated: None,
+            score_audit: true,
             selection: Vec::new(),
             stats: StatsSpec::default(),
             exclusion: Exclusion::default(),
             explain: None,
             engine: Engine::Polars,
+        }
+    }
+
+    /// The threshold of a score whose audit is on (`--score` with `--threshold`).
+    pub fn score_threshold(&self) -> Option<f64> {
+        match self.decision {
+            Decision::Score { threshold, .. } if self.score_audit => Some(threshold),
+            _ => None,
         }
     }
 

@@ -8,7 +8,8 @@ use super::engine::TallyEngine;
 use super::plan::TallyPlan;
 use super::polars_engine::{
     read_cells, read_moments, CHECK_KEY, COUNT_KEY, DECISION_KEY, LABEL_KEY, NULL_WEIGHT_KEY,
-    OUTSIDE_KEY, SOFT_KEY, SUM_KEY, SUM_SQ_KEY, WEIGHT_KEY, WEIGHT_SQ_KEY,
+    OUTSIDE_KEY, SCORE_KEY, SCORE_MAX_KEY, SCORE_MIN_KEY, SCORE_SUM_KEY, SOFT_KEY, SUM_KEY,
+    SUM_SQ_KEY, WEIGHT_KEY, WEIGHT_SQ_KEY,
 };
 use crate::error::{AuditError, Result};
 use crate::load::{self, read_error};
@@ -129,7 +130,19 @@ impl CellFile {
                 return Err(super::engine::violation(path, check, count, Vec::new()));
             }
         }
-        read_cells(path, df, plan)
+        let table = read_cells(path, df, plan)?;
+        if let Some((row, s)) = table
+            .cells
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| c.score.filter(|s| s.min > s.max).map(|s| (i, s)))
+        {
+            return Err(self.invalid(
+                "score_min",
+                format!("row {}: {} is above score_max {}", row + 1, s.min, s.max),
+            ));
+        }
+        Ok(table)
     }
 }
 
@@ -146,6 +159,9 @@ fn columns(plan: &TallyPlan) -> Vec<(String, String)> {
     if !plan.selection.is_empty() {
         out.push(("outside".into(), OUTSIDE_KEY.into()));
     }
+    if plan.score.is_some() {
+        out.push(("score".into(), SCORE_KEY.into()));
+    }
     out.push(("rows".into(), COUNT_KEY.into()));
     out.push(("w".into(), WEIGHT_KEY.into()));
     out.push(("w2".into(), WEIGHT_SQ_KEY.into()));
@@ -160,6 +176,11 @@ fn columns(plan: &TallyPlan) -> Vec<(String, String)> {
     }
     for k in 0..plan.checks.len() {
         out.push((format!("check{k}"), format!("{CHECK_KEY}{k}")));
+    }
+    if plan.score.is_some() {
+        out.push(("score_min".into(), SCORE_MIN_KEY.into()));
+        out.push(("score_max".into(), SCORE_MAX_KEY.into()));
+        out.push(("score_sum".into(), SCORE_SUM_KEY.into()));
     }
     out
 }

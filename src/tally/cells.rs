@@ -7,12 +7,14 @@
 //! | `a0` … `a{k-1}` | text, null = missing | the protected attributes, then the controls and the segment, in the plan's order; a control of more than 10 numbers is its quintile bin's label (`≤ 12`, `12 to 25`, `> 70`) |
 //! | `decision` | text, null = missing | the decision value (`true`/`false` for a score rule) |
 //! | `label` | text, null = missing | the label value (only with a label) |
+//! | `score` | float64, null = missing or not a number | with a score audit: the score itself when the log's scores take at most 1,000 distinct values, else its bin by rank split at the tenths of [0, 1], 10·⌊1000·(r − 1)/n⌋ + the tenths below it ([`score_bin`](super::plan::score_bin)) |
 //! | `rows` | int64 | rows in the cell |
 //! | `w`, `w2` | float64 | Σ weight and Σ weight² (both `rows` without a weight column) |
 //! | `null_w` | int64 | rows with a null weight (counted with weight 0; only with weights) |
 //! | `outside` | bool | whether the rows are outside the plan's selection (`--where`; only with one) |
 //! | `m{i}_{j}`, `m{i}_{j}_sq` | float64 | Σ p·w and Σ (p·w)² of membership `i`'s probability column `j`; `j` = its number of columns is the remainder 1 − Σp |
 //! | `check{c}` | int64 | rows violating the plan's check `c` (any non-zero stops the audit) |
+//! | `score_min`, `score_max`, `score_sum` | float64 | with a score audit: the cell's smallest and largest score and Σ weight·score (an exact fixed-point sum: the positive terms' less the negative terms') |
 //!
 //! (`fairaudit sql` writes both tables as one answer: a column `part` says whether a row is a
 //! `cell` or a `moment`, and each table's columns are null in the other's rows; the moments' rows
@@ -115,6 +117,22 @@ pub struct Cell {
     pub outside: bool,
     /// Per membership, per probability column and the remainder: (Σ p·w, Σ (p·w)²).
     pub masses: Vec<Vec<(f64, f64)>>,
+    /// With a score audit, the cell's score key and scores (`None`: no score, or not a number).
+    pub score: Option<ScoreSums>,
+}
+
+/// A cell's score: its key in the cell table (the score, or its bin by rank) and the scores of
+/// its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ScoreSums {
+    /// The key.
+    pub key: f64,
+    /// The smallest score.
+    pub min: f64,
+    /// The largest score.
+    pub max: f64,
+    /// Σ weight·score.
+    pub sum: f64,
 }
 
 /// The sums of a numeric outcome over one combination of the moment keys, shifted by a value

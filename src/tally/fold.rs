@@ -7,7 +7,7 @@ use super::binary;
 use super::cells::{Cell, CellTable, MomentCell};
 use super::counts::{GroupSums, Tally};
 use super::plan::{TallyPlan, PERIOD_KEY};
-use super::{ControlledCell, GroupTally, SetTally, Tallies};
+use super::{ControlledCell, GroupTally, ScoreBin, ScoreBins, SetTally, Tallies};
 use crate::error::{AuditError, Result};
 use crate::spec::{AuditSpec, Decision};
 use crate::stats::distribution::{Distribution, Moments};
@@ -21,6 +21,9 @@ pub const OUTSIDE: &str = "outside --where";
 
 /// Why rows of a numeric outcome whose value is not a number are left out.
 pub const NOT_A_NUMBER: &str = "outcome not a number";
+
+/// Why rows whose score is not a number are left out.
+pub const SCORE_NOT_A_NUMBER: &str = "score not a number";
 
 /// The reason for rows whose date (`--date`) cannot be read.
 pub const NO_DATE: &str = "date not readable";
@@ -84,11 +87,20 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
                 attributes: &cell.attributes,
                 tally: Tally::default(),
                 values: Vec::new(),
+                scores: Vec::new(),
             });
         }
         if let Some(run) = &mut run {
             run.tally.record(decision, label, cell.w, cell.w2);
             run.values.extend(value.map(|x| (x, cell.rows)));
+            run.scores.extend(cell.score.map(|s| ScoreBin {
+                key: s.key,
+                min: s.min,
+                max: s.max,
+                sum: s.sum,
+                weight: cell.w,
+                positive: if label == Some(true) { cell.w } else { 0.0 },
+            }));
         }
         sums.add_soft(cell, decision, label);
     }
@@ -97,8 +109,9 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
     if let Some(keys) = &plan.moment_keys {
         add_moments(path, &table.moments, keys, spec, &mut sums.controlled)?;
     }
-    let (sets, distributions, controlled) = sums.finish(spec, spec.decision.is_value());
+    let (sets, distributions, controlled, scores) = sums.finish(spec, spec.decision.is_value());
     Ok(Tallies {
+        scores,
         rows_read,
         rows_excluded,
         has_label: spec.label.is_some(),
@@ -163,7 +176,13 @@ struct Reading {
     label_of: Option<HashMap<String, bool>>,
     /// With named label positives, the label values counted as negative.
     label_negative_values: Option<Vec<ValueCount>>,
+    /// Whether the decision is a score against a threshold (a score that is not a number is
+    /// the decision `NaN`).
+    score: bool,
 }
+
+/// No value.
+static NONE: Option<String> = None;
 
 impl Reading {
     /// Reads every distinct decision and label value of the cells, once.
@@ -180,13 +199,17 @@ impl Reading {
             Decision::Outcome(c) => c.positive.as_deref(),
             _ => None,
         };
+        let score = matches!(spec.decision, Decision::Score { .. });
         let (decision_of, negative_values) = if numbers {
             (HashMap::new(), None)
         } else {
             read_binary(
                 path,
                 cells,
-                |c| &c.decision,
+                |c| match &c.decision {
+                    Some(d) if score && d == "NaN" => &NONE,
+                    d => d,
+                },
                 (spec.decision.column(), decision_positive, "positive"),
             )?
         };
@@ -209,6 +232,7 @@ impl Reading {
             negative_values,
             label_of,
             label_negative_values,
+            score,
         })
     }
 
@@ -230,6 +254,8 @@ impl Reading {
                 },
                 _ => return Err(NOT_A_NUMBER),
             }
+        } else if self.score && text == "NaN" {
+            return Err(SCORE_NOT_A_NUMBER);
         } else {
             (self.decision_of[text], None)
         };
@@ -251,6 +277,9 @@ fn exclusion_reasons(spec: &AuditSpec, numbers: bool) -> IndexMap<String, u64> {
     reasons.insert(NULL_OUTCOME.to_string(), 0);
     if numbers {
         reasons.insert(NOT_A_NUMBER.to_string(), 0);
+    }
+    if matches!(spec.decision, Decision::Score { .. }) {
+        reasons.insert(SCORE_NOT_A_NUMBER.to_string(), 0);
     }
     if spec.dated.is_some() {
         reasons.insert(NO_DATE.to_string(), 0);
@@ -300,6 +329,8 @@ struct Run<'a> {
     tally: Tally,
     /// A numeric outcome's values with their counts.
     values: Vec<(f64, u64)>,
+    /// With a score audit, each cell's scores.
+    scores: Vec<ScoreBin>,
 }
 
 /// A group's key: its value of each attribute of the set.
@@ -315,6 +346,7 @@ struct Sums<'s> {
     control_index: Vec<usize>,
     per_set: Vec<HashMap<GroupKey, Tally>>,
     values: Vec<HashMap<GroupKey, Vec<(f64, u64)>>>,
+    scores: Vec<HashMap<GroupKey, Vec<ScoreBin>>>,
     controlled: Vec<HashMap<(GroupKey, GroupKey), Stratum>>,
 }
 
@@ -354,6 +386,7 @@ impl<'s> Sums<'s> {
             control_index,
             per_set: vec![HashMap::new(); sets],
             values: vec![HashMap::new(); sets],
+            scores: vec![HashMap::new(); sets],
             controlled: vec![HashMap::new(); sets],
         })
     }
@@ -405,6 +438,12 @@ impl<'s> Sums<'s> {
                     .or_default()
                     .extend_from_slice(&run.values);
             }
+            if !run.scores.is_empty() {
+                self.scores[set]
+                    .entry(key.clone())
+                    .or_default()
+                    .extend_from_slice(&run.scores);
+            }
             self.per_set[set].entry(key).or_default().add(&run.tally);
         }
     }
@@ -431,7 +470,7 @@ impl<'s> Sums<'s> {
     }
 
     /// The sets with their groups in order, a numeric outcome's distributions (when `numeric`),
-    /// and with controls each set's strata.
+    /// with controls each set's strata, and with a score audit each group's scores.
     #[allow(clippy::type_complexity)]
     fn finish(
         mut self,
@@ -441,6 +480,7 @@ impl<'s> Sums<'s> {
         Vec<SetTally>,
         Vec<Vec<Distribution>>,
         Vec<Vec<ControlledCell>>,
+        Vec<Vec<ScoreBins>>,
     ) {
         let sets: Vec<SetTally> = spec
             .protected
@@ -473,6 +513,19 @@ impl<'s> Sums<'s> {
         } else {
             Vec::new()
         };
+        let scores = match TallyPlan::of(spec).score {
+            Some(_) => sets
+                .iter()
+                .zip(self.scores.iter_mut())
+                .map(|(set, scores)| {
+                    set.groups
+                        .iter()
+                        .map(|g| ScoreBins::of(scores.remove(&g.values).unwrap_or_default()))
+                        .collect()
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let controlled = self
             .controlled
             .into_iter()
@@ -497,7 +550,7 @@ impl<'s> Sums<'s> {
                 cells
             })
             .collect();
-        (sets, distributions, controlled)
+        (sets, distributions, controlled, scores)
     }
 }
 

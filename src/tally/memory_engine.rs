@@ -2,11 +2,14 @@
 //! slow, obvious way, so that the Polars engine and the fold can be checked against it.
 
 use super::cells::{
-    fixed, from_fixed, Cell, CellTable, Covariates, MomentCell, Scale, COVARIATE_PRESENT,
-    TERM_SCALE,
+    fixed, from_fixed, Cell, CellTable, Covariates, MomentCell, Scale, ScoreSums,
+    COVARIATE_PRESENT, TERM_SCALE,
 };
 use super::engine::{violation, TallyEngine};
-use super::plan::{bin_label, quintile_cuts, DecisionKey, NumericControl, TallyPlan, PERIOD_KEY};
+use super::plan::{
+    bin_label, quintile_cuts, score_bin, DecisionKey, NumericControl, TallyPlan, PERIOD_KEY,
+    SCORE_EXACT_LIMIT,
+};
 use crate::error::Result;
 use crate::spec::Every;
 use crate::stats::ols::Terms;
@@ -205,7 +208,8 @@ impl TallyEngine for MemoryEngine {
         }
         // Fixed-point sums per cell, as the Polars engine takes them: Σw, Σw², and per membership
         // and value Σ p·w and Σ (p·w)².
-        type Sums = (i128, i128, Vec<Vec<(i128, i128)>>);
+        // With a score audit, Σ weight·score too.
+        type Sums = (i128, i128, Vec<Vec<(i128, i128)>>, i128);
         let mut cells: IndexMap<Vec<Option<String>>, (Cell, Sums)> = IndexMap::new();
         let numeric = self.numeric_controls(plan);
         let covariates = match (&plan.moment_keys, &plan.decision) {
@@ -235,14 +239,39 @@ impl TallyEngine for MemoryEngine {
             covariates: None,
             period: plan.period.as_ref(),
         };
+        // The score's key, the obvious way: the score itself, or its bin by its smallest rank.
+        let scores = plan.score.as_deref().map(|c| {
+            let mut numbers: Vec<f64> = self
+                .rows
+                .iter()
+                .filter_map(|r| number(self.value(r, c)).filter(|x| !x.is_nan()))
+                .collect();
+            numbers.sort_by(f64::total_cmp);
+            let mut distinct = numbers.clone();
+            distinct.dedup();
+            (c, numbers, distinct.len() <= SCORE_EXACT_LIMIT)
+        });
+        let score_of = |row: &[Option<String>]| {
+            let (column, numbers, exact) = scores.as_ref()?;
+            let s = number(self.value(row, column)).filter(|x| !x.is_nan())?;
+            let rank = 1 + numbers.iter().filter(|x| **x < s).count();
+            let key = match exact {
+                true => s,
+                false => score_bin(rank as f64, numbers.len() as f64, s),
+            };
+            Some((key, s))
+        };
         for row in &self.rows {
             let text = |c: &str| self.value(row, c).map(str::to_string);
             let key = |c: &str| self.grouping(row, c, &keying);
             let decision = match &plan.decision {
                 DecisionKey::Column(c) => text(c),
-                DecisionKey::AtLeast { column, threshold } => {
-                    number(self.value(row, column)).map(|s| (s >= *threshold).to_string())
-                }
+                DecisionKey::AtLeast { column, threshold } => self.value(row, column).map(|v| {
+                    match number(Some(v)).filter(|x| !x.is_nan()) {
+                        Some(s) => (s >= *threshold).to_string(),
+                        None => "NaN".to_string(),
+                    }
+                }),
                 DecisionKey::Value(column) => self.value(row, column).map(|v| {
                     number(Some(v))
                         .filter(|x| !x.is_nan())
@@ -256,8 +285,14 @@ impl TallyEngine for MemoryEngine {
                 self.value(row, &sel.column)
                     .is_some_and(|v| sel.values.iter().any(|want| want == v))
             });
+            let score = score_of(row);
             let mut key = attributes.clone();
-            key.extend([decision.clone(), label.clone(), Some(outside.to_string())]);
+            key.extend([
+                decision.clone(),
+                label.clone(),
+                Some(outside.to_string()),
+                score.map(|(k, _)| format!("{k:?}")),
+            ]);
             let weight = plan.weight.as_deref().map(|w| number(self.value(row, w)));
             let w = weight.map_or(1.0, |w| w.unwrap_or(0.0));
             let (cell, sums) = cells.entry(key).or_insert_with(|| {
@@ -273,8 +308,19 @@ impl TallyEngine for MemoryEngine {
                     .iter()
                     .map(|m| vec![(0, 0); m.len() + 1])
                     .collect();
-                (cell, (0, 0, masses))
+                (cell, (0, 0, masses, 0))
             });
+            if let Some((key, s)) = score {
+                let scored = cell.score.get_or_insert(ScoreSums {
+                    key,
+                    min: s,
+                    max: s,
+                    sum: 0.0,
+                });
+                scored.min = scored.min.min(s);
+                scored.max = scored.max.max(s);
+                sums.3 += fixed(w * s);
+            }
             cell.rows += 1;
             sums.0 += fixed(w);
             sums.1 += fixed(w * w);
@@ -309,7 +355,10 @@ impl TallyEngine for MemoryEngine {
             covariates,
             cells: cells
                 .into_values()
-                .map(|(mut cell, (w, w2, masses))| {
+                .map(|(mut cell, (w, w2, masses, score_sum))| {
+                    if let Some(score) = &mut cell.score {
+                        score.sum = from_fixed(score_sum);
+                    }
                     // Without weights the Polars engine counts rows; the sums are the same.
                     (cell.w, cell.w2) = if weighted {
                         (from_fixed(w), from_fixed(w2))

@@ -86,6 +86,84 @@ pub struct Tallies<S: GroupSums = Tally> {
     /// With controls, per set: each group × combination of the controls' values that occurs
     /// (a stratum), with its sums.
     pub controlled: Vec<Vec<ControlledCell>>,
+    /// With a score audit, per set and group (in the sets' order; empty for a set with a soft
+    /// membership): the group's rows by score.
+    pub scores: Vec<Vec<ScoreBins>>,
+}
+
+/// The rows of one score key (a score, or a bin of scores) in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ScoreBin {
+    /// The key: the score itself, or its bin's number (ordered as the scores).
+    pub key: f64,
+    /// The smallest score.
+    pub min: f64,
+    /// The largest score.
+    pub max: f64,
+    /// Σ weight·score.
+    pub sum: f64,
+    /// The rows (Σ weight when weighted).
+    pub weight: f64,
+    /// Those whose label is positive.
+    pub positive: f64,
+}
+
+impl ScoreBin {
+    /// The rows whose label is negative.
+    pub fn negative(&self) -> f64 {
+        self.weight - self.positive
+    }
+
+    /// The mean score (the score itself when the bin holds one).
+    pub fn mean(&self) -> f64 {
+        match self.min == self.max || self.weight <= 0.0 {
+            true => self.min,
+            false => (self.sum / self.weight).clamp(self.min, self.max),
+        }
+    }
+}
+
+/// A group's rows by score, in increasing order of score.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScoreBins {
+    /// One entry per score key present in the group.
+    pub bins: Vec<ScoreBin>,
+}
+
+impl ScoreBins {
+    /// The bins of a group's cells: the cells of one key added up, in order.
+    pub fn of(mut cells: Vec<ScoreBin>) -> ScoreBins {
+        // Engines return cells in any order: those of one key are added in an order of their
+        // own sums, so that the float sums come out the same on every run and engine.
+        cells.sort_by(|a, b| {
+            let order = |c: &ScoreBin| [c.key, c.sum, c.weight, c.positive, c.min, c.max];
+            let (x, y) = (order(a), order(b));
+            x.iter()
+                .zip(&y)
+                .map(|(p, q)| p.total_cmp(q))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut bins: Vec<ScoreBin> = Vec::new();
+        for c in cells {
+            match bins.last_mut() {
+                Some(last) if last.key == c.key => {
+                    last.min = last.min.min(c.min);
+                    last.max = last.max.max(c.max);
+                    last.sum += c.sum;
+                    last.weight += c.weight;
+                    last.positive += c.positive;
+                }
+                _ => bins.push(c),
+            }
+        }
+        ScoreBins { bins }
+    }
+
+    /// Whether every bin holds one score (the keys are the scores).
+    pub fn exact(&self) -> bool {
+        self.bins.iter().all(|b| b.min == b.max)
+    }
 }
 
 /// A group's rows that share one combination of the controls' values.
@@ -471,6 +549,70 @@ mod tests {
             (ax.rows, ax.shift, ax.sum, ax.sum_sq),
             (2, 1000000.25, 1.25, 1.5625)
         );
+    }
+
+    #[test]
+    fn both_engines_bin_a_score_of_many_values_by_rank_alike() {
+        // 3,000 rows, 1,500 distinct scores (each twice), some not numbers: more than 1,000
+        // distinct values, so both engines key the cells by the score's bin by rank.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        let rows: Vec<[String; 3]> = (0..3000)
+            .map(|i| {
+                let score = match i % 97 {
+                    0 => "high".to_string(),
+                    _ => format!("{}", (i * 7919 % 1500) as f64 / 1500.0),
+                };
+                [score, ["a", "b"][i % 2].to_string(), (i % 3 % 2).to_string()]
+            })
+            .collect();
+        let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+        std::fs::write(&path, format!("s,g,y\n{text}")).unwrap();
+        let mut spec = AuditSpec::new(
+            &path,
+            Decision::Score {
+                column: "s".into(),
+                threshold: 0.5,
+            },
+            vec![vec!["g".into()]],
+        );
+        spec.label = Some(BinaryColumn {
+            column: "y".into(),
+            positive: None,
+        });
+        let plan = TallyPlan::of(&spec);
+        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
+        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
+        let memory_rows: Vec<Vec<Option<&str>>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| Some(v.as_str())).collect())
+            .collect();
+        let mut from_memory = MemoryEngine::new(&["s", "g", "y"], &memory_rows)
+            .run(&plan)
+            .unwrap();
+        let key = |c: &cells::Cell| {
+            format!(
+                "{:?}",
+                (&c.attributes, &c.decision, &c.label, c.score.map(|s| s.key))
+            )
+        };
+        for t in [&mut from_polars, &mut from_memory] {
+            t.cells.sort_by_key(key);
+        }
+        assert_eq!(from_polars, from_memory);
+        let keys: std::collections::BTreeSet<i64> = from_polars
+            .cells
+            .iter()
+            .filter_map(|c| c.score.map(|s| s.key as i64))
+            .collect();
+        // Bin by rank, then the tenth: 0 for the lowest scores, 9999 for the highest.
+        assert_eq!((keys.first(), keys.last()), (Some(&0), Some(&9999)));
+        let folded = fold::fold(&path, &from_polars, &spec).unwrap();
+        assert_eq!(folded.rows_excluded[fold::SCORE_NOT_A_NUMBER], 31);
+        // Each group holds the scores of its own rows: a's are even thousand-five-hundredths,
+        // b's odd ones; together they fill the 1,000 bins.
+        let bins: usize = folded.scores[0].iter().map(|g| g.bins.len()).sum();
+        assert!(bins > 1000, "{bins}");
     }
 
     #[test]

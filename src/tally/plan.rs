@@ -14,7 +14,8 @@ pub const PERIOD_KEY: &str = "__fairaudit_period";
 pub enum DecisionKey {
     /// The value of a decision column, as text.
     Column(String),
-    /// Whether a score column is at or above a threshold (`true`/`false`; null when the score is).
+    /// Whether a score column is at or above a threshold (`true`/`false`; null when the score is
+    /// null, `NaN` when it holds something that is not a number).
     AtLeast {
         /// The score column.
         column: String,
@@ -29,6 +30,80 @@ pub enum DecisionKey {
 
 /// Most distinct values a numeric control keeps as levels; one with more is cut into quintiles.
 pub const MAX_LEVELS: usize = 10;
+
+/// Most distinct values a score keeps as keys of the cell table, each its own cell; a score
+/// with more is cut into [`SCORE_BINS`] bins by rank.
+pub const SCORE_EXACT_LIMIT: usize = 1000;
+
+/// Bins of a score with more than [`SCORE_EXACT_LIMIT`] distinct values.
+pub const SCORE_BINS: usize = 1000;
+
+/// The score's bin by rank, split at the tenths of [0, 1]: 10·⌊[`SCORE_BINS`] · (r − 1) / n⌋ +
+/// the number of tenths below the score, where r is the score's smallest rank among the log's
+/// `n` scores that are numbers (tied scores share their smallest rank, and so a bin). Both parts
+/// grow with the score, so the bins keep the scores' order, and no bin straddles a tenth (the
+/// reliability table's bins, as scikit-learn's `calibration_curve` cuts them, are then exact). A
+/// SQL engine computes it so; the product and the quotient of whole numbers below 2⁵³ are exact
+/// or correctly rounded, and no quotient lies within a rounding of a whole number it is not.
+pub fn score_bin(smallest_rank: f64, n: f64, score: f64) -> f64 {
+    10.0 * ((smallest_rank - 1.0) * SCORE_BINS as f64 / n).floor() + tenths_below(score)
+}
+
+/// The number of tenths of [0, 1] below a score: the edges i·0.1 (i = 1..9, as numpy's
+/// `linspace` makes them) that are less than it.
+pub fn tenths_below(score: f64) -> f64 {
+    TENTHS.iter().filter(|t| **t < score).count() as f64
+}
+
+/// The inner edges of the tenths of [0, 1], i·0.1 for i = 1..9.
+pub const TENTHS: [f64; 9] = [
+    0.1,
+    0.2,
+    0.30000000000000004,
+    0.4,
+    0.5,
+    0.6000000000000001,
+    0.7000000000000001,
+    0.8,
+    0.9,
+];
+
+/// How a score becomes the cells' key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScoreKeying {
+    /// The score itself: the log's scores take at most [`SCORE_EXACT_LIMIT`] distinct values.
+    Exact,
+    /// Its bin by rank ([`score_bin`]), whose first part is counted as the cut points below
+    /// it: cut k (from 1 to [`SCORE_BINS`] − 1) is the score at sorted position
+    /// ⌈k·n/[`SCORE_BINS`]⌉ (from 1).
+    Bins(Vec<f64>),
+}
+
+impl ScoreKeying {
+    /// The keying of a log whose scores that are numbers are `sorted` (ascending).
+    pub fn of_sorted(sorted: &[f64]) -> ScoreKeying {
+        let distinct = 1 + sorted.windows(2).filter(|w| w[0] != w[1]).count();
+        if sorted.is_empty() || distinct <= SCORE_EXACT_LIMIT {
+            return ScoreKeying::Exact;
+        }
+        let n = sorted.len();
+        ScoreKeying::Bins(
+            (1..SCORE_BINS)
+                .map(|k| sorted[(k * n).div_ceil(SCORE_BINS) - 1])
+                .collect(),
+        )
+    }
+
+    /// A score's key.
+    pub fn key(&self, score: f64) -> f64 {
+        match self {
+            ScoreKeying::Exact => score,
+            ScoreKeying::Bins(cuts) => {
+                10.0 * cuts.partition_point(|c| *c < score) as f64 + tenths_below(score)
+            }
+        }
+    }
+}
 
 /// A control whose values are all numbers, more than [`MAX_LEVELS`] of them.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,13 +189,14 @@ pub struct TallyPlan {
     /// With a dated log: the date column and the periods' length; the period is the last key
     /// ([`PERIOD_KEY`]) of the cells and of the moments table.
     pub period: Option<(String, Every)>,
+    /// With a score audit: the score column, one more key of the cells (see
+    /// [`super::cells`]: the score itself, or its bin by rank, [`score_bin`]).
+    pub score: Option<String>,
 }
 
 /// A rule the values of some columns must follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
-    /// Every non-null value is a number (NaN is not).
-    Number,
     /// Every non-null value is a number of 0 or more.
     NonNegative,
     /// Every non-null value is a number from 0 to 1.
@@ -133,7 +209,6 @@ impl Rule {
     /// What a violation means, for the error message.
     pub fn problem(self) -> &'static str {
         match self {
-            Rule::Number => "score values are not numbers",
             Rule::NonNegative => "weights are not non-negative numbers",
             Rule::Probability => "membership probabilities are not numbers from 0 to 1",
             Rule::AtMostOne => "membership probabilities of a row add up to more than 1",
@@ -145,7 +220,6 @@ impl Rule {
     pub fn violated(self, values: &[Option<&str>]) -> bool {
         let number = |v: &str| v.trim().parse::<f64>().ok().filter(|x| !x.is_nan());
         match self {
-            Rule::Number => values.iter().flatten().any(|v| number(v).is_none()),
             Rule::NonNegative => values
                 .iter()
                 .flatten()
@@ -186,10 +260,6 @@ impl TallyPlan {
                 DecisionKey::Value(column.clone())
             }
             Decision::Score { column, threshold } => {
-                checks.push(Check {
-                    columns: vec![column.clone()],
-                    rule: Rule::Number,
-                });
                 DecisionKey::AtLeast {
                     column: column.clone(),
                     threshold: *threshold,
@@ -246,6 +316,10 @@ impl TallyPlan {
             controls: spec.controls.clone(),
             moment_keys,
             period: spec.dated.as_ref().map(|d| (d.column.clone(), d.every)),
+            score: match &spec.decision {
+                Decision::Score { column, .. } if spec.score_audit => Some(column.clone()),
+                _ => None,
+            },
             attributes,
             decision,
             label: spec.label.as_ref().map(|l| l.column.clone()),
@@ -262,13 +336,35 @@ mod tests {
 
     #[test]
     fn rules_follow_the_polars_reading_of_numbers() {
-        assert!(Rule::Number.violated(&[Some("NaN")]));
-        assert!(Rule::Number.violated(&[Some("high")]));
-        assert!(!Rule::Number.violated(&[None, Some(" 0.5")]));
+        assert!(Rule::NonNegative.violated(&[Some("NaN")]));
+        assert!(Rule::NonNegative.violated(&[Some("high")]));
+        assert!(!Rule::NonNegative.violated(&[None, Some(" 0.5")]));
         assert!(Rule::NonNegative.violated(&[Some("-1")]));
         assert!(Rule::Probability.violated(&[Some("1.5")]));
         assert!(!Rule::Probability.violated(&[Some("1")]));
         assert!(Rule::AtMostOne.violated(&[Some("0.7"), Some("0.4")]));
         assert!(!Rule::AtMostOne.violated(&[Some("0.7"), None]));
+    }
+
+    #[test]
+    fn a_scores_bin_by_its_cut_points_is_its_bin_by_rank() {
+        // 5,000 scores with ties (each value 0..2,499 twice, shuffled by a stride): counting the
+        // cut points below a score gives ⌊1000·(r − 1)/n⌋ for every score.
+        let mut scores: Vec<f64> = (0..5000).map(|i| ((i * 7919) % 2500) as f64).collect();
+        scores.sort_by(f64::total_cmp);
+        let keying = ScoreKeying::of_sorted(&scores);
+        assert!(matches!(&keying, ScoreKeying::Bins(c) if c.len() == SCORE_BINS - 1));
+        for &s in &scores {
+            let rank = 1 + scores.iter().filter(|x| **x < s).count();
+            assert_eq!(keying.key(s), score_bin(rank as f64, 5000.0, s), "{s}");
+        }
+        // The tenths are numpy's linspace(0, 1, 11): i × 0.1.
+        for (i, t) in TENTHS.iter().enumerate() {
+            assert_eq!(*t, (i + 1) as f64 * 0.1);
+        }
+        assert_eq!(tenths_below(0.1), 0.0);
+        assert_eq!(tenths_below(0.35), 3.0);
+        // A score of ten values keeps them.
+        assert_eq!(ScoreKeying::of_sorted(&[1.0, 1.0, 2.0]), ScoreKeying::Exact);
     }
 }

@@ -2,11 +2,13 @@
 //! streaming engine (the log is read in batches, only the columns the plan names).
 
 use super::cells::{
-    Cell, CellTable, Covariates, MomentCell, Scale, COVARIATE_PRESENT, SUM_SCALE, TERM_SCALE,
+    Cell, CellTable, Covariates, MomentCell, Scale, ScoreSums, COVARIATE_PRESENT, SUM_SCALE,
+    TERM_SCALE,
 };
 use super::engine::{violation, TallyEngine};
 use super::plan::{
-    bin_label, readable_cuts, DecisionKey, NumericControl, Rule, TallyPlan, MAX_LEVELS, PERIOD_KEY,
+    bin_label, readable_cuts, DecisionKey, NumericControl, Rule, ScoreKeying, TallyPlan,
+    MAX_LEVELS, PERIOD_KEY, SCORE_EXACT_LIMIT,
 };
 use crate::error::Result;
 use crate::load::{self, read_error};
@@ -27,6 +29,10 @@ pub(super) const SOFT_KEY: &str = "__fairaudit_m";
 pub(super) const CHECK_KEY: &str = "__fairaudit_check";
 pub(super) const SUM_KEY: &str = "__fairaudit_sum";
 pub(super) const SUM_SQ_KEY: &str = "__fairaudit_sum_sq";
+pub(super) const SCORE_KEY: &str = "__fairaudit_score";
+pub(super) const SCORE_MIN_KEY: &str = "__fairaudit_score_min";
+pub(super) const SCORE_MAX_KEY: &str = "__fairaudit_score_max";
+pub(super) const SCORE_SUM_KEY: &str = "__fairaudit_score_sum";
 const TERM_KEY: &str = "__fairaudit_t";
 
 /// Runs plans over a decision log opened lazily by [`load::open`].
@@ -154,6 +160,33 @@ impl PolarsEngine {
 }
 
 impl PolarsEngine {
+    /// How the score becomes the cells' key: Polars counts its distinct numbers; past
+    /// [`SCORE_EXACT_LIMIT`] of them, the cut points of its bins by rank come from its numbers,
+    /// sorted here.
+    fn score_keying(&self, column: &str) -> Result<ScoreKeying> {
+        let numbers = score_number(column).drop_nulls();
+        let df = load::collect(
+            &self.path,
+            self.frame.clone().select([numbers
+                .clone()
+                .n_unique()
+                .cast(DataType::Float64)
+                .alias(COUNT_KEY)]),
+        )?;
+        let distinct = column_f64(&self.path, &df, COUNT_KEY)?;
+        if distinct.first().is_none_or(|n| *n <= SCORE_EXACT_LIMIT as f64) {
+            return Ok(ScoreKeying::Exact);
+        }
+        let df = load::collect(
+            &self.path,
+            self.frame.clone().select([numbers.alias(SCORE_KEY)]),
+        )?;
+        let mut sorted = column_f64(&self.path, &df, SCORE_KEY)?;
+        drop(df);
+        rayon::slice::ParallelSliceMut::par_sort_unstable_by(sorted.as_mut_slice(), f64::total_cmp);
+        Ok(ScoreKeying::of_sorted(&sorted))
+    }
+
     /// The period code of a date column's value (a date, a datetime, or an ISO date text; null
     /// when it cannot be read), as a number (`202503`).
     fn period(&self, column: &str, every: Every) -> Expr {
@@ -303,6 +336,16 @@ fn exact_sum(value: Expr, scale: f64) -> Expr {
         .cast(DataType::Float64)
 }
 
+/// The exact sum of values of either sign in units of 1/`scale`: the positive parts' less the
+/// negative parts', each as [`exact_sum`] takes it, as the SQL engines do.
+fn exact_signed_sum(value: Expr, scale: f64) -> Expr {
+    let part = |v: Expr| (v * lit(scale)).cast(DataType::Int128).sum();
+    let zero = lit(0.0);
+    (part(when(value.clone().gt(zero.clone())).then(value.clone()).otherwise(zero.clone()))
+        - part(when(value.clone().lt(zero.clone())).then(-value).otherwise(zero)))
+    .cast(DataType::Float64)
+}
+
 /// `df` with each of `columns`, a sum in units of 1/`scale` ([`exact_sum`]), divided by `scale`.
 fn in_units(path: &Path, mut df: DataFrame, columns: &[String], scale: f64) -> Result<DataFrame> {
     for name in columns {
@@ -314,6 +357,33 @@ fn in_units(path: &Path, mut df: DataFrame, columns: &[String], scale: f64) -> R
             .map_err(|e| read_error(path, e))?;
     }
     Ok(df)
+}
+
+/// A score read as a number: null when it is null or not a number (NaN included).
+fn score_number(column: &str) -> Expr {
+    when(number(column).is_nan())
+        .then(Null {}.lit().cast(DataType::Float64))
+        .otherwise(number(column))
+}
+
+/// The score's key of each row ([`ScoreKeying`]), null where the score is not a number.
+fn score_key(column: &str, keying: ScoreKeying) -> Expr {
+    match keying {
+        ScoreKeying::Exact => score_number(column).alias(SCORE_KEY),
+        keying @ ScoreKeying::Bins(_) => score_number(column)
+            .map(
+                move |scores| {
+                    let keys: Float64Chunked = scores
+                        .f64()?
+                        .iter()
+                        .map(|s| s.map(|s| keying.key(s)))
+                        .collect();
+                    Ok(keys.with_name(SCORE_KEY.into()).into_column())
+                },
+                |_, field| Ok(Field::new(field.name().clone(), DataType::Float64)),
+            )
+            .alias(SCORE_KEY),
+    }
 }
 
 /// A column read as a number (text that is not a number becomes null).
@@ -332,7 +402,6 @@ fn not_a_number(column: &str) -> Expr {
 fn violated(rule: Rule, columns: &[String]) -> Expr {
     let first = columns[0].as_str();
     match rule {
-        Rule::Number => not_a_number(first),
         Rule::NonNegative => not_a_number(first).or(number(first).lt(lit(0.0))),
         Rule::Probability => not_a_number(first)
             .or(number(first).lt(lit(0.0)))
@@ -392,9 +461,14 @@ impl TallyEngine for PolarsEngine {
         let mut keys: Vec<Expr> = plan.attributes.iter().map(grouping).collect();
         keys.push(match &plan.decision {
             DecisionKey::Column(c) => self.yes_no(c).alias(DECISION_KEY),
-            DecisionKey::AtLeast { column, threshold } => {
-                number(column).gt_eq(lit(*threshold)).alias(DECISION_KEY)
-            }
+            DecisionKey::AtLeast { column, threshold } => when(not_a_number(column))
+                .then(lit("NaN"))
+                .otherwise(
+                    number(column)
+                        .gt_eq(lit(*threshold))
+                        .cast(DataType::String),
+                )
+                .alias(DECISION_KEY),
             DecisionKey::Value(column) => when(not_a_number(column))
                 .then(lit(f64::NAN))
                 .otherwise(number(column))
@@ -407,6 +481,9 @@ impl TallyEngine for PolarsEngine {
             keys.push(selected(&plan.selection).not().alias(OUTSIDE_KEY));
         }
         let mut aggs = vec![len().alias(COUNT_KEY)];
+        if let Some(score) = &plan.score {
+            keys.push(score_key(score, self.score_keying(score)?));
+        }
         let weight = match &plan.weight {
             Some(w) => {
                 aggs.push(col(w.as_str()).is_null().sum().alias(NULL_WEIGHT_KEY));
@@ -439,6 +516,14 @@ impl TallyEngine for PolarsEngine {
                     .sum()
                     .alias(format!("{CHECK_KEY}{k}")),
             );
+        }
+        if let Some(score) = &plan.score {
+            aggs.extend([
+                score_number(score).min().alias(SCORE_MIN_KEY),
+                score_number(score).max().alias(SCORE_MAX_KEY),
+                exact_signed_sum(score_number(score) * weight.clone(), SUM_SCALE)
+                    .alias(SCORE_SUM_KEY),
+            ]);
         }
         let cells = self.frame.clone().group_by(keys).agg(aggs);
         let mut shift = 0.0;
@@ -474,6 +559,9 @@ impl TallyEngine for PolarsEngine {
             _ => (load::collect(path, cells)?, None),
         };
         let mut fixed: Vec<String> = Vec::new();
+        if plan.score.is_some() {
+            fixed.push(SCORE_SUM_KEY.to_string());
+        }
         if plan.weight.is_some() {
             fixed.extend([WEIGHT_KEY.to_string(), WEIGHT_SQ_KEY.to_string()]);
         }
@@ -657,6 +745,15 @@ pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Resul
         false => Some(df.column(OUTSIDE_KEY).map_err(err)?),
         true => None,
     };
+    let scores = match plan.score {
+        Some(_) => Some(
+            [SCORE_KEY, SCORE_MIN_KEY, SCORE_MAX_KEY, SCORE_SUM_KEY]
+                .map(|name| optional_f64(path, df, name))
+                .into_iter()
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        None => None,
+    };
     let mut cells = Vec::with_capacity(df.height());
     for row in 0..df.height() {
         let attributes = columns[..plan.attributes.len()]
@@ -686,6 +783,14 @@ pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Resul
                 .iter()
                 .map(|per_value| per_value.iter().map(|(s, q)| (s[row], q[row])).collect())
                 .collect(),
+            score: scores.as_ref().and_then(|s| {
+                Some(ScoreSums {
+                    key: s[0][row]?,
+                    min: s[1][row]?,
+                    max: s[2][row]?,
+                    sum: s[3][row].unwrap_or(0.0),
+                })
+            }),
         });
     }
     Ok(CellTable {
@@ -696,13 +801,22 @@ pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Resul
     })
 }
 
-fn column_f64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+/// A column's values as numbers, null where null.
+fn optional_f64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     let column = df
         .column(name)
         .and_then(|c| c.cast(&DataType::Float64))
         .map_err(|e| read_error(path, e))?;
     let values = column.f64().map_err(|e| read_error(path, e))?;
-    Ok(values.iter().map(|v| v.unwrap_or(0.0)).collect())
+    Ok(values.iter().collect())
+}
+
+/// A column's values as numbers, 0 where null.
+fn column_f64(path: &Path, df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    Ok(optional_f64(path, df, name)?
+        .into_iter()
+        .map(|v| v.unwrap_or(0.0))
+        .collect())
 }
 
 /// A count column as whole numbers.

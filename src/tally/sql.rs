@@ -4,7 +4,7 @@
 //! and no `--where` value can change the query's meaning.
 
 use super::cells::SUM_SCALE;
-use super::plan::{DecisionKey, Rule, TallyPlan};
+use super::plan::{DecisionKey, Rule, TallyPlan, SCORE_BINS, SCORE_EXACT_LIMIT, TENTHS};
 use crate::spec::{Every, Selection};
 
 /// The SQL dialects the query is written in.
@@ -114,10 +114,26 @@ impl Dialect {
         }
     }
 
-    /// The exact sum of non-negative values, in fixed point as the other engines take it; the
-    /// whole sum becomes a float through its text, which every engine reads correctly rounded
-    /// (a cast of a 38-digit decimal may not be).
+    /// The exact sum of values of either sign, in fixed point as the other engines take it:
+    /// the sum of the positive parts less that of the negative parts, each exact (a floor of a
+    /// negative value would round it the other way from the other engines' truncation).
+    fn exact_signed_sum(self, value: &str) -> String {
+        let part = |v: String| self.fixed_sum(&v);
+        let whole = format!(
+            "{} - {}",
+            part(format!("CASE WHEN {value} > 0 THEN {value} ELSE 0 END")),
+            part(format!("CASE WHEN {value} < 0 THEN -({value}) ELSE 0 END"))
+        );
+        self.from_fixed_sum(&whole)
+    }
+
+    /// The exact sum of non-negative values, in fixed point as the other engines take it.
     fn exact_sum(self, value: &str) -> String {
+        self.from_fixed_sum(&self.fixed_sum(value))
+    }
+
+    /// The sum of non-negative values in units of 1/[`SUM_SCALE`], as a whole number.
+    fn fixed_sum(self, value: &str) -> String {
         // PostgreSQL turns a float into a decimal through 15 digits only: there each value goes
         // through a 64-bit integer (exact; values and squares up to 9.2 million), whose sum
         // PostgreSQL takes as an exact decimal.
@@ -125,13 +141,18 @@ impl Dialect {
             Dialect::Postgres => "BIGINT",
             _ => "DECIMAL(38, 0)",
         };
-        let sum = format!(
+        format!(
             "SUM(CAST(floor(({value}) * {scale}) AS {whole}))",
             scale = self.number(SUM_SCALE)
-        );
+        )
+    }
+
+    /// A whole sum in units of 1/[`SUM_SCALE`] as a float: through its text, which every engine
+    /// reads correctly rounded (a cast of a 38-digit decimal may not be).
+    fn from_fixed_sum(self, sum: &str) -> String {
         format!(
             "CAST({} AS {}) / {}",
-            self.as_text(&sum),
+            self.as_text(sum),
             self.double(),
             self.number(SUM_SCALE)
         )
@@ -156,6 +177,10 @@ pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<Str
     let names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
     let from: Vec<String> = table.split('.').map(|part| d.ident(part)).collect();
     let from = from.join(".");
+    let from = match &plan.score {
+        Some(score) => ranked(d, &from, score),
+        None => from,
+    };
     let summed: Vec<String> = sums.iter().map(|(n, e, _)| format!("{e} AS {n}")).collect();
     let cells = format!(
         "SELECT {}, {}\nFROM (\n  SELECT\n{}\n  FROM {from} AS src\n) AS cells\nGROUP BY {}",
@@ -184,6 +209,49 @@ pub fn cell_query(plan: &TallyPlan, table: &str, dialect: Dialect) -> Result<Str
         cell_side.join(", "),
         moment_side.join(", ")
     ))
+}
+
+/// The score, ranked (without a PARTITION: the engine sorts every score): the log with, per
+/// row, its score as a number (null when it is not one, NaN included), the score's smallest
+/// rank and its dense rank among the numbers, their count, and their number of distinct values.
+fn ranked(d: Dialect, from: &str, score: &str) -> String {
+    let n = num(d, score);
+    let s = format!("CASE WHEN {} THEN NULL ELSE {n} END", d.is_nan(&n));
+    let order = format!("ORDER BY {s} NULLS LAST");
+    let [value, rank, dense, count, distinct] = SCORE_COLUMNS.map(|c| d.ident(c));
+    format!(
+        "(\n  SELECT src.*, MAX(CASE WHEN src.{value} IS NOT NULL THEN src.{dense} END) OVER () AS {distinct}\n  \
+         FROM (\n    SELECT src.*, {s} AS {value}, rank() OVER ({order}) AS {rank}, \
+         dense_rank() OVER ({order}) AS {dense}, COUNT({s}) OVER () AS {count}\n    \
+         FROM {from} AS src\n  ) AS src\n)"
+    )
+}
+
+/// The columns [`ranked`] adds to the log: the score, its smallest rank, its dense rank, the
+/// count of numbers, their distinct values.
+const SCORE_COLUMNS: [&str; 5] = [
+    "__fairaudit_score",
+    "__fairaudit_rank",
+    "__fairaudit_dense",
+    "__fairaudit_numbers",
+    "__fairaudit_distinct",
+];
+
+/// The score's key of a row ([`super::plan::ScoreKeying`]): the score, when the log's scores take
+/// at most [`SCORE_EXACT_LIMIT`] distinct values, else its bin by rank
+/// ([`super::plan::score_bin`]).
+fn score_key(d: Dialect) -> String {
+    let [value, rank, _, count, distinct] = SCORE_COLUMNS.map(|c| format!("src.{}", d.ident(c)));
+    let tenths: Vec<String> = TENTHS
+        .iter()
+        .map(|t| format!("CASE WHEN {value} > {} THEN 1 ELSE 0 END", d.number(*t)))
+        .collect();
+    format!(
+        "CASE WHEN {value} IS NULL THEN NULL WHEN {distinct} <= {SCORE_EXACT_LIMIT} THEN {value} \
+         ELSE CAST(10 * floor(CAST({rank} - 1 AS {double}) * {SCORE_BINS} / {count}) + {} AS {double}) END",
+        tenths.join(" + "),
+        double = d.double()
+    )
 }
 
 /// A column of the source row.
@@ -218,8 +286,11 @@ fn row_keys(plan: &TallyPlan, d: Dialect) -> Vec<(String, String)> {
     let decision = match &plan.decision {
         DecisionKey::Column(c) => d.as_text(&col(d, c)),
         DecisionKey::AtLeast { column, threshold } => format!(
-            "CASE WHEN {n} IS NULL THEN NULL WHEN {n} >= {t} THEN 'true' ELSE 'false' END",
+            "CASE WHEN {raw} IS NULL THEN NULL WHEN {n} IS NULL OR {nan} THEN 'NaN' \
+             WHEN {n} >= {t} THEN 'true' ELSE 'false' END",
+            raw = col(d, column),
             n = num(d, column),
+            nan = d.is_nan(&num(d, column)),
             t = d.number(*threshold)
         ),
         DecisionKey::Value(c) => format!(
@@ -238,6 +309,9 @@ fn row_keys(plan: &TallyPlan, d: Dialect) -> Vec<(String, String)> {
             "outside".into(),
             format!("NOT ({})", selected(&plan.selection, d)),
         ));
+    }
+    if plan.score.is_some() {
+        keys.push(("score".into(), score_key(d)));
     }
     keys
 }
@@ -270,6 +344,12 @@ fn row_values(plan: &TallyPlan, d: Dialect) -> (Vec<(String, String)>, String) {
                 "CASE WHEN 1 - ({t}) < 0 THEN 0 ELSE 1 - ({t}) END",
                 t = total.join(" + ")
             ),
+        ));
+    }
+    if plan.score.is_some() {
+        values.push((
+            "v_score".into(),
+            format!("src.{}", d.ident(SCORE_COLUMNS[0])),
         ));
     }
     for (k, check) in plan.checks.iter().enumerate() {
@@ -314,6 +394,17 @@ fn cell_sums(plan: &TallyPlan, d: Dialect, weight: &str) -> Vec<(String, String,
     }
     for k in 0..plan.checks.len() {
         sums.push((format!("check{k}"), format!("SUM(v_check{k})"), count));
+    }
+    if plan.score.is_some() {
+        let weighted = match plan.weight {
+            Some(_) => format!("v_score * {weight}"),
+            None => "v_score".to_string(),
+        };
+        sums.extend([
+            ("score_min".into(), "MIN(v_score)".into(), double),
+            ("score_max".into(), "MAX(v_score)".into(), double),
+            ("score_sum".into(), d.exact_signed_sum(&weighted), double),
+        ]);
     }
     sums
 }
@@ -365,7 +456,11 @@ fn union_columns(
     let mut cell_side = vec!["'cell' AS part".to_string()];
     let mut moment_side = vec!["'moment' AS part".to_string()];
     for (name, _) in keys {
-        let t = if name == "outside" { "BOOLEAN" } else { text };
+        let t = match name.as_str() {
+            "outside" => "BOOLEAN",
+            "score" => d.double(),
+            _ => text,
+        };
         cell_side.push(name.clone());
         moment_side.push(format!("{} AS {name}", null(t)));
     }
@@ -414,7 +509,6 @@ fn violated(rule: Rule, columns: &[String], d: Dialect) -> String {
         nan = d.is_nan(&n)
     );
     match rule {
-        Rule::Number => not_a_number,
         Rule::NonNegative => format!("({not_a_number} OR {n} < 0)"),
         Rule::Probability => format!("({not_a_number} OR {n} < 0 OR {n} > 1)"),
         Rule::AtMostOne => {
