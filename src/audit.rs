@@ -352,7 +352,13 @@ fn measure_all(
                 set,
                 spec,
                 first + i,
-            ),
+            )
+            .map(|mut result| {
+                if let Some(scores) = tallies.scores.get(i) {
+                    crate::measure::score::audit(&mut result, scores, spec, tallies.has_label);
+                }
+                result
+            }),
         }
     };
     (0..tallies.sets.len())

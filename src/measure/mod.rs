@@ -9,6 +9,7 @@ pub mod kind;
 pub mod metrics;
 pub mod numeric;
 pub mod reference;
+pub mod score;
 pub mod strata;
 pub mod summary;
 
@@ -78,6 +79,7 @@ pub fn measure_set<K: OutcomeMeasures>(
                     rates,
                     ci,
                     vs_reference,
+                    score_audit: None,
                     is_reference,
                     excluded,
                     tally: set.groups[i].tally,
@@ -98,6 +100,7 @@ pub fn measure_set<K: OutcomeMeasures>(
         groups,
         missing: missing(set),
         checks: Vec::new(),
+        score_audit: None,
         reference_rate: kind.reference_rate(reference.as_ref()),
         status: SetStatus::default(),
         selection_status: SetStatus::default(),

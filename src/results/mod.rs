@@ -7,6 +7,7 @@
 
 pub mod changes;
 pub mod explain;
+pub mod score;
 
 use crate::metric::{Metric, Tested, Versus};
 use crate::spec::{Basis, Favorable, Format, OutcomeKind};
@@ -362,6 +363,9 @@ pub struct AttributeSetResult {
     /// concern (filled by judge).
     #[serde(default)]
     pub checks: Vec<SetCheck>,
+    /// With a score audit: every threshold of the score, and how the score was keyed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_audit: Option<score::SetScoreAudit>,
     /// Derived: the selection rate every group is compared with (the reference group's, or the
     /// population's of the groups not excluded), filled by measure.
     #[serde(skip)]
@@ -667,6 +671,9 @@ pub struct GroupMeasures {
     pub ci: Intervals,
     /// Ratios, differences and tests against the reference.
     pub vs_reference: Comparison,
+    /// With a score audit: the score's ranking and calibration in this group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_audit: Option<score::GroupScoreAudit>,
     /// Derived: whether this group is the reference of its set.
     #[serde(skip)]
     pub is_reference: bool,

@@ -4,10 +4,12 @@
 pub mod adjust;
 pub mod association;
 pub mod bootstrap;
+pub mod calibration;
 pub mod distribution;
 pub mod interval;
 pub mod ols;
 pub mod power;
+pub mod roc;
 pub mod strata;
 pub mod test;
 
