@@ -36,7 +36,7 @@ pub struct SynthArgs {
     /// Replace an existing output file.
     #[arg(long)]
     pub force: bool,
-    /// TOML file with effect sizes (keys: direct, proxy, legitimate, drift, drift-from); flags override it.
+    /// TOML file with effect sizes (keys: direct, proxy, legitimate, drift, drift-from, miscalibrate); flags override it.
     #[arg(long)]
     pub effects: Option<PathBuf>,
     /// Direct effect: the rule multiplies the favourable decision's probability by SIZE for ethnicity = Black.
@@ -54,6 +54,10 @@ pub struct SynthArgs {
     /// First month (1-based) of the drift.
     #[arg(long)]
     pub drift_from: Option<u32>,
+    /// A miscalibrated score (offers): Black customers redeem SIZE times as often as the shop's
+    /// redeem_score says (below 1, the score over-states their chance).
+    #[arg(long)]
+    pub miscalibrate: Option<f64>,
 }
 
 impl SynthArgs {
@@ -84,6 +88,7 @@ impl SynthArgs {
                 legitimate: self.legitimate.or(file.legitimate),
                 drift: self.drift.or(file.drift),
                 drift_from: self.drift_from.or(file.drift_from),
+                miscalibrate: self.miscalibrate.or(file.miscalibrate),
             },
         })
     }

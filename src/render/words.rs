@@ -165,6 +165,18 @@ impl<'a> Words<'a> {
         }
     }
 
+    /// What the label's positive value means, for people: `were charged with a new crime
+    /// within two years` (`[labels] positive-outcome`), else `label two_year_recid positive`.
+    pub fn label_positive(&self) -> String {
+        match &self.labels.positive_outcome {
+            Some(p) => p.clone(),
+            None => format!(
+                "label {} positive",
+                self.r.audit.label.as_deref().unwrap_or("")
+            ),
+        }
+    }
+
     /// The people a set is compared with: its reference group, or `customers overall`.
     pub fn reference(&self, set: &AttributeSetResult) -> String {
         match &set.reference {

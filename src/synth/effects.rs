@@ -28,6 +28,9 @@ pub struct Effects {
     pub drift: Option<f64>,
     /// First month (1-based) of the drift.
     pub drift_from: Option<u32>,
+    /// A miscalibrated score (offers only): ethnicity = Black customers redeem the offer `s`
+    /// times as often as the shop's `redeem_score` says (below 1, the score over-states them).
+    pub miscalibrate: Option<f64>,
 }
 
 impl Effects {
@@ -38,6 +41,7 @@ impl Effects {
             ("proxy", self.proxy),
             ("legitimate", self.legitimate),
             ("drift", self.drift),
+            ("miscalibrate", self.miscalibrate),
         ] {
             if let Some(s) = size {
                 if !(s > 0.0 && s <= 2.0) {
@@ -85,6 +89,14 @@ impl Effects {
         )
     }
 
+    /// How a customer's true chance of the label differs from what the score says.
+    pub fn calibration(&self, ethnicity: usize) -> f64 {
+        match (self.miscalibrate, ethnicity == DIRECT_GROUP) {
+            (Some(s), true) => s,
+            _ => 1.0,
+        }
+    }
+
     fn sizes(&self, ethnicity: usize, proxy_area: bool, sex: usize, month: u32) -> Vec<f64> {
         let mut sizes = Vec::with_capacity(3);
         if let (Some(s), true) = (self.direct, ethnicity == DIRECT_GROUP) {
@@ -130,6 +142,10 @@ pub struct PlantedEffect {
     pub expected_outcome_ratio: Option<f64>,
     /// For the drift: the first month (1-based) it applies.
     pub from_month: Option<u32>,
+    /// For a miscalibrated score: the expected ratio of the group's observed rate of the label
+    /// to the others' at equal score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_ratio_at_equal_score: Option<f64>,
 }
 
 /// Every effect, on or off, with what the audit should find; expected ratios hold for each
@@ -158,6 +174,7 @@ pub fn truth(effects: &Effects, design: &Design) -> Vec<PlantedEffect> {
             compared_with: "any other ethnicity",
             expected_outcome_ratio: effects.direct.filter(|_| outcome).map(outcome_factor),
             from_month: None,
+            expected_ratio_at_equal_score: None,
         },
         PlantedEffect {
             name: "proxy",
@@ -175,6 +192,7 @@ pub fn truth(effects: &Effects, design: &Design) -> Vec<PlantedEffect> {
             compared_with: "White",
             expected_outcome_ratio: effects.proxy.filter(|_| outcome).map(proxy_outcome),
             from_month: None,
+            expected_ratio_at_equal_score: None,
         },
         PlantedEffect {
             name: "legitimate",
@@ -196,6 +214,7 @@ pub fn truth(effects: &Effects, design: &Design) -> Vec<PlantedEffect> {
             compared_with: "other age bands",
             expected_outcome_ratio: effects.legitimate.filter(|_| outcome).map(|s| design.legitimate_outcome_ratio(s)),
             from_month: None,
+            expected_ratio_at_equal_score: None,
         },
         PlantedEffect {
             name: "drift",
@@ -213,6 +232,22 @@ pub fn truth(effects: &Effects, design: &Design) -> Vec<PlantedEffect> {
             compared_with: "Male, in the months from the change on",
             expected_outcome_ratio: effects.drift.filter(|_| outcome).map(outcome_factor),
             from_month: effects.drift_from,
+            expected_ratio_at_equal_score: None,
+        },
+        PlantedEffect {
+            name: "miscalibrate",
+            enabled: effects.miscalibrate.is_some(),
+            size: effects.miscalibrate,
+            attribute: "ethnicity",
+            group: black,
+            mechanism: format!(
+                "{black} customers redeem the offer the size times as often as the shop's redeem_score says (the score is right for everyone else)"
+            ),
+            expected_selection_rate_ratio: None,
+            compared_with: "any other ethnicity at equal redeem_score",
+            expected_outcome_ratio: None,
+            from_month: None,
+            expected_ratio_at_equal_score: effects.miscalibrate,
         },
     ]
 }

@@ -91,7 +91,13 @@ pub fn rows(
             1.0
         };
         match spec.kind {
-            Kind::Offers => offer(&mut log, rng, &c, factor, factor_multiplier * effect),
+            Kind::Offers => offer(
+                &mut log,
+                rng,
+                (&c, factor),
+                factor_multiplier * effect,
+                spec.effects.calibration(c.ethnicity),
+            ),
             Kind::Pricing => quote(
                 &mut log,
                 rng,
@@ -128,16 +134,28 @@ fn channel(rng: &mut impl Rng, app: bool) -> &'static str {
     }
 }
 
-/// A targeting decision: the rule favours long-standing customers and app users.
-fn offer(log: &mut Log, rng: &mut impl Rng, c: &Customer, app: bool, multiplier: f64) {
+/// A targeting decision: the rule favours long-standing customers and app users. The shop's
+/// redemption model scores each customer's chance of redeeming (`redeem_score`); the customer
+/// redeems with that chance times `calibration` (1: the score is right).
+fn offer(
+    log: &mut Log,
+    rng: &mut impl Rng,
+    (c, app): (&Customer, bool),
+    multiplier: f64,
+    calibration: f64,
+) {
     log.text("channel", channel(rng, app));
     let tenure = if c.tenure_months > 24 { 1.3 } else { 1.0 };
     let p = (0.22 * tenure * multiplier).min(1.0);
     let sent = rng.random_bool(p);
     let redeem = 0.10 + if c.past_spend > 150.0 { 0.2 } else { 0.0 } + if app { 0.1 } else { 0.0 };
     log.float("targeting_score", p, 4);
+    log.float("redeem_score", redeem, 4);
     log.int("offer_sent", i64::from(sent));
-    log.int("would_redeem", i64::from(rng.random_bool(redeem)));
+    log.int(
+        "would_redeem",
+        i64::from(rng.random_bool((redeem * calibration).min(1.0))),
+    );
 }
 
 const PRODUCTS: [(&str, f64, f64); 3] = [

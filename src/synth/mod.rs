@@ -146,6 +146,11 @@ pub fn generate(spec: &SynthSpec) -> Result<(DataFrame, Truth)> {
     spec.effects
         .validate(&design, spec.months)
         .map_err(AuditError::Spec)?;
+    if spec.effects.miscalibrate.is_some() && spec.kind != Kind::Offers {
+        return Err(AuditError::Spec(
+            "--miscalibrate goes with --kind offers (its redeem_score)".into(),
+        ));
+    }
     if spec.rows == 0 || spec.months == 0 {
         return Err(AuditError::Spec(
             "--rows and --months must be at least 1".into(),

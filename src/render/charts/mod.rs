@@ -10,6 +10,7 @@ mod bitmap;
 mod groups;
 mod heatmap;
 mod key;
+mod score;
 mod trend;
 
 use super::kinds::{self, Chart as Kind};
@@ -36,6 +37,7 @@ impl Kind {
             Kind::Ratio => size(set, 30),
             Kind::ErrorRates => size(set, 44),
             Kind::Heatmap => (960, 600),
+            Kind::Roc | Kind::Reliability | Kind::ThresholdSweep => (960, 560),
             Kind::TrendRate | Kind::TrendRatio => (960, 520),
         }
     }
@@ -50,6 +52,9 @@ impl Kind {
             Kind::Heatmap => "heatmap",
             Kind::TrendRate => "trend_rate",
             Kind::TrendRatio => "trend_ratio",
+            Kind::Roc => "roc",
+            Kind::Reliability => "reliability",
+            Kind::ThresholdSweep => "threshold_sweep",
         }
     }
 
@@ -64,6 +69,9 @@ impl Kind {
             Kind::Heatmap => heatmap::key(set),
             Kind::TrendRate => trend::rate_key(r, set),
             Kind::TrendRatio => trend::ratio_key(r, set),
+            Kind::Roc => score::roc_key(set),
+            Kind::Reliability => score::reliability_key(r, set),
+            Kind::ThresholdSweep => score::sweep_key(r, set),
         }
     }
 }
@@ -90,6 +98,9 @@ fn draw<DB: DrawingBackend>(
         Kind::Heatmap => heatmap::chart(set, name, &plot),
         Kind::TrendRate => trend::rate_chart(r, set, name, &plot),
         Kind::TrendRatio => trend::ratio_chart(r, set, name, &plot),
+        Kind::Roc => score::roc_chart(set, name, &plot),
+        Kind::Reliability => score::reliability_chart(set, (name, &shown.label), &plot),
+        Kind::ThresholdSweep => score::sweep_chart(r, set, name, &plot),
     }
 }
 
@@ -118,6 +129,8 @@ struct Shown {
     name: String,
     /// A numeric outcome's plain name (`quoted price`).
     outcome: String,
+    /// What the label's positive means, for the reliability diagram.
+    label: String,
 }
 
 impl Shown {
@@ -132,7 +145,17 @@ impl Shown {
             });
             let mut keep = by_size[..MAX_CHART_GROUPS].to_vec();
             keep.sort();
-            shown.groups = keep.into_iter().map(|i| set.groups[i].clone()).collect();
+            shown.groups = keep.iter().map(|&i| set.groups[i].clone()).collect();
+            // The sweep's rates are aligned with the groups: kept alike.
+            if let Some(sweep) = &mut shown.score_audit {
+                let pick = |v: &[Option<f64>]| keep.iter().map(|&i| v[i]).collect();
+                for row in &mut sweep.thresholds {
+                    row.selection_rate = pick(&row.selection_rate);
+                    row.tpr = pick(&row.tpr);
+                    row.fpr = pick(&row.fpr);
+                    row.impact_ratio = pick(&row.impact_ratio);
+                }
+            }
             name = format!(
                 "{name} (the {MAX_CHART_GROUPS} largest of {} groups)",
                 set.groups.len()
@@ -142,6 +165,7 @@ impl Shown {
             set: shown,
             name,
             outcome: words.outcome(),
+            label: words.label_positive(),
         }
     }
 }
@@ -229,6 +253,12 @@ fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u3
     if !results.periods.is_empty() && set.segment.is_none() {
         charts.extend([Kind::TrendRate, Kind::TrendRatio]);
     }
+    if set.score_audit.is_some() {
+        charts.push(Kind::ThresholdSweep);
+        if results.audit.label.is_some() {
+            charts.extend([Kind::Roc, Kind::Reliability]);
+        }
+    }
     charts
         .into_iter()
         .map(|kind| {
@@ -246,10 +276,24 @@ pub fn more_charts(
     index: usize,
     set: &AttributeSetResult,
 ) -> Vec<(&'static str, String)> {
-    titled(results, index, set, |kind| !is_trend(kind))
+    titled(results, index, set, |kind| !is_trend(kind) && !is_score(kind))
         .into_iter()
         .skip(1)
         .collect()
+}
+
+/// The set's score charts, as (title, path), with a score audit.
+pub fn score_charts(
+    results: &AuditResults,
+    index: usize,
+    set: &AttributeSetResult,
+) -> Vec<(&'static str, String)> {
+    titled(results, index, set, is_score)
+}
+
+/// Whether a chart shows the score itself.
+fn is_score(kind: Kind) -> bool {
+    matches!(kind, Kind::Roc | Kind::Reliability | Kind::ThresholdSweep)
 }
 
 /// The set's trend charts, as (title, path), with `--date`.
@@ -286,6 +330,9 @@ fn titled(
                 Kind::Heatmap => "Selection rate by intersection",
                 Kind::TrendRate => "Each group's rate per period",
                 Kind::TrendRatio => "Each group against the reference, per period",
+                Kind::Roc => "ROC curve per group",
+                Kind::Reliability => "Reliability diagram: observed rate at each score",
+                Kind::ThresholdSweep => "Impact ratio at every threshold",
             };
             (
                 title,

@@ -18,7 +18,7 @@ use plotters::prelude::*;
 pub const MAX_LINES: usize = 6;
 
 /// Colour-blind-safe line colours (Okabe–Ito without the vermillion of failing verdicts).
-const LINES: [RGBColor; MAX_LINES] = [
+pub(super) const LINES: [RGBColor; MAX_LINES] = [
     INK,
     RGBColor(0xE6, 0x9F, 0x00),
     RGBColor(0x56, 0xB4, 0xE9),
@@ -28,7 +28,7 @@ const LINES: [RGBColor; MAX_LINES] = [
 ];
 
 /// The groups drawn: the largest of the whole range, with their values.
-fn lines(set: &AttributeSetResult) -> Vec<&IndexMap<String, String>> {
+pub(super) fn lines(set: &AttributeSetResult) -> Vec<&IndexMap<String, String>> {
     let mut groups: Vec<&GroupResult> = set
         .groups
         .iter()
@@ -70,7 +70,7 @@ fn history<'a>(
 }
 
 /// The name of a group in the key.
-fn name(values: &IndexMap<String, String>) -> String {
+pub(super) fn name(values: &IndexMap<String, String>) -> String {
     short(&values.values().cloned().collect::<Vec<_>>().join(", "))
 }
 
@@ -191,11 +191,11 @@ fn axes<'a, DB: DrawingBackend + 'a>(
 }
 
 /// The width of a group's line, in pixels.
-const LINE_WIDTH: f64 = 2.5;
+pub(super) const LINE_WIDTH: f64 = 2.5;
 
 /// A line through `points` of `width` pixels, each segment a filled quadrilateral, so that steep
 /// and flat segments are equally thick (a bitmap's wide strokes thin out on steep segments).
-fn thick_line<DB: DrawingBackend>(
+pub(super) fn thick_line<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     points: &[(f64, f64)],
     colour: RGBColor,

@@ -55,6 +55,7 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     for (i, set) in r.attribute_sets.iter().enumerate() {
         kind.findings(&mut s, r, ctx, (i, set));
     }
+    crate::render::sections::score::section(&mut s, &w);
     crate::render::sections::changes::section(&mut s, &w, ctx);
     crate::render::sections::trend::section(&mut s, &w);
     crate::render::sections::explain::section(&mut s, &w, ctx);

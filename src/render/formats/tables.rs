@@ -61,8 +61,109 @@ pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
         if !results.periods.is_empty() && set.segment.is_none() {
             files.push(trend_table(&prefix, results, set, ctx));
         }
+        if set.score_audit.is_some() {
+            files.extend(score_tables(&prefix, set, ctx));
+        }
     }
     files
+}
+
+/// With a score audit: each group's ranking and calibration, its reliability table, and every
+/// threshold of the sweep.
+fn score_tables(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> [Table; 3] {
+    let (mut groups, mut bins, mut sweep) = (Vec::new(), Vec::new(), Vec::new());
+    for g in &set.groups {
+        let m = &g.measures;
+        let Some(a) = &m.score_audit else { continue };
+        let c = a.calibration.as_ref();
+        let at_equal = c.and_then(|c| c.vs_reference.as_ref());
+        let mut row = group_start(set, m, ctx);
+        row.push(num(a.auc));
+        row.extend(bounds(a.auc_ci));
+        row.push(num(a.auc_test.map(|t| t.p_value)));
+        row.push(num(a.abroca));
+        row.push(num(at_equal.and_then(|e| e.ratio)));
+        row.extend(bounds(at_equal.and_then(|e| e.ci)));
+        row.push(num(at_equal.and_then(|e| e.p_value)));
+        row.push(at_equal.map_or(String::new(), |e| e.verdict.name().to_string()));
+        row.push(num(c.and_then(|c| c.in_the_large)));
+        row.push(num(c.and_then(|c| c.ece)));
+        row.push(num(c.and_then(|c| c.slope)));
+        row.extend(bounds(c.and_then(|c| c.slope_ci)));
+        row.push(num(c.and_then(|c| c.intercept)));
+        groups.push(row);
+        for b in c.map_or(&[][..], |c| c.bins.as_slice()) {
+            let mut row = values(set, m);
+            row.extend([b.scores[0].to_string(), b.scores[1].to_string()]);
+            row.push(ctx.count_of(crate::results::Count::Value(b.n)));
+            row.extend([num(b.mean_score), num(b.observed)]);
+            row.extend(bounds(b.observed_ci));
+            bins.push(row);
+        }
+    }
+    if let Some(s) = &set.score_audit {
+        for t in &s.thresholds {
+            for (i, g) in set.groups.iter().enumerate() {
+                if t.selection_rate[i].is_none() {
+                    continue;
+                }
+                let mut row = vec![t.threshold.to_string()];
+                row.extend(values(set, &g.measures));
+                row.extend(
+                    [&t.selection_rate, &t.tpr, &t.fpr, &t.impact_ratio].map(|v| num(v[i])),
+                );
+                row.push(t.all_pass.to_string());
+                sweep.push(row);
+            }
+        }
+    }
+    let groups_header = [
+        "reference",
+        "n",
+        "auc",
+        "auc_ci_low",
+        "auc_ci_high",
+        "auc_test_p",
+        "abroca",
+        "ratio_at_equal_score",
+        "ratio_ci_low",
+        "ratio_ci_high",
+        "ratio_p",
+        "calibration_verdict",
+        "calibration_in_the_large",
+        "ece",
+        "slope",
+        "slope_ci_low",
+        "slope_ci_high",
+        "intercept",
+    ];
+    let bins_header = [
+        "score_from",
+        "score_to",
+        "n",
+        "mean_score",
+        "observed",
+        "observed_ci_low",
+        "observed_ci_high",
+    ];
+    let mut sweep_header = vec!["threshold".to_string()];
+    sweep_header.extend(set.attributes.iter().map(|a| cell(a)));
+    sweep_header.extend(
+        ["selection_rate", "tpr", "fpr", "impact_ratio", "all_pass"].map(str::to_string),
+    );
+    [
+        table(
+            &format!("{prefix}_score"),
+            &header(set, &groups_header),
+            groups,
+        ),
+        table(
+            &format!("{prefix}_reliability"),
+            &header(set, &bins_header),
+            bins,
+        ),
+        table(&format!("{prefix}_thresholds"), &sweep_header, sweep),
+    ]
 }
 
 /// With `--date`, a pooled set's groups period by period: rows, the judged rate (a numeric

@@ -70,6 +70,12 @@ pub enum Chart {
     TrendRate,
     /// Each group against the reference per period.
     TrendRatio,
+    /// Each group's ROC curve (a score audit with a label).
+    Roc,
+    /// The reliability diagram (a score audit with a label).
+    Reliability,
+    /// Each group's impact ratio at every threshold (a score audit).
+    ThresholdSweep,
 }
 
 /// What the report shows of one kind of outcome.

@@ -1,7 +1,7 @@
 //! The report's parts, in the report's order: the executive summary ([`headline`]), each kind of
 //! outcome's scope lines, findings and glossary ([`binary`], [`numeric`], behind
 //! [`KindSections`]), the gaps at equal legitimate factors ([`controls`]), the list of verdicts
-//! ([`verdicts`]), what changed since the last audit ([`changes`]), the trend ([`trend`]) and why
+//! ([`verdicts`]), the score itself with a score audit ([`score`]), what changed since the last audit ([`changes`]), the trend ([`trend`]) and why
 //! the gaps exist ([`explain`]). The formats put them together.
 
 pub mod binary;
@@ -10,6 +10,7 @@ pub mod controls;
 pub mod explain;
 pub mod headline;
 pub mod numeric;
+pub mod score;
 pub mod trend;
 pub mod verdicts;
 

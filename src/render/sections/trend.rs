@@ -105,6 +105,7 @@ pub fn section(s: &mut String, w: &Words) {
             let _ = writeln!(s, "| {} | {} |", p.period, cells.join(" | "));
         }
         let _ = writeln!(s);
+        super::score::by_period(s, w, (&groups, &names), &sets);
     }
 }
 
