@@ -54,12 +54,28 @@ fn compas_decile_scores_rank_and_mean_alike_for_black_and_white_defendants() {
     // Observed reoffending per decile (pandas groupby mean), and at equal decile the same for
     // both: the score means the same for Black and white defendants.
     let expected_black = [
-        0.22864321608, 0.302798982188, 0.419075144509, 0.45974025974, 0.482191780822,
-        0.559895833333, 0.5925, 0.682451253482, 0.707894736842, 0.793706293706,
+        0.22864321608,
+        0.302798982188,
+        0.419075144509,
+        0.45974025974,
+        0.482191780822,
+        0.559895833333,
+        0.5925,
+        0.682451253482,
+        0.707894736842,
+        0.793706293706,
     ];
     let expected_white = [
-        0.208516886931, 0.313019390582, 0.340659340659, 0.39649122807, 0.460580912863,
-        0.572164948454, 0.615384615385, 0.719298245614, 0.69387755102, 0.703125,
+        0.208516886931,
+        0.313019390582,
+        0.340659340659,
+        0.39649122807,
+        0.460580912863,
+        0.572164948454,
+        0.615384615385,
+        0.719298245614,
+        0.69387755102,
+        0.703125,
     ];
     for (g, expected) in [(black, expected_black), (white, expected_white)] {
         for (a, e) in observed(g).iter().zip(expected) {
@@ -94,7 +110,10 @@ fn compas_decile_scores_rank_and_mean_alike_for_black_and_white_defendants() {
     );
     // The report says it in words, beside the error-rate verdict.
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    assert!(report.contains("## The score across thresholds"), "{report}");
+    assert!(
+        report.contains("## The score across thresholds"),
+        "{report}"
+    );
     assert!(report.contains(
         "At equal scores, defendants with race African-American were charged with a new crime within two years about as often as defendants with race Caucasian"
     ));
@@ -129,14 +148,24 @@ fn probabilities_with_few_values_match_scikit_learn_and_statsmodels_exactly() {
         (
             "Black",
             0.6406256877157462,
-            [0.12842105263157894, 0.20238095238095238, 0.2980392156862745, 0.3850574712643678],
+            [
+                0.12842105263157894,
+                0.20238095238095238,
+                0.2980392156862745,
+                0.3850574712643678,
+            ],
             [-0.17237508368136226, 0.8046590832276943],
             [0.13680248195193465, 0.10468263649963103],
         ),
         (
             "White",
             0.6708380316819275,
-            [0.09549071618037135, 0.1825922421948912, 0.28353759523020866, 0.390521327014218],
+            [
+                0.09549071618037135,
+                0.1825922421948912,
+                0.28353759523020866,
+                0.390521327014218,
+            ],
             [-0.06938229630787662, 1.0007683540737098],
             [0.057338482121450436, 0.04557242519018431],
         ),
@@ -151,8 +180,16 @@ fn probabilities_with_few_values_match_scikit_learn_and_statsmodels_exactly() {
         let c = &a["calibration"];
         close(num(c, "intercept"), params[0], 1e-7);
         close(num(c, "slope"), params[1], 1e-7);
-        close(c["slope_ci"][0].as_f64().unwrap(), params[1] - z * bse[1], 1e-7);
-        close(c["intercept_ci"][1].as_f64().unwrap(), params[0] + z * bse[0], 1e-7);
+        close(
+            c["slope_ci"][0].as_f64().unwrap(),
+            params[1] - z * bse[1],
+            1e-7,
+        );
+        close(
+            c["intercept_ci"][1].as_f64().unwrap(),
+            params[0] + z * bse[0],
+            1e-7,
+        );
     }
     // The sweep: four thresholds, the scores.
     let sweep = &r["attribute_sets"][0]["score_audit"]["thresholds"];
@@ -213,7 +250,9 @@ fn a_score_of_many_values_is_binned_within_its_stated_bound() {
     // 200 thresholds of the pooled score, and the one in use.
     let thresholds = sweep["thresholds"].as_array().unwrap();
     assert!(thresholds.len() == 200 || thresholds.len() == 201);
-    assert!(thresholds.iter().any(|t| t["threshold"].as_f64().unwrap() >= 0.2));
+    assert!(thresholds
+        .iter()
+        .any(|t| t["threshold"].as_f64().unwrap() >= 0.2));
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(report.contains("cut into 1,000 bins of equal rows by rank"));
 }
@@ -269,7 +308,14 @@ fn a_planted_miscalibration_is_found_and_none_without() {
     }
     // A planted miscalibration needs a score: the other logs have none.
     fairaudit()
-        .args(["synth", "--kind", "pricing", "--miscalibrate", "0.7", "--out"])
+        .args([
+            "synth",
+            "--kind",
+            "pricing",
+            "--miscalibrate",
+            "0.7",
+            "--out",
+        ])
         .arg(dir.path().join("p.csv"))
         .assert()
         .code(2);
@@ -286,9 +332,8 @@ fn constant_scores_one_class_groups_and_scores_outside_zero_to_one() {
         text += &format!("{},b,1\n", if i % 2 == 0 { 3 } else { 7 });
     }
     let log = write(dir.path(), "log.csv", &text);
-    let r = audit(
-        &dir.path().join("out"),
-        &[
+    let run = |out: &str, extra: &[&str]| {
+        let mut flags = vec![
             "--data",
             log.to_str().unwrap(),
             "--score",
@@ -301,8 +346,11 @@ fn constant_scores_one_class_groups_and_scores_outside_zero_to_one() {
             "g",
             "--reference",
             "g=a",
-        ],
-    );
+        ];
+        flags.extend(extra);
+        audit(&dir.path().join(out), &flags)
+    };
+    let r = run("out", &[]);
     let a = score(&r, 0, &[("g", "a")]);
     assert_eq!(num(a, "auc"), 0.5);
     let b = score(&r, 0, &[("g", "b")]);
@@ -313,24 +361,7 @@ fn constant_scores_one_class_groups_and_scores_outside_zero_to_one() {
     assert!(report.contains("cannot be measured: all of them had the same outcome"));
     assert!(report.contains("The scores are not probabilities"));
     // --no-score-audit leaves it out, and the verdicts stay.
-    let off = audit(
-        &dir.path().join("off"),
-        &[
-            "--data",
-            log.to_str().unwrap(),
-            "--score",
-            "s",
-            "--threshold",
-            "5",
-            "--label",
-            "y",
-            "--protected",
-            "g",
-            "--reference",
-            "g=a",
-            "--no-score-audit",
-        ],
-    );
+    let off = run("off", &["--no-score-audit"]);
     assert!(off["attribute_sets"][0]["score_audit"].is_null());
     assert_eq!(
         off["attribute_sets"][0]["checks"],

@@ -37,7 +37,10 @@ impl Aligned {
     }
 
     fn counts(&self) -> Vec<roc::Counts> {
-        self.bins.iter().map(|b| (b.positive, b.negative())).collect()
+        self.bins
+            .iter()
+            .map(|b| (b.positive, b.negative()))
+            .collect()
     }
 }
 
@@ -398,7 +401,10 @@ fn sweep(
     let above = |g: &Aligned| -> Vec<(f64, f64)> {
         let mut out = vec![(0.0, 0.0); g.bins.len() + 1];
         for i in (0..g.bins.len()).rev() {
-            out[i] = (out[i + 1].0 + g.bins[i].weight, out[i + 1].1 + g.bins[i].positive);
+            out[i] = (
+                out[i + 1].0 + g.bins[i].weight,
+                out[i + 1].1 + g.bins[i].positive,
+            );
         }
         out
     };
@@ -500,7 +506,12 @@ mod tests {
             impact_ratio: vec![],
             all_pass,
         };
-        let rows = [row(1.0, true), row(2.0, true), row(3.0, false), row(4.0, true)];
+        let rows = [
+            row(1.0, true),
+            row(2.0, true),
+            row(3.0, false),
+            row(4.0, true),
+        ];
         assert_eq!(passing(&rows), vec![[1.0, 2.0], [4.0, 4.0]]);
     }
 

@@ -266,12 +266,13 @@ impl TallyEngine for MemoryEngine {
             let key = |c: &str| self.grouping(row, c, &keying);
             let decision = match &plan.decision {
                 DecisionKey::Column(c) => text(c),
-                DecisionKey::AtLeast { column, threshold } => self.value(row, column).map(|v| {
-                    match number(Some(v)).filter(|x| !x.is_nan()) {
-                        Some(s) => (s >= *threshold).to_string(),
-                        None => "NaN".to_string(),
-                    }
-                }),
+                DecisionKey::AtLeast { column, threshold } => {
+                    self.value(row, column)
+                        .map(|v| match number(Some(v)).filter(|x| !x.is_nan()) {
+                            Some(s) => (s >= *threshold).to_string(),
+                            None => "NaN".to_string(),
+                        })
+                }
                 DecisionKey::Value(column) => self.value(row, column).map(|v| {
                     number(Some(v))
                         .filter(|x| !x.is_nan())

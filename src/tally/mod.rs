@@ -563,7 +563,11 @@ mod tests {
                     0 => "high".to_string(),
                     _ => format!("{}", (i * 7919 % 1500) as f64 / 1500.0),
                 };
-                [score, ["a", "b"][i % 2].to_string(), (i % 3 % 2).to_string()]
+                [
+                    score,
+                    ["a", "b"][i % 2].to_string(),
+                    (i % 3 % 2).to_string(),
+                ]
             })
             .collect();
         let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();

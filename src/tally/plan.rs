@@ -259,12 +259,10 @@ impl TallyPlan {
             Decision::Value { column } | Decision::AboveMedian { column, .. } => {
                 DecisionKey::Value(column.clone())
             }
-            Decision::Score { column, threshold } => {
-                DecisionKey::AtLeast {
-                    column: column.clone(),
-                    threshold: *threshold,
-                }
-            }
+            Decision::Score { column, threshold } => DecisionKey::AtLeast {
+                column: column.clone(),
+                threshold: *threshold,
+            },
         };
         if let Some(w) = &spec.weight {
             checks.push(Check {

@@ -174,7 +174,10 @@ impl PolarsEngine {
                 .alias(COUNT_KEY)]),
         )?;
         let distinct = column_f64(&self.path, &df, COUNT_KEY)?;
-        if distinct.first().is_none_or(|n| *n <= SCORE_EXACT_LIMIT as f64) {
+        if distinct
+            .first()
+            .is_none_or(|n| *n <= SCORE_EXACT_LIMIT as f64)
+        {
             return Ok(ScoreKeying::Exact);
         }
         let df = load::collect(
@@ -341,8 +344,15 @@ fn exact_sum(value: Expr, scale: f64) -> Expr {
 fn exact_signed_sum(value: Expr, scale: f64) -> Expr {
     let part = |v: Expr| (v * lit(scale)).cast(DataType::Int128).sum();
     let zero = lit(0.0);
-    (part(when(value.clone().gt(zero.clone())).then(value.clone()).otherwise(zero.clone()))
-        - part(when(value.clone().lt(zero.clone())).then(-value).otherwise(zero)))
+    (part(
+        when(value.clone().gt(zero.clone()))
+            .then(value.clone())
+            .otherwise(zero.clone()),
+    ) - part(
+        when(value.clone().lt(zero.clone()))
+            .then(-value)
+            .otherwise(zero),
+    ))
     .cast(DataType::Float64)
 }
 
@@ -463,11 +473,7 @@ impl TallyEngine for PolarsEngine {
             DecisionKey::Column(c) => self.yes_no(c).alias(DECISION_KEY),
             DecisionKey::AtLeast { column, threshold } => when(not_a_number(column))
                 .then(lit("NaN"))
-                .otherwise(
-                    number(column)
-                        .gt_eq(lit(*threshold))
-                        .cast(DataType::String),
-                )
+                .otherwise(number(column).gt_eq(lit(*threshold)).cast(DataType::String))
                 .alias(DECISION_KEY),
             DecisionKey::Value(column) => when(not_a_number(column))
                 .then(lit(f64::NAN))

@@ -276,10 +276,12 @@ pub fn more_charts(
     index: usize,
     set: &AttributeSetResult,
 ) -> Vec<(&'static str, String)> {
-    titled(results, index, set, |kind| !is_trend(kind) && !is_score(kind))
-        .into_iter()
-        .skip(1)
-        .collect()
+    titled(results, index, set, |kind| {
+        !is_trend(kind) && !is_score(kind)
+    })
+    .into_iter()
+    .skip(1)
+    .collect()
 }
 
 /// The set's score charts, as (title, path), with a score audit.

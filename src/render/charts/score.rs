@@ -90,7 +90,9 @@ pub fn roc_key(set: &AttributeSetResult) -> Vec<Key> {
             ))
         })
         .collect();
-    key.push(Key::Line("diagonal: a score that ranks no better than chance".into()));
+    key.push(Key::Line(
+        "diagonal: a score that ranks no better than chance".into(),
+    ));
     key
 }
 
@@ -195,7 +197,10 @@ pub fn reliability_chart<DB: DrawingBackend>(
             }))
             .map_err(|e| e.to_string())?;
         chart
-            .draw_series(p.iter().map(|q| Circle::new((q.0, q.1), 4, colour.filled())))
+            .draw_series(
+                p.iter()
+                    .map(|q| Circle::new((q.0, q.1), 4, colour.filled())),
+            )
             .map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -237,9 +242,11 @@ pub fn sweep_chart<DB: DrawingBackend>(
         return Ok(());
     };
     let rows = &sweep.thresholds;
-    let (lo, hi) = rows.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| {
-        (a.min(t.threshold), b.max(t.threshold))
-    });
+    let (lo, hi) = rows
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| {
+            (a.min(t.threshold), b.max(t.threshold))
+        });
     let hi = hi.max(sweep.threshold_used);
     let lo = lo.min(sweep.threshold_used);
     let pad = ((hi - lo) * 0.02).max(1e-9);

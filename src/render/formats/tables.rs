@@ -109,9 +109,7 @@ fn score_tables(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> [Ta
                 }
                 let mut row = vec![t.threshold.to_string()];
                 row.extend(values(set, &g.measures));
-                row.extend(
-                    [&t.selection_rate, &t.tpr, &t.fpr, &t.impact_ratio].map(|v| num(v[i])),
-                );
+                row.extend([&t.selection_rate, &t.tpr, &t.fpr, &t.impact_ratio].map(|v| num(v[i])));
                 row.push(t.all_pass.to_string());
                 sweep.push(row);
             }
@@ -148,9 +146,8 @@ fn score_tables(prefix: &str, set: &AttributeSetResult, ctx: &RunContext) -> [Ta
     ];
     let mut sweep_header = vec!["threshold".to_string()];
     sweep_header.extend(set.attributes.iter().map(|a| cell(a)));
-    sweep_header.extend(
-        ["selection_rate", "tpr", "fpr", "impact_ratio", "all_pass"].map(str::to_string),
-    );
+    sweep_header
+        .extend(["selection_rate", "tpr", "fpr", "impact_ratio", "all_pass"].map(str::to_string));
     [
         table(
             &format!("{prefix}_score"),

@@ -121,7 +121,7 @@ fn compared(set: &AttributeSetResult) -> impl Iterator<Item = (&GroupResult, &Gr
         .filter_map(|g| Some((g, audit(g)?)))
 }
 
-/// The reference, in words, with its area.
+/// The reference group's area under the ROC curve.
 fn reference_area(set: &AttributeSetResult) -> Option<f64> {
     set.groups
         .iter()
@@ -187,7 +187,8 @@ fn calibration(s: &mut String, w: &Words, set: &AttributeSetResult) {
             "ratio {}, {:.0}% CI {}, {}",
             ratio(at.ratio),
             w.r.audit.confidence * 100.0,
-            at.ci.map_or("n/a".into(), |[lo, hi]| format!("{lo:.2}–{hi:.2}")),
+            at.ci
+                .map_or("n/a".into(), |[lo, hi]| format!("{lo:.2}–{hi:.2}")),
             at.p_adjusted.map_or("no test".into(), p_value)
         );
         let line = match at.verdict {
@@ -320,7 +321,9 @@ fn thresholds(s: &mut String, w: &Words, set: &AttributeSetResult) {
         .groups
         .iter()
         .enumerate()
-        .filter(|(i, g)| !g.measures.is_reference && rows.first().is_some_and(|t| t.impact_ratio[*i].is_some()))
+        .filter(|(i, g)| {
+            !g.measures.is_reference && rows.first().is_some_and(|t| t.impact_ratio[*i].is_some())
+        })
         .collect();
     let names: Vec<String> = groups
         .iter()
@@ -336,7 +339,10 @@ fn thresholds(s: &mut String, w: &Words, set: &AttributeSetResult) {
         if k % step != 0 && in_use != Some(k) {
             continue;
         }
-        let ratios: Vec<String> = groups.iter().map(|(i, _)| ratio(t.impact_ratio[*i])).collect();
+        let ratios: Vec<String> = groups
+            .iter()
+            .map(|(i, _)| ratio(t.impact_ratio[*i]))
+            .collect();
         let _ = writeln!(
             s,
             "| {}{} | {} | {} |",
