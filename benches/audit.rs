@@ -3,12 +3,15 @@
 //! `group_by` computing the same counts on the same file, for Parquet and CSV; and a pricing audit
 //! (price with three controls) against the bare `group_by` of count, Σy and Σy²; and the explain
 //! stage (`--features`, sample of 200,000) and the audit by month (`--date`) against the same
-//! audit without periods, on a 10-million-row synthetic offers log.
+//! audit without periods, on a 10-million-row synthetic offers log; and the score audit (ranking,
+//! calibration and every threshold of a continuous score) against the same audit without it, as
+//! whole runs of the binary with their peak memory.
 //!
 //! Run with `cargo bench --bench audit` (rows: `FAIRAUDIT_BENCH_ROWS`, default 10,000,000).
 //! The generated logs are cached in `bench-data/` (git-ignored).
 
 mod logs;
+mod process;
 
 use fairaudit::spec::{AuditSpec, BinaryColumn, Decision, Format};
 use polars::prelude::*;
@@ -220,6 +223,31 @@ fn bare_group_by(path: &Path, format: Format, engine: Engine) {
     assert!(counts.height() > 0);
 }
 
+/// The binary's audit of the `score` column at 0.5 with its label, by sex, age band and both, on
+/// `path`, with the score audit on or off: the median wall time of `RUNS` runs and the largest
+/// peak resident memory.
+fn score_audit(path: &Path, out: &Path, on: bool) -> (Duration, u64) {
+    let mut runs: Vec<(Duration, u64)> = (0..RUNS)
+        .map(|_| {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fairaudit"));
+            command
+                .args(["audit", "--data"])
+                .arg(path)
+                .args(["--score", "score", "--threshold", "0.5", "--label", "label"])
+                .args(["--protected", "sex", "--protected", "age_band"])
+                .args(["--protected", "sex,age_band", "--force", "--out"])
+                .arg(out);
+            if !on {
+                command.arg("--no-score-audit");
+            }
+            process::measured(&mut command)
+        })
+        .collect();
+    let peak = runs.iter().map(|(_, m)| *m).max().unwrap_or(0);
+    runs.sort();
+    (runs[RUNS / 2].0, peak)
+}
+
 fn median(mut f: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..RUNS)
         .map(|_| {
@@ -255,6 +283,19 @@ fn main() {
         fixed.as_secs_f64(),
         fixed.as_secs_f64() / large.as_secs_f64(),
         large.as_secs_f64()
+    );
+    let (on, on_peak) = score_audit(&parquet, &out.path().join("score"), true);
+    let (off, off_peak) = score_audit(&parquet, &out.path().join("score"), false);
+    println!(
+        "score    (Parquet, a continuous score): audit with the score audit {:.3} s, peak RSS {:.0} MB; \
+         without {:.3} s, {:.0} MB; ratio {:.2} (target at most 1.5), memory {:.2} (whole runs of the \
+         binary, median of {RUNS})",
+        on.as_secs_f64(),
+        on_peak as f64 / 1e6,
+        off.as_secs_f64(),
+        off_peak as f64 / 1e6,
+        on.as_secs_f64() / off.as_secs_f64(),
+        on_peak as f64 / off_peak as f64
     );
     let offers = generate_offers(rows, &dir);
     let spec = offers_spec(&offers);

@@ -10,32 +10,15 @@
 //! peak RSS under 2 GB, and time within 2× the bare group-by.
 
 mod logs;
+mod process;
 
 use polars::prelude::*;
+use process::measured;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 3;
-
-/// Wall time and peak resident memory (bytes) of a command run to completion.
-fn measured(command: &mut Command) -> (Duration, u64) {
-    let start = Instant::now();
-    let child = command
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value, and wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    // SAFETY: waits for the child just spawned; the pointers are to live locals.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
-    assert_eq!(status, 0, "{command:?} failed");
-    (start.elapsed(), usage.ru_maxrss as u64 * 1024)
-}
 
 /// The median of `RUNS` runs of `f` (each returns its duration and a size), and the largest size.
 fn median(mut f: impl FnMut() -> (Duration, u64)) -> (Duration, u64) {

@@ -3,5 +3,6 @@
 mod cli;
 
 fn main() {
+    fairaudit::tally::polars_engine::reserve_hot_groups();
     std::process::exit(cli::main());
 }

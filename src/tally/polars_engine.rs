@@ -18,6 +18,30 @@ use crate::value::{sort_by_count, ValueCount};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// An estimate of distinct scores above this comes from more than [`SCORE_EXACT_LIMIT`] of them:
+/// HyperLogLog's relative error is about 1%, and twice the limit lies some hundred errors away.
+const SCORE_ESTIMATE_MARGIN: f64 = 2.0 * SCORE_EXACT_LIMIT as f64;
+/// The rows whose distinct scores are counted first: more than [`SCORE_EXACT_LIMIT`] among them
+/// settle that the score is binned, without a pass over the whole log.
+const SCORE_LEAD_ROWS: u32 = 100_000;
+/// Groups each of Polars' streaming workers keeps in its table while it tallies (its default is
+/// 4,096): a score's bins make tens of thousands of cells, and with a smaller table each worker
+/// evicts partial sums that are only merged at the end, so memory would grow with the log.
+pub const HOT_GROUPS: &str = "65536";
+
+/// Sets Polars' table of groups per streaming worker to [`HOT_GROUPS`], unless the environment
+/// sets it (`POLARS_HOT_TABLE_SIZE`). Call it at the start of a program, before any thread reads
+/// the environment.
+pub fn reserve_hot_groups() {
+    if std::env::var_os("POLARS_HOT_TABLE_SIZE").is_none() {
+        std::env::set_var("POLARS_HOT_TABLE_SIZE", HOT_GROUPS);
+    }
+}
+
+/// The score as a number (null where it is not one), computed once per row for the key and the
+/// sums; a name no log's column is given.
+const SCORE_NUMBER: &str = "\u{1f}fairaudit score";
+
 pub(super) const DECISION_KEY: &str = "__fairaudit_decision";
 pub(super) const LABEL_KEY: &str = "__fairaudit_label";
 pub(super) const COUNT_KEY: &str = "__fairaudit_n";
@@ -160,34 +184,44 @@ impl PolarsEngine {
 }
 
 impl PolarsEngine {
-    /// How the score becomes the cells' key: Polars counts its distinct numbers; past
-    /// [`SCORE_EXACT_LIMIT`] of them, the cut points of its bins by rank come from its numbers,
-    /// sorted here.
+    /// How the score becomes the cells' key. Polars counts the distinct numbers among the
+    /// first [`SCORE_LEAD_ROWS`] rows; unless they are already more than [`SCORE_EXACT_LIMIT`],
+    /// it estimates those of the whole log (HyperLogLog, in constant memory) and counts them
+    /// exactly only when there are few. With more, the cut points of its bins by rank come from
+    /// its numbers, collected here.
     fn score_keying(&self, column: &str) -> Result<ScoreKeying> {
         let numbers = score_number(column).drop_nulls();
-        let df = load::collect(
-            &self.path,
-            self.frame.clone().select([numbers
-                .clone()
-                .n_unique()
-                .cast(DataType::Float64)
-                .alias(COUNT_KEY)]),
-        )?;
-        let distinct = column_f64(&self.path, &df, COUNT_KEY)?;
-        if distinct
-            .first()
-            .is_none_or(|n| *n <= SCORE_EXACT_LIMIT as f64)
-        {
+        let count = |frame: LazyFrame, expr: Expr| -> Result<f64> {
+            let df = load::collect(
+                &self.path,
+                frame.select([expr.cast(DataType::Float64).alias(COUNT_KEY)]),
+            )?;
+            Ok(column_f64(&self.path, &df, COUNT_KEY)?
+                .first()
+                .copied()
+                .unwrap_or(0.0))
+        };
+        let limit = SCORE_EXACT_LIMIT as f64;
+        let lead = self.frame.clone().slice(0, SCORE_LEAD_ROWS);
+        let many = count(lead, numbers.clone().n_unique())? > limit
+            || count(self.frame.clone(), numbers.clone().approx_n_unique())?
+                > SCORE_ESTIMATE_MARGIN
+            || count(self.frame.clone(), numbers.clone().n_unique())? > limit;
+        if !many {
             return Ok(ScoreKeying::Exact);
         }
         let df = load::collect(
             &self.path,
             self.frame.clone().select([numbers.alias(SCORE_KEY)]),
         )?;
-        let mut sorted = column_f64(&self.path, &df, SCORE_KEY)?;
+        let scores: Vec<f64> = df
+            .column(SCORE_KEY)
+            .and_then(|c| c.f64().cloned())
+            .map_err(|e| read_error(&self.path, e))?
+            .into_no_null_iter()
+            .collect();
         drop(df);
-        rayon::slice::ParallelSliceMut::par_sort_unstable_by(sorted.as_mut_slice(), f64::total_cmp);
-        Ok(ScoreKeying::of_sorted(&sorted))
+        Ok(ScoreKeying::of_scores(&scores))
     }
 
     /// The period code of a date column's value (a date, a datetime, or an ISO date text; null
@@ -339,23 +373,6 @@ fn exact_sum(value: Expr, scale: f64) -> Expr {
         .cast(DataType::Float64)
 }
 
-/// The exact sum of values of either sign in units of 1/`scale`: the positive parts' less the
-/// negative parts', each as [`exact_sum`] takes it, as the SQL engines do.
-fn exact_signed_sum(value: Expr, scale: f64) -> Expr {
-    let part = |v: Expr| (v * lit(scale)).cast(DataType::Int128).sum();
-    let zero = lit(0.0);
-    (part(
-        when(value.clone().gt(zero.clone()))
-            .then(value.clone())
-            .otherwise(zero.clone()),
-    ) - part(
-        when(value.clone().lt(zero.clone()))
-            .then(-value)
-            .otherwise(zero),
-    ))
-    .cast(DataType::Float64)
-}
-
 /// `df` with each of `columns`, a sum in units of 1/`scale` ([`exact_sum`]), divided by `scale`.
 fn in_units(path: &Path, mut df: DataFrame, columns: &[String], scale: f64) -> Result<DataFrame> {
     for name in columns {
@@ -377,17 +394,13 @@ fn score_number(column: &str) -> Expr {
 }
 
 /// The score's key of each row ([`ScoreKeying`]), null where the score is not a number.
-fn score_key(column: &str, keying: ScoreKeying) -> Expr {
+fn score_key(keying: ScoreKeying) -> Expr {
     match keying {
-        ScoreKeying::Exact => score_number(column).alias(SCORE_KEY),
-        keying @ ScoreKeying::Bins(_) => score_number(column)
+        ScoreKeying::Exact => col(SCORE_NUMBER).alias(SCORE_KEY),
+        keying @ ScoreKeying::Bins(_) => col(SCORE_NUMBER)
             .map(
                 move |scores| {
-                    let keys: Float64Chunked = scores
-                        .f64()?
-                        .iter()
-                        .map(|s| s.map(|s| keying.key(s)))
-                        .collect();
+                    let keys: Float64Chunked = scores.f64()?.apply_values(|s| keying.key(s));
                     Ok(keys.with_name(SCORE_KEY.into()).into_column())
                 },
                 |_, field| Ok(Field::new(field.name().clone(), DataType::Float64)),
@@ -487,8 +500,10 @@ impl TallyEngine for PolarsEngine {
             keys.push(selected(&plan.selection).not().alias(OUTSIDE_KEY));
         }
         let mut aggs = vec![len().alias(COUNT_KEY)];
+        let mut frame = self.frame.clone();
         if let Some(score) = &plan.score {
-            keys.push(score_key(score, self.score_keying(score)?));
+            frame = frame.with_column(score_number(score).alias(SCORE_NUMBER));
+            keys.push(score_key(self.score_keying(score)?));
         }
         let weight = match &plan.weight {
             Some(w) => {
@@ -523,15 +538,16 @@ impl TallyEngine for PolarsEngine {
                     .alias(format!("{CHECK_KEY}{k}")),
             );
         }
-        if let Some(score) = &plan.score {
+        if plan.score.is_some() {
             aggs.extend([
-                score_number(score).min().alias(SCORE_MIN_KEY),
-                score_number(score).max().alias(SCORE_MAX_KEY),
-                exact_signed_sum(score_number(score) * weight.clone(), SUM_SCALE)
-                    .alias(SCORE_SUM_KEY),
+                col(SCORE_NUMBER).min().alias(SCORE_MIN_KEY),
+                col(SCORE_NUMBER).max().alias(SCORE_MAX_KEY),
+                // The cast truncates toward zero, so this is the SQL engines' sum of the
+                // positive parts less that of the negative parts.
+                exact_sum(col(SCORE_NUMBER) * weight.clone(), SUM_SCALE).alias(SCORE_SUM_KEY),
             ]);
         }
-        let cells = self.frame.clone().group_by(keys).agg(aggs);
+        let cells = frame.group_by(keys).agg(aggs);
         let mut shift = 0.0;
         let (df, moments) = match (&plan.moment_keys, &plan.decision) {
             (Some(keys), DecisionKey::Value(column)) => {

@@ -15,6 +15,13 @@ use std::fmt::Write;
 
 /// Most rows of the report's table of thresholds (the CSV holds every one).
 const SHOWN_THRESHOLDS: usize = 12;
+/// Areas under the ROC curve further apart than this are not called "about as well" even when
+/// the test finds no significant difference.
+const AREA_APART: f64 = 0.05;
+/// A ratio at equal score whose whole interval lies in this range shows that a score means the
+/// same for both groups (the four-fifths band); a wider interval is only no evidence of a
+/// difference.
+const ALIKE: [f64; 2] = [0.8, 1.25];
 
 /// A number with three decimals, or `n/a`.
 fn three(v: Option<f64>) -> String {
@@ -144,7 +151,10 @@ fn ranking(s: &mut String, w: &Words, set: &AttributeSetResult) {
                 "- The score ranks {who} {} {reference}: area {auc:.3} ({:.0}% CI {}) against {}, {}; the area \
                  between their ROC curves is {}.",
                 if test.p_adjusted >= alpha {
-                    "about as well as"
+                    match reference_area(set) {
+                        Some(r) if (auc - r).abs() > AREA_APART => "not significantly differently from",
+                        _ => "about as well as",
+                    }
                 } else if test.z > 0.0 {
                     "better than"
                 } else {
@@ -192,8 +202,12 @@ fn calibration(s: &mut String, w: &Words, set: &AttributeSetResult) {
             at.p_adjusted.map_or("no test".into(), p_value)
         );
         let line = match at.verdict {
-            CalibrationVerdict::Alike => format!(
+            CalibrationVerdict::Alike if at.ci.is_some_and(|[lo, hi]| lo >= ALIKE[0] && hi <= ALIKE[1]) => format!(
                 "- At equal scores, {who} {outcome} {how} {reference} ({evidence}): the score means the same for both."
+            ),
+            CalibrationVerdict::Alike => format!(
+                "- At equal scores, {who} {outcome} {how} {reference} ({evidence}): no significant difference, but \
+                 too few people to show that the score means the same for both."
             ),
             CalibrationVerdict::OverStates => format!(
                 "- At equal scores, {who} {outcome} only {how} {reference} ({evidence}): **the score over-states \
@@ -214,7 +228,8 @@ fn calibration(s: &mut String, w: &Words, set: &AttributeSetResult) {
     if alike && set.error_rate_status == Some(SetStatus::ActionNeeded) {
         let _ = writeln!(
             s,
-            "The score means the same for every group, yet the error-rate check above needs action: this is the two \
+            "No group's outcomes differ significantly at equal score from the reference's, yet the error-rate check \
+             above needs action: this is the two \
              halves of the COMPAS debate. When groups' outcomes differ in frequency, a score calibrated for every \
              group cannot also flag each group's people wrongly equally often (Kleinberg, Mullainathan and Raghavan \
              2016; Chouldechova 2017); which one the decision must meet is a choice the committee makes.\n"
@@ -271,9 +286,14 @@ fn calibration_table(s: &mut String, w: &Words, set: &AttributeSetResult) {
     }
     let _ = writeln!(
         s,
-        "\n*Area*: the area under the group's ROC curve with DeLong's interval. *At equal score*: the group's share \
+        "\n*Area*: the area under the group's ROC curve with DeLong's interval{}. *At equal score*: the group's share \
          who {} over the reference's, within the same score bins (Mantel–Haenszel; 1 when a score means the same). \
          Each group's observed rate per score bin is in `tables/*_reliability.csv`.\n",
+        if w.r.audit.weight.is_some() {
+            " (each row counted as its weight's number of people)"
+        } else {
+            ""
+        },
         md(&w.label_positive())
     );
 }
