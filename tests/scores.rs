@@ -9,6 +9,21 @@ use common::*;
 use serde_json::Value;
 
 /// A group's score audit.
+/// The offers log's audit of its redeem_score at 0.25, with its label, by ethnicity against White
+/// customers.
+const OFFERS_SCORE: &[&str] = &[
+    "--score",
+    "redeem_score",
+    "--threshold",
+    "0.25",
+    "--label",
+    "would_redeem",
+    "--protected",
+    "ethnicity",
+    "--reference",
+    "ethnicity=White",
+];
+
 fn score<'a>(r: &'a Value, set: usize, values: &[(&str, &str)]) -> &'a Value {
     &group(r, set, values)["score_audit"]
 }
@@ -127,20 +142,7 @@ fn probabilities_with_few_values_match_scikit_learn_and_statsmodels_exactly() {
     let log = dataset("business/offers.csv");
     let r = audit(
         dir.path(),
-        &[
-            "--data",
-            log.to_str().unwrap(),
-            "--score",
-            "redeem_score",
-            "--threshold",
-            "0.25",
-            "--label",
-            "would_redeem",
-            "--protected",
-            "ethnicity",
-            "--reference",
-            "ethnicity=White",
-        ],
+        &[&["--data", log.to_str().unwrap()], OFFERS_SCORE].concat(),
     );
     // scikit-learn roc_auc_score and calibration_curve(n_bins=10); statsmodels Logit of
     // would_redeem on logit(redeem_score) with a constant: params and bse.
@@ -266,20 +268,7 @@ fn a_planted_miscalibration_is_found_and_none_without() {
         let log = synth(dir.path(), &format!("{name}.csv"), &args);
         audit(
             &dir.path().join(name),
-            &[
-                "--data",
-                log.to_str().unwrap(),
-                "--score",
-                "redeem_score",
-                "--threshold",
-                "0.25",
-                "--label",
-                "would_redeem",
-                "--protected",
-                "ethnicity",
-                "--reference",
-                "ethnicity=White",
-            ],
+            &[&["--data", log.to_str().unwrap()], OFFERS_SCORE].concat(),
         )
     };
     let planted = run("planted", &["--miscalibrate", "0.7"]);

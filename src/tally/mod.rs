@@ -570,8 +570,10 @@ mod tests {
                 ]
             })
             .collect();
-        let text: String = rows.iter().map(|r| r.join(",") + "\n").collect();
-        std::fs::write(&path, format!("s,g,y\n{text}")).unwrap();
+        let rows: Vec<[&str; 3]> = rows
+            .iter()
+            .map(|[s, g, y]| [s.as_str(), g.as_str(), y.as_str()])
+            .collect();
         let mut spec = AuditSpec::new(
             &path,
             Decision::Score {
@@ -584,16 +586,7 @@ mod tests {
             column: "y".into(),
             positive: None,
         });
-        let plan = TallyPlan::of(&spec);
-        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
-        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
-        let memory_rows: Vec<Vec<Option<&str>>> = rows
-            .iter()
-            .map(|r| r.iter().map(|v| Some(v.as_str())).collect())
-            .collect();
-        let mut from_memory = MemoryEngine::new(&["s", "g", "y"], &memory_rows)
-            .run(&plan)
-            .unwrap();
+        let (mut from_polars, mut from_memory) = both_engines(&path, "s,g,y", &rows, &spec);
         let key = |c: &cells::Cell| {
             format!(
                 "{:?}",

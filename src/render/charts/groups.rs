@@ -3,7 +3,7 @@
 
 use super::super::words::capitalized;
 use super::key::Key;
-use super::{label, verdict_colour, verdict_keys, Plot, FAILING_SIDE, INK};
+use super::{failing_side_key, label, verdict_colour, verdict_keys, Plot, FAILING_SIDE, INK};
 use crate::metric::{Metric, Versus};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult, VerdictState};
 use crate::spec::Favorable;
@@ -111,13 +111,9 @@ pub fn ratio_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
     let a = &r.audit;
     let mut key = verdict_keys(set.groups.iter().map(GroupResult::state), "");
     key.push(interval_key(r));
-    key.push(Key::Fill(
-        FAILING_SIDE,
-        format!(
-            "{} {} (four-fifths rule: fails where significant)",
-            a.favorable.failing_side(),
-            a.favorable.bound_text(a.di_threshold)
-        ),
+    key.push(failing_side_key(
+        a,
+        "four-fifths rule: fails where significant",
     ));
     key.push(Key::Line("1 = the reference's rate".to_string()));
     key

@@ -399,6 +399,19 @@ const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
 const LIGHT_GREY: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 /// The side of the four-fifths bound that fails.
 const FAILING_SIDE: RGBColor = RGBColor(0xFB, 0xE3, 0xD0);
+
+/// The key of the shaded side of the four-fifths bound: "below 0.80 (four-fifths rule…)", with
+/// `rule` said in the brackets.
+fn failing_side_key(a: &crate::results::AuditInfo, rule: &str) -> key::Key {
+    key::Key::Fill(
+        FAILING_SIDE,
+        format!(
+            "{} {} ({rule})",
+            a.favorable.failing_side(),
+            a.favorable.bound_text(a.di_threshold)
+        ),
+    )
+}
 /// Lines, intervals, outlines and text.
 const INK: RGBColor = RGBColor(0x33, 0x33, 0x33);
 

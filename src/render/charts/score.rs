@@ -5,7 +5,7 @@
 
 use super::key::Key;
 use super::trend::{lines, name, thick_line, LINES, LINE_WIDTH};
-use super::{Plot, FAILING_SIDE, INK};
+use super::{failing_side_key, Plot, FAILING_SIDE, INK};
 use crate::results::{AttributeSetResult, AuditResults, GroupResult};
 use crate::spec::Favorable;
 use indexmap::IndexMap;
@@ -213,15 +213,7 @@ pub fn sweep_key(r: &AuditResults, set: &AttributeSetResult) -> Vec<Key> {
         .filter(|(_, g)| !g.measures.is_reference)
         .map(|(colour, g)| Key::Fill(colour, name(&g.measures.values)))
         .collect();
-    let a = &r.audit;
-    key.push(Key::Fill(
-        FAILING_SIDE,
-        format!(
-            "{} {} (four-fifths rule)",
-            a.favorable.failing_side(),
-            a.favorable.bound_text(a.di_threshold)
-        ),
-    ));
+    key.push(failing_side_key(&r.audit, "four-fifths rule"));
     if let Some(s) = &set.score_audit {
         key.push(Key::Line(format!(
             "vertical line: the threshold in use, {}",
