@@ -108,11 +108,12 @@ fn segments(points: &[(f64, f64)]) -> Vec<((f64, f64), (f64, f64))> {
         .collect()
 }
 
-/// The true positive rate of `segments` at false positive rate `f`.
+/// The true positive rate of `segments` at false positive rate `f`: on the first segment that
+/// reaches `f` (the segments follow one another along the false positive rate).
 fn at(segments: &[((f64, f64), (f64, f64))], f: f64) -> f64 {
     segments
-        .iter()
-        .find(|(a, b)| a.0 <= f && f <= b.0)
+        .get(segments.partition_point(|(_, b)| b.0 < f))
+        .filter(|(a, _)| a.0 <= f)
         .map_or(1.0, |(a, b)| a.1 + (b.1 - a.1) * (f - a.0) / (b.0 - a.0))
 }
 

@@ -7,7 +7,7 @@
 //! | `a0` … `a{k-1}` | text, null = missing | the protected attributes, then the controls and the segment, in the plan's order; a control of more than 10 numbers is its quintile bin's label (`≤ 12`, `12 to 25`, `> 70`) |
 //! | `decision` | text, null = missing | the decision value (`true`/`false` for a score rule) |
 //! | `label` | text, null = missing | the label value (only with a label) |
-//! | `score` | float64, null = missing or not a number | with a score audit: the score itself when the log's scores take at most 1,000 distinct values, else its bin by rank split at the tenths of [0, 1], 10·⌊1000·(r − 1)/n⌋ + the tenths below it ([`score_bin`](super::plan::score_bin)) |
+//! | `score` | float64, null = missing or not a number | with a score audit: the score itself when the log's scores take at most 1,000 distinct values, else its bin by rank split at the tenths of [0, 1], 10·⌊1000·(r − 1)/n⌋ + the tenths below it ([`score_bin`](super::score_keys::score_bin)) |
 //! | `rows` | int64 | rows in the cell |
 //! | `w`, `w2` | float64 | Σ weight and Σ weight² (both `rows` without a weight column) |
 //! | `null_w` | int64 | rows with a null weight (counted with weight 0; only with weights) |

@@ -6,10 +6,8 @@ use super::cells::{
     COVARIATE_PRESENT, TERM_SCALE,
 };
 use super::engine::{violation, TallyEngine};
-use super::plan::{
-    bin_label, quintile_cuts, score_bin, DecisionKey, NumericControl, TallyPlan, PERIOD_KEY,
-    SCORE_EXACT_LIMIT,
-};
+use super::plan::{bin_label, quintile_cuts, DecisionKey, NumericControl, TallyPlan, PERIOD_KEY};
+use super::score_keys::{score_bin, SCORE_EXACT_LIMIT};
 use crate::error::Result;
 use crate::spec::Every;
 use crate::stats::ols::Terms;

@@ -18,6 +18,7 @@ pub mod fold;
 pub mod memory_engine;
 pub mod plan;
 pub mod polars_engine;
+pub mod score_keys;
 pub mod spark;
 pub mod sql;
 

@@ -7,9 +7,9 @@ use super::cells::{
 };
 use super::engine::{violation, TallyEngine};
 use super::plan::{
-    bin_label, readable_cuts, DecisionKey, NumericControl, Rule, ScoreKeying, TallyPlan,
-    MAX_LEVELS, PERIOD_KEY, SCORE_EXACT_LIMIT,
+    bin_label, readable_cuts, DecisionKey, NumericControl, Rule, TallyPlan, MAX_LEVELS, PERIOD_KEY,
 };
+use super::score_keys::{ScoreKeying, SCORE_EXACT_LIMIT};
 use crate::error::Result;
 use crate::load::{self, read_error};
 use crate::spec::Every;
@@ -210,15 +210,18 @@ impl PolarsEngine {
         if !many {
             return Ok(ScoreKeying::Exact);
         }
+        // Read as they are (a float column is not copied); NaN is not a number, left out here.
         let df = load::collect(
             &self.path,
-            self.frame.clone().select([numbers.alias(SCORE_KEY)]),
+            self.frame.clone().select([number(column).alias(SCORE_KEY)]),
         )?;
         let scores: Vec<f64> = df
             .column(SCORE_KEY)
             .and_then(|c| c.f64().cloned())
             .map_err(|e| read_error(&self.path, e))?
-            .into_no_null_iter()
+            .iter()
+            .flatten()
+            .filter(|s| !s.is_nan())
             .collect();
         drop(df);
         Ok(ScoreKeying::of_scores(&scores))
@@ -399,14 +402,12 @@ fn score_number(column: &str) -> Expr {
 fn score_key(keying: ScoreKeying) -> Expr {
     match keying {
         ScoreKeying::Exact => col(SCORE_NUMBER).alias(SCORE_KEY),
-        keying @ ScoreKeying::Bins(_) => col(SCORE_NUMBER)
+        ScoreKeying::Bins(cuts) => col(SCORE_NUMBER)
             .map(
                 move |scores| {
                     let keys: UInt32Chunked = scores
                         .f64()?
-                        .iter()
-                        .map(|s| s.map(|s| keying.key(s) as u32))
-                        .collect();
+                        .apply_nonnull_values_generic(DataType::UInt32, |s| cuts.key(s));
                     Ok(keys.with_name(SCORE_KEY.into()).into_column())
                 },
                 |_, field| Ok(Field::new(field.name().clone(), DataType::UInt32)),

@@ -4,7 +4,8 @@
 //! and no `--where` value can change the query's meaning.
 
 use super::cells::SUM_SCALE;
-use super::plan::{DecisionKey, Rule, TallyPlan, SCORE_BINS, SCORE_EXACT_LIMIT, TENTHS};
+use super::plan::{DecisionKey, Rule, TallyPlan};
+use super::score_keys::{SCORE_BINS, SCORE_EXACT_LIMIT, TENTHS};
 use crate::spec::{Every, Selection};
 
 /// The SQL dialects the query is written in.
@@ -237,9 +238,9 @@ const SCORE_COLUMNS: [&str; 5] = [
     "__fairaudit_distinct",
 ];
 
-/// The score's key of a row ([`super::plan::ScoreKeying`]): the score, when the log's scores take
+/// The score's key of a row ([`super::score_keys::ScoreKeying`]): the score, when the log's scores take
 /// at most [`SCORE_EXACT_LIMIT`] distinct values, else its bin by rank
-/// ([`super::plan::score_bin`]).
+/// ([`super::score_keys::score_bin`]).
 fn score_key(d: Dialect) -> String {
     let [value, rank, _, count, distinct] = SCORE_COLUMNS.map(|c| format!("src.{}", d.ident(c)));
     let tenths: Vec<String> = TENTHS

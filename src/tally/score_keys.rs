@@ -1,0 +1,390 @@
+//! How a score becomes a key of the cell table: its values themselves when they are few, else
+//! its bin by rank, found from cut points selected among the log's scores.
+
+use rayon::prelude::*;
+
+/// Most distinct values a score keeps as keys of the cell table, each its own cell; a score
+/// with more is cut into [`SCORE_BINS`] bins by rank.
+pub const SCORE_EXACT_LIMIT: usize = 1000;
+
+/// Bins of a score with more than [`SCORE_EXACT_LIMIT`] distinct values.
+pub const SCORE_BINS: usize = 1000;
+
+/// The score's bin by rank, split at the tenths of [0, 1]: 10·⌊[`SCORE_BINS`] · (r − 1) / n⌋ +
+/// the number of tenths below the score, where r is the score's smallest rank among the log's
+/// `n` scores that are numbers (tied scores share their smallest rank, and so a bin). Both parts
+/// grow with the score, so the bins keep the scores' order, and no bin straddles a tenth (the
+/// reliability table's bins, as scikit-learn's `calibration_curve` cuts them, are then exact). A
+/// SQL engine computes it so; the product and the quotient of whole numbers below 2⁵³ are exact
+/// or correctly rounded, and no quotient lies within a rounding of a whole number it is not.
+pub fn score_bin(smallest_rank: f64, n: f64, score: f64) -> f64 {
+    10.0 * ((smallest_rank - 1.0) * SCORE_BINS as f64 / n).floor() + tenths_below(score)
+}
+
+/// The number of tenths of [0, 1] below a score: the edges i·0.1 (i = 1..9, as numpy's
+/// `linspace` makes them) that are less than it.
+pub fn tenths_below(score: f64) -> f64 {
+    TENTHS.iter().filter(|t| **t < score).count() as f64
+}
+
+/// The inner edges of the tenths of [0, 1], i·0.1 for i = 1..9.
+pub const TENTHS: [f64; 9] = [
+    0.1,
+    0.2,
+    0.30000000000000004,
+    0.4,
+    0.5,
+    0.6000000000000001,
+    0.7000000000000001,
+    0.8,
+    0.9,
+];
+
+/// How a score becomes the cells' key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScoreKeying {
+    /// The score itself: the log's scores take at most [`SCORE_EXACT_LIMIT`] distinct values.
+    Exact,
+    /// Its bin by rank ([`score_bin`]), whose first part is counted as the cut points below
+    /// it: cut k (from 1 to [`SCORE_BINS`] − 1) is the score at sorted position
+    /// ⌈k·n/[`SCORE_BINS`]⌉ (from 1).
+    Bins(Cuts),
+}
+
+impl ScoreKeying {
+    /// The keying of a log whose scores that are numbers are `scores` (in any order; −0 taken
+    /// as 0, as a comparison takes it). Only the cut points are selected, not every score
+    /// sorted ([`order_statistics`]).
+    pub fn of_scores(scores: &[f64]) -> ScoreKeying {
+        if at_most_distinct(scores, SCORE_EXACT_LIMIT) {
+            return ScoreKeying::Exact;
+        }
+        let n = scores.len();
+        let positions: Vec<usize> = (1..SCORE_BINS)
+            .map(|k| (k * n).div_ceil(SCORE_BINS) - 1)
+            .collect();
+        ScoreKeying::Bins(Cuts::new(order_statistics(scores, &positions)))
+    }
+}
+
+/// Cells of the even grid that finds a score among the cut points.
+const LOOKUP_CELLS: usize = 4096;
+
+/// Cells of the even grid whose counts place the order statistics.
+const HISTOGRAM_CELLS: usize = 65_536;
+
+/// The cut points of a score's bins, ascending, and the key of each span between the cuts and
+/// the tenths of [0, 1] taken together: a score's key is that of the span it falls in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cuts {
+    points: Vec<f64>,
+    steps: Steps,
+    keys: Vec<u32>,
+}
+
+impl Cuts {
+    /// The cuts `points` (ascending).
+    pub fn new(points: Vec<f64>) -> Cuts {
+        let mut steps: Vec<(f64, u32)> = points.iter().map(|c| (*c, 10)).collect();
+        steps.extend(TENTHS.iter().map(|t| (*t, 1)));
+        steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // With i steps below it, a score is above the cuts and tenths among the first i.
+        let keys = std::iter::once(0)
+            .chain(steps.iter().scan(0, |key, (_, step)| {
+                *key += step;
+                Some(*key)
+            }))
+            .collect();
+        Cuts {
+            points,
+            steps: Steps::new(steps.into_iter().map(|(x, _)| x).collect()),
+            keys,
+        }
+    }
+
+    /// The cut points, ascending.
+    pub fn points(&self) -> &[f64] {
+        &self.points
+    }
+
+    /// A score's key: 10 × the cuts below it + the tenths below it.
+    pub fn key(&self, score: f64) -> u32 {
+        self.keys[self.steps.below(score)]
+    }
+}
+
+/// Numbers in ascending order, with an even grid over them that tells, for each of its cells,
+/// how many of them lie in the cells before: a number's count of them below it is then looked
+/// for among the few of its own cell, not by a search of them all.
+#[derive(Debug, Clone, PartialEq)]
+struct Steps {
+    points: Vec<f64>,
+    grid: Option<Grid>,
+    before: Vec<usize>,
+}
+
+impl Steps {
+    /// Over `points` (ascending).
+    fn new(points: Vec<f64>) -> Steps {
+        let grid = match (points.first(), points.last()) {
+            (Some(low), Some(high)) => Grid::new(*low, *high, LOOKUP_CELLS),
+            _ => None,
+        };
+        let before = match &grid {
+            Some(grid) => {
+                let cells: Vec<usize> = points.iter().map(|c| grid.cell(*c)).collect();
+                (0..=LOOKUP_CELLS)
+                    .map(|g| cells.partition_point(|c| *c < g))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        Steps {
+            points,
+            grid,
+            before,
+        }
+    }
+
+    /// How many of the numbers are less than `x`. Those of earlier cells are less than it and
+    /// those of later cells greater, for a cell grows with the number.
+    fn below(&self, x: f64) -> usize {
+        match &self.grid {
+            Some(grid) => {
+                let g = grid.cell(x);
+                let (from, to) = (self.before[g], self.before[g + 1]);
+                from + self.points[from..to].partition_point(|c| *c < x)
+            }
+            None => self.points.partition_point(|c| *c < x),
+        }
+    }
+}
+
+/// An even grid of cells over [low, high]: a number's cell grows with it (each step of the
+/// arithmetic is correctly rounded, so keeps the order), those below `low` in the first cell
+/// and those above `high` in the last.
+#[derive(Debug, Clone, PartialEq)]
+struct Grid {
+    low: f64,
+    scale: f64,
+    last: f64,
+}
+
+impl Grid {
+    /// A grid of `cells` cells, or none when [low, high] is not a finite, non-empty span.
+    fn new(low: f64, high: f64, cells: usize) -> Option<Grid> {
+        let scale = cells as f64 / (high - low);
+        (low.is_finite() && scale.is_finite() && scale > 0.0).then_some(Grid {
+            low,
+            scale,
+            last: (cells - 1) as f64,
+        })
+    }
+
+    /// The cell of a number (not NaN).
+    fn cell(&self, x: f64) -> usize {
+        ((x - self.low) * self.scale).clamp(0.0, self.last) as usize
+    }
+}
+
+/// The values at sorted positions `positions` (ascending, from 0) of `values` (no NaN; −0 as
+/// 0). The values are counted per cell of an even grid between the smallest and the largest
+/// (in parallel); each position then lies in a known cell at a known rank, and only the values
+/// of those cells are gathered and selected among: a pass and a half over the values instead of
+/// a sort.
+fn order_statistics(values: &[f64], positions: &[usize]) -> Vec<f64> {
+    let span = || (f64::INFINITY, f64::NEG_INFINITY);
+    let (low, high) = values
+        .par_iter()
+        .fold(span, |(l, h), v| (l.min(*v), h.max(*v)))
+        .reduce(span, |a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let Some(grid) = Grid::new(low, high, HISTOGRAM_CELLS) else {
+        let mut ordered: Vec<u64> = values.iter().map(|v| ordered_bits(*v)).collect();
+        place(&mut ordered, positions, 0);
+        return positions
+            .iter()
+            .map(|p| from_ordered_bits(ordered[*p]))
+            .collect();
+    };
+    let counts = values
+        .par_chunks(1 << 16)
+        .fold(
+            || vec![0usize; HISTOGRAM_CELLS],
+            |mut counts, chunk| {
+                for v in chunk {
+                    counts[grid.cell(*v)] += 1;
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![0usize; HISTOGRAM_CELLS],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
+    // Each position's cell and its rank there; `slot` numbers the cells some position is in.
+    let mut slot: Vec<Option<usize>> = vec![None; HISTOGRAM_CELLS];
+    let mut ranks: Vec<Vec<usize>> = Vec::new();
+    let (mut cell, mut start) = (0, 0);
+    for p in positions {
+        while start + counts[cell] <= *p {
+            start += counts[cell];
+            cell += 1;
+        }
+        let k = *slot[cell].get_or_insert_with(|| {
+            ranks.push(Vec::new());
+            ranks.len() - 1
+        });
+        ranks[k].push(p - start);
+    }
+    let none = || vec![Vec::new(); ranks.len()];
+    let mut gathered: Vec<Vec<u64>> = values
+        .par_chunks(1 << 16)
+        .fold(none, |mut gathered, chunk| {
+            for v in chunk {
+                if let Some(k) = slot[grid.cell(*v)] {
+                    gathered[k].push(ordered_bits(*v));
+                }
+            }
+            gathered
+        })
+        .reduce(none, |mut a, b| {
+            a.iter_mut().zip(b).for_each(|(x, y)| x.extend(y));
+            a
+        });
+    gathered
+        .par_iter_mut()
+        .zip(&ranks)
+        .flat_map_iter(|(cell_values, ranks)| {
+            place(cell_values, ranks, 0);
+            ranks.iter().map(|r| from_ordered_bits(cell_values[*r]))
+        })
+        .collect()
+}
+
+/// Whether `scores` take at most `limit` distinct values (it stops at the first past it).
+fn at_most_distinct(scores: &[f64], limit: usize) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(limit + 1);
+    for s in scores {
+        seen.insert((s + 0.0).to_bits());
+        if seen.len() > limit {
+            return false;
+        }
+    }
+    true
+}
+
+/// A number's bits as a whole number of the same order (negative numbers' bits flipped, the
+/// others' sign bit set): whole numbers compare faster than floating-point ones.
+fn ordered_bits(x: f64) -> u64 {
+    let bits = (x + 0.0).to_bits();
+    match bits >> 63 {
+        1 => !bits,
+        _ => bits | 1 << 63,
+    }
+}
+
+/// The number whose [`ordered_bits`] these are.
+fn from_ordered_bits(bits: u64) -> f64 {
+    f64::from_bits(match bits >> 63 {
+        1 => bits & !(1 << 63),
+        _ => !bits,
+    })
+}
+
+/// Puts each of `values`' elements at sorted positions `positions` (ascending, counted from
+/// `offset`) where a sort would put it: a selection at the middle position, then the same on each
+/// side, in parallel.
+fn place(values: &mut [u64], positions: &[usize], offset: usize) {
+    if positions.is_empty() {
+        return;
+    }
+    let mid = positions.len() / 2;
+    let at = positions[mid] - offset;
+    let (left, _, right) = values.select_nth_unstable(at);
+    rayon::join(
+        || place(left, &positions[..mid], offset),
+        || place(right, &positions[mid + 1..], offset + at + 1),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scores_bin_by_its_cut_points_is_its_bin_by_rank() {
+        // 5,000 scores with ties (each value −1,250.5..1,248.5 twice, shuffled by a stride): counting the
+        // cut points below a score gives ⌊1000·(r − 1)/n⌋ for every score.
+        let scores: Vec<f64> = (0..5000)
+            .map(|i| ((i * 7919) % 2500) as f64 - 1250.5)
+            .collect();
+        let ScoreKeying::Bins(cuts) = ScoreKeying::of_scores(&scores) else {
+            panic!("5,000 distinct scores are binned");
+        };
+        assert_eq!(cuts.points().len(), SCORE_BINS - 1);
+        for &s in &scores {
+            let rank = 1 + scores.iter().filter(|x| **x < s).count();
+            assert_eq!(cuts.key(s) as f64, score_bin(rank as f64, 5000.0, s), "{s}");
+        }
+        // Scores across the tenths (−0.05 to 1.2 by 0.00025), on both sides of each.
+        let spread: Vec<f64> = (0..5000).map(|i| i as f64 * 0.00025 - 0.05).collect();
+        let ScoreKeying::Bins(cuts) = ScoreKeying::of_scores(&spread) else {
+            panic!("5,000 distinct scores are binned");
+        };
+        for (r, &s) in spread.iter().enumerate() {
+            assert_eq!(
+                cuts.key(s) as f64,
+                score_bin(r as f64 + 1.0, 5000.0, s),
+                "{s}"
+            );
+        }
+        // The tenths are numpy's linspace(0, 1, 11): i × 0.1.
+        for (i, t) in TENTHS.iter().enumerate() {
+            assert_eq!(*t, (i + 1) as f64 * 0.1);
+        }
+        assert_eq!(tenths_below(0.1), 0.0);
+        assert_eq!(tenths_below(0.35), 3.0);
+        // A score of ten values keeps them.
+        assert_eq!(ScoreKeying::of_scores(&[1.0, 1.0, 2.0]), ScoreKeying::Exact);
+        // −0 is 0, as a comparison (and a SQL engine's rank) takes it.
+        for x in [-3.5, -0.0, 0.0, 1e-300, 2.0, f64::MAX, f64::MIN] {
+            assert_eq!(from_ordered_bits(ordered_bits(x)), x + 0.0);
+            assert_eq!(ordered_bits(x) < ordered_bits(1.0), x < 1.0);
+        }
+        let mut zeros: Vec<f64> = (0..SCORE_EXACT_LIMIT).map(|i| i as f64).collect();
+        zeros.push(-0.0);
+        assert_eq!(ScoreKeying::of_scores(&zeros), ScoreKeying::Exact);
+    }
+
+    #[test]
+    fn order_statistics_and_cut_lookups_are_a_sorts() {
+        // Skewed values (squares of a stride, so most crowd near the smallest), ties, −0, huge
+        // outliers and infinities: each position's value is a sort's, and each number's count
+        // of cuts below it a search's.
+        let mut values: Vec<f64> = (0..20_000u64)
+            .map(|i| (((i * 7919) % 10_007) as f64 / 100.0).powi(4) - 5.0)
+            .collect();
+        values.extend([-0.0, 0.0, 1e300, -1e300, f64::INFINITY, f64::NEG_INFINITY]);
+        values.extend(std::iter::repeat_n(3.25, 2_000));
+        let mut sorted: Vec<f64> = values.iter().map(|v| v + 0.0).collect();
+        sorted.sort_by(f64::total_cmp);
+        let positions: Vec<usize> = (0..values.len()).step_by(37).collect();
+        let found = order_statistics(&values, &positions);
+        for (p, v) in positions.iter().zip(&found) {
+            assert_eq!(*v, sorted[*p], "position {p}");
+        }
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        assert_eq!(
+            order_statistics(&finite, &[0, finite.len() - 1]),
+            [-1e300, 1e300]
+        );
+        assert_eq!(order_statistics(&[2.0, 2.0, 2.0], &[1]), [2.0]);
+        let steps = Steps::new(found.clone());
+        for x in values.iter().chain(&[-1e301, 1e301, -5.0, 7.5]) {
+            assert_eq!(steps.below(*x), found.partition_point(|c| c < x), "{x}");
+        }
+    }
+}
