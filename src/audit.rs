@@ -10,11 +10,13 @@ use crate::load::Shape;
 use crate::measure::binary::Binary;
 use crate::measure::measure_set;
 use crate::measure::numeric::Numeric;
+use crate::remedies;
+use crate::results::explain::Explanation;
 use crate::results::{
     AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult, ScoreRule,
     TallyEngineUsed, ToolInfo,
 };
-use crate::spec::{AuditSpec, Decision, Engine, Format, OutcomeKind};
+use crate::spec::{AuditSpec, Decision, Engine, ExplainSpec, Format, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
 use crate::tally::cell_file::CellFile;
 use crate::tally::{self, PolarsEngine, Tallies};
@@ -277,7 +279,8 @@ fn explain_gaps(results: &mut AuditResults, spec: &AuditSpec) -> Result<()> {
     let path = spec.data.as_path();
     match (&spec.explain, &spec.engine) {
         (Some(settings), Engine::Polars) => {
-            results.explain = Some(explain::explain(spec, settings, results, None)?);
+            let explained = explain::explain(spec, settings, results, None)?;
+            results.explain = Some(with_remedies(explained, results, spec, settings));
         }
         (Some(_), Engine::Cells) => {
             results.audit.explain_left_out = Some(
@@ -289,11 +292,34 @@ fn explain_gaps(results: &mut AuditResults, spec: &AuditSpec) -> Result<()> {
             let query =
                 explain::sample::query(spec, settings, results.input.rows_used, tally::spark::VIEW);
             let (_dir, drawn) = tally::spark::run(&query, path, spec.format, remote.as_deref())?;
-            results.explain = Some(explain::explain(spec, settings, results, Some(&drawn))?);
+            let explained = explain::explain(spec, settings, results, Some(&drawn))?;
+            results.explain = Some(with_remedies(explained, results, spec, settings));
         }
         (None, _) => {}
     }
     Ok(())
+}
+
+/// The explanation with the remedies of its failing sets, when asked for and the decision is
+/// yes/no.
+fn with_remedies(
+    (mut explanation, learned): (Explanation, explain::Learned),
+    results: &AuditResults,
+    spec: &AuditSpec,
+    settings: &ExplainSpec,
+) -> Explanation {
+    if settings.remedies && learned.decision {
+        let explained = remedies::Explained {
+            sample: &learned.sample,
+            design: &learned.design,
+            split: &learned.split,
+            proxies: &explanation.proxies,
+            causes: &explanation.causes,
+        };
+        explanation.remedies =
+            remedies::remedies(results, &explained, (spec.favorable, spec.stats.confidence));
+    }
+    explanation
 }
 
 /// The first bootstrap stream of each period's sets is a multiple of this (the pooled sets and

@@ -18,6 +18,7 @@ pub mod judge;
 pub mod load;
 pub mod measure;
 pub mod metric;
+pub mod remedies;
 pub mod render;
 pub mod results;
 pub mod spec;

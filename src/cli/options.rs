@@ -233,6 +233,15 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub recourse_horizon: Vec<String>,
+    /// With --features: search each set whose four-fifths verdict fails for a less
+    /// discriminatory alternative, and say what each costs (on by default).
+    #[arg(long)]
+    #[serde(default)]
+    pub remedies: bool,
+    /// With --features: leave out the search for alternatives.
+    #[arg(long, conflicts_with = "remedies")]
+    #[serde(default)]
+    pub no_remedies: bool,
     /// Column holding the true outcome, when known.
     #[arg(long)]
     pub label: Option<String>,
@@ -713,8 +722,10 @@ impl AuditArgs {
                 || self.tree_depth.is_some()
                 || self.proxy_importance.is_some()
                 || self.proxy_accuracy.is_some()
+                || self.remedies
+                || self.no_remedies
             {
-                bail!("--explain-sample, --actionable, --tree-depth, --proxy-importance and --proxy-accuracy go with --features");
+                bail!("--explain-sample, --actionable, --tree-depth, --proxy-importance, --proxy-accuracy, --remedies and --no-remedies go with --features");
             }
             return Ok(None);
         };
@@ -749,6 +760,7 @@ impl AuditArgs {
                 .iter()
                 .map(|h| parse_horizon(h))
                 .collect::<anyhow::Result<_>>()?,
+            remedies: !self.no_remedies,
         };
         if let Some(c) = spec.actionable.iter().find(|c| !spec.features.contains(c)) {
             bail!("--actionable {c}: not among --features; an actionable feature is an input of the models");

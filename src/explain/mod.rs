@@ -41,17 +41,30 @@ enum Models {
     ),
 }
 
+/// What the explanation learned from: the sample, its model columns and its split (the
+/// remedies stage fits its candidates on them).
+pub struct Learned {
+    /// The sample.
+    pub sample: Sample,
+    /// Its model columns.
+    pub design: Design,
+    /// Its training and hold-out rows.
+    pub split: Split,
+    /// Whether the models are of a yes/no decision.
+    pub decision: bool,
+}
+
 /// Fewest sampled rows the models are fitted on.
 pub const MIN_ROWS: usize = 100;
 
 /// Explains the gaps of `results`, the audit of `spec`, on a sample drawn from its log, or on
-/// `drawn`, the sample Spark drew where the log lives (a CSV file).
+/// `drawn`, the sample Spark drew where the log lives (a CSV file); with what it learned from.
 pub fn explain(
     spec: &AuditSpec,
     explain: &ExplainSpec,
     results: &AuditResults,
     drawn: Option<&std::path::Path>,
-) -> Result<Explanation> {
+) -> Result<(Explanation, Learned)> {
     let threshold = results.audit.score.as_ref().map(|s| s.threshold);
     let sample = draw(spec, explain, results, drawn)?;
     let seed = spec.stats.seed;
@@ -92,11 +105,12 @@ pub fn explain(
         .outcomes
         .as_ref()
         .map(|y| y.iter().sum::<f64>() / y.len() as f64);
+    let decision = matches!(models, Models::Decision(..));
     let (logistic, tree, linear, regression_tree) = match models {
         Models::Decision(_, logistic, tree) => (Some(logistic), Some(tree), None, None),
         Models::Numeric(linear, tree) => (None, None, Some(linear), Some(tree)),
     };
-    Ok(Explanation {
+    let explanation = Explanation {
         features: explain.features.clone(),
         sample: SampleInfo {
             requested: explain.sample,
@@ -111,7 +125,7 @@ pub fn explain(
             importance: explain.proxy_importance,
             balanced_accuracy: explain.proxy_accuracy,
         },
-        encoded: design.columns,
+        encoded: design.columns.clone(),
         logistic,
         tree,
         linear,
@@ -122,7 +136,15 @@ pub fn explain(
         counterfactual,
         recourse,
         what_if_thresholds,
-    })
+        remedies: Vec::new(),
+    };
+    let learned = Learned {
+        sample,
+        design,
+        split,
+        decision,
+    };
+    Ok((explanation, learned))
 }
 
 /// A feature the explanation cannot use, and why.

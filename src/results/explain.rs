@@ -49,6 +49,10 @@ pub struct Explanation {
     /// close the gaps, and what they cost. An option for the committee, not a verdict.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub what_if_thresholds: Vec<WhatIf>,
+    /// Per attribute set with a failing four-fifths verdict (yes/no decisions): the rules the
+    /// business could adopt instead, and what each costs ("What could be done instead").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remedies: Vec<super::remedies::Remedies>,
 }
 
 /// Per-group thresholds that would bring one rate of every group in line with the reference's.

@@ -7,6 +7,7 @@
 
 pub mod changes;
 pub mod explain;
+pub mod remedies;
 pub mod score;
 
 use crate::metric::{Metric, Tested, Versus};

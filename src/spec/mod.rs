@@ -503,6 +503,14 @@ pub struct ExplainSpec {
     /// larger change has no feasible recourse.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recourse_horizon: Vec<(String, f64)>,
+    /// Search each failing set for a less discriminatory alternative (`--remedies`, on by
+    /// default; `--no-remedies` leaves it out).
+    #[serde(default = "yes")]
+    pub remedies: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for ExplainSpec {
@@ -515,6 +523,7 @@ impl Default for ExplainSpec {
             proxy_accuracy: 0.70,
             actionable: Vec::new(),
             recourse_horizon: Vec::new(),
+            remedies: true,
         }
     }
 }

@@ -10,6 +10,7 @@ mod bitmap;
 mod groups;
 mod heatmap;
 mod key;
+mod remedies;
 mod score;
 mod trend;
 
@@ -37,7 +38,7 @@ impl Kind {
             Kind::Ratio => size(set, 30),
             Kind::ErrorRates => size(set, 44),
             Kind::Heatmap => (960, 600),
-            Kind::Roc | Kind::Reliability | Kind::ThresholdSweep => (960, 560),
+            Kind::Roc | Kind::Reliability | Kind::ThresholdSweep | Kind::Frontier => (960, 560),
             Kind::TrendRate | Kind::TrendRatio => (960, 520),
         }
     }
@@ -55,6 +56,7 @@ impl Kind {
             Kind::Roc => "roc",
             Kind::Reliability => "reliability",
             Kind::ThresholdSweep => "threshold_sweep",
+            Kind::Frontier => "remedies",
         }
     }
 
@@ -72,6 +74,7 @@ impl Kind {
             Kind::Roc => score::roc_key(set),
             Kind::Reliability => score::reliability_key(r, set),
             Kind::ThresholdSweep => score::sweep_key(r, set),
+            Kind::Frontier => remedies::key(r),
         }
     }
 }
@@ -101,6 +104,7 @@ fn draw<DB: DrawingBackend>(
         Kind::Roc => score::roc_chart(set, name, &plot),
         Kind::Reliability => score::reliability_chart(set, (name, &shown.label), &plot),
         Kind::ThresholdSweep => score::sweep_chart(r, set, name, &plot),
+        Kind::Frontier => remedies::chart(r, set, name, &plot),
     }
 }
 
@@ -253,6 +257,9 @@ fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u3
     if !results.periods.is_empty() && set.segment.is_none() {
         charts.extend([Kind::TrendRate, Kind::TrendRatio]);
     }
+    if remedies::of(results, set).is_some() {
+        charts.push(Kind::Frontier);
+    }
     if set.score_audit.is_some() {
         charts.push(Kind::ThresholdSweep);
         if results.audit.label.is_some() {
@@ -277,7 +284,7 @@ pub fn more_charts(
     set: &AttributeSetResult,
 ) -> Vec<(&'static str, String)> {
     titled(results, index, set, |kind| {
-        !is_trend(kind) && !is_score(kind)
+        !is_trend(kind) && !is_score(kind) && kind != Kind::Frontier
     })
     .into_iter()
     .skip(1)
@@ -291,6 +298,15 @@ pub fn score_charts(
     set: &AttributeSetResult,
 ) -> Vec<(&'static str, String)> {
     titled(results, index, set, is_score)
+}
+
+/// The set's options chart, as (title, path), when remedies were searched for it.
+pub fn remedy_charts(
+    results: &AuditResults,
+    index: usize,
+    set: &AttributeSetResult,
+) -> Vec<(&'static str, String)> {
+    titled(results, index, set, |kind| kind == Kind::Frontier)
 }
 
 /// Whether a chart shows the score itself.
@@ -335,6 +351,7 @@ fn titled(
                 Kind::Roc => "ROC curve per group",
                 Kind::Reliability => "Reliability diagram: observed rate at each score",
                 Kind::ThresholdSweep => "Impact ratio at every threshold",
+                Kind::Frontier => "What each option costs and gains",
             };
             (
                 title,

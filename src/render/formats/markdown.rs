@@ -59,6 +59,7 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     crate::render::sections::changes::section(&mut s, &w, ctx);
     crate::render::sections::trend::section(&mut s, &w);
     crate::render::sections::explain::section(&mut s, &w, ctx);
+    crate::render::sections::remedies::section(&mut s, &w);
     scope(&mut s, r, ctx);
     follow_up(&mut s, ctx);
     left_out(&mut s, r, ctx);

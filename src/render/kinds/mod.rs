@@ -76,6 +76,8 @@ pub enum Chart {
     Reliability,
     /// Each group's impact ratio at every threshold (a score audit).
     ThresholdSweep,
+    /// Each option's agreement with today against its lowest impact ratio (remedies).
+    Frontier,
 }
 
 /// What the report shows of one kind of outcome.

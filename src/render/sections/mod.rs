@@ -10,6 +10,7 @@ pub mod controls;
 pub mod explain;
 pub mod headline;
 pub mod numeric;
+pub mod remedies;
 pub mod score;
 pub mod trend;
 pub mod verdicts;
