@@ -170,3 +170,64 @@ fn a_rule_that_uses_the_attribute_must_change_itself() {
     assert_eq!(set["candidates"], serde_json::json!([]));
     assert_eq!(set["failing"], serde_json::json!([{"ethnicity": "Black"}]));
 }
+
+#[test]
+fn the_report_names_the_best_option_and_follows_an_adopted_one() {
+    // A finding adopted the option last month: on a log that still has the proxy the gap is
+    // still open; on one without it (the option in use) the gap has closed. The report's
+    // section, its table and chart, the decision sheet's next step and the CSV name the option.
+    let dir = tempfile::tempdir().unwrap();
+    let findings = dir.path().join("findings.toml");
+    std::fs::write(
+        &findings,
+        "[[finding]]\nfinding = \"Black customers get fewer offers\"\nowner = \"CRM team\"\n\
+         action = \"Merge the two postcode areas\"\ndue = \"2027-01-31\"\nstatus = \"done\"\n\
+         group = \"ethnicity=Black\"\nremedy = \"coarsen postcode_area\"\n",
+    )
+    .unwrap();
+    let run = |log: &std::path::Path, out: &str| -> String {
+        args(log, "offer_sent", "ethnicity")
+            .with("--reference", "ethnicity=White")
+            .with("--features", FEATURES)
+            .with("--findings", &findings)
+            .run(&dir.path().join(out));
+        std::fs::read_to_string(dir.path().join(out).join("report.md")).unwrap()
+    };
+    let proxy = synth(
+        dir.path(),
+        "proxy.csv",
+        &[
+            "--kind", "offers", "--rows", "20000", "--seed", "7", "--proxy", "0.3",
+        ],
+    );
+    let report = run(&proxy, "a");
+    assert!(report.contains("## What could be done instead"), "{report}");
+    assert!(report.contains(
+        "**The best option:** Merging the postcode_area values Riverside and Eastfield into its most common one: every group within four-fifths"
+    ), "{report}");
+    assert!(report.contains(
+        "the best option found: merging the postcode_area values Riverside and Eastfield into its most common one"
+    ));
+    assert!(report.contains("![What each option costs and gains](charts/remedies_1_ethnicity.svg)"));
+    assert!(
+        report
+            .contains("| coarsen postcode_area | gap still open: ratio 0.45, fails four-fifths |"),
+        "{report}"
+    );
+    let csv =
+        std::fs::read_to_string(dir.path().join("a/tables/1_ethnicity_remedies.csv")).unwrap();
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("coarsen postcode_area,coarsen,,Riverside; Eastfield,")));
+    let none = synth(
+        dir.path(),
+        "none.csv",
+        &["--kind", "offers", "--rows", "20000", "--seed", "7"],
+    );
+    let report = run(&none, "b");
+    assert!(
+        report.contains("| coarsen postcode_area | gap closed: ratio"),
+        "{report}"
+    );
+    assert!(!report.contains("## What could be done instead"));
+}

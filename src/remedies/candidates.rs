@@ -11,6 +11,7 @@ use crate::explain::drivers::{rows_of, Split, ALPHA, TOLERANCE};
 use crate::explain::logistic::Logistic;
 use crate::stats::bootstrap::quantile;
 use ndarray::{Array1, ArrayView2};
+use rayon::prelude::*;
 
 /// Overall selection rates of the current model tried, as multiples of today's.
 pub const RATE_MULTIPLES: [f64; 3] = [1.1, 1.25, 1.5];
@@ -45,7 +46,13 @@ pub struct Ruled {
     pub decisions: Vec<bool>,
 }
 
-/// The training rows of the explain sample, their decisions and their groups.
+/// Most training rows a candidate is fitted on: evenly spread over the explain sample's
+/// training rows, the same for every candidate. The models have a few dozen columns, which a
+/// few thousand rows fit; a dozen fits on all 140,000 training rows of the default sample would
+/// take minutes.
+pub const FIT_ROWS: usize = 20_000;
+
+/// The explain sample's rows, their decisions and their groups.
 pub struct Training<'a> {
     /// The model columns.
     pub design: &'a Design,
@@ -53,26 +60,26 @@ pub struct Training<'a> {
     pub split: &'a Split,
     /// Today's decision of every sampled row.
     pub decisions: &'a [bool],
-    /// The groups of the training rows, for the penalty.
-    pub groups: Groups<'a>,
+    /// Each sampled row's group (an index into the set's groups), for the penalty.
+    pub group_of: &'a [Option<usize>],
+    /// How many groups the set has.
+    pub groups: usize,
+    /// The reference group's index.
+    pub reference: usize,
 }
 
 impl Training<'_> {
-    /// Today's selection rate on the training rows.
-    fn rate(&self) -> f64 {
-        let selected = self
-            .split
-            .training
-            .iter()
-            .filter(|&&i| self.decisions[i])
-            .count();
-        selected as f64 / self.split.training.len().max(1) as f64
+    /// The training rows the candidates are fitted on: at most [`FIT_ROWS`], evenly spread.
+    fn fitted(&self) -> Vec<usize> {
+        let training = &self.split.training;
+        let step = training.len().div_ceil(FIT_ROWS).max(1);
+        training.iter().copied().step_by(step).collect()
     }
 
     /// The model columns kept by `keep`, on the training and the hold-out rows.
     fn columns(
         &self,
-        keep: &dyn Fn(usize) -> bool,
+        keep: &(dyn Fn(usize) -> bool + Sync),
     ) -> (ndarray::Array2<f64>, ndarray::Array2<f64>, Vec<String>) {
         let kept: Vec<usize> = (0..self.design.columns.len())
             .filter(|j| keep(*j))
@@ -86,7 +93,7 @@ impl Training<'_> {
             }
         }
         (
-            rows_of(x.view(), &self.split.training),
+            rows_of(x.view(), &self.fitted()),
             rows_of(x.view(), &self.split.holdout),
             features,
         )
@@ -96,13 +103,15 @@ impl Training<'_> {
 /// The candidates for a set whose likely proxies are `proxies` and whose failing groups'
 /// members are `in_group` (per sampled row).
 pub fn candidates(training: &Training, proxies: &[String], in_group: &[bool]) -> Vec<Ruled> {
-    let rate = training.rate();
-    let yt: Vec<bool> = training
-        .split
-        .training
-        .iter()
-        .map(|&i| training.decisions[i])
-        .collect();
+    let fitted = training.fitted();
+    let yt: Vec<bool> = fitted.iter().map(|&i| training.decisions[i]).collect();
+    let rate = yt.iter().filter(|d| **d).count() as f64 / yt.len().max(1) as f64;
+    let of_row: Vec<Option<usize>> = fitted.iter().map(|&i| training.group_of[i]).collect();
+    let groups = Groups {
+        of_row: &of_row,
+        count: training.groups,
+        reference: training.reference,
+    };
     let columns = &training.design.columns;
     let mut out = Vec::new();
     let all = |_: usize| true;
@@ -128,50 +137,65 @@ pub fn candidates(training: &Training, proxies: &[String], in_group: &[bool]) ->
             ));
         }
     }
+    // Each refit keeps some of the model columns.
+    let mut refits: Vec<(Change, Vec<bool>)> = Vec::new();
     let mut drops: Vec<Vec<String>> = proxies.iter().map(|p| vec![p.clone()]).collect();
     if proxies.len() > 1 {
         drops.push(proxies.to_vec());
     }
     for dropped in drops {
-        let keep = |j: usize| !dropped.contains(&columns[j].feature);
-        if let Some(r) = refit(training, &keep, &yt, rate, Change::Drop(dropped.clone())) {
-            out.push(r);
-        }
+        let keep = columns
+            .iter()
+            .map(|c| !dropped.contains(&c.feature))
+            .collect();
+        refits.push((Change::Drop(dropped), keep));
     }
     for proxy in proxies {
         let merged = group_linked_levels(training, proxy, in_group);
         if merged.is_empty() {
             continue;
         }
-        let keep = |j: usize| {
-            columns[j].feature != *proxy
-                || columns[j]
-                    .level
-                    .as_ref()
-                    .is_none_or(|l| !merged.contains(l))
-        };
-        let change = Change::Coarsen(proxy.clone(), merged.clone());
-        if let Some(r) = refit(training, &keep, &yt, rate, change) {
-            out.push(r);
-        }
+        let keep = columns
+            .iter()
+            .map(|c| c.feature != *proxy || c.level.as_ref().is_none_or(|l| !merged.contains(l)))
+            .collect();
+        refits.push((Change::Coarsen(proxy.clone(), merged), keep));
     }
-    for lambda in PENALTIES {
-        let model = penalty::fit(xt.view(), &yt, &training.groups, (ALPHA, lambda), &current);
-        out.push(ruled(
-            Change::Penalty(lambda),
-            &features,
-            &model,
-            (xt.view(), xh.view()),
-            rate,
-        ));
-    }
+    // The refits in parallel, beside the penalties; each weight starts from the previous one's
+    // model, for the path of solutions is smooth.
+    let (refitted, penalized) = rayon::join(
+        || {
+            refits
+                .into_par_iter()
+                .filter_map(|(change, keep)| refit(training, &|j| keep[j], &yt, rate, change))
+                .collect::<Vec<Ruled>>()
+        },
+        || {
+            let mut model = current.clone();
+            PENALTIES
+                .iter()
+                .map(|&lambda| {
+                    model = penalty::fit(xt.view(), &yt, &groups, (ALPHA, lambda), &model);
+                    ruled(
+                        Change::Penalty(lambda),
+                        &features,
+                        &model,
+                        (xt.view(), xh.view()),
+                        rate,
+                    )
+                })
+                .collect::<Vec<Ruled>>()
+        },
+    );
+    out.extend(refitted);
+    out.extend(penalized);
     out
 }
 
 /// The model refitted on the columns `keep` keeps.
 fn refit(
     training: &Training,
-    keep: &dyn Fn(usize) -> bool,
+    keep: &(dyn Fn(usize) -> bool + Sync),
     yt: &[bool],
     rate: f64,
     change: Change,
@@ -217,7 +241,7 @@ fn ruled(
 /// the values (at least one), never the most common value (the one they merge into).
 fn group_linked_levels(training: &Training, proxy: &str, in_group: &[bool]) -> Vec<String> {
     let design = training.design;
-    let rows = &training.split.training;
+    let rows = &training.fitted();
     let overall = rows.iter().filter(|&&i| in_group[i]).count() as f64 / rows.len() as f64;
     let mut linked: Vec<(String, f64)> = design
         .columns

@@ -24,7 +24,6 @@ use crate::stats::z_for;
 use crate::value::value_name;
 use candidates::{Change, Ruled, Training};
 use indexmap::IndexMap;
-use penalty::Groups;
 
 /// The four-fifths bound of an impact ratio on the favourable side.
 const FOUR_FIFTHS: f64 = 0.8;
@@ -112,12 +111,6 @@ fn remedies_of(
     let Some(reference_index) = groups.iter().position(|g| *g == reference) else {
         return Some(out);
     };
-    let of_row: Vec<Option<usize>> = explained
-        .split
-        .training
-        .iter()
-        .map(|&i| group_of[i])
-        .collect();
     let in_group: Vec<bool> = group_of
         .iter()
         .map(|g| g.is_some_and(|g| failing.contains(&groups[g])))
@@ -126,11 +119,9 @@ fn remedies_of(
         design: explained.design,
         split: explained.split,
         decisions: &sample.decisions,
-        groups: Groups {
-            of_row: &of_row,
-            count: groups.len(),
-            reference: reference_index,
-        },
+        group_of: &group_of,
+        groups: groups.len(),
+        reference: reference_index,
     };
     let proxies: Vec<String> = likely_proxies(explained.proxies, &set.attributes);
     let scale = results.input.rows_used as f64 / holdout_rows.max(1) as f64;

@@ -34,6 +34,10 @@ pub struct FollowUp {
     /// `race,sex=Black,Female`): the decision sheet shows its owner and due date beside it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// The option adopted, as "What could be done instead" names it (`drop postcode_area`):
+    /// the next audit's report says whether the group's gap has closed since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<String>,
 }
 
 impl FollowUp {

@@ -6,6 +6,16 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+impl super::AuditResults {
+    /// The remedies searched for a pooled attribute set, when they hold candidates.
+    pub fn remedies_of(&self, set: &super::AttributeSetResult) -> Option<&Remedies> {
+        let e = self.explain.as_ref().filter(|_| set.segment.is_none())?;
+        e.remedies
+            .iter()
+            .find(|m| m.attributes == set.attributes && !m.candidates.is_empty())
+    }
+}
+
 /// The search for a less discriminatory alternative for one attribute set.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Remedies {

@@ -257,7 +257,7 @@ fn charts_of(results: &AuditResults, set: &AttributeSetResult) -> Vec<(Kind, (u3
     if !results.periods.is_empty() && set.segment.is_none() {
         charts.extend([Kind::TrendRate, Kind::TrendRatio]);
     }
-    if remedies::of(results, set).is_some() {
+    if results.remedies_of(set).is_some() {
         charts.push(Kind::Frontier);
     }
     if set.score_audit.is_some() {

@@ -5,23 +5,11 @@
 use super::key::Key;
 use super::trend::{thick_line, LINE_WIDTH};
 use super::{failing_side_key, Plot, BLUE, FAILING_SIDE, INK, VERMILLION};
-use crate::results::remedies::{Candidate, Remedies};
+use crate::results::remedies::Candidate;
 use crate::results::{AttributeSetResult, AuditResults};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-
-/// The remedies searched for a pooled set, when they hold candidates.
-pub fn of<'a>(r: &'a AuditResults, set: &AttributeSetResult) -> Option<&'a Remedies> {
-    if set.segment.is_some() {
-        return None;
-    }
-    r.explain
-        .as_ref()?
-        .remedies
-        .iter()
-        .find(|m| m.attributes == set.attributes && !m.candidates.is_empty())
-}
 
 /// Key of the options' chart.
 pub fn key(r: &AuditResults) -> Vec<Key> {
@@ -41,7 +29,7 @@ pub fn chart<DB: DrawingBackend>(
     name: &str,
     root: &DrawingArea<DB, Shift>,
 ) -> Plot {
-    let Some(remedies) = of(r, set) else {
+    let Some(remedies) = r.remedies_of(set) else {
         return Ok(());
     };
     let points: Vec<(&Candidate, (f64, f64))> = remedies

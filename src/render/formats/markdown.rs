@@ -61,7 +61,7 @@ fn report(r: &AuditResults, ctx: &RunContext) -> String {
     crate::render::sections::explain::section(&mut s, &w, ctx);
     crate::render::sections::remedies::section(&mut s, &w);
     scope(&mut s, r, ctx);
-    follow_up(&mut s, ctx);
+    follow_up(&mut s, r, ctx);
     left_out(&mut s, r, ctx);
     limitations(&mut s, r);
     glossary(&mut s, r);
@@ -207,19 +207,31 @@ fn left_out(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     let _ = writeln!(s);
 }
 
-fn follow_up(s: &mut String, ctx: &RunContext) {
+fn follow_up(s: &mut String, r: &AuditResults, ctx: &RunContext) {
     if ctx.follow_up.is_empty() {
         return;
     }
     let _ = writeln!(s, "## Actions on earlier findings\n");
+    let remedies = ctx.follow_up.iter().any(|f| f.remedy.is_some());
     let _ = writeln!(
         s,
-        "| finding | owner | action | due | status |\n|---|---|---|---|---|"
+        "| finding | owner | action | due | status |{}\n|---|---|---|---|---|{}",
+        if remedies {
+            " option adopted | the group in this audit |"
+        } else {
+            ""
+        },
+        if remedies { "---|---|" } else { "" }
     );
     for f in &ctx.follow_up {
+        let adopted = match (&f.remedy, remedies) {
+            (Some(remedy), _) => format!(" {} | {} |", md(remedy), md(&gap_now(r, f))),
+            (None, true) => " | |".to_string(),
+            (None, false) => String::new(),
+        };
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |{adopted}",
             md(&f.finding),
             md(&f.owner),
             md(&f.action),
@@ -228,6 +240,30 @@ fn follow_up(s: &mut String, ctx: &RunContext) {
         );
     }
     let _ = writeln!(s);
+}
+
+/// Where a finding's group stands in this audit, once an option was adopted: whether its gap
+/// has closed (the four-fifths verdict and the ratio to the reference).
+fn gap_now(r: &AuditResults, f: &crate::render::context::FollowUp) -> String {
+    let found = r
+        .attribute_sets
+        .iter()
+        .filter(|set| set.segment.is_none())
+        .find_map(|set| {
+            set.groups
+                .iter()
+                .find(|g| f.concerns(&set.attributes, &g.measures.values))
+        });
+    let Some(g) = found else {
+        return "the group is not in this audit".into();
+    };
+    let ratio =
+        crate::render::text::ratio(g.measures.vs(crate::metric::Versus::DisparateImpactRatio));
+    match g.verdict.as_ref().and_then(|v| v.four_fifths) {
+        Some(VerdictState::Pass) => format!("gap closed: ratio {ratio}, passes four-fifths"),
+        Some(VerdictState::Fail) => format!("gap still open: ratio {ratio}, fails four-fifths"),
+        _ => format!("not settled: ratio {ratio}, inconclusive"),
+    }
 }
 
 fn limitations(s: &mut String, r: &AuditResults) {

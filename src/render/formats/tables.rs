@@ -64,8 +64,93 @@ pub fn tables(results: &AuditResults, ctx: &RunContext) -> Vec<Table> {
         if set.score_audit.is_some() {
             files.extend(score_tables(&prefix, set, ctx));
         }
+        if let Some(remedies) = results.remedies_of(set) {
+            files.push(remedies_table(&prefix, set, remedies));
+        }
     }
     files
+}
+
+/// Every option for a set, one row per option and group: the option's cost and disparity,
+/// then the group's.
+fn remedies_table(
+    prefix: &str,
+    set: &AttributeSetResult,
+    remedies: &crate::results::remedies::Remedies,
+) -> Table {
+    let mut rows = Vec::new();
+    for c in &remedies.candidates {
+        for g in &c.groups {
+            let mut row = vec![
+                cell(&c.name),
+                c.kind.clone(),
+                num(c.setting),
+                cell(&c.merged.join("; ")),
+                c.agreement.to_string(),
+                num(c.auc),
+                c.selection_rate.to_string(),
+                num(c.worst_ratio),
+                c.passes.to_string(),
+                c.frontier.to_string(),
+                (remedies.best.as_ref() == Some(&c.name)).to_string(),
+            ];
+            row.extend(
+                set.attributes
+                    .iter()
+                    .map(|a| cell(g.group.get(a).map_or("", String::as_str))),
+            );
+            row.extend([
+                g.is_reference.to_string(),
+                g.rows.to_string(),
+                g.selection_rate.to_string(),
+                num(g.impact_ratio),
+            ]);
+            row.extend(bounds(g.ci));
+            row.extend([
+                g.four_fifths.clone(),
+                g.gains.to_string(),
+                g.losses.to_string(),
+                g.gains_in_log.to_string(),
+                g.losses_in_log.to_string(),
+            ]);
+            rows.push(row);
+        }
+    }
+    let mut header: Vec<String> = [
+        "option",
+        "kind",
+        "setting",
+        "merged",
+        "agreement",
+        "auc",
+        "selection_rate",
+        "worst_ratio",
+        "passes",
+        "frontier",
+        "best",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    header.extend(set.attributes.iter().map(|a| cell(a)));
+    header.extend(
+        [
+            "is_reference",
+            "holdout_rows",
+            "group_selection_rate",
+            "impact_ratio",
+            "ci_low",
+            "ci_high",
+            "four_fifths",
+            "gains",
+            "losses",
+            "gains_in_log",
+            "losses_in_log",
+        ]
+        .iter()
+        .map(|h| h.to_string()),
+    );
+    table(&format!("{prefix}_remedies"), &header, rows)
 }
 
 /// With a score audit: each group's ranking and calibration, its reliability table, and every

@@ -94,6 +94,8 @@ pub struct Headline {
     /// With `--date`, when the group's gap began after periods without it: the period, in words
     /// (`May 2025`), and the sentence saying so.
     pub began: Option<(String, String)>,
+    /// With remedies, for the selection rate: the best option found for the set, in words.
+    pub remedy: Option<String>,
 }
 
 impl Headline {
@@ -125,8 +127,19 @@ impl Headline {
         }
     }
 
-    /// The next step, whenever the gap began.
+    /// The next step, whenever the gap began, naming the best option found when there is one.
     fn step(&self, cadence: Cadence) -> String {
+        let step = self.cause_step(cadence);
+        match &self.remedy {
+            Some(remedy) if self.status == SetStatus::ActionNeeded => format!(
+                "{step}; the best option found: {remedy} (see “What could be done instead”)"
+            ),
+            _ => step,
+        }
+    }
+
+    /// The next step the cause and the controls suggest.
+    fn cause_step(&self, cadence: Cadence) -> String {
         let check_next = cadence.next().map_or(String::new(), |next| {
             format!("; check the change in {next}'s audit")
         });
@@ -287,6 +300,15 @@ fn about(
             .map(|g| (w.controls(), explained(g))),
         within_but_real: focus.is_some_and(|g| real_gap(w.r, check, g).is_some()),
         began: looked.and_then(|g| began(w, set, check, g)),
+        remedy: matches!(check.0, Measure::Selection)
+            .then(|| w.r.remedies_of(set))
+            .flatten()
+            .and_then(|m| {
+                m.candidates
+                    .iter()
+                    .find(|c| m.best.as_ref() == Some(&c.name))
+            })
+            .map(|c| super::remedies::what(w, c)),
         cause: cause(w, set, check, focus).map(|c| {
             (
                 c.case.clone(),

@@ -96,7 +96,7 @@ fn remedies(s: &mut String, w: &Words, set: &Remedies) {
                 "**No option passes the four-fifths rule for every group.**{}\n",
                 closest.map_or(String::new(), |c| format!(
                     " The closest, {}, brings the lowest impact ratio to {} and agrees with today's decisions for {} of {}.",
-                    what(w, c).to_lowercase(),
+                    what(w, c),
                     ratio(c.worst_ratio),
                     pct(Some(c.agreement)),
                     w.people()
@@ -137,7 +137,7 @@ fn sentence(w: &Words, set: &Remedies, best: &Candidate, current: Option<&Candid
     format!(
         "{}: every group within four-fifths; the rule agrees with today's decisions for {} of {} (the current rule \
          as modelled: {}). Against the current rule, {} would have {} (the hold-out rows scaled to the log).",
-        what(w, best),
+        capitalized(&what(w, best)),
         pct(Some(best.agreement)),
         w.people(),
         pct(current.map(|c| c.agreement)),
@@ -155,8 +155,8 @@ fn list(items: &[String]) -> String {
     }
 }
 
-/// A candidate in words.
-fn what(w: &Words, c: &Candidate) -> String {
+/// A candidate in words, after a verb (`dropping postcode area from the rule`).
+pub fn what(w: &Words, c: &Candidate) -> String {
     let feature = || {
         c.name.split_once(' ').map_or(String::new(), |(_, f)| {
             f.split(" and ")
@@ -166,20 +166,20 @@ fn what(w: &Words, c: &Candidate) -> String {
         })
     };
     match c.kind.as_str() {
-        "current" => "The current rule, as the models reproduce it".into(),
-        "drop" | "drop_all" => format!("Dropping {} from the rule", feature()),
+        "current" => "the current rule, as the models reproduce it".into(),
+        "drop" | "drop_all" => format!("dropping {} from the rule", feature()),
         "coarsen" => format!(
-            "Merging the {} values {} into its most common one",
+            "merging the {} values {} into its most common one",
             feature(),
             c.merged.join(" and ")
         ),
         "threshold" => format!(
-            "One threshold for everyone, selecting {:.0}% more {}",
+            "one threshold for everyone, selecting {:.0}% more {}",
             (c.setting.unwrap_or(1.0) - 1.0) * 100.0,
             w.people()
         ),
         _ => format!(
-            "Refitting the rule with a penalty on the gap in selection rates (weight {})",
+            "refitting the rule with a penalty on the gap in selection rates (weight {})",
             c.setting.unwrap_or(0.0)
         ),
     }
