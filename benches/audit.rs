@@ -326,11 +326,7 @@ fn main() {
     };
     let mut searched = Vec::new();
     let remedies = median(|| {
-        searched = fairaudit::remedies::remedies(
-            &results,
-            &explained,
-            (spec.favorable, spec.stats.confidence),
-        );
+        searched = fairaudit::remedies::remedies(&results, &explained);
     });
     println!(
         "remedies (the same sample): {} candidates for {} failing sets {:.3} s (target under 20; median of {RUNS})",

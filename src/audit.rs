@@ -280,7 +280,7 @@ fn explain_gaps(results: &mut AuditResults, spec: &AuditSpec) -> Result<()> {
     match (&spec.explain, &spec.engine) {
         (Some(settings), Engine::Polars) => {
             let explained = explain::explain(spec, settings, results, None)?;
-            results.explain = Some(with_remedies(explained, results, spec, settings));
+            results.explain = Some(with_remedies(explained, results, settings));
         }
         (Some(_), Engine::Cells) => {
             results.audit.explain_left_out = Some(
@@ -293,7 +293,7 @@ fn explain_gaps(results: &mut AuditResults, spec: &AuditSpec) -> Result<()> {
                 explain::sample::query(spec, settings, results.input.rows_used, tally::spark::VIEW);
             let (_dir, drawn) = tally::spark::run(&query, path, spec.format, remote.as_deref())?;
             let explained = explain::explain(spec, settings, results, Some(&drawn))?;
-            results.explain = Some(with_remedies(explained, results, spec, settings));
+            results.explain = Some(with_remedies(explained, results, settings));
         }
         (None, _) => {}
     }
@@ -305,7 +305,6 @@ fn explain_gaps(results: &mut AuditResults, spec: &AuditSpec) -> Result<()> {
 fn with_remedies(
     (mut explanation, learned): (Explanation, explain::Learned),
     results: &AuditResults,
-    spec: &AuditSpec,
     settings: &ExplainSpec,
 ) -> Explanation {
     if settings.remedies && learned.decision {
@@ -316,8 +315,7 @@ fn with_remedies(
             proxies: &explanation.proxies,
             causes: &explanation.causes,
         };
-        explanation.remedies =
-            remedies::remedies(results, &explained, (spec.favorable, spec.stats.confidence));
+        explanation.remedies = remedies::remedies(results, &explained);
     }
     explanation
 }

@@ -69,7 +69,12 @@ fn the_planted_proxys_remedy_passes_at_a_small_loss() {
     let current = candidate(set, "current rule");
     assert_eq!(black(current)["four_fifths"], "fail");
     assert_eq!(current["passes"], false);
+    // One threshold for everyone selects the share asked: 25% more than the current rule.
+    let more = candidate(set, "select 25% more");
+    let share = num(more, "selection_rate") / num(current, "selection_rate");
+    assert!((share - 1.25).abs() < 0.03, "{share}");
     let coarsen = candidate(set, "coarsen postcode_area");
+    assert_eq!(coarsen["changed"], serde_json::json!(["postcode_area"]));
     assert_eq!(
         coarsen["merged"],
         serde_json::json!(["Riverside", "Eastfield"])

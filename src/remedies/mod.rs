@@ -25,9 +25,6 @@ use crate::value::value_name;
 use candidates::{Change, Ruled, Training};
 use indexmap::IndexMap;
 
-/// The four-fifths bound of an impact ratio on the favourable side.
-const FOUR_FIFTHS: f64 = 0.8;
-
 /// What the remedies stage reads from the explain stage.
 pub struct Explained<'a> {
     /// The sample.
@@ -43,24 +40,20 @@ pub struct Explained<'a> {
 }
 
 /// The remedies of every pooled attribute set with a failing four-fifths verdict and a
-/// reference group.
-pub fn remedies(
-    results: &AuditResults,
-    explained: &Explained,
-    (favorable, confidence): (Favorable, f64),
-) -> Vec<Remedies> {
+/// reference group, judged by the audit's rule (its favourable side, its threshold and its
+/// confidence).
+pub fn remedies(results: &AuditResults, explained: &Explained) -> Vec<Remedies> {
     results
         .attribute_sets
         .iter()
         .filter(|set| set.segment.is_none())
-        .filter_map(|set| remedies_of(set, explained, (favorable, confidence), results))
+        .filter_map(|set| remedies_of(set, explained, results))
         .collect()
 }
 
 fn remedies_of(
     set: &AttributeSetResult,
     explained: &Explained,
-    (favorable, confidence): (Favorable, f64),
     results: &AuditResults,
 ) -> Option<Remedies> {
     let reference = set.reference.clone()?;
@@ -131,8 +124,9 @@ fn remedies_of(
         groups: &groups,
         group_of: &group_of,
         reference: reference_index,
-        favorable,
-        z: z_for(confidence),
+        favorable: results.audit.favorable,
+        threshold: results.audit.di_threshold,
+        z: z_for(results.audit.confidence),
         scale,
         failing: &failing,
     };
@@ -210,6 +204,8 @@ struct Judging<'a> {
     group_of: &'a [Option<usize>],
     reference: usize,
     favorable: Favorable,
+    /// The four-fifths rule's threshold (`--di-threshold`, 0.8 by default).
+    threshold: f64,
     z: f64,
     /// People of the log per hold-out row.
     scale: f64,
@@ -286,13 +282,14 @@ impl Judging<'_> {
             .filter(|g| g.four_fifths != "inconclusive")
             .filter_map(|g| g.impact_ratio.map(|r| self.favourable_side(r)))
             .min_by(f64::total_cmp);
-        let (name, kind, merged, setting) = describe(&ruled.change);
+        let described = describe(&ruled.change);
         Candidate {
-            name,
-            kind: kind.into(),
+            name: described.name,
+            kind: described.kind.into(),
             features: ruled.features.clone(),
-            merged,
-            setting,
+            changed: described.changed,
+            merged: described.merged,
+            setting: described.setting,
             agreement: agree as f64 / n,
             auc,
             selection_rate: selected as f64 / n,
@@ -315,11 +312,11 @@ impl Judging<'_> {
         }
     }
 
-    /// `pass` unless the ratio crosses four-fifths on the favourable side; then `fail` when
-    /// its interval excludes 1, else `inconclusive`.
+    /// `pass` unless the ratio crosses the four-fifths threshold to the customers'
+    /// disadvantage; then `fail` when its interval excludes 1, else `inconclusive`.
     fn four_fifths(&self, ratio: Option<f64>, ci: Option<[f64; 2]>) -> &'static str {
         let Some(ratio) = ratio else { return "pass" };
-        if self.favourable_side(ratio) >= FOUR_FIFTHS {
+        if !self.favorable.crosses(ratio, self.threshold) {
             return "pass";
         }
         match ci {
@@ -329,37 +326,58 @@ impl Judging<'_> {
     }
 }
 
-/// A candidate's name, kind, merged values and setting.
-fn describe(change: &Change) -> (String, &'static str, Vec<String>, Option<f64>) {
-    match change {
-        Change::Current => ("current rule".into(), "current", Vec::new(), None),
-        Change::Drop(features) if features.len() == 1 => {
-            (format!("drop {}", features[0]), "drop", Vec::new(), None)
-        }
+/// What a candidate is: its name, kind, the features it drops or coarsens, the values merged
+/// and its setting.
+struct Described {
+    name: String,
+    kind: &'static str,
+    changed: Vec<String>,
+    merged: Vec<String>,
+    setting: Option<f64>,
+}
+
+fn describe(change: &Change) -> Described {
+    let (name, kind, changed, merged, setting) = match change {
+        Change::Current => ("current rule".into(), "current", vec![], vec![], None),
         Change::Drop(features) => (
             format!("drop {}", features.join(" and ")),
-            "drop_all",
-            Vec::new(),
+            if features.len() == 1 {
+                "drop"
+            } else {
+                "drop_all"
+            },
+            features.clone(),
+            vec![],
             None,
         ),
         Change::Coarsen(feature, merged) => (
             format!("coarsen {feature}"),
             "coarsen",
+            vec![feature.clone()],
             merged.clone(),
             None,
         ),
         Change::Threshold(multiple) => (
             format!("select {:.0}% more", (multiple - 1.0) * 100.0),
             "threshold",
-            Vec::new(),
+            vec![],
+            vec![],
             Some(*multiple),
         ),
         Change::Penalty(lambda) => (
             format!("fit with gap penalty {lambda}"),
             "penalty",
-            Vec::new(),
+            vec![],
+            vec![],
             Some(*lambda),
         ),
+    };
+    Described {
+        name,
+        kind,
+        changed,
+        merged,
+        setting,
     }
 }
 
@@ -386,13 +404,14 @@ mod tests {
             name: format!("{agreement} {worst}"),
             kind: "current".into(),
             features: Vec::new(),
+            changed: Vec::new(),
             merged: Vec::new(),
             setting: None,
             agreement,
             auc: None,
             selection_rate: 0.5,
             worst_ratio: Some(worst),
-            passes: worst >= FOUR_FIFTHS,
+            passes: worst >= 0.8,
             frontier: false,
             groups: Vec::new(),
         }

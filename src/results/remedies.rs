@@ -53,6 +53,9 @@ pub struct Candidate {
     pub kind: String,
     /// The features the rule uses.
     pub features: Vec<String>,
+    /// `drop`, `drop_all`, `coarsen`: the features it drops or coarsens.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
     /// `coarsen`: the values merged into the feature's most common value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged: Vec<String>,
@@ -67,8 +70,8 @@ pub struct Candidate {
     pub selection_rate: f64,
     /// The lowest impact ratio on the favourable side (a group's selection rate over the
     /// reference's when selection is favourable, the reference's over the group's when it is
-    /// not) among the groups it judges (not those inconclusive): at least 0.8 passes the
-    /// four-fifths rule.
+    /// not) among the groups it judges (not those inconclusive): at least the four-fifths
+    /// threshold (`--di-threshold`, 0.8 by default) passes.
     pub worst_ratio: Option<f64>,
     /// Whether it passes the four-fifths rule: every group the audit fails passes, and no
     /// other group fails (a small group may stay inconclusive).

@@ -59,14 +59,17 @@ pub fn chart<DB: DrawingBackend>(
         .configure_mesh()
         .light_line_style(TRANSPARENT)
         .x_desc("share of decisions that agree with today's")
-        .y_desc("lowest impact ratio (four-fifths: 0.80)")
+        .y_desc(format!(
+            "lowest impact ratio (four-fifths: {:.2})",
+            r.audit.di_threshold
+        ))
         .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
         .y_label_formatter(&|v| format!("{v:.2}"))
         .draw()
         .map_err(|e| e.to_string())?;
     chart
         .draw_series([Rectangle::new(
-            [(x_low, 0.0), (x_high, 0.8)],
+            [(x_low, 0.0), (x_high, r.audit.di_threshold)],
             FAILING_SIDE.filled(),
         )])
         .map_err(|e| e.to_string())?;

@@ -158,12 +158,8 @@ fn list(items: &[String]) -> String {
 /// A candidate in words, after a verb (`dropping postcode area from the rule`).
 pub fn what(w: &Words, c: &Candidate) -> String {
     let feature = || {
-        c.name.split_once(' ').map_or(String::new(), |(_, f)| {
-            f.split(" and ")
-                .map(|f| w.attribute(f))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        })
+        let names: Vec<String> = c.changed.iter().map(|f| w.attribute(f)).collect();
+        list(&names)
     };
     match c.kind.as_str() {
         "current" => "the current rule, as the models reproduce it".into(),
