@@ -69,6 +69,14 @@ fn the_planted_proxys_remedy_passes_at_a_small_loss() {
     let current = candidate(set, "current rule");
     assert_eq!(black(current)["four_fifths"], "fail");
     assert_eq!(current["passes"], false);
+    assert_eq!(
+        current["worst_group"],
+        serde_json::json!({"ethnicity": "Black"})
+    );
+    assert_eq!(
+        num(current, "worst_ratio"),
+        num(black(current), "impact_ratio")
+    );
     // One threshold for everyone selects the share asked: 25% more than the current rule.
     let more = candidate(set, "select 25% more");
     let share = num(more, "selection_rate") / num(current, "selection_rate");

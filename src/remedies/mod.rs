@@ -277,11 +277,12 @@ impl Judging<'_> {
                 }
             })
             .collect();
-        let worst_ratio = groups
+        let worst = groups
             .iter()
             .filter(|g| g.four_fifths != "inconclusive")
-            .filter_map(|g| g.impact_ratio.map(|r| self.favourable_side(r)))
-            .min_by(f64::total_cmp);
+            .filter_map(|g| g.impact_ratio.map(|r| (self.favourable_side(r), &g.group)))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        let (worst_ratio, worst_group) = (worst.map(|w| w.0), worst.map(|w| w.1.clone()));
         let described = describe(&ruled.change);
         Candidate {
             name: described.name,
@@ -294,6 +295,7 @@ impl Judging<'_> {
             auc,
             selection_rate: selected as f64 / n,
             worst_ratio,
+            worst_group,
             passes: groups.iter().all(|g| {
                 g.four_fifths == "pass"
                     || (g.four_fifths == "inconclusive" && !self.failing.contains(&g.group))
@@ -411,6 +413,7 @@ mod tests {
             auc: None,
             selection_rate: 0.5,
             worst_ratio: Some(worst),
+            worst_group: None,
             passes: worst >= 0.8,
             frontier: false,
             groups: Vec::new(),

@@ -73,6 +73,8 @@ pub struct Candidate {
     /// not) among the groups it judges (not those inconclusive): at least the four-fifths
     /// threshold (`--di-threshold`, 0.8 by default) passes.
     pub worst_ratio: Option<f64>,
+    /// The group with that ratio.
+    pub worst_group: Option<IndexMap<String, String>>,
     /// Whether it passes the four-fifths rule: every group the audit fails passes, and no
     /// other group fails (a small group may stay inconclusive).
     pub passes: bool,

@@ -146,6 +146,11 @@ fn sentence(w: &Words, set: &Remedies, best: &Candidate, current: Option<&Candid
     )
 }
 
+/// A group's values, as a table names it: `Black × Female`.
+fn values(group: &indexmap::IndexMap<String, String>) -> String {
+    group.values().cloned().collect::<Vec<_>>().join(" × ")
+}
+
 /// Items joined as a sentence: `a, b and c`.
 fn list(items: &[String]) -> String {
     match items.split_last() {
@@ -184,11 +189,7 @@ pub fn what(w: &Words, c: &Candidate) -> String {
 /// Every candidate: its cost, its selection, its worst ratio and verdict, and the failing
 /// groups' ratios.
 fn table(s: &mut String, w: &Words, set: &Remedies) {
-    let failing: Vec<String> = set
-        .failing
-        .iter()
-        .map(|g| g.values().cloned().collect::<Vec<_>>().join(" × "))
-        .collect();
+    let failing: Vec<String> = set.failing.iter().map(values).collect();
     let _ = writeln!(
         s,
         "| Option | Agrees with today | Selected | {} | Lowest ratio | Four-fifths | On the frontier |",
@@ -223,7 +224,10 @@ fn table(s: &mut String, w: &Words, set: &Remedies) {
             pct(Some(c.agreement)),
             pct(Some(c.selection_rate)),
             ratios.join(" | "),
-            ratio(c.worst_ratio),
+            match &c.worst_group {
+                Some(g) => format!("{} ({})", ratio(c.worst_ratio), cell(&values(g))),
+                None => ratio(c.worst_ratio),
+            },
             if c.passes { "passes" } else { "fails" },
             if c.frontier { "yes" } else { "" }
         );
