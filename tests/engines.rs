@@ -257,7 +257,7 @@ fn spark_gives_the_polars_audit_exactly() {
     // local Spark (two workers): only the cell table comes back, and every result is the Polars
     // engine's (bank: a score of 40,000 values, binned by Spark's rank windows). The offers and
     // bank audits explain their gaps (--features) on a sample of 3,000 rows, which Spark draws by
-    // the same seeded hash, so the models are the same too.
+    // the same seeded hash, so the models and the remedies searched on them are the same too.
     for name in ["offers", "pricing", "compas", "bank", "pricing_price"] {
         let dir = tempfile::tempdir().unwrap();
         let (config, _) = bundled(name);
@@ -289,6 +289,15 @@ fn spark_gives_the_polars_audit_exactly() {
         assert_eq!(spark["input"]["engine"], "spark");
         if matches!(name, "offers" | "bank") {
             assert_eq!(spark["explain"]["sample"]["rows"], 3000);
+            // Their failing sets are searched for remedies on Spark's sample: the candidates,
+            // their verdicts and the best option are compared below with the Polars audit's.
+            let searched = spark["explain"]["remedies"].as_array().unwrap();
+            assert!(
+                searched.iter().any(|set| set["candidates"]
+                    .as_array()
+                    .is_some_and(|c| c.len() > 1)),
+                "{name}: {searched:?}"
+            );
         }
         assert_eq!(comparable(spark), comparable(polars), "{name}");
         let report = std::fs::read_to_string(dir.path().join("spark/report.md")).unwrap();

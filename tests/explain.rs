@@ -445,6 +445,24 @@ fn a_price_set_by_a_proxy_is_carried_by_it() {
         "{report}"
     );
     assert!(report.contains("### The price as rules"));
+    // A price has no four-fifths verdict to remedy: no search, said in the limitations, and
+    // --remedies refused.
+    assert!(r["explain"]["remedies"].is_null(), "{}", r["explain"]);
+    assert!(
+        report.contains("- No other decision rule was searched for"),
+        "{report}"
+    );
+    assert!(report.contains("\"remedies\": false"), "{report}");
+    let refused = args(price_log(dir.path(), 10.0), "price", "g")
+        .with("--kind", "continuous")
+        .with("--higher", "adverse")
+        .with("--features", "area,tenure")
+        .flag("--remedies")
+        .fails(&dir.path().join("refused"));
+    assert!(
+        refused.contains("--remedies goes with a yes/no decision or a score"),
+        "{refused}"
+    );
     let r = run(0.0, "b");
     assert!(flagged(&r).is_empty(), "{:?}", flagged(&r));
 }

@@ -234,7 +234,8 @@ pub struct AuditArgs {
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub recourse_horizon: Vec<String>,
     /// With --features: search each set whose four-fifths verdict fails for a less
-    /// discriminatory alternative, and say what each costs (on by default).
+    /// discriminatory alternative, and say what each costs (on by default; yes/no decisions and
+    /// scores only: a numeric outcome has no four-fifths verdict to remedy).
     #[arg(long)]
     #[serde(default)]
     pub remedies: bool,
@@ -735,6 +736,9 @@ impl AuditArgs {
         if continuous && self.actionable.is_some() {
             bail!("--actionable goes with a yes/no decision or a score: recourse turns a decision");
         }
+        if continuous && self.remedies {
+            bail!("--remedies goes with a yes/no decision or a score: a remedy is another rule that decides yes or no");
+        }
         if self.weight.is_some() || !self.membership.is_empty() {
             bail!("--features does not go with --weight or --membership yet");
         }
@@ -760,7 +764,8 @@ impl AuditArgs {
                 .iter()
                 .map(|h| parse_horizon(h))
                 .collect::<anyhow::Result<_>>()?,
-            remedies: !self.no_remedies,
+            // A numeric outcome has no four-fifths verdict to remedy: no search.
+            remedies: !self.no_remedies && !continuous,
         };
         if let Some(c) = spec.actionable.iter().find(|c| !spec.features.contains(c)) {
             bail!("--actionable {c}: not among --features; an actionable feature is an input of the models");

@@ -277,9 +277,13 @@ impl Judging<'_> {
                 }
             })
             .collect();
+        // An uncertain ratio counts unless the audit found that group's gap, as in `passes`.
+        let counts = |g: &CandidateGroup| {
+            g.four_fifths != "inconclusive" || self.failing.contains(&g.group)
+        };
         let worst = groups
             .iter()
-            .filter(|g| g.four_fifths != "inconclusive")
+            .filter(|g| counts(g))
             .filter_map(|g| g.impact_ratio.map(|r| (self.favourable_side(r), &g.group)))
             .min_by(|a, b| a.0.total_cmp(&b.0));
         let (worst_ratio, worst_group) = (worst.map(|w| w.0), worst.map(|w| w.1.clone()));
@@ -296,10 +300,9 @@ impl Judging<'_> {
             selection_rate: selected as f64 / n,
             worst_ratio,
             worst_group,
-            passes: groups.iter().all(|g| {
-                g.four_fifths == "pass"
-                    || (g.four_fifths == "inconclusive" && !self.failing.contains(&g.group))
-            }),
+            passes: groups
+                .iter()
+                .all(|g| g.four_fifths == "pass" || !counts(g)),
             frontier: false,
             groups,
         }

@@ -94,24 +94,35 @@ pub fn chart<DB: DrawingBackend>(
         if !named {
             continue;
         }
+        // Above the point and clear of the current rule's ring; toward the middle of the plot,
+        // so that a label near an edge is not cut off.
+        let (side, dx) = if p.0 > (x_low + x_high) / 2.0 {
+            (HPos::Right, -LABEL_OFFSET)
+        } else {
+            (HPos::Left, LABEL_OFFSET)
+        };
         chart
-            .draw_series([Text::new(
-                short_name(c),
-                (p.0, p.1),
-                ("sans-serif", 13)
-                    .into_font()
-                    .color(&INK)
-                    .pos(Pos::new(HPos::Left, VPos::Bottom)),
-            )])
+            .draw_series([EmptyElement::at(*p)
+                + Text::new(
+                    short_name(c),
+                    (dx, -LABEL_OFFSET),
+                    ("sans-serif", 13)
+                        .into_font()
+                        .color(&INK)
+                        .pos(Pos::new(side, VPos::Bottom)),
+                )])
             .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
 
+/// Pixels between a named point and its label: past the current rule's ring.
+const LABEL_OFFSET: i32 = 12;
+
 /// A point's label: `current rule`, `best: drop postcode_area`.
 fn short_name(c: &Candidate) -> String {
     match c.kind.as_str() {
-        "current" => "  current rule".into(),
-        _ => format!("  best: {}", c.name),
+        "current" => "current rule".into(),
+        _ => format!("best: {}", c.name),
     }
 }
