@@ -293,9 +293,9 @@ fn spark_gives_the_polars_audit_exactly() {
             // their verdicts and the best option are compared below with the Polars audit's.
             let searched = spark["explain"]["remedies"].as_array().unwrap();
             assert!(
-                searched.iter().any(|set| set["candidates"]
-                    .as_array()
-                    .is_some_and(|c| c.len() > 1)),
+                searched
+                    .iter()
+                    .any(|set| set["candidates"].as_array().is_some_and(|c| c.len() > 1)),
                 "{name}: {searched:?}"
             );
         }

@@ -272,5 +272,8 @@ fn an_uncertain_ratio_counts_against_an_option_when_the_audit_found_that_gap() {
             }
         }
     }
-    assert!(uncertain_failing > 0, "the case is not in this log any more");
+    assert!(
+        uncertain_failing > 0,
+        "the case is not in this log any more"
+    );
 }

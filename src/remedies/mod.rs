@@ -278,9 +278,8 @@ impl Judging<'_> {
             })
             .collect();
         // An uncertain ratio counts unless the audit found that group's gap, as in `passes`.
-        let counts = |g: &CandidateGroup| {
-            g.four_fifths != "inconclusive" || self.failing.contains(&g.group)
-        };
+        let counts =
+            |g: &CandidateGroup| g.four_fifths != "inconclusive" || self.failing.contains(&g.group);
         let worst = groups
             .iter()
             .filter(|g| counts(g))
@@ -300,9 +299,7 @@ impl Judging<'_> {
             selection_rate: selected as f64 / n,
             worst_ratio,
             worst_group,
-            passes: groups
-                .iter()
-                .all(|g| g.four_fifths == "pass" || !counts(g)),
+            passes: groups.iter().all(|g| g.four_fifths == "pass" || !counts(g)),
             frontier: false,
             groups,
         }
