@@ -7,12 +7,15 @@
 //! [`audit::run`]. Stages talk through plain data types ([`tally::Tally`],
 //! [`results::AuditResults`]); [`stats`] is plain numbers in, numbers out, and depends on no
 //! other module. [`synth`] makes realistic decision logs with planted effects of known size.
+//! [`front`] holds what the command line and the Python package share: the options as a user
+//! gives them, turned into the engine's [`spec::AuditSpec`] in one place.
 
 pub mod audit;
 pub mod bundle;
 pub mod compare;
 pub mod error;
 pub mod explain;
+pub mod front;
 pub mod hash;
 pub mod judge;
 pub mod load;

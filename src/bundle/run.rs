@@ -53,26 +53,29 @@ impl AuditBundle {
 
 /// Audits `spec` and writes its bundle as `options` say. `ctx` is the run's context without the
 /// log's files, which are added first among its inputs (and the baseline's results last);
-/// `progress` is told when the writing starts.
+/// `progress` is told when the writing starts. The output directory, the key and the baseline
+/// are checked before the audit runs, so a bad one costs no audit.
 pub fn audit(
     spec: &AuditSpec,
-    mut ctx: RunContext,
+    ctx: RunContext,
     options: &BundleOptions,
     progress: &dyn Fn(String),
 ) -> Result<AuditBundle> {
-    let mut never_written: Vec<PathBuf> = vec![spec.data.clone()];
-    never_written.extend(options.protected_inputs.iter().cloned());
-    never_written.extend(options.baseline.iter().cloned());
-    never_written.extend(crate::load::files::files(&spec.data, spec.format).unwrap_or_default());
-    check_output_dir(&options.out, options.force, &never_written)?;
-    let key = options.sign.as_deref().map(sign::secret_key).transpose()?;
-    let baseline = options
-        .baseline
-        .as_deref()
-        .map(|dir| Ok::<_, crate::error::AuditError>((dir, read::results(dir)?)))
-        .transpose()?;
+    checked(spec, options)?;
     let results = crate::audit::run(spec)?;
     progress(format!("writing the report to {}", options.out.display()));
+    write_bundle(spec, results, ctx, options)
+}
+
+/// Writes the bundle of `results`, the audit of `spec`, as `options` say (the second half of
+/// [`audit`], for a front end that keeps the results before writing them).
+pub fn write_bundle(
+    spec: &AuditSpec,
+    results: AuditResults,
+    mut ctx: RunContext,
+    options: &BundleOptions,
+) -> Result<AuditBundle> {
+    let (never_written, key, baseline) = checked(spec, options)?;
     ctx.inputs.splice(0..0, log_input(&results));
     if let Some((dir, before)) = &baseline {
         let changes = crate::compare::compare(
@@ -94,6 +97,31 @@ pub fn audit(
         results,
         changes: ctx.baseline,
     })
+}
+
+/// What a bundle must never overwrite (its inputs), its signing key and its baseline's
+/// results, after checking that the output directory may be written.
+#[allow(clippy::type_complexity)]
+fn checked<'a>(
+    spec: &AuditSpec,
+    options: &'a BundleOptions,
+) -> Result<(
+    Vec<PathBuf>,
+    Option<ed25519_dalek::SigningKey>,
+    Option<(&'a Path, AuditResults)>,
+)> {
+    let mut never_written: Vec<PathBuf> = vec![spec.data.clone()];
+    never_written.extend(options.protected_inputs.iter().cloned());
+    never_written.extend(options.baseline.iter().cloned());
+    never_written.extend(crate::load::files::files(&spec.data, spec.format).unwrap_or_default());
+    check_output_dir(&options.out, options.force, &never_written)?;
+    let key = options.sign.as_deref().map(sign::secret_key).transpose()?;
+    let baseline = options
+        .baseline
+        .as_deref()
+        .map(|dir| Ok::<_, crate::error::AuditError>((dir, read::results(dir)?)))
+        .transpose()?;
+    Ok((never_written, key, baseline))
 }
 
 /// The decision log as input files of the run: the file, or each file of a log read from

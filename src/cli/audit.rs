@@ -1,7 +1,7 @@
 //! `fairaudit audit`: audit one decision log into an evidence bundle.
 
-use super::options::AuditArgs;
 use fairaudit::bundle::run::{audit, BundleOptions};
+use fairaudit::front::options::AuditArgs;
 
 /// Audits the log the arguments name; exit code 1 when a verdict fails under
 /// `--fail-on-violation`, or became `fail` since `--baseline` under `--fail-on-new-violation`.

@@ -2,11 +2,11 @@
 //! (`fairaudit audit` with no arguments): each audits configs from `datasets/` and writes one
 //! report per log under a common directory with an index page.
 
-use super::options::AuditArgs;
 use anyhow::{bail, Context};
 use clap::Args;
 use fairaudit::bundle;
 use fairaudit::bundle::run::log_input;
+use fairaudit::front::options::AuditArgs;
 use fairaudit::render::OutputFile;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

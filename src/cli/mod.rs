@@ -8,7 +8,6 @@ mod compare;
 mod examples;
 mod history;
 mod keygen;
-mod options;
 mod progress;
 mod sql;
 mod synth;
@@ -29,7 +28,7 @@ pub struct Cli {
 enum Command {
     /// Audit a decision log: group fairness metrics, verdicts, results.json, report.md, charts.
     /// Without arguments: audit the bundled business logs into reports/demo/.
-    Audit(options::AuditArgs),
+    Audit(fairaudit::front::options::AuditArgs),
     /// Generate a realistic decision log with planted effects and its ground truth.
     Synth(synth::SynthArgs),
     /// Regenerate the example reports of the bundled datasets in reports/examples/.
@@ -79,27 +78,11 @@ pub fn main() -> i32 {
         Err(e) => {
             // One line, and no character from the data (an escape sequence in a column name)
             // reaches the terminal raw.
-            let message = one_line(&e);
+            let message = fairaudit::front::one_line(&e);
             eprintln!("error: {}", fairaudit::value::visible(&message));
             2
         }
     }
-}
-
-/// An error and its causes on one line, each cause once (an error that prints its source is not
-/// followed by the same text again).
-fn one_line(e: &anyhow::Error) -> String {
-    let mut message = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if !message.contains(&text) {
-            if !message.is_empty() {
-                message.push_str(": ");
-            }
-            message.push_str(&text);
-        }
-    }
-    message.replace('\n', " ")
 }
 
 /// A command line clap refuses, on one line like every other error (exit 2); help and version

@@ -1,8 +1,8 @@
 //! `fairaudit sql --config audit.toml --table NAME`: the one query that computes the audit's cell
 //! table where the log lives; `fairaudit audit --cells FILE` takes its result.
 
-use super::options::AuditArgs;
 use clap::{Args, ValueEnum};
+use fairaudit::front::options::AuditArgs;
 use fairaudit::tally::sql::{cell_query, Dialect};
 use fairaudit::tally::TallyPlan;
 

@@ -66,7 +66,7 @@ impl SynthArgs {
         use fairaudit::synth::{Effects, Kind, SynthSpec};
         let file: Effects = match &self.effects {
             Some(path) => {
-                let text = super::options::read_settings(path, "the effects file")?;
+                let text = fairaudit::front::options::read_settings(path, "the effects file")?;
                 toml::from_str(&text)
                     .with_context(|| format!("{}: invalid effects file", path.display()))?
             }

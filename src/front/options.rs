@@ -2,15 +2,15 @@
 //! TOML file (serde, same names) and, through [`AuditArgs::spec`], the engine's audit
 //! definition, whose serialization is the report's appendix. The engine never sees clap types.
 
-use anyhow::{bail, Context};
-use clap::{Args, ValueEnum};
-use fairaudit::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
-use fairaudit::render::RunContext;
-use fairaudit::spec::{
+use crate::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
+use crate::render::RunContext;
+use crate::spec::{
     AuditSpec, Basis, BinaryColumn, Dated, Decision, Engine, Every, Exclusion, ExplainSpec,
     Favorable, Format, Membership, ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
 };
-use fairaudit::stats::adjust::PAdjust;
+use crate::stats::adjust::PAdjust;
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -523,7 +523,7 @@ impl AuditArgs {
         Ok(match &self.format {
             Some(f) => Format::parse(f)
                 .with_context(|| format!("--format {f}: use csv, parquet or ndjson"))?,
-            None => fairaudit::load::files::format_of(&data).with_context(|| {
+            None => crate::load::files::format_of(&data).with_context(|| {
                 format!(
                     "{}: unknown file extension; name the format with --format csv|parquet|ndjson",
                     data.display()
@@ -791,7 +791,7 @@ impl AuditArgs {
                 inputs.push(InputFile {
                     path: path.display().to_string(),
                     role: role.into(),
-                    sha256: fairaudit::hash::sha256_hex(text.as_bytes()),
+                    sha256: crate::hash::sha256_hex(text.as_bytes()),
                     size_bytes: text.len() as u64,
                 });
             }
