@@ -54,6 +54,13 @@ pub fn decision_sheet_lines(results: &AuditResults, ctx: &RunContext) -> Vec<Str
     lines
 }
 
+/// `results.json` as a bundle holds it, byte for byte (for a front end that hands the results
+/// over without writing a bundle).
+pub fn results_json(results: &AuditResults, ctx: &RunContext) -> Result<Vec<u8>> {
+    let mut files = formats::json::Json.render(results, ctx)?;
+    Ok(files.remove(0).bytes)
+}
+
 /// Every output of an audit run but the manifest (which [`crate::bundle`] adds).
 pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
     let renderers: [&dyn Renderer; 4] = [

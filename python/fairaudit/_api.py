@@ -1,0 +1,122 @@
+"""The Python face of the audit: keyword arguments in, the native audit run, results out.
+
+Nothing here computes a number: options are handed to the library under their ``--config``
+names (the one list, in ``src/front/options.rs``), and results come back as the library wrote them.
+"""
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Union
+
+from . import _fairaudit
+
+InputError = _fairaudit.InputError
+InternalError = _fairaudit.InternalError
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _option_value(name: str, value: Any) -> Any:
+    """A keyword's value as the ``--config`` file writes it."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if name == "protected" and isinstance(value, (list, tuple)):
+        # ("sex", "age_band") is the intersection, written "sex,age_band".
+        return [",".join(v) if isinstance(v, tuple) else v for v in value]
+    if name == "reference" and isinstance(value, dict):
+        return [f"{k}={v}" for k, v in value.items()]
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _options(data: Optional[PathLike], options: Dict[str, Any]) -> str:
+    """The options as a JSON object under their ``--config`` names (``label_means`` is ``label-means``)."""
+    table: Dict[str, Any] = {}
+    if data is not None:
+        if not isinstance(data, (str, os.PathLike)):
+            raise TypeError(
+                f"fairaudit.audit takes the decision log's path (a file, a directory or a glob), "
+                f"not {type(data).__name__}: write the frame to Parquet first"
+            )
+        table["data"] = os.fspath(data)
+    for key, value in options.items():
+        if value is None:
+            continue
+        table[key.replace("_", "-")] = _option_value(key, value)
+    return json.dumps(table)
+
+
+class AuditResult:
+    """The results of one audit: ``results.json`` as a dict or text, the decision sheet, and the
+    evidence bundle the command line writes."""
+
+    def __init__(self, native: Any):
+        self._native = native
+        self._json: Optional[str] = None
+
+    def to_json(self) -> str:
+        """``results.json``, byte for byte as the bundle holds it."""
+        if self._json is None:
+            self._json = self._native.results_json()
+        return self._json
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``results.json`` as Python values (``null`` is ``None``)."""
+        return json.loads(self.to_json())
+
+    def sheet(self) -> List[str]:
+        """The decision sheet: one line per check, as ``fairaudit audit`` prints it."""
+        return list(self._native.sheet())
+
+    def summary(self) -> str:
+        """The decision sheet as text."""
+        return "\n".join(self.sheet())
+
+    def write(self, out: PathLike, sign: Optional[PathLike] = None, force: bool = False) -> Path:
+        """Writes the evidence bundle (manifest, results.json, report, charts, tables) into ``out``,
+        signed with the Ed25519 key file ``sign`` when given; ``fairaudit verify`` checks it.
+        An existing directory is refused unless ``force``. Returns the directory."""
+        written = self._native.write(
+            os.fspath(out), None if sign is None else os.fspath(sign), force
+        )
+        return Path(written)
+
+    def _repr_html_(self) -> str:
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in self.sheet())
+        return f"<div><strong>fairaudit: decision sheet</strong><ul>{lines}</ul></div>"
+
+    def __repr__(self) -> str:
+        return "AuditResult(\n  " + "\n  ".join(self.sheet()) + "\n)"
+
+
+class Audit:
+    """An audit definition: the options of ``fairaudit audit``, as keywords or a TOML config."""
+
+    def __init__(self, data: Optional[PathLike] = None, *, config: Optional[PathLike] = None, **options: Any):
+        self._options = _options(data, options)
+        self._config = None if config is None else os.fspath(config)
+
+    @classmethod
+    def from_config(cls, config: PathLike, **overrides: Any) -> "Audit":
+        """The audit a ``--config`` TOML file defines; keywords override its keys, as flags do."""
+        data = overrides.pop("data", None)
+        return cls(data, config=config, **overrides)
+
+    def run(self) -> AuditResult:
+        """Runs the audit. Bad input raises :class:`InputError` with the command line's message;
+        nothing is written until :meth:`AuditResult.write`."""
+        return AuditResult(_fairaudit.audit(self._options, self._config))
+
+
+def audit(data: PathLike, **options: Any) -> AuditResult:
+    """Audits the decision log at ``data`` (a CSV, Parquet or NDJSON file, a directory or a glob).
+
+    Every keyword is an option of ``fairaudit audit`` (see its ``--help``) with ``_`` for ``-``:
+    ``outcome="offer_sent"``, ``protected=["sex", ("sex", "age_band")]`` (a tuple is an
+    intersection), ``reference={"sex": "F"}``, ``label=...``, ``control=[...]``, ``date=...``,
+    ``features=[...]``. Raises :class:`InputError` (a ``ValueError``) on bad input.
+    """
+    return Audit(data, **options).run()

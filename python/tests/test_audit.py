@@ -1,0 +1,135 @@
+"""The Python package against the command line it shares its engine with, and against fairlearn.
+
+The `fairaudit` binary is the one `cargo test --release` built: $FAIRAUDIT_BIN, else
+$CARGO_TARGET_DIR/release/fairaudit, else target/release/fairaudit; a missing binary fails.
+"""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import fairaudit
+
+ROOT = Path(__file__).resolve().parents[2]
+DATASETS = ROOT / "datasets"
+
+
+def binary() -> str:
+    if os.environ.get("FAIRAUDIT_BIN"):
+        return os.environ["FAIRAUDIT_BIN"]
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    path = target / "release" / "fairaudit"
+    assert path.is_file(), f"{path}: build it first with cargo test --release (or set FAIRAUDIT_BIN)"
+    return str(path)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([binary(), *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("name", ["offers", "pricing", "service", "compas"])
+def test_the_bundled_audits_give_the_command_lines_results_json(name, tmp_path):
+    # offers explains its gaps and searches remedies; pricing has a control; service is judged
+    # month by month; COMPAS audits a score with its label.
+    config = DATASETS / f"{name}.toml"
+    result = fairaudit.Audit.from_config(config).run()
+    done = cli("audit", "--config", str(config), "--out", str(tmp_path / "cli"))
+    assert done.returncode == 0, done.stderr
+    assert result.to_json() == (tmp_path / "cli" / "results.json").read_text()
+    # The decision sheet is the one the command line prints after its first line.
+    assert result.sheet() == done.stdout.splitlines()[1:]
+
+
+def test_keywords_are_the_command_lines_flags(tmp_path):
+    log = DATASETS / "business" / "offers.csv"
+    result = fairaudit.audit(
+        log,
+        outcome="offer_sent",
+        protected=["ethnicity", ("ethnicity", "sex")],
+        reference={"ethnicity": "White"},
+        control=["channel"],
+        label="would_redeem",
+        min_group_size=50,
+    )
+    done = cli(
+        "audit", "--data", str(log), "--outcome", "offer_sent", "--protected", "ethnicity",
+        "--protected", "ethnicity,sex", "--reference", "ethnicity=White", "--control", "channel",
+        "--label", "would_redeem", "--min-group-size", "50", "--out", str(tmp_path / "cli"),
+    )
+    assert done.returncode == 0, done.stderr
+    ours = result.to_dict()
+    theirs = json.loads((tmp_path / "cli" / "results.json").read_text())
+    assert ours == theirs
+    assert ours["audit"]["min_group_size"] == 50
+    assert [s["attributes"] for s in ours["attribute_sets"]] == [["ethnicity"], ["ethnicity", "sex"]]
+
+
+def test_the_bundle_is_the_command_lines_and_verifies(tmp_path):
+    key = tmp_path / "key"
+    assert cli("keygen", "--out", str(key)).returncode == 0
+    result = fairaudit.Audit.from_config(DATASETS / "compas.toml").run()
+    out = result.write(tmp_path / "bundle", sign=key)
+    assert out == tmp_path / "bundle"
+    for name in ["manifest.json", "results.json", "report.md", "report.html", "tables.xlsx"]:
+        assert (out / name).is_file(), name
+    assert (out / "results.json").read_text() == result.to_json()
+    verified = cli("verify", str(out), "--key", str(key) + ".pub")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    # An existing bundle is not overwritten without force, and nothing in it changes.
+    before = (out / "report.md").read_bytes()
+    with pytest.raises(fairaudit.InputError, match="output directory exists and is not empty; pass force to replace it"):
+        result.write(out)
+    assert (out / "report.md").read_bytes() == before
+    assert result.write(out, force=True) == out
+
+
+def test_bad_input_raises_input_error_with_the_command_lines_message(tmp_path):
+    log = DATASETS / "business" / "offers.csv"
+    done = cli("audit", "--data", str(log), "--outcome", "nope", "--protected", "sex",
+               "--out", str(tmp_path / "cli"))
+    assert done.returncode == 2
+    with pytest.raises(fairaudit.InputError) as raised:
+        fairaudit.audit(log, outcome="nope", protected=["sex"])
+    assert isinstance(raised.value, ValueError)
+    assert done.stderr.strip() == f"error: {raised.value}"
+    assert "column 'nope': no such column" in str(raised.value)
+    assert not (tmp_path / "cli").exists()
+
+
+def test_an_unknown_keyword_is_refused_by_name():
+    with pytest.raises(fairaudit.InputError, match="unknown option `outcom`.*`outcome`"):
+        fairaudit.audit(DATASETS / "business" / "offers.csv", outcom="offer_sent", protected=["sex"])
+
+
+def test_a_frame_is_refused_until_the_arrow_stream_is_taken():
+    with pytest.raises(TypeError, match="takes the decision log's path"):
+        fairaudit.audit({"offer_sent": [1, 0]}, outcome="offer_sent", protected=["sex"])
+
+
+def test_fairlearns_metric_frame_gives_the_same_rates():
+    # fairlearn 0.x MetricFrame on the COMPAS rows the audit uses (decile score 5 or more is the
+    # decision, two_year_recid the label), by race, over the groups of at least 30 people that
+    # the audit's between-groups summaries take.
+    import pandas as pd
+    from fairlearn.metrics import (MetricFrame, demographic_parity_ratio, false_positive_rate,
+                                   selection_rate, true_positive_rate)
+
+    result = fairaudit.Audit.from_config(DATASETS / "compas.toml").run().to_dict()
+    race = result["attribute_sets"][0]
+    assert race["attributes"] == ["race"]
+    kept = {g["values"]["race"]: g for g in race["groups"] if g["n"] >= result["audit"]["min_group_size"]}
+    rows = pd.read_csv(DATASETS / "compas" / "compas-scores-two-years.csv")
+    rows = rows[rows["race"].isin(kept)]
+    y_pred = (rows["decile_score"] >= 5).astype(int)
+    frame = MetricFrame(
+        metrics={"selection_rate": selection_rate, "tpr": true_positive_rate, "fpr": false_positive_rate},
+        y_true=rows["two_year_recid"], y_pred=y_pred, sensitive_features=rows["race"],
+    )
+    for value, group in kept.items():
+        for metric in ["selection_rate", "tpr", "fpr"]:
+            assert group[metric] == pytest.approx(frame.by_group.loc[value, metric], abs=1e-12)
+    expected = demographic_parity_ratio(rows["two_year_recid"], y_pred, sensitive_features=rows["race"])
+    assert race["summary"]["demographic_parity_ratio"] == pytest.approx(expected, abs=1e-12)
