@@ -49,6 +49,23 @@ def _options(data: Optional[PathLike], options: Dict[str, Any]) -> str:
     return json.dumps(table)
 
 
+def _flatten(row: Dict[str, Any], path: List[str], value: Any) -> None:
+    """Puts a group's nested values into ``row``, each under its own key, or its path joined by
+    ``_`` when the key is taken; a pair of numbers (an interval) as ``_low`` and ``_high``."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(row, path + [key], inner)
+        return
+    name = path[-1]
+    if name in row:
+        name = "_".join(path)
+    if isinstance(value, list):
+        if len(value) == 2 and all(isinstance(v, (int, float)) or v is None for v in value):
+            row[f"{name}_low"], row[f"{name}_high"] = value
+        return
+    row[name] = value
+
+
 class AuditResult:
     """The results of one audit: ``results.json`` as a dict or text, the decision sheet, and the
     evidence bundle the command line writes."""
@@ -66,6 +83,26 @@ class AuditResult:
     def to_dict(self) -> Dict[str, Any]:
         """``results.json`` as Python values (``null`` is ``None``)."""
         return json.loads(self.to_json())
+
+    @property
+    def groups(self) -> "polars.DataFrame":
+        """One row per group and attribute set (a polars DataFrame; ``.to_pandas()`` for pandas):
+        ``attribute_set``, a column per attribute, then every number and verdict of the group in
+        ``results.json`` under its own name (``selection_rate``, ``selection_rate_ratio``,
+        ``mean``...), an interval as ``<name>_low`` and ``<name>_high`` (``ci_selection_rate_low``).
+        The score audit's curves stay in :meth:`to_dict`."""
+        try:
+            import polars
+        except ImportError as e:
+            raise ImportError("AuditResult.groups is a polars DataFrame: pip install polars") from e
+        rows = []
+        for audited in self.to_dict()["attribute_sets"]:
+            for group in audited["groups"]:
+                row: Dict[str, Any] = {"attribute_set": " × ".join(audited["attributes"])}
+                row.update(group["values"])
+                _flatten(row, [], {k: v for k, v in group.items() if k not in ("values", "score_audit")})
+                rows.append(row)
+        return polars.DataFrame(rows, infer_schema_length=None)
 
     def sheet(self) -> List[str]:
         """The decision sheet: one line per check, as ``fairaudit audit`` prints it."""

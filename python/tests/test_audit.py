@@ -133,3 +133,23 @@ def test_fairlearns_metric_frame_gives_the_same_rates():
             assert group[metric] == pytest.approx(frame.by_group.loc[value, metric], abs=1e-12)
     expected = demographic_parity_ratio(rows["two_year_recid"], y_pred, sensitive_features=rows["race"])
     assert race["summary"]["demographic_parity_ratio"] == pytest.approx(expected, abs=1e-12)
+
+
+def test_groups_is_a_frame_of_results_json():
+    result = fairaudit.Audit.from_config(DATASETS / "compas.toml").run()
+    groups = result.groups
+    sets = result.to_dict()["attribute_sets"]
+    assert groups.height == sum(len(s["groups"]) for s in sets)
+    row = groups.filter((groups["attribute_set"] == "race") & (groups["race"] == "African-American")).row(0, named=True)
+    group = next(g for g in sets[0]["groups"] if g["values"] == {"race": "African-American"})
+    assert row["n"] == group["n"]
+    assert row["selection_rate"] == group["selection_rate"]
+    assert row["fpr_ratio"] == group["vs_reference"]["fpr_ratio"]
+    assert [row["ci_selection_rate_low"], row["ci_selection_rate_high"]] == group["ci"]["selection_rate"]
+    assert row["four_fifths"] == group["verdict"]["four_fifths"] == "fail"
+    intersection = groups.filter(groups["attribute_set"] == "race × sex")
+    assert set(intersection["sex"]) == {"Male", "Female"}
+    # A numeric outcome's groups have its moments instead of rates.
+    prices = fairaudit.Audit.from_config(DATASETS / "pricing_price.toml").run()
+    first = prices.to_dict()["attribute_sets"][0]["groups"][0]
+    assert prices.groups.row(0, named=True)["mean"] == first["mean"]
