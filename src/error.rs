@@ -390,7 +390,84 @@ pub enum AuditError {
     },
 }
 
+/// What an error is about, for a front end that hands it over as data (the Python package's
+/// `InputError.file`, `.column` and `.values`): the file, the column and the values it names.
+#[derive(Debug, Default, PartialEq)]
+pub struct Subject {
+    /// The file (or bundle directory) the error is about.
+    pub file: Option<PathBuf>,
+    /// The column.
+    pub column: Option<String>,
+    /// The values it names: the offending ones, or those asked for that are absent.
+    pub values: Vec<String>,
+}
+
 impl AuditError {
+    /// The file, column and values this error names ([`Subject`]).
+    pub fn subject(&self) -> Subject {
+        use AuditError::*;
+        let texts = |v: &[ValueCount]| v.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
+        let (file, column, values) = match self {
+            Spec(_) => (None, None, Vec::new()),
+            Setting { value, .. } => (None, None, vec![value.clone()]),
+            ColumnNotFound { path, column, .. }
+            | TooManyGroups { path, column, .. }
+            | NothingToAudit { path, column }
+            | NoNumbers { path, column, .. }
+            | NoDates { path, column, .. }
+            | ControlUnusable { path, column, .. }
+            | FeatureUnusable { path, column, .. }
+            | InvalidCells { path, column, .. } => (Some(path), Some(column), Vec::new()),
+            NotBinary {
+                path,
+                column,
+                offending,
+                ..
+            } => (Some(path), Some(column), texts(offending)),
+            PositiveAbsent {
+                path,
+                column,
+                positive,
+                ..
+            } => (Some(path), Some(column), positive.clone()),
+            InvalidValues {
+                path,
+                column,
+                sample,
+                ..
+            } => (Some(path), Some(column), texts(sample)),
+            ReferenceExcluded { values, .. } => (None, None, values.clone()),
+            ReferenceNotFound { path, values, .. } => (Some(path), None, values.clone()),
+            NotABundle { dir } | BundleChanged { dir, .. } => (Some(dir), None, Vec::new()),
+            Open { path, .. }
+            | NotAFile { path }
+            | EmptyFile { path }
+            | NoRows { path }
+            | RaggedRow { path, .. }
+            | BadLine { path, .. }
+            | NotUtf8 { path, .. }
+            | Compressed { path, .. }
+            | Read { path, .. }
+            | Hash { path, .. }
+            | OutputExists { path }
+            | OutputRefused { path, .. }
+            | NotADirectory { path }
+            | Write { path, .. }
+            | Render { path, .. }
+            | ManifestUnreadable { path, .. }
+            | Key { path, .. }
+            | InvalidManifest { path, .. }
+            | NotAManifest { path, .. }
+            | NoFiles { path, .. }
+            | NotResults { path, .. } => (Some(path), None, Vec::new()),
+        };
+        Subject {
+            file: file.cloned(),
+            column: column.cloned(),
+            values,
+        }
+    }
+
     /// A failure writing `path`.
     pub fn write(path: &std::path::Path, source: std::io::Error) -> Self {
         Self::Write {

@@ -4,6 +4,7 @@
 //! bundle is written. No number is computed here.
 
 use fairaudit::bundle::run::{write_bundle, BundleOptions};
+use fairaudit::error::AuditError;
 use fairaudit::front::one_line;
 use fairaudit::front::options::AuditArgs;
 use fairaudit::render::RunContext;
@@ -36,9 +37,7 @@ fn guarded<T: Send>(
 ) -> PyResult<T> {
     match py.detach(|| catch_unwind(AssertUnwindSafe(work))) {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(InputError::new_err(
-            fairaudit::value::visible(&one_line(&e)).into_owned(),
-        )),
+        Ok(Err(e)) => Err(input_error(py, &e)),
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
@@ -50,6 +49,31 @@ fn guarded<T: Send>(
             )))
         }
     }
+}
+
+/// [`InputError`] with the command line's one-line message, and as attributes the file, the
+/// column and the values the error names (`None` and `[]` when it names none).
+fn input_error(py: Python<'_>, e: &anyhow::Error) -> PyErr {
+    let err = InputError::new_err(fairaudit::value::visible(&one_line(e)).into_owned());
+    let subject = e
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<AuditError>())
+        .map(AuditError::subject)
+        .unwrap_or_default();
+    let value = err.value(py);
+    let file = subject.file.map(|f| f.display().to_string());
+    for (name, set) in [
+        ("file", value.setattr("file", file)),
+        ("column", value.setattr("column", subject.column)),
+        ("values", value.setattr("values", subject.values)),
+    ] {
+        if let Err(failed) = set {
+            return InternalError::new_err(format!(
+                "fairaudit could not set InputError.{name}: {failed}"
+            ));
+        }
+    }
+    err
 }
 
 /// An audit run from Python: its options, definition, context and results, kept so that the

@@ -96,6 +96,15 @@ def test_bad_input_raises_input_error_with_the_command_lines_message(tmp_path):
     assert isinstance(raised.value, ValueError)
     assert done.stderr.strip() == f"error: {raised.value}"
     assert "column 'nope': no such column" in str(raised.value)
+    assert (raised.value.file, raised.value.column, raised.value.values) == (str(log), "nope", [])
+    # A value the audit was asked for that the log does not hold is named too.
+    with pytest.raises(fairaudit.InputError) as raised:
+        fairaudit.audit(log, outcome="offer_sent", protected=["sex"], reference={"sex": "Unknown"})
+    assert (raised.value.file, raised.value.column, raised.value.values) == (str(log), None, ["Unknown"])
+    # An option's own error names nothing in the log.
+    with pytest.raises(fairaudit.InputError) as raised:
+        fairaudit.audit(log, protected=["sex"])
+    assert (raised.value.file, raised.value.column, raised.value.values) == (None, None, [])
     assert not (tmp_path / "cli").exists()
 
 

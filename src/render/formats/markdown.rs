@@ -280,7 +280,7 @@ fn limitations(s: &mut String, r: &AuditResults) {
         let _ = writeln!(s, "- Why the gaps exist was not worked out although inputs were named (`--features`): {why}.");
     }
     if r.explain.is_some() && r.audit.outcome_kind() == OutcomeKind::Continuous {
-        let _ = writeln!(s, "- No other decision rule was searched for (\"What could be done instead\"): that search covers yes/no decisions and scores, whose gaps the four-fifths rule judges; for a number such as a price, the drivers and proxies above show where a change of rule would start.");
+        let _ = writeln!(s, "- No other decision rule was searched for (\"What could be done instead\"): that search covers yes/no decisions and scores; for a number such as a price, the drivers and proxies above show where a change of rule would start.");
     }
     if r.audit.label.is_none() {
         let _ = writeln!(s, "- No true outcome (label) was given, so error rates (who was wrongly flagged or wrongly refused) could not be checked.");
