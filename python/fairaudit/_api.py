@@ -49,6 +49,15 @@ def _options(data: Optional[PathLike], options: Dict[str, Any]) -> str:
     return json.dumps(table)
 
 
+def _polars() -> Any:
+    """The polars module, which the frames of results need."""
+    try:
+        import polars
+    except ImportError as e:
+        raise ImportError("fairaudit's tables are polars DataFrames: pip install polars") from e
+    return polars
+
+
 def _flatten(row: Dict[str, Any], path: List[str], value: Any) -> None:
     """Puts a group's nested values into ``row``, each under its own key, or its path joined by
     ``_`` when the key is taken; a pair of numbers (an interval) as ``_low`` and ``_high``."""
@@ -91,10 +100,7 @@ class AuditResult:
         ``results.json`` under its own name (``selection_rate``, ``selection_rate_ratio``,
         ``mean``...), an interval as ``<name>_low`` and ``<name>_high`` (``ci_selection_rate_low``).
         The score audit's curves stay in :meth:`to_dict`."""
-        try:
-            import polars
-        except ImportError as e:
-            raise ImportError("AuditResult.groups is a polars DataFrame: pip install polars") from e
+        polars = _polars()
         rows = []
         for audited in self.to_dict()["attribute_sets"]:
             for group in audited["groups"]:
@@ -102,6 +108,27 @@ class AuditResult:
                 row.update(group["values"])
                 _flatten(row, [], {k: v for k, v in group.items() if k not in ("values", "score_audit")})
                 rows.append(row)
+        return polars.DataFrame(rows, infer_schema_length=None)
+
+    @property
+    def verdicts(self) -> "polars.DataFrame":
+        """One row per check and group (a polars DataFrame): ``attribute_set``, a column per
+        attribute, the judged ``metric``, the group's ``state`` (``action_needed``, ``review``,
+        ``explained``, ``ok``; null for the reference and excluded groups), its ``severity`` and
+        the people ``affected``, and the check's ``check_status`` and ``status_basis`` (raw or
+        at equal controls), as ``results.json``'s ``checks`` hold them."""
+        polars = _polars()
+        rows = []
+        for audited in self.to_dict()["attribute_sets"]:
+            for check in audited["checks"]:
+                for group, state, severity, affected in zip(
+                    audited["groups"], check["states"], check["severity"], check["affected"]
+                ):
+                    row: Dict[str, Any] = {"attribute_set": " × ".join(audited["attributes"])}
+                    row.update(group["values"])
+                    row.update(metric=check["metric"], state=state, severity=severity, affected=affected,
+                               check_status=check["status"], status_basis=check["status_basis"])
+                    rows.append(row)
         return polars.DataFrame(rows, infer_schema_length=None)
 
     def sheet(self) -> List[str]:

@@ -162,3 +162,22 @@ def test_groups_is_a_frame_of_results_json():
     prices = fairaudit.Audit.from_config(DATASETS / "pricing_price.toml").run()
     first = prices.to_dict()["attribute_sets"][0]["groups"][0]
     assert prices.groups.row(0, named=True)["mean"] == first["mean"]
+
+
+def test_verdicts_is_a_frame_of_the_checks():
+    result = fairaudit.Audit.from_config(DATASETS / "compas.toml").run()
+    verdicts = result.verdicts
+    sets = result.to_dict()["attribute_sets"]
+    assert verdicts.height == sum(len(s["checks"]) * len(s["groups"]) for s in sets)
+    race = verdicts.filter(verdicts["attribute_set"] == "race")
+    state = {(r["metric"], r["race"]): r["state"] for r in race.iter_rows(named=True)}
+    # ProPublica's finding: African-American defendants flagged more often, and more often
+    # wrongly; Caucasian defendants are the reference; 18 Native American ones are too few.
+    assert state[("selection_rate", "African-American")] == "action_needed"
+    assert state[("fpr", "African-American")] == "action_needed"
+    assert state[("selection_rate", "Caucasian")] is None
+    assert state[("selection_rate", "Native American")] is None
+    check = sets[0]["checks"][0]
+    first = race.row(0, named=True)
+    assert (first["check_status"], first["status_basis"]) == (check["status"], check["status_basis"])
+    assert first["affected"] == check["affected"][0]
