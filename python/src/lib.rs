@@ -154,6 +154,12 @@ fn audit(py: Python<'_>, options: &str, config: Option<PathBuf>) -> PyResult<Aud
     })
 }
 
+/// The audit's option names, as the `--config` file spells them (the keywords with `-` for `_`).
+#[pyfunction]
+fn option_names() -> Vec<&'static str> {
+    fairaudit::front::options::option_names()
+}
+
 /// serde's word for a misspelt option, said in Python's names: `unknown field `label-mean``
 /// becomes `unknown option `label_mean``, the names it lists are the keywords, and the JSON's
 /// position (which the user never wrote) is left out.
@@ -178,6 +184,7 @@ fn python_names(message: &str) -> String {
 fn _fairaudit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fairaudit::tally::polars_engine::reserve_hot_groups();
     m.add_function(wrap_pyfunction!(audit, m)?)?;
+    m.add_function(wrap_pyfunction!(option_names, m)?)?;
     m.add_class::<Audited>()?;
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add("InternalError", m.py().get_type::<InternalError>())?;

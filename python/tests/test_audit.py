@@ -181,3 +181,23 @@ def test_verdicts_is_a_frame_of_the_checks():
     first = race.row(0, named=True)
     assert (first["check_status"], first["status_basis"]) == (check["status"], check["status_basis"])
     assert first["affected"] == check["affected"][0]
+
+
+def test_the_type_stubs_list_every_option_of_the_one_list():
+    import ast
+    import sys
+
+    # The stub is generated from src/front/options.rs and up to date...
+    check = subprocess.run([sys.executable, str(ROOT / "python" / "tools" / "stubs.py"), "--check"])
+    assert check.returncode == 0, "stale stub: run python3 python/tools/stubs.py"
+    # ...its keywords are the options the native side reads (the log is the first argument)...
+    stub = (ROOT / "python" / "fairaudit" / "__init__.pyi").read_text()
+    tree = ast.parse(stub)
+    options = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "AuditOptions")
+    keywords = [n.target.id for n in options.body if isinstance(n, ast.AnnAssign)]
+    native = [name.replace("-", "_") for name in fairaudit._fairaudit.option_names()]
+    assert keywords == [name for name in native if name != "data"]
+    # ...and the installed package carries it, marked as typed.
+    installed = Path(fairaudit.__file__).parent
+    assert (installed / "__init__.pyi").read_text() == stub
+    assert (installed / "py.typed").is_file()

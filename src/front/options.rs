@@ -367,6 +367,12 @@ pub struct AuditArgs {
     pub suppress_json: bool,
 }
 
+/// Every option's name as the `--config` file spells it (`label-means`), in declaration order:
+/// the keys [`AuditArgs`] reads, and so the Python package's keywords (with `_` for `-`).
+pub fn option_names() -> Vec<&'static str> {
+    serde_aux::serde_introspection::serde_introspect::<AuditArgs>().to_vec()
+}
+
 impl AuditArgs {
     /// Whether nothing was given (the demo run).
     pub fn is_empty(&self) -> bool {
