@@ -141,7 +141,8 @@ class AuditResult:
 
     def write(self, out: PathLike, sign: Optional[PathLike] = None, force: bool = False) -> Path:
         """Writes the evidence bundle (manifest, results.json, report, charts, tables) into ``out``,
-        signed with the Ed25519 key file ``sign`` when given; ``fairaudit verify`` checks it.
+        signed with the Ed25519 key file ``sign`` (or the audit's own ``sign`` option) when given,
+        compared with the audit's ``baseline`` when it has one; ``fairaudit verify`` checks it.
         An existing directory is refused unless ``force``. Returns the directory."""
         written = self._native.write(
             os.fspath(out), None if sign is None else os.fspath(sign), force

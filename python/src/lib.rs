@@ -45,7 +45,7 @@ fn guarded<T: Send>(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "a panic".into());
             Err(InternalError::new_err(format!(
-                "fairaudit failed inside ({what}); nothing was written"
+                "fairaudit failed inside ({what})"
             )))
         }
     }
@@ -113,17 +113,9 @@ impl Audited {
     ) -> PyResult<String> {
         guarded(py, || {
             let options = BundleOptions {
-                out: out.clone(),
-                force,
-                sign,
-                baseline: self.args.baseline.clone(),
-                protected_inputs: self
-                    .args
-                    .config
-                    .iter()
-                    .chain(&self.args.findings)
-                    .cloned()
-                    .collect(),
+                force: force || self.args.force,
+                sign: sign.or_else(|| self.args.sign.clone()),
+                ..self.args.bundle_options(out.clone())
             };
             write_bundle(&self.spec, self.results.clone(), self.ctx.clone(), &options)?;
             Ok(out.display().to_string())

@@ -61,10 +61,10 @@ pub fn audit(
     options: &BundleOptions,
     progress: &dyn Fn(String),
 ) -> Result<AuditBundle> {
-    checked(spec, options)?;
+    let destination = Destination::checked(spec, options)?;
     let results = crate::audit::run(spec)?;
     progress(format!("writing the report to {}", options.out.display()));
-    write_bundle(spec, results, ctx, options)
+    destination.write(results, ctx, options)
 }
 
 /// Writes the bundle of `results`, the audit of `spec`, as `options` say (the second half of
@@ -72,56 +72,71 @@ pub fn audit(
 pub fn write_bundle(
     spec: &AuditSpec,
     results: AuditResults,
-    mut ctx: RunContext,
+    ctx: RunContext,
     options: &BundleOptions,
 ) -> Result<AuditBundle> {
-    let (never_written, key, baseline) = checked(spec, options)?;
-    ctx.inputs.splice(0..0, log_input(&results));
-    if let Some((dir, before)) = &baseline {
-        let changes = crate::compare::compare(
-            before,
-            &dir.display().to_string(),
-            &results,
-            &options.out.display().to_string(),
-        );
-        ctx.inputs.push(results_input(dir, "baseline results")?);
-        ctx.baseline = Some(changes);
-    }
-    let mut files = files(&results, &ctx)?;
-    if let Some(key) = &key {
-        files.push(sign::signature(&files, key)?);
-    }
-    write(&options.out, &files, options.force, &never_written)?;
-    Ok(AuditBundle {
-        sheet: crate::render::decision_sheet_lines(&results, &ctx),
-        results,
-        changes: ctx.baseline,
-    })
+    Destination::checked(spec, options)?.write(results, ctx, options)
 }
 
-/// What a bundle must never overwrite (its inputs), its signing key and its baseline's
-/// results, after checking that the output directory may be written.
-#[allow(clippy::type_complexity)]
-fn checked<'a>(
-    spec: &AuditSpec,
-    options: &'a BundleOptions,
-) -> Result<(
-    Vec<PathBuf>,
-    Option<ed25519_dalek::SigningKey>,
-    Option<(&'a Path, AuditResults)>,
-)> {
-    let mut never_written: Vec<PathBuf> = vec![spec.data.clone()];
-    never_written.extend(options.protected_inputs.iter().cloned());
-    never_written.extend(options.baseline.iter().cloned());
-    never_written.extend(crate::load::files::files(&spec.data, spec.format).unwrap_or_default());
-    check_output_dir(&options.out, options.force, &never_written)?;
-    let key = options.sign.as_deref().map(sign::secret_key).transpose()?;
-    let baseline = options
-        .baseline
-        .as_deref()
-        .map(|dir| Ok::<_, crate::error::AuditError>((dir, read::results(dir)?)))
-        .transpose()?;
-    Ok((never_written, key, baseline))
+/// Where a bundle goes, checked before anything is written: the files it must never overwrite
+/// (its inputs), the key that signs it and the baseline's results it is compared with.
+struct Destination<'a> {
+    never_written: Vec<PathBuf>,
+    key: Option<ed25519_dalek::SigningKey>,
+    baseline: Option<(&'a Path, AuditResults)>,
+}
+
+impl<'a> Destination<'a> {
+    /// Checks that the output directory may be written, and reads the key and the baseline.
+    fn checked(spec: &AuditSpec, options: &'a BundleOptions) -> Result<Self> {
+        let mut never_written: Vec<PathBuf> = vec![spec.data.clone()];
+        never_written.extend(options.protected_inputs.iter().cloned());
+        never_written.extend(options.baseline.iter().cloned());
+        never_written
+            .extend(crate::load::files::files(&spec.data, spec.format).unwrap_or_default());
+        check_output_dir(&options.out, options.force, &never_written)?;
+        let key = options.sign.as_deref().map(sign::secret_key).transpose()?;
+        let baseline = options
+            .baseline
+            .as_deref()
+            .map(|dir| Ok::<_, crate::error::AuditError>((dir, read::results(dir)?)))
+            .transpose()?;
+        Ok(Destination {
+            never_written,
+            key,
+            baseline,
+        })
+    }
+
+    /// Renders `results` (compared with the baseline, signed with the key) and writes them.
+    fn write(
+        self,
+        results: AuditResults,
+        mut ctx: RunContext,
+        options: &BundleOptions,
+    ) -> Result<AuditBundle> {
+        ctx.inputs.splice(0..0, log_input(&results));
+        if let Some((dir, before)) = &self.baseline {
+            let changes = crate::compare::compare(
+                before,
+                &dir.display().to_string(),
+                &results,
+                &options.out.display().to_string(),
+            );
+            ctx.inputs.push(results_input(dir, "baseline results")?);
+            ctx.baseline = Some(changes);
+        }
+        let mut files = files(&results, &ctx)?;
+        if let Some(key) = &self.key {
+            files.push(sign::signature(&files, key)?);
+        }
+        write(&options.out, &files, options.force, &self.never_written)?;
+        Ok(AuditBundle {
+            sheet: crate::render::decision_sheet_lines(&results, &ctx),
+            results,
+            changes: ctx.baseline,
+        })
+    }
 }
 
 /// The decision log as input files of the run: the file, or each file of a log read from

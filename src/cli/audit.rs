@@ -1,6 +1,6 @@
 //! `fairaudit audit`: audit one decision log into an evidence bundle.
 
-use fairaudit::bundle::run::{audit, BundleOptions};
+use fairaudit::bundle::run::audit;
 use fairaudit::front::options::AuditArgs;
 
 /// Audits the log the arguments name; exit code 1 when a verdict fails under
@@ -11,13 +11,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<i32> {
     if args.fail_on_new_violation && args.baseline.is_none() {
         anyhow::bail!("--fail-on-new-violation needs --baseline DIR, the last audit's bundle");
     }
-    let options = BundleOptions {
-        out: args.out_dir(&spec),
-        force: args.force,
-        sign: args.sign.clone(),
-        baseline: args.baseline.clone(),
-        protected_inputs: args.config.iter().chain(&args.findings).cloned().collect(),
-    };
+    let options = args.bundle_options(args.out_dir(&spec));
     let ctx = args.context(&spec, Vec::new())?;
     let progress = super::progress::Progress::start(format!(
         "auditing {}{}",

@@ -2,6 +2,7 @@
 //! TOML file (serde, same names) and, through [`AuditArgs::spec`], the engine's audit
 //! definition, whose serialization is the report's appendix. The engine never sees clap types.
 
+use crate::bundle::run::BundleOptions;
 use crate::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels, Privacy};
 use crate::render::RunContext;
 use crate::spec::{
@@ -374,6 +375,18 @@ pub fn option_names() -> Vec<&'static str> {
 }
 
 impl AuditArgs {
+    /// How the bundle of this audit is written into `out`: replaced under `--force`, signed
+    /// with `--sign`, compared with `--baseline`, never over the config and findings files.
+    pub fn bundle_options(&self, out: PathBuf) -> BundleOptions {
+        BundleOptions {
+            out,
+            force: self.force,
+            sign: self.sign.clone(),
+            baseline: self.baseline.clone(),
+            protected_inputs: self.config.iter().chain(&self.findings).cloned().collect(),
+        }
+    }
+
     /// Whether nothing was given (the demo run).
     pub fn is_empty(&self) -> bool {
         *self == AuditArgs::default()
