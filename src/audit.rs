@@ -39,26 +39,29 @@ fn hash_file(path: &std::path::Path) -> Result<(String, u64)> {
     sha256_file_with(path, |_| Ok(()))
 }
 
-/// The tallies of the log's files on Polars, with each file's hash: one read of each file hashes
-/// it and checks the shape of every CSV record or NDJSON line, alongside the tally.
+/// The tallies of the log on Polars, with the hash of each of its files (or of its frame in
+/// memory): one read of each file hashes it and checks the shape of every CSV record or NDJSON
+/// line, alongside the tally.
 #[allow(clippy::type_complexity)]
 fn polars_tally(
     spec: &AuditSpec,
 ) -> Result<(Tallies, Vec<std::path::PathBuf>, Vec<(String, u64)>)> {
     let path = spec.data.as_path();
-    let files = load::files::files(path, spec.format)?;
-    let engine = load::open_log(path, &files, spec.format, spec.delimiter, &spec.columns())
-        .and_then(|frame| PolarsEngine::new(path, frame))
+    let (frame, files) = load::open_audit_log(spec)?;
+    let engine = PolarsEngine::new(path, frame)
         .map_err(|e| load::explain(&files, spec.format, spec.delimiter, e))?;
     let (tallies, hashes) = std::thread::scope(|s| {
-        let hasher = s.spawn(|| {
-            files
+        let hasher = s.spawn(|| match &spec.frame {
+            Some(frame) => crate::hash::sha256_frame(frame.frame())
+                .map(|digest| vec![digest])
+                .map_err(|e| load::read_error(path, e)),
+            None => files
                 .iter()
                 .map(|file| {
                     let mut shape = Shape::of(file, spec.format, spec.delimiter);
                     sha256_file_with(file, |block| shape.feed(block))
                 })
-                .collect::<Result<Vec<_>>>()
+                .collect::<Result<Vec<_>>>(),
         });
         let tallies = tally::tally(&engine, spec);
         let hashes = hasher.join().unwrap_or_else(|_| {

@@ -84,6 +84,15 @@ pub enum AuditError {
         /// What probably went wrong (a delimiter), or empty.
         hint: String,
     },
+    /// A frame handed over in memory has two columns of one name (a file's are renamed, a
+    /// frame's cannot be).
+    #[error("{}: column '{column}' occurs more than once; rename all but one", path.display())]
+    DuplicateColumn {
+        /// The frame's name.
+        path: PathBuf,
+        /// The name that occurs more than once.
+        column: String,
+    },
     /// A decision or label column holds values that are not binary and no positives were named.
     #[error(
         "{}: column '{column}': {} distinct values are not 0/1, true/false or yes/no: {}; name the positive values with {}",
@@ -411,6 +420,7 @@ impl AuditError {
             Spec(_) => (None, None, Vec::new()),
             Setting { value, .. } => (None, None, vec![value.clone()]),
             ColumnNotFound { path, column, .. }
+            | DuplicateColumn { path, column }
             | TooManyGroups { path, column, .. }
             | NothingToAudit { path, column }
             | NoNumbers { path, column, .. }

@@ -8,9 +8,16 @@ if sys.version_info >= (3, 11):
     from typing import Unpack
 else:
     from typing_extensions import Unpack
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 import polars
+
+class ArrowStream(Protocol):
+    """A frame offering the Arrow C stream interface: a polars or pandas DataFrame, a pyarrow Table."""
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object: ...
+
+Data = Union[Union[str, os.PathLike[str]], polars.LazyFrame, ArrowStream]
+"""The decision log: a path (a file, a directory or a glob) or a frame."""
 
 class AuditOptions(TypedDict, total=False):
     """The options of ``fairaudit audit``, each under its flag's name with ``_`` for ``-``."""
@@ -163,9 +170,9 @@ class AuditResult:
     def _repr_html_(self) -> str: ...
 
 class Audit:
-    def __init__(self, data: Optional[Union[str, os.PathLike[str]]] = None, *, config: Optional[Union[str, os.PathLike[str]]] = None, **options: Unpack[AuditOptions]) -> None: ...
+    def __init__(self, data: Optional[Data] = None, *, config: Optional[Union[str, os.PathLike[str]]] = None, **options: Unpack[AuditOptions]) -> None: ...
     @classmethod
-    def from_config(cls, config: Union[str, os.PathLike[str]], **overrides: Unpack[AuditOptions]) -> Audit: ...
+    def from_config(cls, config: Union[str, os.PathLike[str]], data: Optional[Data] = None, **overrides: Unpack[AuditOptions]) -> Audit: ...
     def run(self) -> AuditResult: ...
 
-def audit(data: Union[str, os.PathLike[str]], **options: Unpack[AuditOptions]) -> AuditResult: ...
+def audit(data: Data, **options: Unpack[AuditOptions]) -> AuditResult: ...

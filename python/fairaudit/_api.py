@@ -8,7 +8,7 @@ import html
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _fairaudit
 
@@ -16,6 +16,35 @@ InputError = _fairaudit.InputError
 InternalError = _fairaudit.InternalError
 
 PathLike = Union[str, "os.PathLike[str]"]
+# A path, or a frame: a polars DataFrame or LazyFrame, a pandas DataFrame, a pyarrow Table (any
+# object offering the Arrow C stream interface, ``__arrow_c_stream__``).
+Data = Any
+
+
+def _frame(data: Data) -> Optional[Tuple[List[Any], str]]:
+    """The frame ``data`` is, as parts to hand over in order, with the name it goes by
+    (``polars DataFrame``); ``None`` for a path.
+
+    A polars LazyFrame is collected first (on polars' streaming engine). Every frame is handed
+    over through the Arrow C stream interface, its buffers shared, not copied; a polars
+    DataFrame of several chunks goes a chunk at a time, since polars makes a frame one chunk (a
+    copy of it) before it hands the frame over whole.
+    """
+    if isinstance(data, (str, os.PathLike)):
+        return None
+    kind = f"{type(data).__module__.split('.')[0]} {type(data).__name__}"
+    if kind == "polars LazyFrame":
+        data = data.collect(engine="streaming")
+    if not hasattr(data, "__arrow_c_stream__"):
+        raise TypeError(
+            f"fairaudit.audit takes the decision log as a path (a file, a directory or a glob) or "
+            f"as a frame (polars, pandas with pyarrow, pyarrow), not {type(data).__name__}"
+        )
+    if kind.startswith("polars") and data.width > 0 and data.n_chunks() > 1:
+        lengths = [len(chunk) for chunk in data.to_series(0).get_chunks()]
+        starts = [sum(lengths[:i]) for i in range(len(lengths))]
+        return [data.slice(start, n) for start, n in zip(starts, lengths)], kind
+    return [data], kind
 
 
 def _option_value(name: str, value: Any) -> Any:
@@ -36,11 +65,6 @@ def _options(data: Optional[PathLike], options: Dict[str, Any]) -> str:
     """The options as a JSON object under their ``--config`` names (``label_means`` is ``label-means``)."""
     table: Dict[str, Any] = {}
     if data is not None:
-        if not isinstance(data, (str, os.PathLike)):
-            raise TypeError(
-                f"fairaudit.audit takes the decision log's path (a file, a directory or a glob), "
-                f"not {type(data).__name__}: write the frame to Parquet first"
-            )
         table["data"] = os.fspath(data)
     for key, value in options.items():
         if value is None:
@@ -160,24 +184,28 @@ class AuditResult:
 class Audit:
     """An audit definition: the options of ``fairaudit audit``, as keywords or a TOML config."""
 
-    def __init__(self, data: Optional[PathLike] = None, *, config: Optional[PathLike] = None, **options: Any):
-        self._options = _options(data, options)
+    def __init__(self, data: Optional[Data] = None, *, config: Optional[PathLike] = None, **options: Any):
+        self._frame = None if data is None else _frame(data)
+        self._options = _options(None if self._frame else data, options)
         self._config = None if config is None else os.fspath(config)
 
     @classmethod
-    def from_config(cls, config: PathLike, **overrides: Any) -> "Audit":
-        """The audit a ``--config`` TOML file defines; keywords override its keys, as flags do."""
-        data = overrides.pop("data", None)
+    def from_config(cls, config: PathLike, data: Optional[Data] = None, **overrides: Any) -> "Audit":
+        """The audit a ``--config`` TOML file defines; keywords override its keys, as flags do,
+        and ``data`` (a path or a frame) its log."""
         return cls(data, config=config, **overrides)
 
     def run(self) -> AuditResult:
         """Runs the audit. Bad input raises :class:`InputError` with the command line's message;
         nothing is written until :meth:`AuditResult.write`."""
-        return AuditResult(_fairaudit.audit(self._options, self._config))
+        frame, name = self._frame or (None, None)
+        return AuditResult(_fairaudit.audit(self._options, self._config, frame, name))
 
 
-def audit(data: PathLike, **options: Any) -> AuditResult:
-    """Audits the decision log at ``data`` (a CSV, Parquet or NDJSON file, a directory or a glob).
+def audit(data: Data, **options: Any) -> AuditResult:
+    """Audits the decision log ``data``: a polars DataFrame or LazyFrame, a pandas DataFrame, a
+    pyarrow Table (handed over through the Arrow C stream interface, not copied), or the path of
+    a CSV, Parquet or NDJSON file, a directory or a glob.
 
     Every keyword is an option of ``fairaudit audit`` (see its ``--help``) with ``_`` for ``-``:
     ``outcome="offer_sent"``, ``protected=["sex", ("sex", "age_band")]`` (a tuple is an

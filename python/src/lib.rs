@@ -9,12 +9,14 @@ use fairaudit::front::one_line;
 use fairaudit::front::options::AuditArgs;
 use fairaudit::render::RunContext;
 use fairaudit::results::AuditResults;
-use fairaudit::spec::AuditSpec;
+use fairaudit::spec::{AuditSpec, LogFrame};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+
+mod frame;
 
 create_exception!(
     _fairaudit,
@@ -125,16 +127,32 @@ impl Audited {
 
 /// Audits a decision log. `options` is a JSON object of the audit's options under their
 /// `--config` names (`outcome`, `protected`, `label-means`, ...); `config` a TOML file whose keys
-/// the options override, as flags override it on the command line.
+/// the options override, as flags override it on the command line. With `frame` (objects
+/// offering `__arrow_c_stream__`, the parts of one frame in order), the log is that frame,
+/// called `name`, instead of a file.
 #[pyfunction]
-#[pyo3(signature = (options, config=None))]
-fn audit(py: Python<'_>, options: &str, config: Option<PathBuf>) -> PyResult<Audited> {
+#[pyo3(signature = (options, config=None, frame=None, name=None))]
+fn audit(
+    py: Python<'_>,
+    options: &str,
+    config: Option<PathBuf>,
+    frame: Option<Vec<Bound<'_, PyAny>>>,
+    name: Option<String>,
+) -> PyResult<Audited> {
+    let name = name.unwrap_or_else(|| "frame".into());
+    let frame = match &frame {
+        Some(parts) => Some(frame::import(parts, &name)?),
+        None => None,
+    };
     guarded(py, || {
         let mut args: AuditArgs = serde_json::from_str(options)
             .map_err(|e| anyhow::anyhow!("invalid options: {}", python_names(&e.to_string())))?;
         args.config = config;
         let args = args.merged()?;
-        let spec = args.spec()?;
+        let spec = match frame {
+            Some(frame) => args.spec_of_frame(LogFrame::new(name, frame?))?,
+            None => args.spec()?,
+        };
         let ctx = args.context(&spec, Vec::new())?;
         let results = fairaudit::audit::run(&spec)?;
         Ok(Audited {

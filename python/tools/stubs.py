@@ -80,9 +80,16 @@ if sys.version_info >= (3, 11):
     from typing import Unpack
 else:
     from typing_extensions import Unpack
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 import polars
+
+class ArrowStream(Protocol):
+    """A frame offering the Arrow C stream interface: a polars or pandas DataFrame, a pyarrow Table."""
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object: ...
+
+Data = Union[{PATH}, polars.LazyFrame, ArrowStream]
+"""The decision log: a path (a file, a directory or a glob) or a frame."""
 
 class AuditOptions(TypedDict, total=False):
     """The options of ``fairaudit audit``, each under its flag's name with ``_`` for ``-``."""
@@ -110,12 +117,12 @@ class AuditResult:
     def _repr_html_(self) -> str: ...
 
 class Audit:
-    def __init__(self, data: Optional[{PATH}] = None, *, config: Optional[{PATH}] = None, **options: Unpack[AuditOptions]) -> None: ...
+    def __init__(self, data: Optional[Data] = None, *, config: Optional[{PATH}] = None, **options: Unpack[AuditOptions]) -> None: ...
     @classmethod
-    def from_config(cls, config: {PATH}, **overrides: Unpack[AuditOptions]) -> Audit: ...
+    def from_config(cls, config: {PATH}, data: Optional[Data] = None, **overrides: Unpack[AuditOptions]) -> Audit: ...
     def run(self) -> AuditResult: ...
 
-def audit(data: {PATH}, **options: Unpack[AuditOptions]) -> AuditResult: ...
+def audit(data: Data, **options: Unpack[AuditOptions]) -> AuditResult: ...
 '''
 
 

@@ -168,6 +168,7 @@ fn draw(
         Some(csv) => {
             let from = AuditSpec {
                 data: csv.to_path_buf(),
+                frame: None,
                 format: crate::spec::Format::Csv,
                 delimiter: b',',
                 ..spec.clone()

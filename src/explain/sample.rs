@@ -132,8 +132,7 @@ pub fn draw(
     threshold: Option<f64>,
 ) -> Result<Sample> {
     let path = spec.data.as_path();
-    let files = load::files::files(path, spec.format)?;
-    let mut frame = load::open_log(path, &files, spec.format, spec.delimiter, &spec.columns())?;
+    let (mut frame, _) = load::open_audit_log(spec)?;
     let schema = frame.collect_schema().map_err(|e| read_error(path, e))?;
     let decision = spec.decision.column().to_string();
     let attributes = spec.protected_columns();

@@ -7,7 +7,8 @@ use crate::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels
 use crate::render::RunContext;
 use crate::spec::{
     AuditSpec, Basis, BinaryColumn, Dated, Decision, Engine, Every, Exclusion, ExplainSpec,
-    Favorable, Format, Membership, ReferenceChoice, ReferenceStrategy, Selection, StatsSpec,
+    Favorable, Format, LogFrame, Membership, ReferenceChoice, ReferenceStrategy, Selection,
+    StatsSpec,
 };
 use crate::stats::adjust::PAdjust;
 use anyhow::{bail, Context};
@@ -444,11 +445,38 @@ impl AuditArgs {
 
     /// The engine's audit definition, after checking that the arguments fit together.
     pub fn spec(&self) -> anyhow::Result<AuditSpec> {
+        self.spec_of(None)
+    }
+
+    /// The audit definition of the log `frame`, already in memory (from Python), in place of the
+    /// log a configuration's `data` names: read by Polars where it is, so neither a cell table,
+    /// a format nor another engine goes with it.
+    pub fn spec_of_frame(&self, frame: LogFrame) -> anyhow::Result<AuditSpec> {
+        if let Some(cells) = &self.cells {
+            bail!(
+                "cells {}: a cell table is audited from its file, not with a frame",
+                cells.display()
+            );
+        }
+        if self.engine.is_some() || self.format.is_some() {
+            bail!("a frame in memory is read by Polars where it is: it takes no engine or format");
+        }
+        self.spec_of(Some(frame))
+    }
+
+    /// The audit definition of the log `data` names, or of `frame` when given.
+    fn spec_of(&self, frame: Option<LogFrame>) -> anyhow::Result<AuditSpec> {
         let engine = self.engine_of()?;
-        let Some(data) = self.cells.clone().or(self.data.clone()) else {
-            bail!("--data is required: the decision log to audit");
+        let (data, format) = match &frame {
+            Some(frame) => (PathBuf::from(frame.name()), Format::Arrow),
+            None => {
+                let Some(data) = self.cells.clone().or(self.data.clone()) else {
+                    bail!("--data is required: the decision log to audit");
+                };
+                let format = self.format_of(&data)?;
+                (data, format)
+            }
         };
-        let format = self.format_of(&data)?;
         let continuous = self.kind == Some(KindArg::Continuous);
         self.check_combinations(continuous)?;
         let explain = self.explain_spec(continuous)?;
@@ -469,6 +497,7 @@ impl AuditArgs {
         let delimiter = self.delimiter(format)?;
         let spec = AuditSpec {
             data,
+            frame,
             engine,
             format,
             delimiter,

@@ -8,10 +8,11 @@ pub mod files;
 pub mod ndjson_shape;
 
 use crate::error::{AuditError, Result};
-use crate::spec::Format;
+use crate::spec::{AuditSpec, Format};
 use polars::prelude::*;
 use std::io::Read;
 use std::path::Path;
+use std::path::PathBuf;
 
 /// Opens `path` lazily. CSV columns are all read as text, so that no column's type is guessed
 /// from its first rows (the audit interprets values itself), and their names are read by RFC 4180
@@ -47,8 +48,27 @@ pub fn open(path: &Path, format: Format, delimiter: u8) -> Result<LazyFrame> {
             },
         ),
         Format::Ndjson => LazyJsonLineReader::new(pl_path).finish(),
+        Format::Arrow => Err(PolarsError::InvalidOperation(
+            "an Arrow table is read from memory, not from a file".into(),
+        )),
     };
     frame.map_err(|e| read_error(path, e))
+}
+
+/// The audit's log, lazily, with the columns it needs checked, and what it was read from: its
+/// frame in memory (named as `data` names it), or the files `data` names ([`files::files`]).
+pub fn open_audit_log(spec: &AuditSpec) -> Result<(LazyFrame, Vec<PathBuf>)> {
+    let columns = spec.columns();
+    if let Some(frame) = &spec.frame {
+        let mut lazy = frame.frame().clone().lazy();
+        check_columns(&spec.data, &mut lazy, &columns)?;
+        return Ok((lazy, vec![spec.data.clone()]));
+    }
+    let path = spec.data.as_path();
+    let files = files::files(path, spec.format)?;
+    let frame = open_log(path, &files, spec.format, spec.delimiter, &columns)
+        .map_err(|e| explain(&files, spec.format, spec.delimiter, e))?;
+    Ok((frame, files))
 }
 
 /// Opens the log made of `files` (what `data` names, by [`files::files`]) and checks that each
@@ -191,7 +211,7 @@ impl Shape {
         match format {
             Format::Csv => Shape::Csv(csv_shape::CsvShape::new(path, delimiter)),
             Format::Ndjson => Shape::Ndjson(ndjson_shape::NdjsonShape::new(path)),
-            Format::Parquet => Shape::None,
+            Format::Parquet | Format::Arrow => Shape::None,
         }
     }
 
@@ -213,7 +233,7 @@ pub fn explain(
     delimiter: u8,
     error: AuditError,
 ) -> AuditError {
-    if !matches!(error, AuditError::Read { .. }) {
+    if !matches!(error, AuditError::Read { .. }) || format == Format::Arrow {
         return error;
     }
     for path in files {

@@ -128,13 +128,17 @@ impl ToolInfo {
 /// The input file and what happened to its rows.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct InputInfo {
-    /// The path as given.
+    /// The path as given; for a frame handed over by the Python package (`format` `arrow`),
+    /// the kind of frame (`polars DataFrame`, `pandas DataFrame`, `pyarrow Table`).
     pub path: String,
     /// The format it was read as.
     pub format: Format,
-    /// SHA-256 of the file's bytes, hex.
+    /// SHA-256 of the file's bytes, hex. For a frame, the SHA-256 of one line per column,
+    /// `SHA-256  name  type`, each column's SHA-256 taken over its values in row order (per
+    /// row a byte 0 for null, else 1 and the value: a number's little-endian bytes, a text's
+    /// length in 8 bytes and its UTF-8 bytes).
     pub sha256: String,
-    /// Size in bytes.
+    /// Size in bytes (of a frame, in memory).
     pub size_bytes: u64,
     /// Rows in the file.
     pub rows_read: u64,

@@ -8,6 +8,9 @@ use crate::metric::{Metric, Versus};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+pub mod frame;
+pub use frame::LogFrame;
+
 /// File format of a decision log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -18,6 +21,8 @@ pub enum Format {
     Parquet,
     /// Newline-delimited JSON, one object per row.
     Ndjson,
+    /// An Arrow table in memory, handed over by the Python package (no `--format` takes it).
+    Arrow,
 }
 
 impl Format {
@@ -49,6 +54,7 @@ impl Format {
             Self::Csv => "csv",
             Self::Parquet => "parquet",
             Self::Ndjson => "ndjson",
+            Self::Arrow => "arrow",
         }
     }
 }
@@ -353,8 +359,12 @@ pub enum Basis {
 /// The complete definition of one audit run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditSpec {
-    /// The decision log (with `Engine::Cells`, its cell table; with Spark, what Spark reads).
+    /// The decision log (with `Engine::Cells`, its cell table; with Spark, what Spark reads);
+    /// with `frame`, the name the frame goes by.
     pub data: PathBuf,
+    /// The log itself when it is already in memory (from Python); read instead of `data`.
+    #[serde(skip)]
+    pub frame: Option<LogFrame>,
     /// Where the tallies are computed.
     #[serde(skip_serializing_if = "is_polars")]
     pub engine: Engine,
@@ -537,6 +547,7 @@ impl AuditSpec {
     pub fn new(data: impl Into<PathBuf>, decision: Decision, protected: Vec<Vec<String>>) -> Self {
         AuditSpec {
             data: data.into(),
+            frame: None,
             format: Format::Csv,
             delimiter: b',',
             decision,

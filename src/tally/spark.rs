@@ -59,6 +59,8 @@ pub fn run(
             Format::Csv => "csv",
             Format::Parquet => "parquet",
             Format::Ndjson => "json",
+            // Refused with Spark before: a frame in memory is not where Spark reads.
+            Format::Arrow => "table",
         }
     } else {
         "table"
