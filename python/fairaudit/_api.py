@@ -99,6 +99,20 @@ def _flatten(row: Dict[str, Any], path: List[str], value: Any) -> None:
     row[name] = value
 
 
+_CELL = 'style="padding:2px 8px;border-bottom:1px solid #ddd;text-align:left"'
+_STATE_COLOUR = {"action_needed": "#b00020", "review": "#8a5a00"}
+
+
+def _html_row(row: Dict[str, Any]) -> str:
+    """A row of the worst groups' table."""
+    affected = "" if row["affected"] is None else f"{row['affected']:,.0f}"
+    state = (f'<span style="color:{_STATE_COLOUR[row["state"]]};font-weight:bold">'
+             f'{html.escape(row["state"].replace("_", " "))}</span>')
+    cells = [html.escape(row["attribute_set"]), html.escape(row["group"]),
+             html.escape(row["metric"]), state, affected]
+    return "<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>"
+
+
 class AuditResult:
     """The results of one audit: ``results.json`` as a dict or text, the decision sheet, and the
     evidence bundle the command line writes."""
@@ -134,14 +148,8 @@ class AuditResult:
                 rows.append(row)
         return polars.DataFrame(rows, infer_schema_length=None)
 
-    @property
-    def verdicts(self) -> "polars.DataFrame":
-        """One row per check and group (a polars DataFrame): ``attribute_set``, a column per
-        attribute, the judged ``metric``, the group's ``state`` (``action_needed``, ``review``,
-        ``explained``, ``ok``; null for the reference and excluded groups), its ``severity`` and
-        the people ``affected``, and the check's ``check_status`` and ``status_basis`` (raw or
-        at equal controls), as ``results.json``'s ``checks`` hold them."""
-        polars = _polars()
+    def _verdict_rows(self) -> List[Dict[str, Any]]:
+        """A row per check and group, as ``results.json``'s ``checks`` hold them."""
         rows = []
         for audited in self.to_dict()["attribute_sets"]:
             for check in audited["checks"]:
@@ -152,8 +160,19 @@ class AuditResult:
                     row.update(group["values"])
                     row.update(metric=check["metric"], state=state, severity=severity, affected=affected,
                                check_status=check["status"], status_basis=check["status_basis"])
+                    row["group"] = " × ".join(str(v) for v in group["values"].values())
                     rows.append(row)
-        return polars.DataFrame(rows, infer_schema_length=None)
+        return rows
+
+    @property
+    def verdicts(self) -> "polars.DataFrame":
+        """One row per check and group (a polars DataFrame): ``attribute_set``, a column per
+        attribute, the judged ``metric``, the group's ``state`` (``action_needed``, ``review``,
+        ``explained``, ``ok``; null for the reference and excluded groups), its ``severity`` and
+        the people ``affected``, and the check's ``check_status`` and ``status_basis`` (raw or
+        at equal controls), as ``results.json``'s ``checks`` hold them."""
+        rows = [{k: v for k, v in row.items() if k != "group"} for row in self._verdict_rows()]
+        return _polars().DataFrame(rows, infer_schema_length=None)
 
     def sheet(self) -> List[str]:
         """The decision sheet: one line per check, as ``fairaudit audit`` prints it."""
@@ -173,9 +192,28 @@ class AuditResult:
         )
         return Path(written)
 
+    def worst(self, n: int = 10) -> List[Dict[str, Any]]:
+        """The ``n`` group verdicts most in need of attention, worst first: every group whose
+        state is ``action_needed`` or ``review``, by state, then severity, then people affected
+        (each a row of :attr:`verdicts` as a dict, with ``group`` its values joined by ×)."""
+        order = {"action_needed": 0, "review": 1}
+        rows = [row for row in self._verdict_rows() if row["state"] in order]
+        rows.sort(key=lambda r: (order[r["state"]], -(r["severity"] or 0), -(r["affected"] or 0)))
+        return rows[:n]
+
     def _repr_html_(self) -> str:
+        """The decision sheet and the worst groups, for a notebook cell."""
         lines = "".join(f"<li>{html.escape(line)}</li>" for line in self.sheet())
-        return f"<div><strong>fairaudit: decision sheet</strong><ul>{lines}</ul></div>"
+        worst = self.worst()
+        if not worst:
+            return (f"<div><strong>fairaudit: decision sheet</strong><ul>{lines}</ul>"
+                    f"<p>No group needs action or review.</p></div>")
+        heads = ["attribute set", "group", "check", "state", "people affected"]
+        rows = "".join(_html_row(r) for r in worst)
+        header = "".join(f"<th {_CELL}>{h}</th>" for h in heads)
+        return (f"<div><strong>fairaudit: decision sheet</strong><ul>{lines}</ul>"
+                f"<strong>Worst groups</strong><table style=\"border-collapse:collapse\">"
+                f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div>")
 
     def __repr__(self) -> str:
         return "AuditResult(\n  " + "\n  ".join(self.sheet()) + "\n)"

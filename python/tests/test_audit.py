@@ -7,8 +7,11 @@ $CARGO_TARGET_DIR/release/fairaudit, else target/release/fairaudit; a missing bi
 import json
 import os
 import subprocess
+from html import escape
 from pathlib import Path
 
+import nbclient
+import nbformat
 import pandas as pd
 import polars as pl
 import pyarrow.csv as pacsv
@@ -201,7 +204,6 @@ def test_fairlearns_metric_frame_gives_the_same_rates():
     # fairlearn 0.x MetricFrame on the COMPAS rows the audit uses (decile score 5 or more is the
     # decision, two_year_recid the label), by race, over the groups of at least 30 people that
     # the audit's between-groups summaries take.
-    import pandas as pd
     from fairlearn.metrics import (MetricFrame, demographic_parity_ratio, false_positive_rate,
                                    selection_rate, true_positive_rate)
 
@@ -280,3 +282,31 @@ def test_the_type_stubs_list_every_option_of_the_one_list():
     installed = Path(fairaudit.__file__).parent
     assert (installed / "__init__.pyi").read_text() == stub
     assert (installed / "py.typed").is_file()
+
+
+def test_the_example_notebook_runs_and_shows_the_command_lines_decision_sheet(tmp_path):
+    # python/examples/monthly_offers.ipynb, executed end to end by a Python kernel (nbclient):
+    # its audit of the offers log from a polars frame shows the decision sheet the command line
+    # prints for the same audit of the same file, and writes the bundle.
+    examples = ROOT / "python" / "examples"
+    notebook = nbformat.read(examples / "monthly_offers.ipynb", as_version=4)
+    nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(examples)}}).execute()
+    done = cli(
+        "audit", "--data", str(DATASETS / LOGS["offers"]), "--outcome", "offer_sent", "--label", "would_redeem",
+        "--protected", "ethnicity", "--protected", "sex", "--protected", "ethnicity,sex",
+        "--reference", "ethnicity=White", "--control", "channel", "--date", "decision_date",
+        "--every", "month", "--out", str(tmp_path / "cli"),
+    )
+    assert done.returncode == 0, done.stderr
+    sheet = done.stdout.splitlines()[1:]
+    outputs = {cell.source: cell.outputs for cell in notebook.cells if cell.cell_type == "code"}
+    shown = next(o for source, o in outputs.items() if source.endswith("\nresult"))
+    html = shown[0]["data"]["text/html"]
+    assert "Worst groups" in html
+    for line in sheet:
+        assert f"<li>{escape(line)}</li>" in html, line
+    printed = next(o for source, o in outputs.items() if source == "print(result.summary())")
+    assert printed[0]["text"] == "\n".join(sheet) + "\n"
+    written = next(o for source, o in outputs.items() if "result.write(" in source)
+    assert "'manifest.json'" in written[0]["data"]["text/plain"]
