@@ -170,6 +170,15 @@ fn option_names() -> Vec<&'static str> {
     fairaudit::front::options::option_names()
 }
 
+/// A self-check of the guard every call goes through: a panic inside it (here a deliberate one)
+/// reaches Python as [`InternalError`], never as a crash of the interpreter.
+#[pyfunction]
+fn _check_panic_guard(py: Python<'_>) -> PyResult<()> {
+    guarded(py, || -> anyhow::Result<()> {
+        panic!("the panic guard's self-check")
+    })
+}
+
 /// serde's word for a misspelt option, said in Python's names: `unknown field `label-mean``
 /// becomes `unknown option `label_mean``, the names it lists are the keywords, and the JSON's
 /// position (which the user never wrote) is left out.
@@ -195,6 +204,7 @@ fn _fairaudit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fairaudit::tally::polars_engine::reserve_hot_groups();
     m.add_function(wrap_pyfunction!(audit, m)?)?;
     m.add_function(wrap_pyfunction!(option_names, m)?)?;
+    m.add_function(wrap_pyfunction!(_check_panic_guard, m)?)?;
     m.add_class::<Audited>()?;
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add("InternalError", m.py().get_type::<InternalError>())?;

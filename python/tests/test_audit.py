@@ -310,3 +310,10 @@ def test_the_example_notebook_runs_and_shows_the_command_lines_decision_sheet(tm
     assert printed[0]["text"] == "\n".join(sheet) + "\n"
     written = next(o for source, o in outputs.items() if "result.write(" in source)
     assert "'manifest.json'" in written[0]["data"]["text/plain"]
+
+
+def test_a_panic_inside_reaches_python_as_internal_error():
+    # The native side's self-check panics inside the guard every call goes through.
+    with pytest.raises(fairaudit.InternalError, match=r"^fairaudit failed inside \(the panic guard's self-check\)$"):
+        fairaudit._fairaudit._check_panic_guard()
+    assert issubclass(fairaudit.InternalError, RuntimeError)
