@@ -84,6 +84,16 @@ pub enum AuditError {
         /// What probably went wrong (a delimiter), or empty.
         hint: String,
     },
+    /// A column of names or places cannot give a race estimate (mostly not US names).
+    #[error("{}: column '{column}': {problem}", path.display())]
+    NamesUnusable {
+        /// The log.
+        path: PathBuf,
+        /// The column of names or places.
+        column: String,
+        /// What is wrong, in words.
+        problem: String,
+    },
     /// A frame handed over in memory has two columns of one name (a file's are renamed, a
     /// frame's cannot be).
     #[error("{}: column '{column}' occurs more than once; rename all but one", path.display())]
@@ -421,6 +431,7 @@ impl AuditError {
             Setting { value, .. } => (None, None, vec![value.clone()]),
             ColumnNotFound { path, column, .. }
             | DuplicateColumn { path, column }
+            | NamesUnusable { path, column, .. }
             | TooManyGroups { path, column, .. }
             | NothingToAudit { path, column }
             | NoNumbers { path, column, .. }

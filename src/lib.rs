@@ -14,6 +14,7 @@ pub mod audit;
 pub mod bundle;
 pub mod compare;
 pub mod error;
+pub mod estimate;
 pub mod explain;
 pub mod front;
 pub mod hash;

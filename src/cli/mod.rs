@@ -5,6 +5,7 @@
 mod audit;
 mod bundle_out;
 mod compare;
+mod estimate;
 mod examples;
 mod history;
 mod keygen;
@@ -31,6 +32,7 @@ enum Command {
     Audit(fairaudit::front::options::AuditArgs),
     /// Generate a realistic decision log with planted effects and its ground truth.
     Synth(synth::SynthArgs),
+    Estimate(estimate::EstimateArgs),
     /// Regenerate the example reports of the bundled datasets in reports/examples/.
     Examples(examples::ExamplesArgs),
     /// What changed between two audits (two bundles, e.g. last month's and this month's):
@@ -62,6 +64,7 @@ pub fn main() -> i32 {
         Command::Audit(args) if args.is_empty() => examples::demo(),
         Command::Audit(args) => audit::run(args),
         Command::Synth(args) => synth::run(args),
+        Command::Estimate(args) => estimate::run(args),
         Command::Examples(args) => examples::run(args),
         Command::Compare(args) => compare::run(args),
         Command::History(args) => history::run(args),

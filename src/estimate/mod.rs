@@ -1,0 +1,274 @@
+//! Estimate stage: the probability of each race and ethnicity of a person the log does not
+//! record it for, from the surname, the first name and the place of residence, by Bayesian
+//! Improved (First name and) Surname Geocoding (BISG; BIFSG with the first name), as the CFPB
+//! publishes the method and the `surgeo` package implements it: P(race | surname) from the
+//! Census 2010 surname list, times P(ZCTA | race) and P(first name | race), normalised.
+
+pub mod names;
+pub mod tables;
+
+use crate::error::{AuditError, Result};
+use polars::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+pub use tables::{PerRace, RACES};
+
+/// The columns a log names people and places by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameColumns {
+    /// The surname.
+    pub surname: String,
+    /// The first name (BIFSG), if any.
+    pub first_name: Option<String>,
+    /// The ZIP Code Tabulation Area (five digits), if any.
+    pub zcta: Option<String>,
+}
+
+/// How each row's name or place was found in its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Found {
+    /// Found as it is (standardised).
+    pub listed: u64,
+    /// Found by a part of a compound name (`GARCIA` of `Garcia-Lopez`).
+    pub by_part: u64,
+    /// Not in the table: its row for other names taken instead (or, for a place, none).
+    pub unlisted: u64,
+    /// Empty, null, or nothing left once standardised (digits only), or for a ZCTA not five
+    /// digits once padded with zeros as the Census writes it.
+    pub unusable: u64,
+}
+
+impl Found {
+    /// The rows counted.
+    pub fn rows(&self) -> u64 {
+        self.listed + self.by_part + self.unlisted + self.unusable
+    }
+
+    /// The share of rows found (as they are or by a part).
+    pub fn coverage(&self) -> f64 {
+        (self.listed + self.by_part) as f64 / self.rows().max(1) as f64
+    }
+}
+
+/// What the estimate found: per column, how its values were found.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Coverage {
+    /// The surnames.
+    pub surname: Found,
+    /// The first names, with BIFSG.
+    pub first_name: Option<Found>,
+    /// The ZCTAs: without a usable one a row's estimate is its names' alone.
+    pub zcta: Option<Found>,
+    /// Rows whose name and place rule out every race together (a product of zeros): their
+    /// estimate is their names' alone.
+    pub no_overlap: u64,
+}
+
+/// Each row's six probabilities ([`RACES`]) and how its values were found.
+pub struct Estimate {
+    /// Per race, a probability per row.
+    pub probabilities: [Vec<f64>; 6],
+    /// How the rows' names and places were found.
+    pub coverage: Coverage,
+}
+
+/// The estimate of every row of `df` (the log at `path`) from its `columns`.
+pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Estimate> {
+    let text = |column: &str| -> Result<StringChunked> {
+        df.column(column)
+            .and_then(|c| c.cast(&DataType::String))
+            .and_then(|c| c.str().cloned())
+            .map_err(|e| crate::load::read_error(path, e))
+    };
+    let surnames = text(&columns.surname)?;
+    let first_names = columns.first_name.as_deref().map(text).transpose()?;
+    let zctas = columns.zcta.as_deref().map(text).transpose()?;
+    let ((surname, surname_found), (first, zcta)) = rayon::join(
+        || look_up_names(&surnames, &tables::surnames()),
+        || {
+            rayon::join(
+                || {
+                    first_names
+                        .as_ref()
+                        .map(|f| look_up_names(f, &tables::first_names()))
+                },
+                || zctas.as_ref().map(look_up_zctas),
+            )
+        },
+    );
+    let mut probabilities: [Vec<f64>; 6] = std::array::from_fn(|_| Vec::with_capacity(df.height()));
+    let mut no_overlap = 0;
+    for row in 0..df.height() {
+        let names = match &first {
+            Some((f, _)) => product(&surname[row], &f[row]),
+            None => surname[row],
+        };
+        let with_place = match &zcta {
+            Some((z, _)) => z[row].map(|z| product(&names, &z)),
+            None => None,
+        };
+        let p = match with_place.and_then(normalised) {
+            Some(p) => p,
+            None => {
+                no_overlap += u64::from(with_place.is_some());
+                normalised(names)
+                    .or_else(|| normalised(surname[row]))
+                    .unwrap_or([f64::NAN; 6])
+            }
+        };
+        for (race, value) in probabilities.iter_mut().zip(p) {
+            race.push(value);
+        }
+    }
+    Ok(Estimate {
+        probabilities,
+        coverage: Coverage {
+            surname: surname_found,
+            first_name: first.map(|(_, found)| found),
+            zcta: zcta.map(|(_, found)| found),
+            no_overlap,
+        },
+    })
+}
+
+/// Each race's product of two rows of numbers.
+fn product(a: &PerRace, b: &PerRace) -> PerRace {
+    std::array::from_fn(|r| a[r] * b[r])
+}
+
+/// Numbers divided by their sum (added in the races' order), none when the sum is 0.
+fn normalised(u: PerRace) -> Option<PerRace> {
+    let total: f64 = u.iter().sum();
+    (total > 0.0).then(|| u.map(|x| x / total))
+}
+
+/// Each row's numbers in `table` by its name, standardised ([`names::standardize`]), else by the
+/// first part of a compound name the table lists, else the table's row for other names; each
+/// distinct value is looked up once.
+fn look_up_names(values: &StringChunked, table: &tables::Table) -> (Vec<PerRace>, Found) {
+    let other = table.other.unwrap_or([1.0; 6]);
+    let mut found = Found::default();
+    let mut seen: HashMap<&str, (PerRace, u8)> = HashMap::new();
+    let rows = values
+        .iter()
+        .map(|value| {
+            let (numbers, how) = *seen.entry(value.unwrap_or("")).or_insert_with(|| {
+                let name = names::standardize(value.unwrap_or(""));
+                if name.is_empty() {
+                    return (other, 3);
+                }
+                if let Some(numbers) = table.get(&name) {
+                    return (*numbers, 0);
+                }
+                let part = names::parts(value.unwrap_or(""))
+                    .into_iter()
+                    .find_map(|p| table.get(&p).copied());
+                match part {
+                    Some(numbers) => (numbers, 1),
+                    None => (other, 2),
+                }
+            });
+            match how {
+                0 => found.listed += 1,
+                1 => found.by_part += 1,
+                2 => found.unlisted += 1,
+                _ => found.unusable += 1,
+            }
+            numbers
+        })
+        .collect();
+    (rows, found)
+}
+
+/// Each row's P(ZCTA | race): its value trimmed and padded with zeros to five digits (`"531"` is
+/// `00531`, as the Census writes ZCTAs); none when it is not five digits or not in the table.
+fn look_up_zctas(values: &StringChunked) -> (Vec<Option<PerRace>>, Found) {
+    let table = tables::zctas();
+    let mut found = Found::default();
+    let mut seen: HashMap<&str, (Option<PerRace>, bool)> = HashMap::new();
+    let rows = values
+        .iter()
+        .map(|value| {
+            let (numbers, usable) = *seen.entry(value.unwrap_or("")).or_insert_with(|| {
+                let trimmed = value.unwrap_or("").trim();
+                let zcta = format!("{trimmed:0>5}");
+                let usable = zcta.len() == 5 && zcta.bytes().all(|b| b.is_ascii_digit());
+                (usable.then(|| table.get(&zcta).copied()).flatten(), usable)
+            });
+            match (numbers.is_some(), usable) {
+                (true, _) => found.listed += 1,
+                (false, true) => found.unlisted += 1,
+                (false, false) => found.unusable += 1,
+            }
+            numbers
+        })
+        .collect();
+    (rows, found)
+}
+
+/// Refuses an estimate whose surnames are mostly not in the Census list (a log from outside
+/// the United States, or a column that is not surnames), unless `allow_low` says to go on.
+pub fn check_coverage(
+    path: &Path,
+    column: &str,
+    coverage: &Coverage,
+    allow_low: bool,
+) -> Result<()> {
+    let share = coverage.surname.coverage();
+    if share < 0.5 && !allow_low {
+        return Err(AuditError::NamesUnusable {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+            problem: format!(
+                "only {:.1}% of surnames are in the Census 2010 list; BISG is a method for US \
+                 names and places, and here its estimate would be mostly the mix of names it does \
+                 not list (pass --allow-low-coverage to estimate anyway)",
+                100.0 * share
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The log at `data` with each row's six probabilities added as `p_white` … `p_hispanic`,
+/// written to `out` (CSV or Parquet, by its extension), and how its names and places were
+/// found. Refused, with nothing written, when a needed column is missing, when the log already
+/// has a column of those names, or when its surnames are mostly not in the Census list (unless
+/// `allow_low`).
+pub fn write_estimates(
+    data: &Path,
+    columns: &NameColumns,
+    out: &Path,
+    allow_low: bool,
+) -> Result<Coverage> {
+    let format = crate::load::files::format_of(data).ok_or_else(|| {
+        AuditError::Spec(format!(
+            "{}: unknown file extension; the log must be .csv, .parquet or .ndjson",
+            data.display()
+        ))
+    })?;
+    let mut frame = crate::load::open(data, format, b',')?;
+    let needed: Vec<String> = std::iter::once(columns.surname.clone())
+        .chain(columns.first_name.clone())
+        .chain(columns.zcta.clone())
+        .collect();
+    crate::load::check_columns(data, &mut frame, &needed)?;
+    let mut df = crate::load::collect(data, frame)?;
+    let names: Vec<String> = RACES.iter().map(|r| format!("p_{r}")).collect();
+    if let Some(taken) = names.iter().find(|n| df.column(n).is_ok()) {
+        return Err(AuditError::NamesUnusable {
+            path: data.to_path_buf(),
+            column: taken.clone(),
+            problem: "the log already has a column of this name, which the estimate would replace"
+                .into(),
+        });
+    }
+    let estimate = estimate(data, &df, columns)?;
+    check_coverage(data, &columns.surname, &estimate.coverage, allow_low)?;
+    for (name, values) in names.iter().zip(estimate.probabilities) {
+        df.with_column(Column::new(name.as_str().into(), values))
+            .map_err(|e| crate::load::read_error(data, e))?;
+    }
+    crate::load::write::write_log(out, &mut df)?;
+    Ok(estimate.coverage)
+}
