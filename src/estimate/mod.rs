@@ -13,19 +13,20 @@ use std::collections::HashMap;
 use std::path::Path;
 pub use tables::{PerRace, RACES};
 
-/// The columns a log names people and places by.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NameColumns {
-    /// The surname.
-    pub surname: String,
-    /// The first name (BIFSG), if any.
-    pub first_name: Option<String>,
-    /// The ZIP Code Tabulation Area (five digits), if any.
-    pub zcta: Option<String>,
-}
+pub use crate::spec::{NameColumns, RaceEstimate};
 
 /// How each row's name or place was found in its table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 pub struct Found {
     /// Found as it is (standardised).
     pub listed: u64,
@@ -51,7 +52,9 @@ impl Found {
 }
 
 /// What the estimate found: per column, how its values were found.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Coverage {
     /// The surnames.
     pub surname: Found,
@@ -254,21 +257,35 @@ pub fn write_estimates(
         .collect();
     crate::load::check_columns(data, &mut frame, &needed)?;
     let mut df = crate::load::collect(data, frame)?;
-    let names: Vec<String> = RACES.iter().map(|r| format!("p_{r}")).collect();
-    if let Some(taken) = names.iter().find(|n| df.column(n).is_ok()) {
+    let coverage = add_estimates(data, &mut df, columns, allow_low)?;
+    crate::load::write::write_log(out, &mut df)?;
+    Ok(coverage)
+}
+
+/// Adds each row's six probabilities to `df` (the log at `path`) as the columns of
+/// [`RaceEstimate::membership`] (`p_white` … `p_hispanic`), and says how its names and places were
+/// found. Refused when the log already has a column of those names, or when its surnames are
+/// mostly not in the Census list (unless `allow_low`).
+pub fn add_estimates(
+    path: &Path,
+    df: &mut DataFrame,
+    columns: &NameColumns,
+    allow_low: bool,
+) -> Result<Coverage> {
+    let groups = RaceEstimate::membership().columns;
+    if let Some((taken, _)) = groups.iter().find(|(name, _)| df.column(name).is_ok()) {
         return Err(AuditError::NamesUnusable {
-            path: data.to_path_buf(),
+            path: path.to_path_buf(),
             column: taken.clone(),
             problem: "the log already has a column of this name, which the estimate would replace"
                 .into(),
         });
     }
-    let estimate = estimate(data, &df, columns)?;
-    check_coverage(data, &columns.surname, &estimate.coverage, allow_low)?;
-    for (name, values) in names.iter().zip(estimate.probabilities) {
+    let estimate = estimate(path, df, columns)?;
+    check_coverage(path, &columns.surname, &estimate.coverage, allow_low)?;
+    for ((name, _), values) in groups.iter().zip(estimate.probabilities) {
         df.with_column(Column::new(name.as_str().into(), values))
-            .map_err(|e| crate::load::read_error(data, e))?;
+            .map_err(|e| crate::load::read_error(path, e))?;
     }
-    crate::load::write::write_log(out, &mut df)?;
     Ok(estimate.coverage)
 }

@@ -7,8 +7,8 @@ use crate::render::context::{timestamp, Cadence, FindingsFile, InputFile, Labels
 use crate::render::RunContext;
 use crate::spec::{
     AuditSpec, Basis, BinaryColumn, Dated, Decision, Engine, Every, Exclusion, ExplainSpec,
-    Favorable, Format, LogFrame, Membership, ReferenceChoice, ReferenceStrategy, Selection,
-    StatsSpec,
+    Favorable, Format, LogFrame, Membership, NameColumns, RaceEstimate, ReferenceChoice,
+    ReferenceStrategy, Selection, StatsSpec,
 };
 use crate::stats::adjust::PAdjust;
 use anyhow::{bail, Context};
@@ -330,6 +330,16 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub membership: Vec<String>,
+    /// Race and ethnicity estimated from names and places (BISG; BIFSG with a first name), as
+    /// the attribute race_est to use with --protected: surname=COL[,first_name=COL][,zcta=COL].
+    /// No row's estimate is written anywhere.
+    #[arg(long)]
+    pub estimate_race: Option<String>,
+    /// With --estimate-race: estimate even when fewer than half the surnames are in the Census
+    /// list (the method is for US names and places).
+    #[arg(long)]
+    #[serde(default)]
+    pub allow_low_coverage: bool,
     /// The decision system audited, in words (shown in the report's scope).
     #[arg(long)]
     pub system: Option<String>,
@@ -498,6 +508,7 @@ impl AuditArgs {
         let spec = AuditSpec {
             data,
             frame,
+            estimate: self.race_estimate(&engine)?,
             engine,
             format,
             delimiter,
@@ -564,6 +575,50 @@ impl AuditArgs {
         };
         spec.validate()?;
         Ok(spec)
+    }
+
+    /// `--estimate-race surname=COL,first_name=COL,zcta=COL`, read where the log is (on Polars).
+    fn race_estimate(&self, engine: &Engine) -> anyhow::Result<Option<RaceEstimate>> {
+        let Some(text) = &self.estimate_race else {
+            if self.allow_low_coverage {
+                bail!("--allow-low-coverage goes with --estimate-race");
+            }
+            return Ok(None);
+        };
+        if *engine != Engine::Polars {
+            bail!("--estimate-race {text}: the estimate is made where the log is read, on Polars, not with --engine");
+        }
+        let (mut surname, mut first_name, mut zcta) = (None, None, None);
+        let usage = || {
+            format!("--estimate-race {text:?}: expected surname=COL[,first_name=COL][,zcta=COL]")
+        };
+        for pair in split_list(text) {
+            let (key, column) = pair
+                .split_once('=')
+                .map(|(k, c)| (k.trim(), c.trim()))
+                .unwrap_or_default();
+            let slot = match key {
+                "surname" => &mut surname,
+                "first_name" => &mut first_name,
+                "zcta" => &mut zcta,
+                _ => bail!(usage()),
+            };
+            if column.is_empty() || slot.is_some() {
+                bail!(usage());
+            }
+            *slot = Some(column.to_string());
+        }
+        let Some(surname) = surname else {
+            bail!("--estimate-race {text:?}: the surname is needed (surname=COL)");
+        };
+        Ok(Some(RaceEstimate {
+            columns: NameColumns {
+                surname,
+                first_name,
+                zcta,
+            },
+            allow_low_coverage: self.allow_low_coverage,
+        }))
     }
 
     /// The log's format: `--format`, or the file's extension.
@@ -679,11 +734,23 @@ impl AuditArgs {
         {
             bail!("--protected {empty:?}: empty attribute name");
         }
-        let membership = self
+        let mut membership = self
             .membership
             .iter()
             .map(|m| parse_membership(m))
             .collect::<anyhow::Result<Vec<_>>>()?;
+        if self.estimate_race.is_some() {
+            if membership
+                .iter()
+                .any(|m| m.attribute == RaceEstimate::ATTRIBUTE)
+            {
+                bail!(
+                    "--membership {}: that attribute is --estimate-race's",
+                    RaceEstimate::ATTRIBUTE
+                );
+            }
+            membership.push(RaceEstimate::membership());
+        }
         for set in &protected {
             if set
                 .iter()

@@ -192,6 +192,21 @@ pub struct ScoreRule {
     pub threshold: f64,
 }
 
+/// How an attribute the log does not record was estimated (`--estimate-race`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RaceEstimateInfo {
+    /// `BISG` (surname and place) or `BIFSG` (with the first name).
+    pub method: String,
+    /// The column of surnames.
+    pub surname: String,
+    /// The column of first names, with BIFSG.
+    pub first_name: Option<String>,
+    /// The column of ZCTAs, if any.
+    pub zcta: Option<String>,
+    /// How the rows' names and places were found.
+    pub coverage: crate::estimate::Coverage,
+}
+
 /// The audit's definition as it applied.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AuditInfo {
@@ -237,6 +252,10 @@ pub struct AuditInfo {
     pub weight: Option<String>,
     /// Attributes given as membership probabilities.
     pub membership: Vec<String>,
+    /// With `--estimate-race`: how the attribute `race_est` was estimated, and how the log's
+    /// names and places were found in the tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub race_estimate: Option<RaceEstimateInfo>,
     /// With `--suppress-json`: counts below this are `null` in this file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counts_suppressed_below: Option<f64>,

@@ -258,6 +258,52 @@ pub struct Membership {
     pub columns: Vec<(String, String)>,
 }
 
+/// The columns a log names people and places by, for an estimate of race and ethnicity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameColumns {
+    /// The surname.
+    pub surname: String,
+    /// The first name (BIFSG), if any.
+    pub first_name: Option<String>,
+    /// The ZIP Code Tabulation Area (five digits), if any.
+    pub zcta: Option<String>,
+}
+
+/// An attribute the log does not record, estimated from names and places
+/// (`--estimate-race`): the membership attribute [`RaceEstimate::ATTRIBUTE`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RaceEstimate {
+    /// The columns it is estimated from.
+    pub columns: NameColumns,
+    /// Whether to go on when most surnames are not in the Census list.
+    pub allow_low_coverage: bool,
+}
+
+impl RaceEstimate {
+    /// The attribute's name, as `--protected` takes it.
+    pub const ATTRIBUTE: &'static str = "race_est";
+
+    /// Its groups: each probability column the estimate adds and the group it is the
+    /// probability of, in the order of the estimate's races.
+    pub fn membership() -> Membership {
+        let groups = [
+            ("p_white", "White"),
+            ("p_black", "Black"),
+            ("p_api", "Asian or Pacific Islander"),
+            ("p_native", "American Indian or Alaska Native"),
+            ("p_multiple", "Two or more races"),
+            ("p_hispanic", "Hispanic"),
+        ];
+        Membership {
+            attribute: Self::ATTRIBUTE.to_string(),
+            columns: groups
+                .iter()
+                .map(|(c, v)| (c.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+}
+
 /// A row selection: the rows whose `column` (as text) is one of `values`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Selection {
@@ -365,6 +411,10 @@ pub struct AuditSpec {
     /// The log itself when it is already in memory (from Python); read instead of `data`.
     #[serde(skip)]
     pub frame: Option<LogFrame>,
+    /// Race and ethnicity estimated from names and places as the membership attribute
+    /// `race_est` (its probabilities never leave the audit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<RaceEstimate>,
     /// Where the tallies are computed.
     #[serde(skip_serializing_if = "is_polars")]
     pub engine: Engine,
@@ -548,6 +598,7 @@ impl AuditSpec {
         AuditSpec {
             data: data.into(),
             frame: None,
+            estimate: None,
             format: Format::Csv,
             delimiter: b',',
             decision,
@@ -599,10 +650,22 @@ impl AuditSpec {
         if let Some(w) = &self.weight {
             push(w);
         }
+        // An estimated attribute's probabilities are added to the log; its names and places are
+        // read from it.
         self.membership
             .iter()
+            .filter(|m| self.estimate.is_none() || m.attribute != RaceEstimate::ATTRIBUTE)
             .flat_map(|m| &m.columns)
             .for_each(|(c, _)| push(c));
+        if let Some(estimate) = &self.estimate {
+            let names = &estimate.columns;
+            push(&names.surname);
+            names
+                .first_name
+                .iter()
+                .chain(&names.zcta)
+                .for_each(|c| push(c));
+        }
         self.controls.iter().for_each(|c| push(c));
         self.segment.iter().for_each(|c| push(c));
         self.dated.iter().for_each(|d| push(&d.column));

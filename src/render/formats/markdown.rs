@@ -532,5 +532,57 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
             a.membership.iter().map(|m| code(m)).collect::<Vec<_>>().join(", ")
         );
     }
+    if let Some(race) = &a.race_estimate {
+        race_estimate_lines(s, race);
+    }
     let _ = writeln!(s);
+}
+
+/// What the scope says of race and ethnicity estimated from names and places: the method, how
+/// the names and places were found, what the estimate is known to get wrong, and that no one's
+/// estimate is shown or used.
+fn race_estimate_lines(s: &mut String, race: &crate::results::RaceEstimateInfo) {
+    let c = &race.coverage;
+    let share = |n: u64, of: u64| format!("{:.1}%", 100.0 * n as f64 / of.max(1) as f64);
+    let names = match &race.first_name {
+        Some(first) => format!(
+            "surname ({}) and first name ({})",
+            code(&race.surname),
+            code(first)
+        ),
+        None => format!("surname ({})", code(&race.surname)),
+    };
+    let place = race
+        .zcta
+        .as_ref()
+        .map(|z| format!(" and ZIP Code Tabulation Area ({})", code(z)))
+        .unwrap_or_default();
+    let method = match race.first_name {
+        Some(_) => "BIFSG (Bayesian Improved First name and Surname Geocoding)",
+        None => "BISG (Bayesian Improved Surname Geocoding)",
+    };
+    let rows = c.surname.rows();
+    let mut found = format!(
+        "{} of people had a surname not in the Census 2010 list and {} none usable (both given the list's row for all other names)",
+        share(c.surname.unlisted, rows),
+        share(c.surname.unusable, rows)
+    );
+    if let Some(first) = &c.first_name {
+        found.push_str(&format!(
+            "; {} a first name not in the first-name list",
+            share(first.unlisted + first.unusable, rows)
+        ));
+    }
+    if let Some(zcta) = &c.zcta {
+        found.push_str(&format!(
+            "; {} a ZCTA not found or not valid, and {} a ZCTA where none of their likely groups live (these estimated from the names alone)",
+            share(zcta.unlisted + zcta.unusable, rows),
+            share(c.no_overlap, rows)
+        ));
+    }
+    let _ = writeln!(
+        s,
+        "- **Race and ethnicity estimated, not recorded:** `{}` is each person's probability of being White, Black, Asian or Pacific Islander, American Indian or Alaska Native, of two or more races, or Hispanic, from their {names}{place}, by {method}, the method the CFPB publishes (Census 2010 surname list; Tzioumis 2018 first names; Census 2010 ZCTA populations). Each person counts toward each group with their probability. {found}. What the estimate is known to get wrong: published evaluations find that it under-states disparities affecting Black people (a gap shows smaller than it is, and partly in other groups), and that it is weaker for American Indian or Alaska Native and multiracial people; it is a method for US names and places. No person's estimate is shown, stored or used for a decision: only group totals enter this audit.",
+        crate::spec::RaceEstimate::ATTRIBUTE
+    );
 }
