@@ -9,6 +9,7 @@ pub mod tables;
 
 use crate::error::{AuditError, Result};
 use polars::prelude::*;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 pub use tables::{PerRace, RACES};
@@ -86,7 +87,7 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
     let surnames = text(&columns.surname)?;
     let first_names = columns.first_name.as_deref().map(text).transpose()?;
     let zctas = columns.zcta.as_deref().map(text).transpose()?;
-    let ((surname, surname_found), (first, zcta)) = rayon::join(
+    let (surname, (first, zcta)) = rayon::join(
         || look_up_names(&surnames, &tables::surnames()),
         || {
             rayon::join(
@@ -102,20 +103,21 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
     let mut probabilities: [Vec<f64>; 6] = std::array::from_fn(|_| Vec::with_capacity(df.height()));
     let mut no_overlap = 0;
     for row in 0..df.height() {
+        let alone = surname.at(row).0;
         let names = match &first {
-            Some((f, _)) => product(&surname[row], &f[row]),
-            None => surname[row],
+            Some(f) => product(&alone, &f.at(row).0),
+            None => alone,
         };
-        let with_place = match &zcta {
-            Some((z, _)) => z[row].map(|z| product(&names, &z)),
-            None => None,
-        };
+        let with_place = zcta
+            .as_ref()
+            .and_then(|z| z.at(row).0)
+            .map(|z| product(&names, &z));
         let p = match with_place.and_then(normalised) {
             Some(p) => p,
             None => {
                 no_overlap += u64::from(with_place.is_some());
                 normalised(names)
-                    .or_else(|| normalised(surname[row]))
+                    .or_else(|| normalised(alone))
                     .unwrap_or([f64::NAN; 6])
             }
         };
@@ -126,9 +128,9 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
     Ok(Estimate {
         probabilities,
         coverage: Coverage {
-            surname: surname_found,
-            first_name: first.map(|(_, found)| found),
-            zcta: zcta.map(|(_, found)| found),
+            surname: found(&surname),
+            first_name: first.as_ref().map(found),
+            zcta: zcta.as_ref().map(found),
             no_overlap,
         },
     })
@@ -145,68 +147,112 @@ fn normalised(u: PerRace) -> Option<PerRace> {
     (total > 0.0).then(|| u.map(|x| x / total))
 }
 
-/// Each row's numbers in `table` by its name, standardised ([`names::standardize`]), else by the
-/// first part of a compound name the table lists, else the table's row for other names; each
-/// distinct value is looked up once.
-fn look_up_names(values: &StringChunked, table: &tables::Table) -> (Vec<PerRace>, Found) {
-    let other = table.other.unwrap_or([1.0; 6]);
-    let mut found = Found::default();
-    let mut seen: HashMap<&str, (PerRace, u8)> = HashMap::new();
+/// How a name was found ([`Found`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    Listed,
+    ByPart,
+    Unlisted,
+    Unusable,
+}
+
+impl Found {
+    /// Counts `rows` more rows found so.
+    fn add(&mut self, how: How, rows: u64) {
+        match how {
+            How::Listed => self.listed += rows,
+            How::ByPart => self.by_part += rows,
+            How::Unlisted => self.unlisted += rows,
+            How::Unusable => self.unusable += rows,
+        }
+    }
+}
+
+/// A column's values looked up: each distinct value's result, and each row's distinct value.
+struct Looked<T> {
+    distinct: Vec<T>,
+    rows: Vec<u32>,
+}
+
+impl<T> Looked<T> {
+    /// Row `row`'s result.
+    fn at(&self, row: usize) -> &T {
+        &self.distinct[self.rows[row] as usize]
+    }
+}
+
+/// `look` of each distinct value of `values` (in parallel), and each row's distinct value.
+fn per_value<T: Send>(
+    values: &StringChunked,
+    look: impl Fn(Option<&str>) -> T + Sync,
+) -> Looked<T> {
+    let mut index: HashMap<Option<&str>, u32, foldhash::fast::FixedState> = HashMap::default();
+    let mut order: Vec<Option<&str>> = Vec::new();
     let rows = values
         .iter()
         .map(|value| {
-            let (numbers, how) = *seen.entry(value.unwrap_or("")).or_insert_with(|| {
-                let name = names::standardize(value.unwrap_or(""));
-                if name.is_empty() {
-                    return (other, 3);
-                }
-                if let Some(numbers) = table.get(&name) {
-                    return (*numbers, 0);
-                }
-                let part = names::parts(value.unwrap_or(""))
-                    .into_iter()
-                    .find_map(|p| table.get(&p).copied());
-                match part {
-                    Some(numbers) => (numbers, 1),
-                    None => (other, 2),
-                }
-            });
-            match how {
-                0 => found.listed += 1,
-                1 => found.by_part += 1,
-                2 => found.unlisted += 1,
-                _ => found.unusable += 1,
-            }
-            numbers
+            *index.entry(value).or_insert_with(|| {
+                order.push(value);
+                (order.len() - 1) as u32
+            })
         })
         .collect();
-    (rows, found)
+    Looked {
+        distinct: order.par_iter().map(|value| look(*value)).collect(),
+        rows,
+    }
+}
+
+/// How many rows each [`How`] of `looked` covers.
+fn found<T>(looked: &Looked<(T, How)>) -> Found {
+    let mut per_distinct = vec![0u64; looked.distinct.len()];
+    for row in &looked.rows {
+        per_distinct[*row as usize] += 1;
+    }
+    let mut found = Found::default();
+    for ((_, how), rows) in looked.distinct.iter().zip(per_distinct) {
+        found.add(*how, rows);
+    }
+    found
+}
+
+/// Each row's numbers in `table` by its name, standardised ([`names::standardize`]), else by the
+/// first part of a compound name the table lists, else the table's row for other names.
+fn look_up_names(values: &StringChunked, table: &tables::Table) -> Looked<(PerRace, How)> {
+    let other = table.other.unwrap_or([1.0; 6]);
+    per_value(values, |value| {
+        let name = names::standardize(value.unwrap_or(""));
+        if name.is_empty() {
+            return (other, How::Unusable);
+        }
+        if let Some(numbers) = table.get(&name) {
+            return (*numbers, How::Listed);
+        }
+        let part = names::parts(value.unwrap_or(""))
+            .into_iter()
+            .find_map(|p| table.get(&p).copied());
+        match part {
+            Some(numbers) => (numbers, How::ByPart),
+            None => (other, How::Unlisted),
+        }
+    })
 }
 
 /// Each row's P(ZCTA | race): its value trimmed and padded with zeros to five digits (`"531"` is
 /// `00531`, as the Census writes ZCTAs); none when it is not five digits or not in the table.
-fn look_up_zctas(values: &StringChunked) -> (Vec<Option<PerRace>>, Found) {
+fn look_up_zctas(values: &StringChunked) -> Looked<(Option<PerRace>, How)> {
     let table = tables::zctas();
-    let mut found = Found::default();
-    let mut seen: HashMap<&str, (Option<PerRace>, bool)> = HashMap::new();
-    let rows = values
-        .iter()
-        .map(|value| {
-            let (numbers, usable) = *seen.entry(value.unwrap_or("")).or_insert_with(|| {
-                let trimmed = value.unwrap_or("").trim();
-                let zcta = format!("{trimmed:0>5}");
-                let usable = zcta.len() == 5 && zcta.bytes().all(|b| b.is_ascii_digit());
-                (usable.then(|| table.get(&zcta).copied()).flatten(), usable)
-            });
-            match (numbers.is_some(), usable) {
-                (true, _) => found.listed += 1,
-                (false, true) => found.unlisted += 1,
-                (false, false) => found.unusable += 1,
-            }
-            numbers
-        })
-        .collect();
-    (rows, found)
+    per_value(values, |value| {
+        let trimmed = value.unwrap_or("").trim();
+        let zcta = format!("{trimmed:0>5}");
+        if zcta.len() != 5 || !zcta.bytes().all(|b| b.is_ascii_digit()) {
+            return (None, How::Unusable);
+        }
+        match table.get(&zcta) {
+            Some(numbers) => (Some(*numbers), How::Listed),
+            None => (None, How::Unlisted),
+        }
+    })
 }
 
 /// Refuses an estimate whose surnames are mostly not in the Census list (a log from outside
