@@ -86,6 +86,7 @@ fn generate_offers(rows: usize, dir: &Path) -> PathBuf {
             legitimate: Some(0.7),
             ..Effects::default()
         },
+        names: false,
     })
     .unwrap();
     // In Parquet a date is stored as a date, as a warehouse export would.

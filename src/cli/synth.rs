@@ -58,6 +58,11 @@ pub struct SynthArgs {
     /// redeem_score says (below 1, the score over-states their chance).
     #[arg(long)]
     pub miscalibrate: Option<f64>,
+    /// Give each row a surname and a ZCTA drawn from the Census tables given its ethnicity
+    /// (White, Black, Asian as Asian or Pacific Islander, Mixed as two or more races, Other as
+    /// Hispanic), for checking `fairaudit estimate` and `audit --estimate-race`.
+    #[arg(long)]
+    pub names: bool,
 }
 
 impl SynthArgs {
@@ -90,6 +95,7 @@ impl SynthArgs {
                 drift_from: self.drift_from.or(file.drift_from),
                 miscalibrate: self.miscalibrate.or(file.miscalibrate),
             },
+            names: self.names,
         })
     }
 }

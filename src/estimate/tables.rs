@@ -32,6 +32,11 @@ impl Table {
     pub fn get(&self, key: &str) -> Option<&PerRace> {
         self.rows.get(key)
     }
+
+    /// Its rows (but the row for other names), in no particular order.
+    pub fn rows(self) -> Vec<(String, PerRace)> {
+        self.rows.into_iter().collect()
+    }
 }
 
 /// P(race | surname), with "ALL OTHER NAMES".

@@ -3,6 +3,7 @@
 
 mod effects;
 mod kinds;
+pub mod names;
 mod population;
 
 pub use effects::{truth, Effects, PlantedEffect};
@@ -125,6 +126,9 @@ pub struct SynthSpec {
     pub start: String,
     /// Planted effects.
     pub effects: Effects,
+    /// Whether each row also gets a surname and a ZCTA drawn given its ethnicity (`--names`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub names: bool,
 }
 
 /// The ground truth written next to a log (`FILE.truth.json`).
@@ -158,8 +162,11 @@ pub fn generate(spec: &SynthSpec) -> Result<(DataFrame, Truth)> {
     }
     let (year, month) = parse_start(&spec.start)?;
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    let df = kinds::rows(spec, &design, (year, month), &mut rng)
+    let mut df = kinds::rows(spec, &design, (year, month), &mut rng)
         .map_err(|e| AuditError::Spec(e.to_string()))?;
+    if spec.names {
+        add_names(&mut df, spec.seed).map_err(|e| AuditError::Spec(e.to_string()))?;
+    }
     let truth = Truth {
         spec: spec.clone(),
         decision: design.decision,
@@ -167,6 +174,27 @@ pub fn generate(spec: &SynthSpec) -> Result<(DataFrame, Truth)> {
         effects: truth(&spec.effects, &design),
     };
     Ok((df, truth))
+}
+
+/// Adds `surname` and `zcta`, drawn given each row's ethnicity ([`names::NameDraw`]) from a
+/// random stream of their own, so the log's other columns are the same as without them.
+fn add_names(df: &mut DataFrame, seed: u64) -> PolarsResult<()> {
+    let draw = names::NameDraw::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6e61_6d65_7321);
+    let ethnicity = df.column("ethnicity")?.str()?.clone();
+    let (mut surnames, mut zctas) = (Vec::with_capacity(df.height()), Vec::new());
+    for value in ethnicity.iter() {
+        let index = population::ETHNICITIES
+            .iter()
+            .position(|e| Some(e.0) == value)
+            .unwrap_or(population::ETHNICITIES.len() - 1);
+        let (surname, zcta) = draw.draw(index, &mut rng);
+        surnames.push(surname.to_string());
+        zctas.push(zcta.to_string());
+    }
+    df.with_column(Column::new("surname".into(), surnames))?;
+    df.with_column(Column::new("zcta".into(), zctas))?;
+    Ok(())
 }
 
 fn parse_start(start: &str) -> Result<(i32, u32)> {
