@@ -204,3 +204,21 @@ def test_the_audits_own_estimate_is_the_estimate_commands(tmp_path):
     ratio, (low, high) = black["vs_reference"]["selection_rate_ratio"], black["vs_reference"]["ci"]["selection_rate_ratio"]
     # Planted 0.7; a membership-weighted rate is pulled toward the mean by uncertain estimates.
     assert high < 1 and 0.7 <= ratio < 0.9, (ratio, low, high)
+
+
+def test_a_frame_audits_with_the_estimate_as_the_command_line(tmp_path):
+    # The keyword estimate_race on a polars frame: the command line's numbers for the same rows.
+    import polars as pl
+    import fairaudit
+    log = tmp_path / "log.csv"
+    planted_log(log, 5000)
+    options = dict(outcome="offered", estimate_race="surname=surname,zcta=zcta", protected=["race_est"],
+                   reference={"race_est": "White"})
+    ours = fairaudit.audit(pl.read_csv(log, schema_overrides={"zcta": pl.String}), **options).to_dict()
+    done = subprocess.run([binary(), "audit", "--data", str(log), "--outcome", "offered", "--estimate-race",
+                           "surname=surname,zcta=zcta", "--protected", "race_est", "--reference", "race_est=White",
+                           "--out", str(tmp_path / "cli")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    theirs = json.loads((tmp_path / "cli" / "results.json").read_text())
+    assert ours["attribute_sets"] == theirs["attribute_sets"]
+    assert ours["audit"]["race_estimate"] == theirs["audit"]["race_estimate"]
