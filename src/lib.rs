@@ -7,6 +7,8 @@
 //! [`audit::run`]. Stages talk through plain data types ([`tally::Tally`],
 //! [`results::AuditResults`]); [`stats`] is plain numbers in, numbers out, and depends on no
 //! other module. [`synth`] makes realistic decision logs with planted effects of known size.
+//! [`estimate`] adds race and ethnicity estimated from names and places (BISG, BIFSG) to a log,
+//! between [`load`] and [`tally`] when an audit asks for it.
 //! [`front`] holds what the command line and the Python package share: the options as a user
 //! gives them, turned into the engine's [`spec::AuditSpec`] in one place.
 

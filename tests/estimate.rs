@@ -127,34 +127,25 @@ fn estimate_race_is_refused_where_it_cannot_be_made() {
     let log = dataset("business/offers.csv");
     let data = log.to_str().unwrap();
     let out = dir.path().join("out");
+    let refused = |estimate: &str| {
+        fails(
+            &out,
+            &[
+                "--data",
+                data,
+                "--outcome",
+                "offer_sent",
+                "--estimate-race",
+                estimate,
+                "--protected",
+                "race_est",
+            ],
+        )
+    };
     // The offers log has no surname column: named, nothing written.
-    let err = fails(
-        &out,
-        &[
-            "--data",
-            data,
-            "--outcome",
-            "offer_sent",
-            "--estimate-race",
-            "surname=surname",
-            "--protected",
-            "race_est",
-        ],
-    );
+    let err = refused("surname=surname");
     assert!(err.contains("column 'surname': no such column"), "{err}");
-    let err = fails(
-        &out,
-        &[
-            "--data",
-            data,
-            "--outcome",
-            "offer_sent",
-            "--estimate-race",
-            "zcta=postcode_area",
-            "--protected",
-            "race_est",
-        ],
-    );
+    let err = refused("zcta=postcode_area");
     assert_eq!(
         err,
         "error: --estimate-race \"zcta=postcode_area\": the surname is needed (surname=COL)\n"
