@@ -109,7 +109,7 @@ def _html_row(row: Dict[str, Any]) -> str:
     state = (f'<span style="color:{_STATE_COLOUR[row["state"]]};font-weight:bold">'
              f'{html.escape(row["state"].replace("_", " "))}</span>')
     cells = [html.escape(row["attribute_set"]), html.escape(row["group"]),
-             html.escape(row["metric"]), state, affected]
+             html.escape(_fairaudit.metric_words(row["metric"])), state, affected]
     return "<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>"
 
 

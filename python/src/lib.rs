@@ -170,6 +170,15 @@ fn option_names() -> Vec<&'static str> {
     fairaudit::front::options::option_names()
 }
 
+/// A metric's name in words (`tpr` is "true positive rate"), as the decision sheet says it; the
+/// name itself when it is no metric's.
+#[pyfunction]
+fn metric_words(name: &str) -> String {
+    fairaudit::metric::Metric::from_name(name)
+        .map(|m| m.words().to_string())
+        .unwrap_or_else(|| name.to_string())
+}
+
 /// A self-check of the guard every call goes through: a panic inside it (here a deliberate one)
 /// reaches Python as [`InternalError`], never as a crash of the interpreter.
 #[pyfunction]
@@ -205,6 +214,7 @@ fn _fairaudit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(audit, m)?)?;
     m.add_function(wrap_pyfunction!(option_names, m)?)?;
     m.add_function(wrap_pyfunction!(_check_panic_guard, m)?)?;
+    m.add_function(wrap_pyfunction!(metric_words, m)?)?;
     m.add_class::<Audited>()?;
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add("InternalError", m.py().get_type::<InternalError>())?;

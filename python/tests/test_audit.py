@@ -262,6 +262,15 @@ def test_verdicts_is_a_frame_of_the_checks():
     first = race.row(0, named=True)
     assert (first["check_status"], first["status_basis"]) == (check["status"], check["status_basis"])
     assert first["affected"] == check["affected"][0]
+    # The worst groups a notebook cell shows: every group needing action or review, action
+    # first, and in the table each check in the decision sheet's words.
+    worst = result.worst(n=100)
+    needing = verdicts.filter(verdicts["state"].is_in(["action_needed", "review"]))
+    assert len(worst) == needing.height
+    assert [w["state"] for w in worst] == sorted((w["state"] for w in worst), key=["action_needed", "review"].index)
+    shown = result._repr_html_()
+    assert ">false positive rate</td>" in shown and ">fpr</td>" not in shown
+    assert ">African-American</td>" in shown
 
 
 def test_the_type_stubs_list_every_option_of_the_one_list():
