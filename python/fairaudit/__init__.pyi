@@ -128,7 +128,7 @@ class AuditOptions(TypedDict, total=False):
     membership: Sequence[str]
     """An attribute known as probabilities per row: ATTR=COL:VALUE,COL:VALUE,... (repeatable)."""
     estimate_race: str
-    """Race and ethnicity estimated from names and places (BISG; BIFSG with a first name), as the attribute race_est to use with --protected: surname=COL[,first_name=COL][,zcta=COL]. No row's estimate is written anywhere."""
+    """Race and ethnicity estimated from names and places (BISG; BIFSG with a first name), as the attribute race_est to use with --protected: surname=COL[,first_name=COL][,zcta=COL or tract=COL, the tract's 11-digit GEOID]. No row's estimate is written anywhere."""
     allow_low_coverage: bool
     """With --estimate-race: estimate even when fewer than half the surnames are in the Census list (the method is for US names and places)."""
     system: str

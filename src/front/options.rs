@@ -331,7 +331,8 @@ pub struct AuditArgs {
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub membership: Vec<String>,
     /// Race and ethnicity estimated from names and places (BISG; BIFSG with a first name), as
-    /// the attribute race_est to use with --protected: surname=COL[,first_name=COL][,zcta=COL].
+    /// the attribute race_est to use with --protected: surname=COL[,first_name=COL][,zcta=COL or
+    /// tract=COL, the tract's 11-digit GEOID].
     /// No row's estimate is written anywhere.
     #[arg(long)]
     pub estimate_race: Option<String>,
@@ -588,9 +589,9 @@ impl AuditArgs {
         if *engine != Engine::Polars {
             bail!("--estimate-race {text}: the estimate is made where the log is read, on Polars, not with --engine");
         }
-        let (mut surname, mut first_name, mut zcta) = (None, None, None);
+        let (mut surname, mut first_name, mut zcta, mut tract) = (None, None, None, None);
         let usage = || {
-            format!("--estimate-race {text:?}: expected surname=COL[,first_name=COL][,zcta=COL]")
+            format!("--estimate-race {text:?}: expected surname=COL[,first_name=COL][,zcta=COL or tract=COL]")
         };
         for pair in split_list(text) {
             let (key, column) = pair
@@ -601,6 +602,7 @@ impl AuditArgs {
                 "surname" => &mut surname,
                 "first_name" => &mut first_name,
                 "zcta" => &mut zcta,
+                "tract" => &mut tract,
                 _ => bail!(usage()),
             };
             if column.is_empty() || slot.is_some() {
@@ -611,11 +613,15 @@ impl AuditArgs {
         let Some(surname) = surname else {
             bail!("--estimate-race {text:?}: the surname is needed (surname=COL)");
         };
+        if zcta.is_some() && tract.is_some() {
+            bail!("--estimate-race {text:?}: give the place as a ZCTA or as a tract, not both");
+        }
         Ok(Some(RaceEstimate {
             columns: NameColumns {
                 surname,
                 first_name,
                 zcta,
+                tract,
             },
             allow_low_coverage: self.allow_low_coverage,
         }))

@@ -203,6 +203,9 @@ pub struct RaceEstimateInfo {
     pub first_name: Option<String>,
     /// The column of ZCTAs, if any.
     pub zcta: Option<String>,
+    /// The column of census tracts (GEOIDs), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tract: Option<String>,
     /// How the rows' names and places were found.
     pub coverage: crate::estimate::Coverage,
 }

@@ -267,6 +267,9 @@ pub struct NameColumns {
     pub first_name: Option<String>,
     /// The ZIP Code Tabulation Area (five digits), if any.
     pub zcta: Option<String>,
+    /// The census tract (its 11-digit GEOID: state, county and tract codes), if any (instead
+    /// of a ZCTA).
+    pub tract: Option<String>,
 }
 
 /// An attribute the log does not record, estimated from names and places
@@ -664,6 +667,7 @@ impl AuditSpec {
                 .first_name
                 .iter()
                 .chain(&names.zcta)
+                .chain(&names.tract)
                 .for_each(|c| push(c));
         }
         self.controls.iter().for_each(|c| push(c));

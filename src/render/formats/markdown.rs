@@ -552,11 +552,11 @@ fn race_estimate_lines(s: &mut String, race: &crate::results::RaceEstimateInfo) 
         ),
         None => format!("surname ({})", code(&race.surname)),
     };
-    let place = race
-        .zcta
-        .as_ref()
-        .map(|z| format!(" and ZIP Code Tabulation Area ({})", code(z)))
-        .unwrap_or_default();
+    let place = match (&race.zcta, &race.tract) {
+        (Some(z), _) => format!(" and ZIP Code Tabulation Area ({})", code(z)),
+        (None, Some(t)) => format!(" and census tract ({})", code(t)),
+        (None, None) => String::new(),
+    };
     let method = match race.first_name {
         Some(_) => "BIFSG (Bayesian Improved First name and Surname Geocoding)",
         None => "BISG (Bayesian Improved Surname Geocoding)",
@@ -573,16 +573,18 @@ fn race_estimate_lines(s: &mut String, race: &crate::results::RaceEstimateInfo) 
             share(first.unlisted + first.unusable, rows)
         ));
     }
-    if let Some(zcta) = &c.zcta {
-        found.push_str(&format!(
-            "; {} a ZCTA not found or not valid, and {} a ZCTA where none of their likely groups live (these estimated from the names alone)",
-            share(zcta.unlisted + zcta.unusable, rows),
-            share(c.no_overlap, rows)
-        ));
+    for (what, place) in [("ZCTA", &c.zcta), ("tract", &c.tract)] {
+        if let Some(place) = place {
+            found.push_str(&format!(
+                "; {} a {what} not found or not valid, and {} a {what} where none of their likely groups live (these estimated from the names alone)",
+                share(place.unlisted + place.unusable, rows),
+                share(c.no_overlap, rows)
+            ));
+        }
     }
     let _ = writeln!(
         s,
-        "- **Race and ethnicity estimated, not recorded:** `{}` is each person's probability of being White, Black, Asian or Pacific Islander, American Indian or Alaska Native, of two or more races, or Hispanic, from their {names}{place}, by {method}, the method the CFPB publishes (Census 2010 surname list; Tzioumis 2018 first names; Census 2010 ZCTA populations). Each person counts toward each group with their probability. {found}. What the estimate is known to get wrong: published evaluations find that it under-states disparities affecting Black people (a gap shows smaller than it is, and partly in other groups), and that it is weaker for American Indian or Alaska Native and multiracial people; it is a method for US names and places. No person's estimate is shown, stored or used for a decision: only group totals enter this audit.",
+        "- **Race and ethnicity estimated, not recorded:** `{}` is each person's probability of being White, Black, Asian or Pacific Islander, American Indian or Alaska Native, of two or more races, or Hispanic, from their {names}{place}, by {method}, the method the CFPB publishes (Census 2010 surname list; Tzioumis 2018 first names; Census 2010 populations by ZCTA and tract). Each person counts toward each group with their probability. {found}. What the estimate is known to get wrong: published evaluations find that it under-states disparities affecting Black people (a gap shows smaller than it is, and partly in other groups), and that it is weaker for American Indian or Alaska Native and multiracial people; it is a method for US names and places. No person's estimate is shown, stored or used for a decision: only group totals enter this audit.",
         crate::spec::RaceEstimate::ATTRIBUTE
     );
 }
