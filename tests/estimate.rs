@@ -187,3 +187,40 @@ fn estimate_race_is_refused_where_it_cannot_be_made() {
         60
     );
 }
+
+#[test]
+fn a_surname_column_mostly_empty_or_numeric_is_refused_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: String = (0..10)
+        .map(|i| match i % 10 {
+            0..=2 => "Smith,1\n".to_string(),
+            3..=5 => format!("{},0\n", 1000 + i),
+            _ => ",1\n".to_string(),
+        })
+        .collect();
+    let log = write(dir.path(), "ids.csv", &format!("surname,offered\n{rows}"));
+    let out = dir.path().join("out.csv");
+    let done = fairaudit()
+        .args([
+            "estimate",
+            "--data",
+            log.to_str().unwrap(),
+            "--surname",
+            "surname",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let err = String::from_utf8(done.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        err,
+        format!(
+            "error: {}: column 'surname': 70.0% of rows have no surname (empty, or numbers and signs only); \
+             for them the estimate would be the mix of names the Census list does not hold, not these \
+             people's (pass --allow-low-coverage to estimate anyway)\n",
+            log.display()
+        )
+    );
+    assert!(!out.exists());
+}

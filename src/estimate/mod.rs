@@ -289,20 +289,32 @@ pub fn check_coverage(
     coverage: &Coverage,
     allow_low: bool,
 ) -> Result<()> {
-    let share = coverage.surname.coverage();
-    if share < 0.5 && !allow_low {
-        return Err(AuditError::NamesUnusable {
-            path: path.to_path_buf(),
-            column: column.to_string(),
-            problem: format!(
-                "only {:.1}% of surnames are in the Census 2010 list; BISG is a method for US \
-                 names and places, and here its estimate would be mostly the mix of names it does \
-                 not list (pass --allow-low-coverage to estimate anyway)",
-                100.0 * share
-            ),
-        });
+    let found = &coverage.surname;
+    let share = found.coverage();
+    if share >= 0.5 || allow_low {
+        return Ok(());
     }
-    Ok(())
+    let empty = found.unusable as f64 / found.rows().max(1) as f64;
+    let problem = if empty >= 0.5 {
+        format!(
+            "{:.1}% of rows have no surname (empty, or numbers and signs only); for them the \
+             estimate would be the mix of names the Census list does not hold, not these people's \
+             (pass --allow-low-coverage to estimate anyway)",
+            100.0 * empty
+        )
+    } else {
+        format!(
+            "only {:.1}% of surnames are in the Census 2010 list; BISG is a method for US names \
+             and places, and here its estimate would be mostly the mix of names it does not list \
+             (pass --allow-low-coverage to estimate anyway)",
+            100.0 * share
+        )
+    };
+    Err(AuditError::NamesUnusable {
+        path: path.to_path_buf(),
+        column: column.to_string(),
+        problem,
+    })
 }
 
 /// The log at `data` with each row's six probabilities added as `p_white` … `p_hispanic`,
