@@ -104,13 +104,14 @@ impl<'a> Words<'a> {
         self.labels.people.as_deref().unwrap_or("people")
     }
 
-    /// An attribute's plain name: `age band` for `age_band` when labelled.
+    /// An attribute's plain name: `age band` for `age_band` when labelled; the race estimated
+    /// from names (`race_est`) is `estimated race` unless labelled.
     pub fn attribute(&self, column: &str) -> String {
-        self.labels
-            .attributes
-            .get(column)
-            .cloned()
-            .unwrap_or_else(|| column.to_string())
+        match self.labels.attributes.get(column) {
+            Some(label) => label.clone(),
+            None if column == crate::spec::RaceEstimate::ATTRIBUTE => "estimated race".into(),
+            None => column.to_string(),
+        }
     }
 
     /// An attribute set's name: `age band` or `ethnicity × sex`, and in a segment `ethnicity,
