@@ -52,18 +52,25 @@ pub enum ScoreKeying {
 }
 
 impl ScoreKeying {
-    /// The keying of a log whose scores that are numbers are `scores` (in any order; −0 taken
-    /// as 0, as a comparison takes it). Only the cut points are selected, not every score
-    /// sorted ([`order_statistics`]).
+    /// The keying of a log whose scores are `scores` (in any order; NaN, a score that is not a
+    /// number, left out; −0 taken as 0, as a comparison takes it). Only the cut points are
+    /// selected, not every score sorted ([`order_statistics`]).
     pub fn of_scores(scores: &[f64]) -> ScoreKeying {
-        if at_most_distinct(scores, SCORE_EXACT_LIMIT) {
+        ScoreKeying::of_score_chunks(&[scores])
+    }
+
+    /// The keying of a log whose scores are those of `chunks` together, as [`Self::of_scores`].
+    pub fn of_score_chunks(chunks: &[&[f64]]) -> ScoreKeying {
+        if at_most_distinct(chunks, SCORE_EXACT_LIMIT) {
             return ScoreKeying::Exact;
         }
-        let n = scores.len();
+        let n = pieces(chunks)
+            .map(|piece| piece.iter().filter(|s| !s.is_nan()).count())
+            .sum::<usize>();
         let positions: Vec<usize> = (1..SCORE_BINS)
             .map(|k| (k * n).div_ceil(SCORE_BINS) - 1)
             .collect();
-        ScoreKeying::Bins(Cuts::new(order_statistics(scores, &positions)))
+        ScoreKeying::Bins(Cuts::new(order_statistics(chunks, &positions)))
     }
 }
 
@@ -109,7 +116,18 @@ impl Cuts {
 
     /// A score's key: 10 × the cuts below it + the tenths below it.
     pub fn key(&self, score: f64) -> u32 {
-        self.keys[self.steps.below(score)]
+        self.keys[self.span(score)]
+    }
+
+    /// The span a score falls in, numbered from 0 up: how many of the cuts and tenths together
+    /// are less than it.
+    pub fn span(&self, score: f64) -> usize {
+        self.steps.below(score)
+    }
+
+    /// The key of each span, in order.
+    pub fn span_keys(&self) -> &[u32] {
+        &self.keys
     }
 }
 
@@ -187,31 +205,38 @@ impl Grid {
     }
 }
 
-/// The values at sorted positions `positions` (ascending, from 0) of `values` (no NaN; −0 as
-/// 0). The values are counted per cell of an even grid between the smallest and the largest
+/// The values at sorted positions `positions` (ascending, from 0) of `values` (NaN left out; −0
+/// as 0). The values are counted per cell of an even grid between the smallest and the largest
 /// (in parallel); each position then lies in a known cell at a known rank, and only the values
 /// of those cells are gathered and selected among: a pass and a half over the values instead of
 /// a sort.
-fn order_statistics(values: &[f64], positions: &[usize]) -> Vec<f64> {
+fn order_statistics(values: &[&[f64]], positions: &[usize]) -> Vec<f64> {
     let span = || (f64::INFINITY, f64::NEG_INFINITY);
-    let (low, high) = values
-        .par_iter()
-        .fold(span, |(l, h), v| (l.min(*v), h.max(*v)))
+    let (low, high) = pieces(values)
+        .fold(span, |(l, h), piece| {
+            piece
+                .iter()
+                .fold((l, h), |(l, h), v| (l.min(*v), h.max(*v)))
+        })
         .reduce(span, |a, b| (a.0.min(b.0), a.1.max(b.1)));
     let Some(grid) = Grid::new(low, high, HISTOGRAM_CELLS) else {
-        let mut ordered: Vec<u64> = values.iter().map(|v| ordered_bits(*v)).collect();
+        let mut ordered: Vec<u64> = values
+            .iter()
+            .flat_map(|chunk| chunk.iter())
+            .filter(|v| !v.is_nan())
+            .map(|v| ordered_bits(*v))
+            .collect();
         place(&mut ordered, positions, 0);
         return positions
             .iter()
             .map(|p| from_ordered_bits(ordered[*p]))
             .collect();
     };
-    let counts = values
-        .par_chunks(1 << 16)
+    let counts = pieces(values)
         .fold(
             || vec![0usize; HISTOGRAM_CELLS],
             |mut counts, chunk| {
-                for v in chunk {
+                for v in chunk.iter().filter(|v| !v.is_nan()) {
                     counts[grid.cell(*v)] += 1;
                 }
                 counts
@@ -240,10 +265,9 @@ fn order_statistics(values: &[f64], positions: &[usize]) -> Vec<f64> {
         ranks[k].push(p - start);
     }
     let none = || vec![Vec::new(); ranks.len()];
-    let mut gathered: Vec<Vec<u64>> = values
-        .par_chunks(1 << 16)
+    let mut gathered: Vec<Vec<u64>> = pieces(values)
         .fold(none, |mut gathered, chunk| {
-            for v in chunk {
+            for v in chunk.iter().filter(|v| !v.is_nan()) {
                 if let Some(k) = slot[grid.cell(*v)] {
                     gathered[k].push(ordered_bits(*v));
                 }
@@ -264,10 +288,18 @@ fn order_statistics(values: &[f64], positions: &[usize]) -> Vec<f64> {
         .collect()
 }
 
-/// Whether `scores` take at most `limit` distinct values (it stops at the first past it).
-fn at_most_distinct(scores: &[f64], limit: usize) -> bool {
+/// The chunks' numbers in pieces of at most 65,536, in parallel.
+fn pieces<'a>(chunks: &'a [&'a [f64]]) -> impl ParallelIterator<Item = &'a [f64]> {
+    chunks
+        .par_iter()
+        .flat_map(|chunk| chunk.par_chunks(1 << 16))
+}
+
+/// Whether `scores` take at most `limit` distinct values, NaN left out (it stops at the first
+/// past it).
+fn at_most_distinct(scores: &[&[f64]], limit: usize) -> bool {
     let mut seen = std::collections::HashSet::with_capacity(limit + 1);
-    for s in scores {
+    for s in scores.iter().flat_map(|c| c.iter()).filter(|s| !s.is_nan()) {
         seen.insert((s + 0.0).to_bits());
         if seen.len() > limit {
             return false;
@@ -372,19 +404,38 @@ mod tests {
         let mut sorted: Vec<f64> = values.iter().map(|v| v + 0.0).collect();
         sorted.sort_by(f64::total_cmp);
         let positions: Vec<usize> = (0..values.len()).step_by(37).collect();
-        let found = order_statistics(&values, &positions);
+        let found = order_statistics(&[&values], &positions);
         for (p, v) in positions.iter().zip(&found) {
             assert_eq!(*v, sorted[*p], "position {p}");
         }
         let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
         assert_eq!(
-            order_statistics(&finite, &[0, finite.len() - 1]),
+            order_statistics(&[&finite], &[0, finite.len() - 1]),
             [-1e300, 1e300]
         );
-        assert_eq!(order_statistics(&[2.0, 2.0, 2.0], &[1]), [2.0]);
+        assert_eq!(order_statistics(&[&[2.0, 2.0, 2.0]], &[1]), [2.0]);
         let steps = Steps::new(found.clone());
         for x in values.iter().chain(&[-1e301, 1e301, -5.0, 7.5]) {
             assert_eq!(steps.below(*x), found.partition_point(|c| c < x), "{x}");
         }
+    }
+
+    #[test]
+    fn scores_that_are_not_numbers_are_left_out_of_the_keying() {
+        // The same scores with NaN among them, in one chunk or several: the same cut points.
+        let scores: Vec<f64> = (0..5000).map(|i| ((i * 7919) % 2500) as f64).collect();
+        let mut with_nan = scores.clone();
+        for i in (0..with_nan.len()).step_by(7) {
+            with_nan.insert(i, f64::NAN);
+        }
+        let keying = ScoreKeying::of_scores(&scores);
+        assert!(matches!(keying, ScoreKeying::Bins(_)));
+        assert_eq!(ScoreKeying::of_scores(&with_nan), keying);
+        let (first, rest) = with_nan.split_at(1234);
+        assert_eq!(ScoreKeying::of_score_chunks(&[first, rest]), keying);
+        assert_eq!(
+            ScoreKeying::of_scores(&[f64::NAN, 1.0, 2.0]),
+            ScoreKeying::Exact
+        );
     }
 }
