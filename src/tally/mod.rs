@@ -6,7 +6,9 @@
 //! soft-membership masses); a [`TallyEngine`] runs the plan in one pass and returns the
 //! [`CellTable`] (Polars here; the table's schema is documented in [`cells`] so that a SQL
 //! warehouse or Spark can produce it too); and the pure [`fold`] turns the cells into each
-//! attribute set's group sums. No loop over rows in Rust, no pass per metric or per set.
+//! attribute set's group sums. No pass per metric or per set; the rows are looped over in Rust
+//! only by the score audit's pass ([`score_pass`]), where Polars' grouping of a score's tens of
+//! thousands of cells is the slower way.
 
 pub mod binary;
 pub mod cell_file;
@@ -19,6 +21,7 @@ pub mod memory_engine;
 pub mod plan;
 pub mod polars_engine;
 pub mod score_keys;
+pub mod score_pass;
 pub mod spark;
 pub mod sql;
 

@@ -1,5 +1,7 @@
 //! The Polars tally engine: a plan becomes one lazy `group_by` over the log, run on Polars'
-//! streaming engine (the log is read in batches, only the columns the plan names).
+//! streaming engine (the log is read in batches, only the columns the plan names). A plan with a
+//! score audit and no weights, memberships or checks is tallied instead by [`score_pass`] over
+//! the same batches.
 
 use super::cells::{
     Cell, CellTable, Covariates, MomentCell, Scale, ScoreSums, COVARIATE_PRESENT, SUM_SCALE,
@@ -10,6 +12,7 @@ use super::plan::{
     bin_label, readable_cuts, DecisionKey, NumericControl, Rule, TallyPlan, MAX_LEVELS, PERIOD_KEY,
 };
 use super::score_keys::{ScoreKeying, SCORE_EXACT_LIMIT};
+use super::score_pass;
 use crate::error::Result;
 use crate::load::{self, read_error};
 use crate::spec::Every;
@@ -400,6 +403,16 @@ fn in_units(path: &Path, mut df: DataFrame, columns: &[String], scale: f64) -> R
     Ok(df)
 }
 
+/// Whether a plan with a score is tallied by [`score_pass`]: without weights, memberships or
+/// checks (whose sums it does not take), and with few enough keys.
+fn score_pass_fits(plan: &TallyPlan, keys: usize) -> bool {
+    plan.weight.is_none()
+        && plan.memberships.is_empty()
+        && plan.checks.is_empty()
+        && plan.moment_keys.is_none()
+        && keys <= score_pass::MAX_KEYS
+}
+
 /// A score read as a number: null when it is null or not a number (NaN included).
 fn score_number(column: &str) -> Expr {
     when(number(column).is_nan())
@@ -543,9 +556,23 @@ impl TallyEngine for PolarsEngine {
         if !plan.selection.is_empty() {
             keys.push(selected(&plan.selection).not().alias(OUTSIDE_KEY));
         }
+        let single_pass = match &plan.score {
+            Some(score) if score_pass_fits(plan, keys.len()) => {
+                let names = score_pass::Names {
+                    key: SCORE_KEY,
+                    rows: [COUNT_KEY, WEIGHT_KEY, WEIGHT_SQ_KEY],
+                    min: SCORE_MIN_KEY,
+                    max: SCORE_MAX_KEY,
+                    sum: SCORE_SUM_KEY,
+                };
+                let score = score_number(score).alias(SCORE_NUMBER);
+                score_pass::cells(path, self.frame.clone(), keys.clone(), score, &names)?
+            }
+            _ => None,
+        };
         let mut aggs = vec![len().alias(COUNT_KEY)];
         let mut frame = self.frame.clone();
-        if let Some(score) = &plan.score {
+        if let (Some(score), None) = (&plan.score, &single_pass) {
             frame = frame.with_column(score_number(score).alias(SCORE_NUMBER));
             keys.push(score_key(self.score_keying(score)?));
         }
@@ -593,8 +620,9 @@ impl TallyEngine for PolarsEngine {
         }
         let cells = frame.group_by(keys).agg(aggs);
         let mut shift = 0.0;
-        let (df, moments) = match (&plan.moment_keys, &plan.decision) {
-            (Some(keys), DecisionKey::Value(column)) => {
+        let (df, moments) = match (single_pass, &plan.moment_keys, &plan.decision) {
+            (Some(df), _, _) => (df, None),
+            (None, Some(keys), DecisionKey::Value(column)) => {
                 let numbers = self
                     .frame
                     .clone()
@@ -622,7 +650,7 @@ impl TallyEngine for PolarsEngine {
                 };
                 (df, Some(moments))
             }
-            _ => (load::collect(path, cells)?, None),
+            (None, _, _) => (load::collect(path, cells)?, None),
         };
         let mut fixed: Vec<String> = Vec::new();
         if plan.score.is_some() {

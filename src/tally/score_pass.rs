@@ -1,0 +1,751 @@
+//! The tally of a log with a score audit, in one pass of our own over the batches Polars streams.
+//!
+//! A score's bins make tens of thousands of cells, and its bins by rank need the log's scores
+//! before the cells can be keyed: with Polars alone that is a pass to select the cut points and a
+//! `group_by` whose grouping by several keys (each row's keys encoded as bytes, hashed and
+//! compared) costs as much as the rest of the audit. Here one pass codes each row's other keys
+//! (the attributes, the decision, the label…) as a small number, its *head*, and keeps each row's
+//! head and score (12 bytes a row). The cut points then come from the kept scores, and each row's
+//! cell, head × score key, is tallied in parallel. The frame it returns is the one the Polars
+//! engine's `group_by(keys).agg(…)` would (the same cells and sums, in another order), for a
+//! plan without weights, memberships or checks (the engine runs Polars' for those).
+
+use super::cells::{fixed, SUM_SCALE};
+use super::score_keys::{Cuts, ScoreKeying};
+use crate::error::Result;
+use crate::load::read_error;
+use polars::prelude::*;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Bits of a key column's code in a head: a column takes at most 65,535 values (code 0 is
+/// null), and a head at most 8 key columns.
+const CODE_BITS: usize = 16;
+
+/// Most key columns a head holds.
+pub const MAX_KEYS: usize = 128 / CODE_BITS;
+
+/// The names of the frame's columns, as the Polars engine's `group_by` names them.
+pub struct Names<'a> {
+    /// The score key.
+    pub key: &'a str,
+    /// The rows (also the weights and their squares, which are the rows without a weight).
+    pub rows: [&'a str; 3],
+    /// The smallest score.
+    pub min: &'a str,
+    /// The largest score.
+    pub max: &'a str,
+    /// Σ score in units of 1/[`SUM_SCALE`] (each score truncated to them, as [`fixed`] does).
+    pub sum: &'a str,
+}
+
+/// The cells of `frame` grouped by `keys` and the score key of `score` (a number column, null
+/// where the score is not a number): the key columns, the score key, the rows and the scores'
+/// least, greatest and fixed-point sum per cell. `None` when a key takes more values than a code
+/// holds (the engine then runs Polars' `group_by`).
+pub fn cells(
+    path: &Path,
+    frame: LazyFrame,
+    keys: Vec<Expr>,
+    score: Expr,
+    names: &Names,
+) -> Result<Option<DataFrame>> {
+    let key_count = keys.len();
+    let mut columns = keys;
+    columns.push(score);
+    let state = Arc::new(Mutex::new(Pass::new(key_count)));
+    let sink = state.clone();
+    let callback = PlanCallback::new(move |batch: DataFrame| {
+        let mut pass = sink.lock().map_err(|_| stopped())?;
+        pass.add(&batch)?;
+        Ok(false)
+    });
+    let run = frame
+        .select(columns)
+        .sink_batches(callback, false, None)
+        .and_then(|sunk| sunk.collect_with_engine(Engine::Streaming));
+    let mut pass = state.lock().map_err(|_| read_error(path, stopped()))?;
+    if pass.overflowed {
+        return Ok(None);
+    }
+    run.map_err(|e| read_error(path, e))?;
+    let pass = std::mem::replace(&mut *pass, Pass::new(0));
+    pass.frame(names).map(Some).map_err(|e| read_error(path, e))
+}
+
+/// The error that stops the pass when a key takes more values than a code holds.
+fn overflow() -> PolarsError {
+    PolarsError::ComputeError("a key of the tally takes more than 65,535 values".into())
+}
+
+/// The error of a pass whose tally was left unfinished by a failure in another batch.
+fn stopped() -> PolarsError {
+    PolarsError::ComputeError("the tally stopped in the middle of a batch".into())
+}
+
+/// What the pass keeps: the key columns' codes, the heads seen, and each row's head and score.
+struct Pass {
+    coders: Vec<Coder>,
+    index: HashMap<u128, u32, foldhash::fast::FixedState>,
+    cache: Cache,
+    heads: Vec<u128>,
+    rows: Vec<Vec<u32>>,
+    scores: Vec<Vec<f64>>,
+    codes: Vec<u32>,
+    numbers: Vec<u128>,
+    overflowed: bool,
+}
+
+/// 2⁶³: a product below it in magnitude is cast to a 64-bit integer exactly as to a 128-bit one.
+const I64_BOUND: f64 = 9_223_372_036_854_775_808.0;
+
+/// One cell's sums.
+#[derive(Debug, Clone, Copy)]
+struct Sums {
+    rows: u64,
+    min: f64,
+    max: f64,
+    sum: i128,
+}
+
+impl Sums {
+    const EMPTY: Sums = Sums {
+        rows: 0,
+        min: f64::INFINITY,
+        max: f64::NEG_INFINITY,
+        sum: 0,
+    };
+
+    fn add(&mut self, score: f64) {
+        self.rows += 1;
+        if !score.is_nan() {
+            self.min = self.min.min(score);
+            self.max = self.max.max(score);
+            // The same truncation as `fixed`, by a cast to 64 bits where the product fits.
+            let units = score * SUM_SCALE;
+            self.sum += match units.abs() < I64_BOUND {
+                true => units as i64 as i128,
+                false => fixed(score),
+            };
+        }
+    }
+
+    fn merge(&mut self, other: &Sums) {
+        self.rows += other.rows;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.sum += other.sum;
+    }
+}
+
+/// How a score finds its key's index: 0 for a score that is not a number, else 1 + the index of
+/// its key among the keys in order.
+enum Keys {
+    /// Each distinct score is a key: its index by its bits (−0 as 0).
+    Exact(HashMap<u64, usize, foldhash::fast::FixedState>),
+    /// Each span between cut points and tenths is a key.
+    Bins(Cuts),
+}
+
+impl Keys {
+    /// The keys of `scores` keyed by `keying`, and the keys' values in order.
+    fn new(keying: ScoreKeying, scores: &[&[f64]]) -> (Keys, Vec<f64>) {
+        match keying {
+            ScoreKeying::Exact => {
+                let mut distinct: Vec<f64> = scores
+                    .iter()
+                    .flat_map(|chunk| chunk.iter())
+                    .filter(|s| !s.is_nan())
+                    .map(|s| s + 0.0)
+                    .collect();
+                distinct.sort_by(f64::total_cmp);
+                distinct.dedup();
+                let index = distinct
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.to_bits(), i + 1))
+                    .collect();
+                (Keys::Exact(index), distinct)
+            }
+            ScoreKeying::Bins(cuts) => {
+                let values = cuts.span_keys().iter().map(|k| *k as f64).collect();
+                (Keys::Bins(cuts), values)
+            }
+        }
+    }
+
+    /// The index of a score's key.
+    #[inline]
+    fn index(&self, score: f64) -> usize {
+        if score.is_nan() {
+            return 0;
+        }
+        match self {
+            Keys::Exact(index) => index[&(score + 0.0).to_bits()],
+            Keys::Bins(cuts) => cuts.span(score) + 1,
+        }
+    }
+}
+
+/// Per head, per score key (0: not a number), the cell's sums.
+type Table = Vec<Vec<Sums>>;
+
+impl Pass {
+    fn new(keys: usize) -> Pass {
+        Pass {
+            coders: (0..keys).map(|_| Coder::new()).collect(),
+            index: HashMap::default(),
+            cache: Cache::new(),
+            heads: Vec::new(),
+            rows: Vec::new(),
+            scores: Vec::new(),
+            codes: Vec::new(),
+            numbers: Vec::new(),
+            overflowed: false,
+        }
+    }
+
+    /// Adds a batch: its key columns, then the score.
+    fn add(&mut self, batch: &DataFrame) -> PolarsResult<()> {
+        let columns = batch.columns();
+        let mut numbers = std::mem::take(&mut self.numbers);
+        numbers.clear();
+        numbers.resize(batch.height(), 0);
+        for (k, (coder, column)) in self.coders.iter_mut().zip(columns).enumerate() {
+            coder.codes(column, &mut self.codes)?;
+            if coder.values.len() >> CODE_BITS != 0 {
+                self.overflowed = true;
+                return Err(overflow());
+            }
+            for (n, c) in numbers.iter_mut().zip(&self.codes) {
+                *n |= (*c as u128) << (CODE_BITS * k);
+            }
+        }
+        let mut rows = Vec::with_capacity(numbers.len());
+        for head in &numbers {
+            rows.push(match self.cache.get(*head) {
+                Some(h) => h,
+                None => self.head(*head),
+            });
+        }
+        self.numbers = numbers;
+        self.rows.push(rows);
+        let score = columns[self.coders.len()].as_materialized_series();
+        let numbers = score.cast(&DataType::Float64)?;
+        let mut scores = vec![f64::NAN; batch.height()];
+        each_value(numbers.f64()?, |row, s| scores[row] = s);
+        self.scores.push(scores);
+        Ok(())
+    }
+
+    /// The index of a head not in the cache, a new one when it is not yet seen.
+    fn head(&mut self, head: u128) -> u32 {
+        let next = self.heads.len() as u32;
+        let h = *self.index.entry(head).or_insert(next);
+        if h == next {
+            self.heads.push(head);
+        }
+        self.cache.put(head, h);
+        h
+    }
+
+    /// The cells as a frame.
+    fn frame(self, names: &Names) -> PolarsResult<DataFrame> {
+        let chunks: Vec<&[f64]> = self.scores.iter().map(Vec::as_slice).collect();
+        let keying = ScoreKeying::of_score_chunks(&chunks);
+        let (keys, values) = Keys::new(keying, &chunks);
+        let heads = self.heads.len();
+        let table = self
+            .rows
+            .par_iter()
+            .zip(&self.scores)
+            .fold(
+                || vec![Vec::new(); heads],
+                |mut table: Table, (rows, scores)| {
+                    for (h, s) in rows.iter().zip(scores) {
+                        let key = keys.index(*s);
+                        let cells = &mut table[*h as usize];
+                        if cells.len() <= key {
+                            cells.resize(key + 1, Sums::EMPTY);
+                        }
+                        cells[key].add(*s);
+                    }
+                    table
+                },
+            )
+            .reduce(
+                || vec![Vec::new(); heads],
+                |mut a, b| {
+                    for (cells, other) in a.iter_mut().zip(b) {
+                        if cells.len() < other.len() {
+                            cells.resize(other.len(), Sums::EMPTY);
+                        }
+                        cells.iter_mut().zip(&other).for_each(|(c, o)| c.merge(o));
+                    }
+                    a
+                },
+            );
+        let cells: Vec<(usize, usize, Sums)> = table
+            .iter()
+            .enumerate()
+            .flat_map(|(h, cells)| {
+                cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.rows > 0)
+                    .map(move |(k, s)| (h, k, *s))
+            })
+            .collect();
+        let mut columns = Vec::new();
+        for (k, coder) in self.coders.iter().enumerate() {
+            let values: Vec<AnyValue> = cells
+                .iter()
+                .map(
+                    |(h, _, _)| match (self.heads[*h] >> (CODE_BITS * k)) as usize & 0xFFFF {
+                        0 => AnyValue::Null,
+                        code => coder.values[code - 1].clone(),
+                    },
+                )
+                .collect();
+            columns.push(
+                Series::from_any_values_and_dtype(coder.name.clone(), &values, &coder.dtype, true)?
+                    .into_column(),
+            );
+        }
+        let key = |k: usize| (k > 0).then(|| values[k - 1]);
+        columns.push(
+            Float64Chunked::from_iter_options(
+                names.key.into(),
+                cells.iter().map(|(_, k, _)| key(*k)),
+            )
+            .into_column(),
+        );
+        let rows: Vec<u64> = cells.iter().map(|(_, _, s)| s.rows).collect();
+        for name in names.rows {
+            columns.push(UInt64Chunked::from_slice(name.into(), &rows).into_column());
+        }
+        let scores =
+            |f: fn(&Sums) -> f64| cells.iter().map(move |(_, k, s)| (*k > 0).then(|| f(s)));
+        columns.push(
+            Float64Chunked::from_iter_options(names.min.into(), scores(|s| s.min)).into_column(),
+        );
+        columns.push(
+            Float64Chunked::from_iter_options(names.max.into(), scores(|s| s.max)).into_column(),
+        );
+        columns.push(
+            Float64Chunked::from_iter_values(
+                names.sum.into(),
+                cells.iter().map(|(_, _, s)| s.sum as f64),
+            )
+            .into_column(),
+        );
+        DataFrame::new_infer_height(columns)
+    }
+}
+
+/// Calls `f` with the row and the value of each of `values` that is not null.
+fn each_value<T: PolarsNumericType>(values: &ChunkedArray<T>, mut f: impl FnMut(usize, T::Native)) {
+    let mut start = 0;
+    for array in values.downcast_iter() {
+        match array.validity() {
+            None => {
+                for (i, v) in array.values().iter().enumerate() {
+                    f(start + i, *v);
+                }
+            }
+            Some(valid) => {
+                for (i, v) in array.values().iter().enumerate() {
+                    if valid.get_bit(i) {
+                        f(start + i, *v);
+                    }
+                }
+            }
+        }
+        start += array.len();
+    }
+}
+
+/// A small direct-mapped cache of 128-bit numbers' codes, in front of a hash map.
+struct Cache {
+    slots: Vec<(u128, u32)>,
+}
+
+impl Cache {
+    /// Slots of the cache.
+    const SLOTS: usize = 256;
+
+    fn new() -> Cache {
+        Cache {
+            slots: vec![(0, u32::MAX); Self::SLOTS],
+        }
+    }
+
+    #[inline]
+    fn slot(number: u128) -> usize {
+        let mixed = (number as u64 ^ (number >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> 56) as usize
+    }
+
+    #[inline]
+    fn get(&self, number: u128) -> Option<u32> {
+        let (seen, code) = self.slots[Self::slot(number)];
+        (seen == number && code != u32::MAX).then_some(code)
+    }
+
+    fn put(&mut self, number: u128, code: u32) {
+        self.slots[Self::slot(number)] = (number, code);
+    }
+}
+
+/// Whole numbers below this are coded through a table indexed by the number itself.
+const SMALL: i64 = 1 << CODE_BITS;
+
+/// The codes of one key column's values: 0 for null, then 1, 2, … in the order values are
+/// first seen. A whole number below [`SMALL`] is found in a table indexed by it, a text of at
+/// most 12 bytes by its 16-byte view (Arrow's view of a short text holds the text itself,
+/// zero-padded), a longer one by its bytes, anything else by its bits (a float's with −0 as 0
+/// and one NaN).
+struct Coder {
+    name: PlSmallStr,
+    dtype: DataType,
+    small: Vec<u32>,
+    cache: Cache,
+    short: HashMap<u128, u32, foldhash::fast::FixedState>,
+    long: HashMap<Box<[u8]>, u32, foldhash::fast::FixedState>,
+    values: Vec<AnyValue<'static>>,
+}
+
+/// Codes a column of whole numbers, read by the accessor `$get`.
+macro_rules! code_integers {
+    ($coder:expr, $series:expr, $codes:expr, $get:ident) => {{
+        let series = $series;
+        let mut row = 0;
+        for array in series.$get()?.downcast_iter() {
+            let valid = array.validity();
+            for (i, v) in array.values().iter().enumerate() {
+                if valid.is_none_or(|valid| valid.get_bit(i)) {
+                    let x = *v as i64;
+                    $codes[row] = match $coder.small.get(x as usize) {
+                        Some(code) if *code != 0 && x >= 0 => *code,
+                        _ => $coder.integer_code(x, series, row)?,
+                    };
+                }
+                row += 1;
+            }
+        }
+    }};
+}
+
+impl Coder {
+    fn new() -> Coder {
+        Coder {
+            name: PlSmallStr::EMPTY,
+            dtype: DataType::Null,
+            small: Vec::new(),
+            cache: Cache::new(),
+            short: HashMap::default(),
+            long: HashMap::default(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Writes the codes of `column`'s values into `codes` (cleared first).
+    fn codes(&mut self, column: &Column, codes: &mut Vec<u32>) -> PolarsResult<()> {
+        if self.values.is_empty() {
+            self.name = column.name().clone();
+            self.dtype = column.dtype().clone();
+        }
+        codes.clear();
+        codes.resize(column.len(), 0);
+        let series = column.as_materialized_series();
+        match series.dtype() {
+            DataType::String => {
+                let text = series.str()?;
+                let mut row = 0;
+                for array in text.downcast_iter() {
+                    let views = array.views();
+                    if text.null_count() == 0 && views.iter().all(|v| v.length <= 12) {
+                        for view in views.iter() {
+                            let bits = view.as_u128();
+                            codes[row] = match self.cache.get(bits) {
+                                Some(code) => code,
+                                None => self.short_code(bits, series, row)?,
+                            };
+                            row += 1;
+                        }
+                        continue;
+                    }
+                    for (view, value) in views.iter().zip(array.iter()) {
+                        codes[row] = match value {
+                            None => 0,
+                            Some(_) if view.length <= 12 => {
+                                self.short_code(view.as_u128(), series, row)?
+                            }
+                            Some(t) => self.long_code(t.as_bytes(), series, row)?,
+                        };
+                        row += 1;
+                    }
+                }
+            }
+            DataType::Boolean => {
+                for (row, v) in series.bool()?.iter().enumerate() {
+                    if let Some(v) = v {
+                        codes[row] = self.integer_code(i64::from(v), series, row)?;
+                    }
+                }
+            }
+            DataType::Float32 | DataType::Float64 => {
+                let numbers = series.cast(&DataType::Float64)?;
+                let mut error = Ok(());
+                each_value(numbers.f64()?, |row, x| {
+                    let bits = if x.is_nan() { f64::NAN } else { x + 0.0 }.to_bits();
+                    match self.short_code(bits as u128, series, row) {
+                        Ok(code) => codes[row] = code,
+                        Err(e) => error = Err(e),
+                    }
+                });
+                error?;
+            }
+            DataType::UInt8 => code_integers!(self, series, codes, u8),
+            DataType::UInt16 => code_integers!(self, series, codes, u16),
+            DataType::UInt32 => code_integers!(self, series, codes, u32),
+            DataType::Int8 => code_integers!(self, series, codes, i8),
+            DataType::Int16 => code_integers!(self, series, codes, i16),
+            DataType::Int32 => code_integers!(self, series, codes, i32),
+            DataType::Int64 => code_integers!(self, series, codes, i64),
+            _ => {
+                let text = series.cast(&DataType::String)?;
+                for (row, v) in text.str()?.iter().enumerate() {
+                    if let Some(t) = v {
+                        codes[row] = self.long_code(t.as_bytes(), series, row)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The code of a whole number, `series`' value at `row`.
+    #[inline]
+    fn integer_code(&mut self, number: i64, series: &Series, row: usize) -> PolarsResult<u32> {
+        if !(0..SMALL).contains(&number) {
+            return self.short_code(number as u64 as u128, series, row);
+        }
+        let at = number as usize;
+        if self.small.len() <= at {
+            self.small.resize(at + 1, 0);
+        }
+        if self.small[at] == 0 {
+            self.small[at] = self.new_code(series, row)?;
+        }
+        Ok(self.small[at])
+    }
+
+    /// The code of a value known by 128 bits, `series`' value at `row`.
+    fn short_code(&mut self, bits: u128, series: &Series, row: usize) -> PolarsResult<u32> {
+        if let Some(code) = self.cache.get(bits) {
+            return Ok(code);
+        }
+        let code = match self.short.get(&bits) {
+            Some(code) => *code,
+            None => {
+                let code = self.new_code(series, row)?;
+                self.short.insert(bits, code);
+                code
+            }
+        };
+        self.cache.put(bits, code);
+        Ok(code)
+    }
+
+    /// The code of a value known by its bytes, `series`' value at `row`.
+    fn long_code(&mut self, bytes: &[u8], series: &Series, row: usize) -> PolarsResult<u32> {
+        if let Some(code) = self.long.get(bytes) {
+            return Ok(*code);
+        }
+        let code = self.new_code(series, row)?;
+        self.long.insert(bytes.into(), code);
+        Ok(code)
+    }
+
+    /// A new code for `series`' value at `row`.
+    fn new_code(&mut self, series: &Series, row: usize) -> PolarsResult<u32> {
+        self.values.push(series.get(row)?.into_static());
+        Ok(self.values.len() as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tally::score_keys::SCORE_EXACT_LIMIT;
+
+    const NAMES: Names = Names {
+        key: "key",
+        rows: ["n", "w", "w2"],
+        min: "min",
+        max: "max",
+        sum: "sum",
+    };
+
+    /// 6,000 rows whose keys take every kind the pass codes: texts short and long (past the 12
+    /// bytes a view holds), with nulls; whole numbers below and above the table's range,
+    /// negative too; yes/no; floats. The score has `distinct` values and a null or NaN in some
+    /// rows.
+    fn log(distinct: usize) -> DataFrame {
+        let n = 6000;
+        let text: Vec<Option<String>> = (0..n)
+            .map(|i| match i % 7 {
+                0 => None,
+                1 => Some("a much longer group name than twelve bytes".to_string()),
+                k => Some(["é", "b", "Ω group", "c"][k % 4].to_string()),
+            })
+            .collect();
+        let whole: Vec<Option<i64>> = (0..n)
+            .map(|i| [Some(3), Some(-5), Some(1 << 40), None, Some(70_000)][i % 5])
+            .collect();
+        let yes: Vec<Option<bool>> = (0..n)
+            .map(|i| [Some(true), Some(false), None][i % 3])
+            .collect();
+        let float: Vec<f64> = (0..n).map(|i| [0.0, 1.5, 2.5][i % 3]).collect();
+        let score: Vec<Option<f64>> = (0..n)
+            .map(|i| match i % 101 {
+                0 => None,
+                1 => Some(f64::NAN),
+                _ => Some(((i * 7919) % distinct) as f64 / distinct as f64),
+            })
+            .collect();
+        df!(
+            "text" => text,
+            "whole" => whole,
+            "yes" => yes,
+            "float" => float,
+            "score" => score,
+        )
+        .unwrap()
+    }
+
+    /// The frame's rows as sorted lines, whatever the columns' types.
+    fn lines(df: &DataFrame) -> Vec<String> {
+        let mut lines: Vec<String> = (0..df.height())
+            .map(|i| {
+                df.columns()
+                    .iter()
+                    .map(|c| format!("{}", c.get(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    /// Polars' `group_by` of the same cells: the reference.
+    fn by_polars(df: &DataFrame, keying: &ScoreKeying) -> DataFrame {
+        let score = when(col("score").is_nan())
+            .then(Null {}.lit().cast(DataType::Float64))
+            .otherwise(col("score"));
+        let scores: Vec<Option<f64>> = df
+            .column("score")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .map(|s| s.filter(|s| !s.is_nan()))
+            .collect();
+        let keys: Vec<Option<f64>> = scores
+            .iter()
+            .map(|s| {
+                s.map(|s| match keying {
+                    ScoreKeying::Exact => s + 0.0,
+                    ScoreKeying::Bins(cuts) => cuts.key(s) as f64,
+                })
+            })
+            .collect();
+        let mut df = df.clone();
+        df.with_column(Column::new("key".into(), keys)).unwrap();
+        df.lazy()
+            .with_column(score.alias("score"))
+            .group_by([
+                col("text"),
+                col("whole"),
+                col("yes"),
+                col("float"),
+                col("key"),
+            ])
+            .agg([
+                len().cast(DataType::UInt64).alias("n"),
+                len().cast(DataType::UInt64).alias("w"),
+                len().cast(DataType::UInt64).alias("w2"),
+                col("score").min().alias("min"),
+                col("score").max().alias("max"),
+                (col("score") * lit(SUM_SCALE))
+                    .cast(DataType::Int128)
+                    .sum()
+                    .cast(DataType::Float64)
+                    .alias("sum"),
+            ])
+            .collect()
+            .unwrap()
+    }
+
+    fn by_pass(df: &DataFrame) -> DataFrame {
+        let keys = ["text", "whole", "yes", "float"].map(col).to_vec();
+        let score = when(col("score").is_nan())
+            .then(Null {}.lit().cast(DataType::Float64))
+            .otherwise(col("score"));
+        cells(Path::new("log"), df.clone().lazy(), keys, score, &NAMES)
+            .unwrap()
+            .expect("every key fits a code")
+    }
+
+    #[test]
+    fn the_pass_tallies_the_cells_polars_group_by_does() {
+        // A score of 500 values is keyed by itself, one of 3,000 by its bin by rank: either
+        // way every cell, its keys (text, whole number, yes/no and float kept as they are)
+        // and its sums are Polars' own.
+        for distinct in [500, 3000] {
+            let df = log(distinct);
+            let scores: Vec<f64> = df
+                .column("score")
+                .unwrap()
+                .f64()
+                .unwrap()
+                .iter()
+                .map(|s| s.unwrap_or(f64::NAN))
+                .collect();
+            let keying = ScoreKeying::of_scores(&scores);
+            assert_eq!(
+                matches!(keying, ScoreKeying::Exact),
+                distinct <= SCORE_EXACT_LIMIT
+            );
+            let ours = by_pass(&df);
+            let reference = by_polars(&df, &keying);
+            assert_eq!(ours.schema().len(), reference.schema().len());
+            for (a, b) in ours.columns().iter().zip(reference.columns()) {
+                assert_eq!(a.name(), b.name());
+            }
+            assert_eq!(
+                lines(&ours),
+                lines(&reference),
+                "{distinct} distinct scores"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_of_more_values_than_a_code_holds_is_left_to_polars() {
+        let ids: Vec<String> = (0..70_000).map(|i| format!("id{i}")).collect();
+        let df = df!("id" => ids, "score" => vec![0.5; 70_000]).unwrap();
+        let found = cells(
+            Path::new("log"),
+            df.lazy(),
+            vec![col("id")],
+            col("score"),
+            &NAMES,
+        );
+        assert!(found.unwrap().is_none());
+    }
+}
