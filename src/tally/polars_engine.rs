@@ -565,7 +565,8 @@ impl TallyEngine for PolarsEngine {
                     max: SCORE_MAX_KEY,
                     sum: SCORE_SUM_KEY,
                 };
-                let score = score_number(score).alias(SCORE_NUMBER);
+                // NaN is read as not a number there: no need to make it null here.
+                let score = number(score).alias(SCORE_NUMBER);
                 score_pass::cells(path, self.frame.clone(), keys.clone(), score, &names)?
             }
             _ => None,

@@ -42,7 +42,7 @@ pub struct Names<'a> {
 }
 
 /// The cells of `frame` grouped by `keys` and the score key of `score` (a number column, null
-/// where the score is not a number): the key columns, the score key, the rows and the scores'
+/// or NaN where the score is not a number): the key columns, the score key, the rows and the scores'
 /// least, greatest and fixed-point sum per cell. `None` when a key takes more values than a code
 /// holds (the engine then runs Polars' `group_by`).
 pub fn cells(
