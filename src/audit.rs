@@ -70,7 +70,8 @@ fn with_race_estimate(spec: &AuditSpec, frame: LazyFrame) -> Result<(LazyFrame, 
 fn polars_tally(spec: &AuditSpec) -> Result<LogRead> {
     let path = spec.data.as_path();
     let (frame, files) = load::open_audit_log(spec)?;
-    let (frame, estimated) = with_race_estimate(spec, frame)?;
+    let (frame, estimated) = with_race_estimate(spec, frame)
+        .map_err(|e| load::explain(&files, spec.format, spec.delimiter, e))?;
     let engine = PolarsEngine::new(path, frame)
         .map_err(|e| load::explain(&files, spec.format, spec.delimiter, e))?;
     let (tallies, hashes) = std::thread::scope(|s| {

@@ -186,6 +186,29 @@ fn estimate_race_is_refused_where_it_cannot_be_made() {
         allowed["audit"]["race_estimate"]["coverage"]["surname"]["unlisted"],
         60
     );
+    // A record with more fields than the header is named by its line, as without an estimate.
+    let log = write(
+        dir.path(),
+        "ragged.csv",
+        &format!("family_name,offered\n{rows}Smith,1,extra\n"),
+    );
+    let err = fails(
+        &dir.path().join("ragged"),
+        &[
+            "--data",
+            log.to_str().unwrap(),
+            "--outcome",
+            "offered",
+            "--estimate-race",
+            "surname=family_name",
+            "--protected",
+            "race_est",
+        ],
+    );
+    assert!(
+        err.contains("ragged.csv: line 102 has 3 fields, the header has 2"),
+        "{err}"
+    );
 }
 
 #[test]
