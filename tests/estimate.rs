@@ -192,19 +192,8 @@ fn estimate_race_is_refused_where_it_cannot_be_made() {
         "ragged.csv",
         &format!("family_name,offered\n{rows}Smith,1,extra\n"),
     );
-    let err = fails(
-        &dir.path().join("ragged"),
-        &[
-            "--data",
-            log.to_str().unwrap(),
-            "--outcome",
-            "offered",
-            "--estimate-race",
-            "surname=family_name",
-            "--protected",
-            "race_est",
-        ],
-    );
+    let ragged = [&["--data", log.to_str().unwrap()], &base[2..]].concat();
+    let err = fails(&dir.path().join("ragged"), &ragged);
     assert!(
         err.contains("ragged.csv: line 102 has 3 fields, the header has 2"),
         "{err}"
