@@ -24,6 +24,9 @@ use std::sync::{Arc, Mutex};
 /// null), and a head at most 8 key columns.
 const CODE_BITS: usize = 16;
 
+/// The bits of one code.
+const CODE_MASK: usize = (1 << CODE_BITS) - 1;
+
 /// Most key columns a head holds.
 pub const MAX_KEYS: usize = 128 / CODE_BITS;
 
@@ -256,9 +259,14 @@ impl Pass {
         let chunks: Vec<&[f64]> = self.scores.iter().map(Vec::as_slice).collect();
         let keying = ScoreKeying::of_score_chunks(&chunks);
         let (keys, values) = Keys::new(keying, &chunks);
+        let table = self.tally(&keys);
+        self.columns(&table, &values, names)
+    }
+
+    /// Each row in its cell: head × the index of its score's key.
+    fn tally(&self, keys: &Keys) -> Table {
         let heads = self.heads.len();
-        let table = self
-            .rows
+        self.rows
             .par_iter()
             .zip(&self.scores)
             .fold(
@@ -286,7 +294,12 @@ impl Pass {
                     }
                     a
                 },
-            );
+            )
+    }
+
+    /// The cells of `table` (those with rows) as the frame's columns, where `values` are the
+    /// score keys' values in order.
+    fn columns(&self, table: &Table, values: &[f64], names: &Names) -> PolarsResult<DataFrame> {
         let cells: Vec<(usize, usize, Sums)> = table
             .iter()
             .enumerate()
@@ -300,17 +313,17 @@ impl Pass {
             .collect();
         let mut columns = Vec::new();
         for (k, coder) in self.coders.iter().enumerate() {
-            let values: Vec<AnyValue> = cells
+            let found: Vec<AnyValue> = cells
                 .iter()
                 .map(
-                    |(h, _, _)| match (self.heads[*h] >> (CODE_BITS * k)) as usize & 0xFFFF {
+                    |(h, _, _)| match (self.heads[*h] >> (CODE_BITS * k)) as usize & CODE_MASK {
                         0 => AnyValue::Null,
                         code => coder.values[code - 1].clone(),
                     },
                 )
                 .collect();
             columns.push(
-                Series::from_any_values_and_dtype(coder.name.clone(), &values, &coder.dtype, true)?
+                Series::from_any_values_and_dtype(coder.name.clone(), &found, &coder.dtype, true)?
                     .into_column(),
             );
         }
