@@ -18,6 +18,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Bits of a key column's code in a head: a column takes at most 65,535 values (code 0 is
@@ -58,25 +59,76 @@ pub fn cells(
     let key_count = keys.len();
     let mut columns = keys;
     columns.push(score);
-    let state = Arc::new(Mutex::new(Pass::new(key_count)));
-    let sink = state.clone();
+    // The batches are handed to threads of their own, so that Polars reads on while they are
+    // tallied; each thread codes its batches its own way, and the passes are merged at the end.
+    let (send, receive) = std::sync::mpsc::sync_channel::<DataFrame>(BATCHES_AHEAD);
+    let receive = Arc::new(Mutex::new(receive));
+    let failed = Arc::new(AtomicBool::new(false));
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (receive, failed) = (receive.clone(), failed.clone());
+            std::thread::spawn(move || {
+                let mut pass = Pass::new(key_count);
+                while let Some(batch) = next_batch(&receive) {
+                    if let Err(e) = pass.add(&batch) {
+                        failed.store(true, Ordering::Relaxed);
+                        return if pass.overflowed { Ok(pass) } else { Err(e) };
+                    }
+                }
+                Ok(pass)
+            })
+        })
+        .collect();
+    let sender = Arc::new(Mutex::new(Some(send)));
+    let sink = sender.clone();
     let callback = PlanCallback::new(move |batch: DataFrame| {
-        let mut pass = sink.lock().map_err(|_| stopped())?;
-        pass.add(&batch)?;
+        if failed.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let open = sink.lock().map_err(|_| stopped())?;
+        match open.as_ref() {
+            Some(send) => send.send(batch).map_err(|_| stopped())?,
+            None => return Err(stopped()),
+        }
         Ok(false)
     });
     let run = frame
         .select(columns)
         .sink_batches(callback, false, None)
         .and_then(|sunk| sunk.collect_with_engine(Engine::Streaming));
-    let mut pass = state.lock().map_err(|_| read_error(path, stopped()))?;
-    if pass.overflowed {
+    sender
+        .lock()
+        .map_err(|_| read_error(path, stopped()))?
+        .take();
+    let mut passes = Vec::with_capacity(WORKERS);
+    for worker in workers {
+        let pass = worker.join().map_err(|_| read_error(path, stopped()))?;
+        passes.push(pass.map_err(|e| read_error(path, e))?);
+    }
+    if passes.iter().any(|p| p.overflowed) {
         return Ok(None);
     }
     run.map_err(|e| read_error(path, e))?;
-    let pass = std::mem::replace(&mut *pass, Pass::new(0));
+    let mut pass = passes.remove(0);
+    for other in passes {
+        pass.absorb(other).map_err(|e| read_error(path, e))?;
+    }
+    if pass.overflowed {
+        return Ok(None);
+    }
     pass.frame(names).map(Some).map_err(|e| read_error(path, e))
 }
+
+/// The next batch for a pass's thread, `None` when there are no more.
+fn next_batch(receive: &Mutex<std::sync::mpsc::Receiver<DataFrame>>) -> Option<DataFrame> {
+    receive.lock().ok()?.recv().ok()
+}
+
+/// Threads that tally the batches.
+const WORKERS: usize = 2;
+
+/// Batches waiting for the pass's threads at most.
+const BATCHES_AHEAD: usize = 4;
 
 /// The error that stops the pass when a key takes more values than a code holds.
 fn overflow() -> PolarsError {
@@ -240,6 +292,46 @@ impl Pass {
         let mut scores = vec![f64::NAN; batch.height()];
         each_value(numbers.f64()?, |row, s| scores[row] = s);
         self.scores.push(scores);
+        Ok(())
+    }
+
+    /// Takes in another pass over other batches of the same log: its values get this pass's
+    /// codes, its heads this pass's indices.
+    fn absorb(&mut self, other: Pass) -> PolarsResult<()> {
+        let mut recoded: Vec<Vec<u32>> = Vec::with_capacity(self.coders.len());
+        for (mine, theirs) in self.coders.iter_mut().zip(&other.coders) {
+            let values = Series::from_any_values_and_dtype(
+                theirs.name.clone(),
+                &theirs.values,
+                &theirs.dtype,
+                true,
+            )?;
+            let mut codes = Vec::new();
+            mine.codes(&values.into_column(), &mut codes)?;
+            if mine.values.len() >> CODE_BITS != 0 {
+                self.overflowed = true;
+                return Ok(());
+            }
+            recoded.push(std::iter::once(0).chain(codes).collect());
+        }
+        let heads: Vec<u32> = other
+            .heads
+            .iter()
+            .map(|head| {
+                let number = recoded.iter().enumerate().fold(0u128, |n, (k, codes)| {
+                    let code = (head >> (CODE_BITS * k)) as usize & CODE_MASK;
+                    n | (codes[code] as u128) << (CODE_BITS * k)
+                });
+                self.head(number)
+            })
+            .collect();
+        self.rows.extend(
+            other
+                .rows
+                .into_iter()
+                .map(|rows| rows.into_iter().map(|h| heads[h as usize]).collect()),
+        );
+        self.scores.extend(other.scores);
         Ok(())
     }
 
@@ -760,5 +852,32 @@ mod tests {
             &NAMES,
         );
         assert!(found.unwrap().is_none());
+    }
+
+    #[test]
+    fn passes_over_parts_of_a_log_merge_into_the_pass_over_it_all() {
+        // Two threads' passes meet the keys in other orders (the second part's first row has
+        // `false` and 1.5 where the first part's has `true` and 0), so give them other codes:
+        // merged, their frame is the one pass's over the whole.
+        let df = log(3000);
+        let batch = |from: i64, rows: usize| {
+            let part = df.slice(from, rows);
+            let mut columns: Vec<Column> = ["text", "whole", "yes", "float"]
+                .iter()
+                .map(|c| part.column(c).unwrap().clone())
+                .collect();
+            columns.push(part.column("score").unwrap().clone());
+            DataFrame::new_infer_height(columns).unwrap()
+        };
+        let (first, second) = (batch(0, 2500), batch(2500, 3500));
+        let mut whole = Pass::new(4);
+        whole.add(&first).unwrap();
+        whole.add(&second).unwrap();
+        let mut one = Pass::new(4);
+        one.add(&second).unwrap();
+        let mut other = Pass::new(4);
+        other.add(&first).unwrap();
+        one.absorb(other).unwrap();
+        assert!(lines(&one.frame(&NAMES).unwrap()) == lines(&whole.frame(&NAMES).unwrap()));
     }
 }
