@@ -5,7 +5,8 @@
 //! `group_by` whose grouping by several keys (each row's keys encoded as bytes, hashed and
 //! compared) costs as much as the rest of the audit. Here one pass codes each row's other keys
 //! (the attributes, the decision, the label…) as a small number, its *head*, and keeps each row's
-//! head and score (12 bytes a row). The cut points then come from the kept scores, and each row's
+//! head and score (12 bytes a row); the batches are coded on threads of their own while Polars
+//! reads on, and the threads' passes are merged by value at the end. The cut points then come from the kept scores, and each row's
 //! cell, head × score key, is tallied in parallel. The frame it returns is the one the Polars
 //! engine's `group_by(keys).agg(…)` would (the same cells and sums, in another order), for a
 //! plan without weights, memberships or checks (the engine runs Polars' for those).
@@ -64,7 +65,7 @@ pub fn cells(
     let (send, receive) = std::sync::mpsc::sync_channel::<DataFrame>(BATCHES_AHEAD);
     let receive = Arc::new(Mutex::new(receive));
     let failed = Arc::new(AtomicBool::new(false));
-    let workers: Vec<_> = (0..WORKERS)
+    let workers: Vec<_> = (0..workers())
         .map(|_| {
             let (receive, failed) = (receive.clone(), failed.clone());
             std::thread::spawn(move || {
@@ -100,7 +101,7 @@ pub fn cells(
         .lock()
         .map_err(|_| read_error(path, stopped()))?
         .take();
-    let mut passes = Vec::with_capacity(WORKERS);
+    let mut passes = Vec::with_capacity(workers.len());
     for worker in workers {
         let pass = worker.join().map_err(|_| read_error(path, stopped()))?;
         passes.push(pass.map_err(|e| read_error(path, e))?);
@@ -124,8 +125,10 @@ fn next_batch(receive: &Mutex<std::sync::mpsc::Receiver<DataFrame>>) -> Option<D
     receive.lock().ok()?.recv().ok()
 }
 
-/// Threads that tally the batches.
-const WORKERS: usize = 2;
+/// Threads that tally the batches: one per processor, at most 8 (the passes merge at the end).
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().min(8))
+}
 
 /// Batches waiting for the pass's threads at most.
 const BATCHES_AHEAD: usize = 4;
