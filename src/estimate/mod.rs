@@ -90,10 +90,18 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
     let surnames = text(&columns.surname)?;
     let first_names = columns.first_name.as_deref().map(text).transpose()?;
     let places = match (&columns.zcta, &columns.tract) {
-        (Some(z), _) => Some((text(z)?, Place::Zcta)),
+        (Some(z), None) => Some((text(z)?, Place::Zcta)),
         (None, Some(t)) => Some((text(t)?, Place::Tract)),
         (None, None) => None,
+        (Some(_), Some(t)) => {
+            return Err(AuditError::NamesUnusable {
+                path: path.to_path_buf(),
+                column: t.clone(),
+                problem: "give the place as a ZCTA or as a tract, not both".into(),
+            })
+        }
     };
+    let kind = places.as_ref().map(|(_, kind)| *kind);
     let (surname, (first, place)) = rayon::join(
         || look_up_names(&surnames, &tables::surnames()),
         || {
@@ -141,8 +149,14 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
         coverage: Coverage {
             surname: found(&surname),
             first_name: first.as_ref().map(found),
-            zcta: place.as_ref().filter(|_| columns.zcta.is_some()).map(found),
-            tract: place.as_ref().filter(|_| columns.zcta.is_none()).map(found),
+            zcta: place
+                .as_ref()
+                .filter(|_| kind == Some(Place::Zcta))
+                .map(found),
+            tract: place
+                .as_ref()
+                .filter(|_| kind == Some(Place::Tract))
+                .map(found),
             no_overlap,
         },
     })
@@ -373,4 +387,28 @@ pub fn add_estimates(
             .map_err(|e| crate::load::read_error(path, e))?;
     }
     Ok(estimate.coverage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_given_both_as_a_zcta_and_as_a_tract_is_refused() {
+        let df =
+            df!("surname" => ["SMITH"], "zcta" => ["10001"], "geoid" => ["36061000100"]).unwrap();
+        let columns = NameColumns {
+            surname: "surname".into(),
+            first_name: None,
+            zcta: Some("zcta".into()),
+            tract: Some("geoid".into()),
+        };
+        let Err(error) = estimate(Path::new("log.csv"), &df, &columns) else {
+            panic!("both places are refused");
+        };
+        assert_eq!(
+            error.to_string(),
+            "log.csv: column 'geoid': give the place as a ZCTA or as a tract, not both"
+        );
+    }
 }
