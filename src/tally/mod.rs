@@ -558,10 +558,12 @@ mod tests {
     #[test]
     fn both_engines_bin_a_score_of_many_values_by_rank_alike() {
         // 3,000 rows, 1,500 distinct scores (each twice), some not numbers: more than 1,000
-        // distinct values, so both engines key the cells by the score's bin by rank.
+        // distinct values, so both engines key the cells by the score's bin by rank. With a
+        // weight column (each weight 1) the Polars engine tallies with Polars' `group_by`,
+        // without one in its own pass: both as the memory engine does.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.csv");
-        let rows: Vec<[String; 3]> = (0..3000)
+        let rows: Vec<[String; 4]> = (0..3000)
             .map(|i| {
                 let score = match i % 97 {
                     0 => "high".to_string(),
@@ -571,12 +573,13 @@ mod tests {
                     score,
                     ["a", "b"][i % 2].to_string(),
                     (i % 3 % 2).to_string(),
+                    "1".to_string(),
                 ]
             })
             .collect();
-        let rows: Vec<[&str; 3]> = rows
+        let rows: Vec<[&str; 4]> = rows
             .iter()
-            .map(|[s, g, y]| [s.as_str(), g.as_str(), y.as_str()])
+            .map(|[s, g, y, w]| [s.as_str(), g.as_str(), y.as_str(), w.as_str()])
             .collect();
         let mut spec = AuditSpec::new(
             &path,
@@ -590,13 +593,20 @@ mod tests {
             column: "y".into(),
             positive: None,
         });
-        let (mut from_polars, mut from_memory) = both_engines(&path, "s,g,y", &rows, &spec);
         let key = |c: &cells::Cell| {
             format!(
                 "{:?}",
                 (&c.attributes, &c.decision, &c.label, c.score.map(|s| s.key))
             )
         };
+        let mut weighted = spec.clone();
+        weighted.weight = Some("w".into());
+        let (mut by_group_by, mut by_memory) = both_engines(&path, "s,g,y,w", &rows, &weighted);
+        for t in [&mut by_group_by, &mut by_memory] {
+            t.cells.sort_by_key(key);
+        }
+        assert_eq!(by_group_by, by_memory);
+        let (mut from_polars, mut from_memory) = both_engines(&path, "s,g,y,w", &rows, &spec);
         for t in [&mut from_polars, &mut from_memory] {
             t.cells.sort_by_key(key);
         }

@@ -213,7 +213,7 @@ impl PolarsEngine {
         if !many {
             return Ok(ScoreKeying::Exact);
         }
-        // Read as they are (a float column is not copied); NaN is not a number, left out here.
+        // Read as they are (a float column is not copied).
         let df = load::collect(
             &self.path,
             self.frame.clone().select([number(column).alias(SCORE_KEY)]),
@@ -222,21 +222,9 @@ impl PolarsEngine {
             .column(SCORE_KEY)
             .and_then(|c| c.f64().cloned())
             .map_err(|e| read_error(&self.path, e))?;
-        // Chunk by chunk: an iterator of options over ten million scores is slower.
+        // NaN is left out by the keying itself.
         let mut scores: Vec<f64> = Vec::with_capacity(values.len() - values.null_count());
-        for chunk in values.downcast_iter() {
-            match chunk.validity().filter(|v| v.unset_bits() > 0) {
-                None => scores.extend(chunk.values().iter().filter(|s| !s.is_nan())),
-                Some(valid) => scores.extend(
-                    chunk
-                        .values()
-                        .iter()
-                        .zip(valid.iter())
-                        .filter(|(s, v)| *v && !s.is_nan())
-                        .map(|(s, _)| *s),
-                ),
-            }
-        }
+        score_pass::each_value(&values, |_, s| scores.push(s));
         drop(df);
         Ok(ScoreKeying::of_scores(&scores))
     }

@@ -454,7 +454,10 @@ impl Pass {
 }
 
 /// Calls `f` with the row and the value of each of `values` that is not null.
-fn each_value<T: PolarsNumericType>(values: &ChunkedArray<T>, mut f: impl FnMut(usize, T::Native)) {
+pub(super) fn each_value<T: PolarsNumericType>(
+    values: &ChunkedArray<T>,
+    mut f: impl FnMut(usize, T::Native),
+) {
     let mut start = 0;
     for array in values.downcast_iter() {
         match array.validity() {
