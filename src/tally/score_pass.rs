@@ -247,8 +247,22 @@ impl Keys {
     }
 }
 
-/// Per head, per score key (0: not a number), the cell's sums.
-type Table = Vec<Vec<Sums>>;
+/// Per head, per score key (0: not a number), the cell's sums: head h's cells are
+/// `cells[h * width..(h + 1) * width]`.
+struct Table {
+    width: usize,
+    cells: Vec<Sums>,
+}
+
+impl Table {
+    /// Adds a batch's rows (their heads) and scores, each score's key by `key`.
+    #[inline]
+    fn add(&mut self, rows: &[u32], scores: &[f64], key: impl Fn(f64) -> usize) {
+        for (h, s) in rows.iter().zip(scores) {
+            self.cells[*h as usize * self.width + key(*s)].add(*s);
+        }
+    }
+}
 
 impl Pass {
     fn new(keys: usize) -> Pass {
@@ -354,57 +368,56 @@ impl Pass {
         let chunks: Vec<&[f64]> = self.scores.iter().map(Vec::as_slice).collect();
         let keying = ScoreKeying::of_score_chunks(&chunks);
         let (keys, values) = Keys::new(keying, &chunks);
-        let table = self.tally(&keys);
+        let table = self.tally(&keys, values.len() + 1);
         self.columns(&table, &values, names)
     }
 
-    /// Each row in its cell: head × the index of its score's key.
-    fn tally(&self, keys: &Keys) -> Table {
-        let heads = self.heads.len();
+    /// Each row in its cell: head × the index of its score's key. The batches are cut into one
+    /// run of consecutive batches per thread, each tallied into a table of its own, sized once.
+    fn tally(&self, keys: &Keys, width: usize) -> Table {
+        let size = self.heads.len() * width;
+        let batches = self.rows.len().div_ceil(workers()).max(1);
         self.rows
-            .par_iter()
-            .zip(&self.scores)
-            .fold(
-                || vec![Vec::new(); heads],
-                |mut table: Table, (rows, scores)| {
-                    for (h, s) in rows.iter().zip(scores) {
-                        let key = keys.index(*s);
-                        let cells = &mut table[*h as usize];
-                        if cells.len() <= key {
-                            cells.resize(key + 1, Sums::EMPTY);
-                        }
-                        cells[key].add(*s);
+            .par_chunks(batches)
+            .zip(self.scores.par_chunks(batches))
+            .map(|(rows, scores)| {
+                let mut table = Table {
+                    width,
+                    cells: vec![Sums::EMPTY; size],
+                };
+                for (rows, scores) in rows.iter().zip(scores) {
+                    match keys {
+                        Keys::Exact(_) => table.add(rows, scores, |s| keys.index(s)),
+                        Keys::Bins(cuts) => table.add(rows, scores, |s| match s.is_nan() {
+                            true => 0,
+                            false => cuts.span(s) + 1,
+                        }),
                     }
-                    table
-                },
-            )
-            .reduce(
-                || vec![Vec::new(); heads],
-                |mut a, b| {
-                    for (cells, other) in a.iter_mut().zip(b) {
-                        if cells.len() < other.len() {
-                            cells.resize(other.len(), Sums::EMPTY);
-                        }
-                        cells.iter_mut().zip(&other).for_each(|(c, o)| c.merge(o));
-                    }
-                    a
-                },
-            )
+                }
+                table
+            })
+            .reduce_with(|mut a, b| {
+                a.cells
+                    .iter_mut()
+                    .zip(&b.cells)
+                    .for_each(|(c, o)| c.merge(o));
+                a
+            })
+            .unwrap_or(Table {
+                width,
+                cells: vec![Sums::EMPTY; size],
+            })
     }
 
     /// The cells of `table` (those with rows) as the frame's columns, where `values` are the
     /// score keys' values in order.
     fn columns(&self, table: &Table, values: &[f64], names: &Names) -> PolarsResult<DataFrame> {
         let cells: Vec<(usize, usize, Sums)> = table
+            .cells
             .iter()
             .enumerate()
-            .flat_map(|(h, cells)| {
-                cells
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.rows > 0)
-                    .map(move |(k, s)| (h, k, *s))
-            })
+            .filter(|(_, s)| s.rows > 0)
+            .map(|(i, s)| (i / table.width, i % table.width, *s))
             .collect();
         let mut columns = Vec::new();
         for (k, coder) in self.coders.iter().enumerate() {

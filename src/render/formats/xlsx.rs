@@ -19,6 +19,9 @@ impl Renderer for Xlsx {
     fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
         let err = |e: XlsxError| AuditError::render(NAME, e);
         let mut workbook = Workbook::new();
+        // The fastest deflate: the threshold tables make large sheets, and the workbook is
+        // written on every run.
+        workbook.set_zip_compression_level(1);
         // The run's timestamp (always set by the CLI) pins the file's creation date.
         if !ctx.timestamp.is_empty() {
             let created = ExcelDateTime::parse_from_str(&ctx.timestamp).map_err(err)?;
