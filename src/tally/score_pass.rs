@@ -255,11 +255,18 @@ struct Table {
 }
 
 impl Table {
-    /// Adds a batch's rows (their heads) and scores, each score's key by `key`.
-    #[inline]
-    fn add(&mut self, rows: &[u32], scores: &[f64], key: impl Fn(f64) -> usize) {
+    /// A table of `heads` heads of `width` empty cells each.
+    fn new(heads: usize, width: usize) -> Table {
+        Table {
+            width,
+            cells: vec![Sums::EMPTY; heads * width],
+        }
+    }
+
+    /// Adds a batch's rows (their heads) and scores, each score in its key's cell.
+    fn add(&mut self, rows: &[u32], scores: &[f64], keys: &Keys) {
         for (h, s) in rows.iter().zip(scores) {
-            self.cells[*h as usize * self.width + key(*s)].add(*s);
+            self.cells[*h as usize * self.width + keys.index(*s)].add(*s);
         }
     }
 }
@@ -375,24 +382,14 @@ impl Pass {
     /// Each row in its cell: head × the index of its score's key. The batches are cut into one
     /// run of consecutive batches per thread, each tallied into a table of its own, sized once.
     fn tally(&self, keys: &Keys, width: usize) -> Table {
-        let size = self.heads.len() * width;
         let batches = self.rows.len().div_ceil(workers()).max(1);
         self.rows
             .par_chunks(batches)
             .zip(self.scores.par_chunks(batches))
             .map(|(rows, scores)| {
-                let mut table = Table {
-                    width,
-                    cells: vec![Sums::EMPTY; size],
-                };
+                let mut table = Table::new(self.heads.len(), width);
                 for (rows, scores) in rows.iter().zip(scores) {
-                    match keys {
-                        Keys::Exact(_) => table.add(rows, scores, |s| keys.index(s)),
-                        Keys::Bins(cuts) => table.add(rows, scores, |s| match s.is_nan() {
-                            true => 0,
-                            false => cuts.span(s) + 1,
-                        }),
-                    }
+                    table.add(rows, scores, keys);
                 }
                 table
             })
@@ -403,10 +400,7 @@ impl Pass {
                     .for_each(|(c, o)| c.merge(o));
                 a
             })
-            .unwrap_or(Table {
-                width,
-                cells: vec![Sums::EMPTY; size],
-            })
+            .unwrap_or_else(|| Table::new(self.heads.len(), width))
     }
 
     /// The cells of `table` (those with rows) as the frame's columns, where `values` are the
