@@ -63,24 +63,37 @@ pub fn results_json(results: &AuditResults, ctx: &RunContext) -> Result<Vec<u8>>
 
 /// Every output of an audit run but the manifest (which [`crate::bundle`] adds).
 pub fn render_all(results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-    let renderers: [&dyn Renderer; 4] = [
-        &formats::markdown::Markdown,
-        &charts::Charts,
-        &formats::csv::Tables,
-        &formats::xlsx::Xlsx,
-    ];
     // results.json keeps every number (unless --suppress-json); the outputs for people never
     // show anything from which a group smaller than --min-cell could be worked out.
     let mut public = results.without_small_groups(ctx.privacy.min_cell);
     // What needs attention first is judged again on what people are shown.
     crate::judge::restore(&mut public);
-    let mut files = formats::json::Json.render(results, ctx)?;
-    if let Some(c) = &ctx.baseline {
-        files.push(changes::json(c)?);
-    }
-    for r in renderers {
-        files.extend(r.render(&public, ctx)?);
-    }
+    // The tables (as CSV files and as a workbook) are written while the rest renders: with
+    // the threshold tables they take as long as all the charts.
+    let (files, tables) = rayon::join(
+        || -> Result<Vec<OutputFile>> {
+            let mut files = formats::json::Json.render(results, ctx)?;
+            if let Some(c) = &ctx.baseline {
+                files.push(changes::json(c)?);
+            }
+            files.extend(formats::markdown::Markdown.render(&public, ctx)?);
+            files.extend(charts::Charts.render(&public, ctx)?);
+            Ok(files)
+        },
+        || {
+            let tables = formats::tables::tables(&public, ctx);
+            let (csv, workbook) = rayon::join(
+                || formats::csv::files(&tables),
+                || formats::xlsx::workbook(&tables, ctx),
+            );
+            csv.and_then(|mut files| {
+                files.push(workbook?);
+                Ok(files)
+            })
+        },
+    );
+    let mut files = files?;
+    files.extend(tables?);
     files.extend(formats::html::Html.render_with(&public, ctx, &files)?);
     Ok(files)
 }

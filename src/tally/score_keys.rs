@@ -80,6 +80,9 @@ const LOOKUP_CELLS: usize = 4096;
 /// Cells of the even grid whose counts place the order statistics.
 const HISTOGRAM_CELLS: usize = 65_536;
 
+/// The slot of a histogram cell no position lies in (there are fewer positions).
+const NO_SLOT: u16 = u16::MAX;
+
 /// The cut points of a score's bins, ascending, and the key of each span between the cuts and
 /// the tenths of [0, 1] taken together: a score's key is that of the span it falls in.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +124,7 @@ impl Cuts {
 
     /// The span a score falls in, numbered from 0 up: how many of the cuts and tenths together
     /// are less than it.
+    #[inline]
     pub fn span(&self, score: f64) -> usize {
         self.steps.below(score)
     }
@@ -166,6 +170,7 @@ impl Steps {
 
     /// How many of the numbers are less than `x`. Those of earlier cells are less than it and
     /// those of later cells greater, for a cell grows with the number.
+    #[inline]
     fn below(&self, x: f64) -> usize {
         match &self.grid {
             Some(grid) => {
@@ -200,6 +205,7 @@ impl Grid {
     }
 
     /// The cell of a number (not NaN).
+    #[inline]
     fn cell(&self, x: f64) -> usize {
         ((x - self.low) * self.scale).clamp(0.0, self.last) as usize
     }
@@ -250,7 +256,7 @@ fn order_statistics(values: &[&[f64]], positions: &[usize]) -> Vec<f64> {
             },
         );
     // Each position's cell and its rank there; `slot` numbers the cells some position is in.
-    let mut slot: Vec<Option<usize>> = vec![None; HISTOGRAM_CELLS];
+    let mut slot: Vec<u16> = vec![NO_SLOT; HISTOGRAM_CELLS];
     let mut ranks: Vec<Vec<usize>> = Vec::new();
     let (mut cell, mut start) = (0, 0);
     for p in positions {
@@ -258,18 +264,19 @@ fn order_statistics(values: &[&[f64]], positions: &[usize]) -> Vec<f64> {
             start += counts[cell];
             cell += 1;
         }
-        let k = *slot[cell].get_or_insert_with(|| {
+        if slot[cell] == NO_SLOT {
+            slot[cell] = ranks.len() as u16;
             ranks.push(Vec::new());
-            ranks.len() - 1
-        });
-        ranks[k].push(p - start);
+        }
+        ranks[slot[cell] as usize].push(p - start);
     }
     let none = || vec![Vec::new(); ranks.len()];
     let mut gathered: Vec<Vec<u64>> = pieces(values)
         .fold(none, |mut gathered, chunk| {
             for v in chunk.iter().filter(|v| !v.is_nan()) {
-                if let Some(k) = slot[grid.cell(*v)] {
-                    gathered[k].push(ordered_bits(*v));
+                let k = slot[grid.cell(*v)];
+                if k != NO_SLOT {
+                    gathered[k as usize].push(ordered_bits(*v));
                 }
             }
             gathered

@@ -149,7 +149,7 @@ struct Pass {
     index: HashMap<u128, u32, foldhash::fast::FixedState>,
     cache: Cache,
     heads: Vec<u128>,
-    rows: Vec<Vec<u32>>,
+    rows: Vec<Heads>,
     scores: Vec<Vec<f64>>,
     codes: Vec<u32>,
     numbers: Vec<u128>,
@@ -264,10 +264,46 @@ impl Table {
     }
 
     /// Adds a batch's rows (their heads) and scores, each score in its key's cell.
-    fn add(&mut self, rows: &[u32], scores: &[f64], keys: &Keys) {
-        for (h, s) in rows.iter().zip(scores) {
-            self.cells[*h as usize * self.width + keys.index(*s)].add(*s);
+    fn add(&mut self, rows: &Heads, scores: &[f64], keys: &Keys) {
+        match rows {
+            Heads::Bytes(rows) => self.add_rows(rows, scores, keys),
+            Heads::Words(rows) => self.add_rows(rows, scores, keys),
         }
+    }
+
+    fn add_rows<H: Copy>(&mut self, rows: &[H], scores: &[f64], keys: &Keys)
+    where
+        u32: From<H>,
+    {
+        for (h, s) in rows.iter().zip(scores) {
+            self.cells[u32::from(*h) as usize * self.width + keys.index(*s)].add(*s);
+        }
+    }
+}
+
+/// The heads of a batch's rows, by their index among the heads a pass has seen: a byte each
+/// while there are at most 256 (a quarter of the memory the pass keeps per row).
+enum Heads {
+    Bytes(Vec<u8>),
+    Words(Vec<u32>),
+}
+
+impl Heads {
+    /// `rows`, whose indices are below `heads`.
+    fn new(rows: Vec<u32>, heads: usize) -> Heads {
+        match heads <= 1 << u8::BITS {
+            true => Heads::Bytes(rows.into_iter().map(|h| h as u8).collect()),
+            false => Heads::Words(rows),
+        }
+    }
+
+    /// Each row's head `h` as `to[h]`, indices below `heads`.
+    fn mapped(self, to: &[u32], heads: usize) -> Heads {
+        let rows = match self {
+            Heads::Bytes(rows) => rows.into_iter().map(|h| to[h as usize]).collect(),
+            Heads::Words(rows) => rows.into_iter().map(|h| to[h as usize]).collect(),
+        };
+        Heads::new(rows, heads)
     }
 }
 
@@ -310,7 +346,7 @@ impl Pass {
             });
         }
         self.numbers = numbers;
-        self.rows.push(rows);
+        self.rows.push(Heads::new(rows, self.heads.len()));
         let score = columns[self.coders.len()].as_materialized_series();
         let numbers = score.cast(&DataType::Float64)?;
         let mut scores = vec![f64::NAN; batch.height()];
@@ -349,12 +385,9 @@ impl Pass {
                 self.head(number)
             })
             .collect();
-        self.rows.extend(
-            other
-                .rows
-                .into_iter()
-                .map(|rows| rows.into_iter().map(|h| heads[h as usize]).collect()),
-        );
+        let seen = self.heads.len();
+        self.rows
+            .extend(other.rows.into_iter().map(|rows| rows.mapped(&heads, seen)));
         self.scores.extend(other.scores);
         Ok(())
     }

@@ -1,17 +1,12 @@
 //! `tables/*.csv`: every table of the report as a CSV file.
 
-use super::tables::{tables, Table};
+use super::tables::Table;
 use crate::error::{AuditError, Result};
-use crate::render::{OutputFile, Renderer, RunContext};
-use crate::results::AuditResults;
+use crate::render::OutputFile;
 
-/// Renders the CSV tables under `tables/`.
-pub struct Tables;
-
-impl Renderer for Tables {
-    fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-        tables(results, ctx).iter().map(csv_file).collect()
-    }
+/// The CSV files of `tables`, under `tables/`.
+pub fn files(tables: &[Table]) -> Result<Vec<OutputFile>> {
+    tables.iter().map(csv_file).collect()
 }
 
 /// A table as `tables/<name>.csv`.

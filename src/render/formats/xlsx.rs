@@ -3,39 +3,34 @@
 //! minimum cell size stay `<5`, and verdict and status cells are coloured beside their words.
 //! The workbook's creation date is the run's timestamp, so the file is reproducible.
 
-use super::tables::{tables, Table};
+use super::tables::Table;
 use crate::error::{AuditError, Result};
 use crate::render::context::RunContext;
-use crate::render::{OutputFile, Renderer};
-use crate::results::AuditResults;
+use crate::render::OutputFile;
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
-
-/// Renders `tables.xlsx`.
-pub struct Xlsx;
 
 const NAME: &str = "tables.xlsx";
 
-impl Renderer for Xlsx {
-    fn render(&self, results: &AuditResults, ctx: &RunContext) -> Result<Vec<OutputFile>> {
-        let err = |e: XlsxError| AuditError::render(NAME, e);
-        let mut workbook = Workbook::new();
-        // The fastest deflate: the threshold tables make large sheets, and the workbook is
-        // written on every run.
-        workbook.set_zip_compression_level(1);
-        // The run's timestamp (always set by the CLI) pins the file's creation date.
-        if !ctx.timestamp.is_empty() {
-            let created = ExcelDateTime::parse_from_str(&ctx.timestamp).map_err(err)?;
-            workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
-        }
-        for (i, table) in tables(results, ctx).iter().enumerate() {
-            sheet(&mut workbook, i, table).map_err(err)?;
-        }
-        let bytes = workbook.save_to_buffer().map_err(err)?;
-        Ok(vec![OutputFile {
-            name: NAME.into(),
-            bytes,
-        }])
+/// `tables.xlsx`: a sheet for each of `tables`, dated by the run's timestamp.
+pub fn workbook(tables: &[Table], ctx: &RunContext) -> Result<OutputFile> {
+    let err = |e: XlsxError| AuditError::render(NAME, e);
+    let mut workbook = Workbook::new();
+    // The fastest deflate: the threshold tables make large sheets, and the workbook is
+    // written on every run.
+    workbook.set_zip_compression_level(1);
+    // The run's timestamp (always set by the CLI) pins the file's creation date.
+    if !ctx.timestamp.is_empty() {
+        let created = ExcelDateTime::parse_from_str(&ctx.timestamp).map_err(err)?;
+        workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     }
+    for (i, table) in tables.iter().enumerate() {
+        sheet(&mut workbook, i, table).map_err(err)?;
+    }
+    let bytes = workbook.save_to_buffer().map_err(err)?;
+    Ok(OutputFile {
+        name: NAME.into(),
+        bytes,
+    })
 }
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, unique by its number.
