@@ -61,17 +61,27 @@ impl ScoreKeying {
 
     /// The keying of a log whose scores are those of `chunks` together, as [`Self::of_scores`].
     pub fn of_score_chunks(chunks: &[&[f64]]) -> ScoreKeying {
-        if at_most_distinct(chunks, SCORE_EXACT_LIMIT) {
-            return ScoreKeying::Exact;
+        match cut_positions(chunks) {
+            None => ScoreKeying::Exact,
+            Some(positions) => ScoreKeying::Bins(Cuts::new(order_statistics(chunks, &positions))),
         }
-        let n = pieces(chunks)
-            .map(|piece| piece.iter().filter(|s| !s.is_nan()).count())
-            .sum::<usize>();
-        let positions: Vec<usize> = (1..SCORE_BINS)
-            .map(|k| (k * n).div_ceil(SCORE_BINS) - 1)
-            .collect();
-        ScoreKeying::Bins(Cuts::new(order_statistics(chunks, &positions)))
     }
+}
+
+/// The sorted positions (from 0) of the cut points of a log whose scores are those of
+/// `chunks`, or none when the scores are their own keys ([`ScoreKeying::Exact`]).
+pub fn cut_positions(chunks: &[&[f64]]) -> Option<Vec<usize>> {
+    if at_most_distinct(chunks, SCORE_EXACT_LIMIT) {
+        return None;
+    }
+    let n = pieces(chunks)
+        .map(|piece| piece.iter().filter(|s| !s.is_nan()).count())
+        .sum::<usize>();
+    Some(
+        (1..SCORE_BINS)
+            .map(|k| (k * n).div_ceil(SCORE_BINS) - 1)
+            .collect(),
+    )
 }
 
 /// Cells of the even grid that finds a score among the cut points.
@@ -79,9 +89,6 @@ const LOOKUP_CELLS: usize = 4096;
 
 /// Cells of the even grid whose counts place the order statistics.
 const HISTOGRAM_CELLS: usize = 65_536;
-
-/// The slot of a histogram cell no position lies in (there are fewer positions).
-const NO_SLOT: u16 = u16::MAX;
 
 /// The cut points of a score's bins, ascending, and the key of each span between the cuts and
 /// the tenths of [0, 1] taken together: a score's key is that of the span it falls in.
@@ -212,87 +219,199 @@ impl Grid {
 }
 
 /// The values at sorted positions `positions` (ascending, from 0) of `values` (NaN left out; −0
-/// as 0). The values are counted per cell of an even grid between the smallest and the largest
-/// (in parallel); each position then lies in a known cell at a known rank, and only the values
-/// of those cells are gathered and selected among: a pass and a half over the values instead of
-/// a sort.
+/// as 0): a pass and a half over the values instead of a sort ([`Located`]), or a sort where
+/// they span no finite, non-empty range.
 fn order_statistics(values: &[&[f64]], positions: &[usize]) -> Vec<f64> {
-    let span = || (f64::INFINITY, f64::NEG_INFINITY);
-    let (low, high) = pieces(values)
-        .fold(span, |(l, h), piece| {
-            piece
+    match Located::new(values, positions) {
+        Some(located) => {
+            let gathered = located.gather(values);
+            located.select(gathered)
+        }
+        None => {
+            let mut ordered: Vec<u64> = values
                 .iter()
-                .fold((l, h), |(l, h), v| (l.min(*v), h.max(*v)))
-        })
-        .reduce(span, |a, b| (a.0.min(b.0), a.1.max(b.1)));
-    let Some(grid) = Grid::new(low, high, HISTOGRAM_CELLS) else {
-        let mut ordered: Vec<u64> = values
-            .iter()
-            .flat_map(|chunk| chunk.iter())
-            .filter(|v| !v.is_nan())
-            .map(|v| ordered_bits(*v))
-            .collect();
-        place(&mut ordered, positions, 0);
-        return positions
-            .iter()
-            .map(|p| from_ordered_bits(ordered[*p]))
-            .collect();
-    };
-    let counts = pieces(values)
-        .fold(
-            || vec![0usize; HISTOGRAM_CELLS],
-            |mut counts, chunk| {
-                for v in chunk.iter().filter(|v| !v.is_nan()) {
-                    counts[grid.cell(*v)] += 1;
-                }
-                counts
-            },
-        )
-        .reduce(
-            || vec![0usize; HISTOGRAM_CELLS],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        );
-    // Each position's cell and its rank there; `slot` numbers the cells some position is in.
-    let mut slot: Vec<u16> = vec![NO_SLOT; HISTOGRAM_CELLS];
-    let mut ranks: Vec<Vec<usize>> = Vec::new();
-    let (mut cell, mut start) = (0, 0);
-    for p in positions {
-        while start + counts[cell] <= *p {
-            start += counts[cell];
-            cell += 1;
+                .flat_map(|chunk| chunk.iter())
+                .filter(|v| !v.is_nan())
+                .map(|v| ordered_bits(*v))
+                .collect();
+            place(&mut ordered, positions, 0);
+            positions
+                .iter()
+                .map(|p| from_ordered_bits(ordered[*p]))
+                .collect()
         }
-        if slot[cell] == NO_SLOT {
-            slot[cell] = ranks.len() as u16;
-            ranks.push(Vec::new());
-        }
-        ranks[slot[cell] as usize].push(p - start);
     }
-    let none = || vec![Vec::new(); ranks.len()];
-    let mut gathered: Vec<Vec<u64>> = pieces(values)
-        .fold(none, |mut gathered, chunk| {
-            for v in chunk.iter().filter(|v| !v.is_nan()) {
-                let k = slot[grid.cell(*v)];
-                if k != NO_SLOT {
-                    gathered[k as usize].push(ordered_bits(*v));
-                }
+}
+
+/// Where a score lies among the cut points, known before they are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Place {
+    /// Its span ([`Cuts::span`]): no cut point or tenth shares its cell.
+    Span(usize),
+    /// A cut point shares its cell, whose values the cut points are selected among (its slot).
+    Gathered(usize),
+    /// A tenth shares its cell: its span is known once the cut points are.
+    Later,
+}
+
+/// The sorted positions of a log's cut points located in an even grid of
+/// [`HISTOGRAM_CELLS`] cells between its smallest and largest score, from the scores' counts
+/// per cell (counted in parallel): each position lies in a known cell at a known rank there, so
+/// only the values of those cells need be gathered and selected among. A score in any other
+/// cell has its span already, for a cell grows with the score: the cut points of earlier cells
+/// are below it, those of later cells above.
+pub struct Located {
+    grid: Grid,
+    /// Per cell, where its scores lie: their span (below [`GATHERED`]), [`GATHERED`] + the
+    /// slot of the cell's gathered values where a cut point lies, [`LATER`] where only a tenth
+    /// does (a table small enough to stay in a core's cache).
+    places: Vec<u16>,
+    /// Per slot, the positions' ranks within its cell.
+    ranks: Vec<Vec<usize>>,
+    /// The cut points and tenths.
+    steps: usize,
+}
+
+/// The first code of [`Located::places`] that is not a span but a slot.
+const GATHERED: u16 = 1 << 15;
+
+/// The code of [`Located::places`] for a cell whose scores' span is known once the cut points
+/// are.
+const LATER: u16 = u16::MAX;
+
+impl Located {
+    /// The cut points at `positions` (ascending) of the scores of `values` located, or none
+    /// when the scores span no finite, non-empty range or the positions are too many to
+    /// locate (more than 32,000).
+    pub fn new(values: &[&[f64]], positions: &[usize]) -> Option<Located> {
+        let steps = positions.len() + TENTHS.len();
+        if steps >= (LATER - GATHERED) as usize {
+            return None;
+        }
+        let span = || (f64::INFINITY, f64::NEG_INFINITY);
+        let (low, high) = pieces(values)
+            .fold(span, |(l, h), piece| {
+                piece
+                    .iter()
+                    .fold((l, h), |(l, h), v| (l.min(*v), h.max(*v)))
+            })
+            .reduce(span, |a, b| (a.0.min(b.0), a.1.max(b.1)));
+        let grid = Grid::new(low, high, HISTOGRAM_CELLS)?;
+        let counts = pieces(values)
+            .fold(
+                || vec![0usize; HISTOGRAM_CELLS],
+                |mut counts, chunk| {
+                    for v in chunk.iter().filter(|v| !v.is_nan()) {
+                        counts[grid.cell(*v)] += 1;
+                    }
+                    counts
+                },
+            )
+            .reduce(
+                || vec![0usize; HISTOGRAM_CELLS],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        // Each position's cell and its rank there, its cell's slot numbering the cells some
+        // position lies in; and the steps (cut points and tenths) in each cell.
+        let mut slot: Vec<Option<u16>> = vec![None; HISTOGRAM_CELLS];
+        let mut ranks: Vec<Vec<usize>> = Vec::new();
+        let mut steps_in = vec![0u16; HISTOGRAM_CELLS];
+        let (mut cell, mut start) = (0, 0);
+        for p in positions {
+            while start + counts[cell] <= *p {
+                start += counts[cell];
+                cell += 1;
             }
-            gathered
+            let k = *slot[cell].get_or_insert_with(|| {
+                ranks.push(Vec::new());
+                (ranks.len() - 1) as u16
+            });
+            ranks[k as usize].push(p - start);
+            steps_in[cell] += 1;
+        }
+        let mut tenth = vec![false; HISTOGRAM_CELLS];
+        for t in TENTHS {
+            steps_in[grid.cell(t)] += 1;
+            tenth[grid.cell(t)] = true;
+        }
+        let places = (0..HISTOGRAM_CELLS)
+            .scan(0u16, |below, cell| {
+                let code = match (slot[cell], tenth[cell]) {
+                    (Some(k), _) => GATHERED + k,
+                    (None, true) => LATER,
+                    (None, false) => *below,
+                };
+                *below += steps_in[cell];
+                Some(code)
+            })
+            .collect();
+        Some(Located {
+            grid,
+            places,
+            ranks,
+            steps,
         })
-        .reduce(none, |mut a, b| {
-            a.iter_mut().zip(b).for_each(|(x, y)| x.extend(y));
-            a
-        });
-    gathered
-        .par_iter_mut()
-        .zip(&ranks)
-        .flat_map_iter(|(cell_values, ranks)| {
-            place(cell_values, ranks, 0);
-            ranks.iter().map(|r| from_ordered_bits(cell_values[*r]))
-        })
-        .collect()
+    }
+
+    /// Where a score (not NaN) lies.
+    #[inline]
+    pub fn place(&self, score: f64) -> Place {
+        match self.places[self.grid.cell(score)] {
+            LATER => Place::Later,
+            code if code >= GATHERED => Place::Gathered((code - GATHERED) as usize),
+            span => Place::Span(span as usize),
+        }
+    }
+
+    /// The spans between the cut points and tenths: one more than there are of them.
+    pub fn spans(&self) -> usize {
+        self.steps + 1
+    }
+
+    /// Empty gathered values, one list per slot (for [`Place::Gathered`] scores, as
+    /// [`ordered_bits`]).
+    pub fn no_values(&self) -> Vec<Vec<u64>> {
+        vec![Vec::new(); self.ranks.len()]
+    }
+
+    /// The values of `values` whose cells some position lies in, per slot.
+    fn gather(&self, values: &[&[f64]]) -> Vec<Vec<u64>> {
+        pieces(values)
+            .fold(
+                || self.no_values(),
+                |mut gathered, chunk| {
+                    for v in chunk.iter().filter(|v| !v.is_nan()) {
+                        if let Place::Gathered(k) = self.place(*v) {
+                            gathered[k].push(ordered_bits(*v));
+                        }
+                    }
+                    gathered
+                },
+            )
+            .reduce(
+                || self.no_values(),
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| x.extend(y));
+                    a
+                },
+            )
+    }
+
+    /// The values at the positions, selected among the values `gathered` per slot (all the
+    /// values of their cells).
+    pub fn select(&self, mut gathered: Vec<Vec<u64>>) -> Vec<f64> {
+        gathered
+            .par_iter_mut()
+            .zip(&self.ranks)
+            .flat_map_iter(|(cell_values, ranks)| {
+                place(cell_values, ranks, 0);
+                ranks.iter().map(|r| from_ordered_bits(cell_values[*r]))
+            })
+            .collect()
+    }
 }
 
 /// The chunks' numbers in pieces of at most 65,536, in parallel.
@@ -317,7 +436,7 @@ fn at_most_distinct(scores: &[&[f64]], limit: usize) -> bool {
 
 /// A number's bits as a whole number of the same order (negative numbers' bits flipped, the
 /// others' sign bit set): whole numbers compare faster than floating-point ones.
-fn ordered_bits(x: f64) -> u64 {
+pub fn ordered_bits(x: f64) -> u64 {
     let bits = (x + 0.0).to_bits();
     match bits >> 63 {
         1 => !bits,

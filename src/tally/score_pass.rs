@@ -6,13 +6,15 @@
 //! compared) costs as much as the rest of the audit. Here one pass codes each row's other keys
 //! (the attributes, the decision, the label…) as a small number, its *head*, and keeps each row's
 //! head and score (12 bytes a row); the batches are coded on threads of their own while Polars
-//! reads on, and the threads' passes are merged by value at the end. The cut points then come from the kept scores, and each row's
-//! cell, head × score key, is tallied in parallel. The frame it returns is the one the Polars
+//! reads on, and the threads' passes are merged by value at the end. The kept scores are then
+//! counted in a fine grid, which locates the cut points; each row's cell, head × score key, is
+//! tallied in parallel in the same pass that gathers the values the cut points are selected
+//! among (a row whose grid cell holds a cut point waits for it). The frame it returns is the one the Polars
 //! engine's `group_by(keys).agg(…)` would (the same cells and sums, in another order), for a
 //! plan without weights, memberships or checks (the engine runs Polars' for those).
 
 use super::cells::{fixed, SUM_SCALE};
-use super::score_keys::{Cuts, ScoreKeying};
+use super::score_keys::{cut_positions, ordered_bits, Cuts, Located, Place, ScoreKeying};
 use crate::error::Result;
 use crate::load::read_error;
 use polars::prelude::*;
@@ -238,13 +240,22 @@ impl Keys {
     #[inline]
     fn index(&self, score: f64) -> usize {
         if score.is_nan() {
-            return 0;
+            return NOT_A_NUMBER;
         }
         match self {
             Keys::Exact(index) => index[&(score + 0.0).to_bits()],
-            Keys::Bins(cuts) => cuts.span(score) + 1,
+            Keys::Bins(cuts) => of_span(cuts.span(score)),
         }
     }
+}
+
+/// The index of the key of the scores that are not numbers.
+const NOT_A_NUMBER: usize = 0;
+
+/// The index of the key of the scores of a span between cut points and tenths.
+#[inline]
+fn of_span(span: usize) -> usize {
+    span + 1
 }
 
 /// Per head, per score key (0: not a number), the cell's sums: head h's cells are
@@ -265,19 +276,42 @@ impl Table {
 
     /// Adds a batch's rows (their heads) and scores, each score in its key's cell.
     fn add(&mut self, rows: &Heads, scores: &[f64], keys: &Keys) {
-        match rows {
-            Heads::Bytes(rows) => self.add_rows(rows, scores, keys),
-            Heads::Words(rows) => self.add_rows(rows, scores, keys),
-        }
+        rows.each(scores, |h, s| self.put(h, keys.index(s), s));
     }
 
-    fn add_rows<H: Copy>(&mut self, rows: &[H], scores: &[f64], keys: &Keys)
-    where
-        u32: From<H>,
-    {
-        for (h, s) in rows.iter().zip(scores) {
-            self.cells[u32::from(*h) as usize * self.width + keys.index(*s)].add(*s);
-        }
+    /// Adds a score to head `h`'s cell of the key of index `key`.
+    #[inline]
+    fn put(&mut self, h: usize, key: usize, score: f64) {
+        self.cells[h * self.width + key].add(score);
+    }
+
+    /// Adds the sums of another table of the same shape.
+    fn merge(&mut self, other: &Table) {
+        self.cells
+            .iter_mut()
+            .zip(&other.cells)
+            .for_each(|(c, o)| c.merge(o));
+    }
+}
+
+/// A run of batches placed before the cut points are known ([`Located`]): its table of the
+/// rows whose span is known, the rows whose span is not yet known (head and score), and the
+/// values the cut points are selected among, per slot.
+struct Placed {
+    table: Table,
+    later: Vec<(u32, f64)>,
+    gathered: Vec<Vec<u64>>,
+}
+
+impl Placed {
+    fn merge(mut self, other: Placed) -> Placed {
+        self.table.merge(&other.table);
+        self.later.extend(other.later);
+        self.gathered
+            .iter_mut()
+            .zip(other.gathered)
+            .for_each(|(a, b)| a.extend(b));
+        self
     }
 }
 
@@ -294,6 +328,21 @@ impl Heads {
         match heads <= 1 << u8::BITS {
             true => Heads::Bytes(rows.into_iter().map(|h| h as u8).collect()),
             false => Heads::Words(rows),
+        }
+    }
+
+    /// Calls `f` with each row's head and score.
+    #[inline]
+    fn each(&self, scores: &[f64], mut f: impl FnMut(usize, f64)) {
+        match self {
+            Heads::Bytes(rows) => rows
+                .iter()
+                .zip(scores)
+                .for_each(|(h, s)| f(*h as usize, *s)),
+            Heads::Words(rows) => rows
+                .iter()
+                .zip(scores)
+                .for_each(|(h, s)| f(*h as usize, *s)),
         }
     }
 
@@ -406,19 +455,74 @@ impl Pass {
     /// The cells as a frame.
     fn frame(self, names: &Names) -> PolarsResult<DataFrame> {
         let chunks: Vec<&[f64]> = self.scores.iter().map(Vec::as_slice).collect();
-        let keying = ScoreKeying::of_score_chunks(&chunks);
-        let (keys, values) = Keys::new(keying, &chunks);
-        let table = self.tally(&keys, values.len() + 1);
+        let located = cut_positions(&chunks).and_then(|p| Located::new(&chunks, &p));
+        let (values, table) = match located {
+            Some(located) => self.tally_located(&located, &chunks),
+            None => {
+                let keying = ScoreKeying::of_score_chunks(&chunks);
+                let (keys, values) = Keys::new(keying, &chunks);
+                let table = self.tally(&keys, values.len() + 1);
+                (values, table)
+            }
+        };
         self.columns(&table, &values, names)
+    }
+
+    /// The runs of consecutive batches, one per thread.
+    fn runs(&self) -> impl IndexedParallelIterator<Item = (&[Heads], &[Vec<f64>])> {
+        let batches = self.rows.len().div_ceil(workers()).max(1);
+        self.rows
+            .par_chunks(batches)
+            .zip(self.scores.par_chunks(batches))
+    }
+
+    /// The keys' values and the table of a score binned by rank, in one pass over the rows
+    /// while the cut points are selected: a row whose span `located` knows is tallied at once,
+    /// the others (about one in 65) once the cut points are selected among the values gathered.
+    fn tally_located(&self, located: &Located, chunks: &[&[f64]]) -> (Vec<f64>, Table) {
+        let width = of_span(located.spans());
+        let heads = self.heads.len();
+        let empty = || Placed {
+            table: Table::new(heads, width),
+            later: Vec::new(),
+            gathered: located.no_values(),
+        };
+        let placed = self
+            .runs()
+            .map(|(rows, scores)| {
+                let mut run = empty();
+                for (rows, scores) in rows.iter().zip(scores) {
+                    rows.each(scores, |h, s| {
+                        if s.is_nan() {
+                            return run.table.put(h, NOT_A_NUMBER, s);
+                        }
+                        match located.place(s) {
+                            Place::Span(span) => run.table.put(h, of_span(span), s),
+                            Place::Gathered(k) => {
+                                run.gathered[k].push(ordered_bits(s));
+                                run.later.push((h as u32, s));
+                            }
+                            Place::Later => run.later.push((h as u32, s)),
+                        }
+                    });
+                }
+                run
+            })
+            .reduce_with(Placed::merge)
+            .unwrap_or_else(empty);
+        let cuts = Cuts::new(located.select(placed.gathered));
+        let (keys, values) = Keys::new(ScoreKeying::Bins(cuts), chunks);
+        let mut table = placed.table;
+        for (h, s) in placed.later {
+            table.put(h as usize, keys.index(s), s);
+        }
+        (values, table)
     }
 
     /// Each row in its cell: head × the index of its score's key. The batches are cut into one
     /// run of consecutive batches per thread, each tallied into a table of its own, sized once.
     fn tally(&self, keys: &Keys, width: usize) -> Table {
-        let batches = self.rows.len().div_ceil(workers()).max(1);
-        self.rows
-            .par_chunks(batches)
-            .zip(self.scores.par_chunks(batches))
+        self.runs()
             .map(|(rows, scores)| {
                 let mut table = Table::new(self.heads.len(), width);
                 for (rows, scores) in rows.iter().zip(scores) {
@@ -427,10 +531,7 @@ impl Pass {
                 table
             })
             .reduce_with(|mut a, b| {
-                a.cells
-                    .iter_mut()
-                    .zip(&b.cells)
-                    .for_each(|(c, o)| c.merge(o));
+                a.merge(&b);
                 a
             })
             .unwrap_or_else(|| Table::new(self.heads.len(), width))
