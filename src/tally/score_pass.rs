@@ -3,15 +3,16 @@
 //! A score's bins make tens of thousands of cells, and its bins by rank need the log's scores
 //! before the cells can be keyed: with Polars alone that is a pass to select the cut points and a
 //! `group_by` whose grouping by several keys (each row's keys encoded as bytes, hashed and
-//! compared) costs as much as the rest of the audit. Here one pass codes each row's other keys
-//! (the attributes, the decision, the label…) as a small number, its *head*, and keeps each row's
-//! head and score (12 bytes a row); the batches are coded on threads of their own while Polars
-//! reads on, and the threads' passes are merged by value at the end. The kept scores are then
-//! counted in a fine grid, which locates the cut points; each row's cell, head × score key, is
-//! tallied in parallel in the same pass that gathers the values the cut points are selected
-//! among (a row whose grid cell holds a cut point waits for it). The frame it returns is the one the Polars
-//! engine's `group_by(keys).agg(…)` would (the same cells and sums, in another order), for a
-//! plan without weights, memberships or checks (the engine runs Polars' for those).
+//! compared) costs as much as the rest of the audit. Here one pass codes each row's other keys (the
+//! attributes, the decision, the label…) as a small number, its *head*, and keeps each row's head
+//! and score (9 bytes a row while there are at most 256 heads, 12 after); the batches are coded on
+//! threads of their own while Polars reads on, and the threads' passes are merged by value at the
+//! end. The kept scores are then counted in a fine grid, which locates the cut points; each row's
+//! cell, head × score key, is tallied in parallel in the same pass that gathers the values the cut
+//! points are selected among (a row whose grid cell holds a cut point waits for it). The frame it
+//! returns is the one the Polars engine's `group_by(keys).agg(…)` would (the same cells and sums,
+//! in another order), for a plan without weights, memberships or checks (the engine runs Polars'
+//! for those).
 
 use super::cells::{fixed, SUM_SCALE};
 use super::score_keys::{cut_positions, ordered_bits, Cuts, Located, Place, ScoreKeying};
