@@ -547,6 +547,29 @@ mod tests {
     }
 
     #[test]
+    fn a_located_score_has_the_span_its_cut_points_give() {
+        // Skewed scores with ties across the tenths: a score placed before the cut points are
+        // known has the span they give it; the others lie in a cell with a cut point (gathered)
+        // or a tenth (among them the 3,000 at 0.5), and are few.
+        let scores: Vec<f64> = (0..50_000u64)
+            .map(|i| (((i * 7919) % 20_011) as f64 / 20_011.0).powi(2) * 1.2 - 0.1)
+            .chain(std::iter::repeat_n(0.5, 3_000))
+            .collect();
+        let positions = cut_positions(&[&scores]).expect("more than 1,000 distinct scores");
+        let located = Located::new(&[&scores], &positions).expect("a finite range");
+        let cuts = Cuts::new(order_statistics(&[&scores], &positions));
+        assert_eq!(located.spans(), cuts.span_keys().len());
+        let mut waiting = 0;
+        for s in &scores {
+            match located.place(*s) {
+                Place::Span(span) => assert_eq!(span, cuts.span(*s), "{s}"),
+                Place::Gathered(_) | Place::Later => waiting += 1,
+            }
+        }
+        assert!(waiting > 3_000 && waiting < scores.len() / 5, "{waiting}");
+    }
+
+    #[test]
     fn scores_that_are_not_numbers_are_left_out_of_the_keying() {
         // The same scores with NaN among them, in one chunk or several: the same cut points.
         let scores: Vec<f64> = (0..5000).map(|i| ((i * 7919) % 2500) as f64).collect();
