@@ -101,52 +101,108 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
             })
         }
     };
-    let kind = places.as_ref().map(|(_, kind)| *kind);
-    let (surname, (first, place)) = rayon::join(
-        || look_up_names(&surnames, &tables::surnames()),
-        || {
-            rayon::join(
-                || {
-                    first_names
-                        .as_ref()
-                        .map(|f| look_up_names(f, &tables::first_names()))
-                },
-                || {
-                    places
-                        .as_ref()
-                        .map(|(values, kind)| look_up_places(values, *kind))
-                },
+    let tables = Tables {
+        surnames: tables::surnames(),
+        first_names: first_names.as_ref().map(|_| tables::first_names()),
+        places: places.as_ref().map(|(_, kind)| Places::of(*kind)),
+    };
+    // The rows in one run per thread, each looked up and estimated on its own into its part of
+    // the columns.
+    let rows = df.height();
+    let run = rows.div_ceil(rayon::current_num_threads()).max(1);
+    let mut probabilities: [Vec<f64>; 6] = std::array::from_fn(|_| vec![0.0; rows]);
+    let mut chunks = probabilities.each_mut().map(|p| p.chunks_mut(run));
+    let runs: Vec<[&mut [f64]; 6]> = std::iter::from_fn(|| {
+        let next = chunks.each_mut().map(|c| c.next().unwrap_or_default());
+        (!next[0].is_empty()).then_some(next)
+    })
+    .collect();
+    let coverage = runs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, out)| {
+            let slice = |c: &StringChunked| c.slice((i * run) as i64, out[0].len());
+            tables.estimate(
+                &slice(&surnames),
+                first_names.as_ref().map(slice).as_ref(),
+                places.as_ref().map(|(p, _)| slice(p)).as_ref(),
+                out,
             )
-        },
-    );
-    let mut probabilities: [Vec<f64>; 6] = std::array::from_fn(|_| Vec::with_capacity(df.height()));
-    let mut no_overlap = 0;
-    for row in 0..df.height() {
-        let alone = surname.at(row).0;
-        let names = match &first {
-            Some(f) => product(&alone, &f.at(row).0),
-            None => alone,
-        };
-        let with_place = place
-            .as_ref()
-            .and_then(|z| z.at(row).0)
-            .map(|z| product(&names, &z));
-        let p = match with_place.and_then(normalised) {
-            Some(p) => p,
-            None => {
-                no_overlap += u64::from(with_place.is_some());
-                normalised(names)
-                    .or_else(|| normalised(alone))
-                    .unwrap_or([f64::NAN; 6])
-            }
-        };
-        for (race, value) in probabilities.iter_mut().zip(p) {
-            race.push(value);
-        }
-    }
+        })
+        .reduce_with(|mut a, b| {
+            a.add(&b);
+            a
+        });
+    let coverage = coverage.unwrap_or_else(|| {
+        tables.estimate(
+            &surnames,
+            first_names.as_ref(),
+            places.as_ref().map(|(p, _)| p),
+            std::array::from_fn(|_| &mut [][..]),
+        )
+    });
     Ok(Estimate {
         probabilities,
-        coverage: Coverage {
+        coverage,
+    })
+}
+
+/// The tables a log's estimate looks its names and place up in.
+struct Tables {
+    surnames: tables::Table,
+    first_names: Option<tables::Table>,
+    places: Option<Places>,
+}
+
+impl Tables {
+    /// The estimate of the rows whose surnames, first names and places these are, written to
+    /// `out` (a column per race), and how their values were found.
+    fn estimate(
+        &self,
+        surnames: &StringChunked,
+        first_names: Option<&StringChunked>,
+        places: Option<&StringChunked>,
+        mut out: [&mut [f64]; 6],
+    ) -> Coverage {
+        let (surname, (first, place)) = rayon::join(
+            || look_up_names(surnames, &self.surnames),
+            || {
+                rayon::join(
+                    || {
+                        first_names
+                            .zip(self.first_names.as_ref())
+                            .map(|(f, t)| look_up_names(f, t))
+                    },
+                    || places.zip(self.places.as_ref()).map(|(p, t)| t.look_up(p)),
+                )
+            },
+        );
+        let mut no_overlap = 0;
+        for row in 0..surnames.len() {
+            let alone = surname.at(row).0;
+            let names = match &first {
+                Some(f) => product(&alone, &f.at(row).0),
+                None => alone,
+            };
+            let with_place = place
+                .as_ref()
+                .and_then(|z| z.at(row).0)
+                .map(|z| product(&names, &z));
+            let p = match with_place.and_then(normalised) {
+                Some(p) => p,
+                None => {
+                    no_overlap += u64::from(with_place.is_some());
+                    normalised(names)
+                        .or_else(|| normalised(alone))
+                        .unwrap_or([f64::NAN; 6])
+                }
+            };
+            for (race, value) in out.iter_mut().zip(p) {
+                race[row] = value;
+            }
+        }
+        let kind = self.places.as_ref().map(|p| p.kind);
+        Coverage {
             surname: found(&surname),
             first_name: first.as_ref().map(found),
             zcta: place
@@ -158,8 +214,24 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
                 .filter(|_| kind == Some(Place::Tract))
                 .map(found),
             no_overlap,
-        },
-    })
+        }
+    }
+}
+
+impl Coverage {
+    /// Adds the counts of other rows.
+    fn add(&mut self, other: &Coverage) {
+        let add = |a: &mut Option<Found>, b: &Option<Found>| {
+            if let (Some(a), Some(b)) = (a.as_mut(), b) {
+                a.merge(b);
+            }
+        };
+        self.surname.merge(&other.surname);
+        add(&mut self.first_name, &other.first_name);
+        add(&mut self.zcta, &other.zcta);
+        add(&mut self.tract, &other.tract);
+        self.no_overlap += other.no_overlap;
+    }
 }
 
 /// Each race's product of two rows of numbers.
@@ -183,6 +255,14 @@ enum How {
 }
 
 impl Found {
+    /// Adds the counts of other rows.
+    fn merge(&mut self, other: &Found) {
+        self.listed += other.listed;
+        self.by_part += other.by_part;
+        self.unlisted += other.unlisted;
+        self.unusable += other.unusable;
+    }
+
     /// Counts `rows` more rows found so.
     fn add(&mut self, how: How, rows: u64) {
         match how {
@@ -273,26 +353,40 @@ enum Place {
     Tract,
 }
 
-/// Each row's P(place | race): its value trimmed and padded with zeros to the place's digits
-/// (ZCTA `"531"` is `00531`, as the Census writes ZCTAs; a GEOID read as a number regains its
-/// state's leading zero); none when it is then not all digits of that length, or not in the
-/// table.
-fn look_up_places(values: &StringChunked, kind: Place) -> Looked<(Option<PerRace>, How)> {
-    let (table, width) = match kind {
-        Place::Zcta => (tables::zctas(), 5),
-        Place::Tract => (tables::tracts(), 11),
-    };
-    per_value(values, |value| {
-        let trimmed = value.unwrap_or("").trim();
-        let code = format!("{trimmed:0>width$}");
-        if code.len() != width || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return (None, How::Unusable);
-        }
-        match table.get(&code) {
-            Some(numbers) => (Some(*numbers), How::Listed),
-            None => (None, How::Unlisted),
-        }
-    })
+/// A kind of place's table and its codes' digits.
+struct Places {
+    kind: Place,
+    table: tables::Table,
+    width: usize,
+}
+
+impl Places {
+    fn of(kind: Place) -> Places {
+        let (table, width) = match kind {
+            Place::Zcta => (tables::zctas(), 5),
+            Place::Tract => (tables::tracts(), 11),
+        };
+        Places { kind, table, width }
+    }
+
+    /// Each row's P(place | race): its value trimmed and padded with zeros to the place's
+    /// digits (ZCTA `"531"` is `00531`, as the Census writes ZCTAs; a GEOID read as a number
+    /// regains its state's leading zero); none when it is then not all digits of that length,
+    /// or not in the table.
+    fn look_up(&self, values: &StringChunked) -> Looked<(Option<PerRace>, How)> {
+        let width = self.width;
+        per_value(values, |value| {
+            let trimmed = value.unwrap_or("").trim();
+            let code = format!("{trimmed:0>width$}");
+            if code.len() != width || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return (None, How::Unusable);
+            }
+            match self.table.get(&code) {
+                Some(numbers) => (Some(*numbers), How::Listed),
+                None => (None, How::Unlisted),
+            }
+        })
+    }
 }
 
 /// Refuses an estimate whose surnames are mostly not in the Census list (a log from outside

@@ -484,13 +484,33 @@ fn probability_total(columns: &[String]) -> Expr {
         .fold(lit(0.0), |total, c| total + number(c).fill_null(lit(0.0)))
 }
 
-/// The aggregations of one soft group's mass: Σ mass and Σ mass².
-fn soft_sums(mass: Expr, attribute: usize, value: usize) -> [Expr; 2] {
+/// The aggregations of one soft group's mass: Σ mass and Σ mass². A mass without weights is a
+/// probability, from 0 to 1 in every row an audit goes on with (the plan's checks refuse the
+/// others), so its fixed-point units fit 64 bits ([`exact_sum_of_shares`]).
+fn soft_sums(mass: Expr, weighted: bool, attribute: usize, value: usize) -> [Expr; 2] {
+    let sum = |x: Expr| match weighted {
+        true => exact_sum(x, SUM_SCALE),
+        false => exact_sum_of_shares(x),
+    };
     [
-        exact_sum(mass.clone(), SUM_SCALE).alias(format!("{SOFT_KEY}{attribute}_{value}")),
-        exact_sum(mass.clone() * mass, SUM_SCALE)
-            .alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
+        sum(mass.clone()).alias(format!("{SOFT_KEY}{attribute}_{value}")),
+        sum(mass.clone() * mass).alias(format!("{SOFT_KEY}{attribute}_{value}_sq")),
     ]
+}
+
+/// [`exact_sum`] in units of 1/[`SUM_SCALE`] of numbers from 0 to 1: each in 64 bits (a
+/// machine instruction, where 128 bits take a library call per row), their sum in 128. The
+/// truncation is the same; a number out of that range (in a row the plan's checks refuse)
+/// wraps instead of failing the query before the checks are counted.
+fn exact_sum_of_shares(value: Expr) -> Expr {
+    (value * lit(SUM_SCALE))
+        .cast_with_options(
+            DataType::Int64,
+            polars::chunked_array::cast::CastOptions::Overflowing,
+        )
+        .cast(DataType::Int128)
+        .sum()
+        .cast(DataType::Float64)
 }
 
 impl TallyEngine for PolarsEngine {
@@ -583,13 +603,18 @@ impl TallyEngine for PolarsEngine {
         for (i, columns) in plan.memberships.iter().enumerate() {
             for (j, column) in columns.iter().enumerate() {
                 let p = number(column).fill_null(lit(0.0));
-                aggs.extend(soft_sums(p * weight.clone(), i, j));
+                aggs.extend(soft_sums(p * weight.clone(), plan.weight.is_some(), i, j));
             }
             let rest = lit(1.0) - probability_total(columns);
             let rest = when(rest.clone().lt(lit(0.0)))
                 .then(lit(0.0))
                 .otherwise(rest);
-            aggs.extend(soft_sums(rest * weight.clone(), i, columns.len()));
+            aggs.extend(soft_sums(
+                rest * weight.clone(),
+                plan.weight.is_some(),
+                i,
+                columns.len(),
+            ));
         }
         for (k, check) in plan.checks.iter().enumerate() {
             aggs.push(
