@@ -425,4 +425,12 @@ fn bad_weights_and_probabilities_are_refused() {
             && err.contains("\"0.7\" (1 rows)"),
         "{err}"
     );
+    // A probability far past 1 (past what its sums take in 64-bit fixed point) is refused by
+    // the same check, not by a failed sum.
+    std::fs::write(&data, "y,g,w,pa,pb\n1,a,1,1e10,0\n0,b,1,0.2,0.1\n").unwrap();
+    let err = run(&["--membership", "grp=pa:A,pb:B", "--protected", "grp"]);
+    assert!(
+        err.contains("'pa'") && err.contains("not numbers from 0 to 1") && err.contains("\"1e10\""),
+        "{err}"
+    );
 }

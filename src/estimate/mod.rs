@@ -101,7 +101,7 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
             })
         }
     };
-    let tables = Tables {
+    let lookups = Lookups {
         surnames: tables::surnames(),
         first_names: first_names.as_ref().map(|_| tables::first_names()),
         places: places.as_ref().map(|(_, kind)| Places::of(*kind)),
@@ -122,7 +122,7 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
         .enumerate()
         .map(|(i, out)| {
             let slice = |c: &StringChunked| c.slice((i * run) as i64, out[0].len());
-            tables.estimate(
+            lookups.estimate(
                 &slice(&surnames),
                 first_names.as_ref().map(slice).as_ref(),
                 places.as_ref().map(|(p, _)| slice(p)).as_ref(),
@@ -134,7 +134,7 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
             a
         });
     let coverage = coverage.unwrap_or_else(|| {
-        tables.estimate(
+        lookups.estimate(
             &surnames,
             first_names.as_ref(),
             places.as_ref().map(|(p, _)| p),
@@ -148,13 +148,13 @@ pub fn estimate(path: &Path, df: &DataFrame, columns: &NameColumns) -> Result<Es
 }
 
 /// The tables a log's estimate looks its names and place up in.
-struct Tables {
+struct Lookups {
     surnames: tables::Table,
     first_names: Option<tables::Table>,
     places: Option<Places>,
 }
 
-impl Tables {
+impl Lookups {
     /// The estimate of the rows whose surnames, first names and places these are, written to
     /// `out` (a column per race), and how their values were found.
     fn estimate(
