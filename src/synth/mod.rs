@@ -176,19 +176,30 @@ pub fn generate(spec: &SynthSpec) -> Result<(DataFrame, Truth)> {
     Ok((df, truth))
 }
 
-/// Adds `surname` and `zcta`, drawn given each row's ethnicity ([`names::NameDraw`]) from a
-/// random stream of their own, so the log's other columns are the same as without them.
+/// Adds `surname` and `zcta`, drawn given each row's Census race ([`names::race_of`] its
+/// ethnicity) from a random stream of their own, so the log's other columns are the same as
+/// without them.
 fn add_names(df: &mut DataFrame, seed: u64) -> PolarsResult<()> {
-    let draw = names::NameDraw::new();
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6e61_6d65_7321);
     let ethnicity = df.column("ethnicity")?.str()?.clone();
+    let races: Vec<usize> = ethnicity
+        .iter()
+        .map(|value| {
+            let index = population::ETHNICITIES
+                .iter()
+                .position(|e| Some(e.0) == value)
+                .unwrap_or(population::ETHNICITIES.len() - 1);
+            names::race_of(index, &mut rng)
+        })
+        .collect();
+    let mut mix = [0.0; 6];
+    races
+        .iter()
+        .for_each(|&r| mix[r] += 1.0 / races.len() as f64);
+    let draw = names::NameDraw::new(&mix);
     let (mut surnames, mut zctas) = (Vec::with_capacity(df.height()), Vec::new());
-    for value in ethnicity.iter() {
-        let index = population::ETHNICITIES
-            .iter()
-            .position(|e| Some(e.0) == value)
-            .unwrap_or(population::ETHNICITIES.len() - 1);
-        let (surname, zcta) = draw.draw(index, &mut rng);
+    for race in races {
+        let (surname, zcta) = draw.draw(race, &mut rng);
         surnames.push(surname.to_string());
         zctas.push(zcta.to_string());
     }
