@@ -285,6 +285,8 @@ fn audit_info(
                 zcta: race.columns.zcta.clone(),
                 tract: race.columns.tract.clone(),
                 coverage,
+                correction: "moment".into(),
+                uncorrected_groups: tallies.uncorrected,
             }),
         counts_suppressed_below: None,
         kind: numeric.then_some(OutcomeKind::Continuous),

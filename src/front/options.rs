@@ -1069,6 +1069,7 @@ fn parse_membership(text: &str) -> anyhow::Result<Membership> {
     Ok(Membership {
         attribute: attribute.trim().to_string(),
         columns,
+        corrected: false,
     })
 }
 

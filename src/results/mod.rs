@@ -208,6 +208,11 @@ pub struct RaceEstimateInfo {
     pub tract: Option<String>,
     /// How the rows' names and places were found.
     pub coverage: crate::estimate::Coverage,
+    /// How the groups' figures undo the blur of the probabilities: `moment` (see the
+    /// documentation of `fairaudit::tally::blur`).
+    pub correction: String,
+    /// Groups left uncorrected: among rows whose probabilities cannot tell the groups apart.
+    pub uncorrected_groups: u64,
 }
 
 /// The audit's definition as it applied.

@@ -256,6 +256,10 @@ pub struct Membership {
     pub attribute: String,
     /// `(probability column, group value)` pairs.
     pub columns: Vec<(String, String)>,
+    /// Whether its groups' figures are corrected for the blur of the probabilities (the
+    /// moment correction: see [`crate::tally::blur`]); for `--estimate-race`'s, whose
+    /// probabilities are exact chances when the log's people are like the Census tables'.
+    pub corrected: bool,
 }
 
 /// The columns a log names people and places by, for an estimate of race and ethnicity.
@@ -303,6 +307,7 @@ impl RaceEstimate {
                 .iter()
                 .map(|(c, v)| (c.to_string(), v.to_string()))
                 .collect(),
+            corrected: true,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! a cell's rows over the groups by their probability mass.
 
 use super::binary;
+use super::blur::Blur;
 use super::cells::{Cell, CellTable, MomentCell};
 use super::counts::{GroupSums, Tally};
 use super::plan::{TallyPlan, PERIOD_KEY};
@@ -105,6 +106,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         sums.add_soft(cell, decision, label);
     }
     sums.flush(run.take());
+    let uncorrected = sums.unblur();
     check_rows_left(path, spec, &rows_excluded, rows_read)?;
     if let Some(keys) = &plan.moment_keys {
         add_moments(path, &table.moments, keys, spec, &mut sums.controlled)?;
@@ -125,6 +127,7 @@ pub fn fold(path: &Path, table: &CellTable, spec: &AuditSpec) -> Result<Tallies>
         bins: table.bins.clone(),
         covariates: table.covariates.clone(),
         score_median: reading.median.flatten(),
+        uncorrected,
     })
 }
 
@@ -345,6 +348,9 @@ struct Sums<'s> {
     /// outcome's come from the moments table).
     control_index: Vec<usize>,
     per_set: Vec<HashMap<GroupKey, Tally>>,
+    /// Per set with a corrected membership: each combination of its other attributes (the
+    /// membership's value `None` in the key) with its sums, corrected at the end.
+    blurs: Vec<HashMap<GroupKey, Blur>>,
     values: Vec<HashMap<GroupKey, Vec<(f64, u64)>>>,
     scores: Vec<HashMap<GroupKey, Vec<ScoreBin>>>,
     controlled: Vec<HashMap<(GroupKey, GroupKey), Stratum>>,
@@ -385,6 +391,7 @@ impl<'s> Sums<'s> {
             sources,
             control_index,
             per_set: vec![HashMap::new(); sets],
+            blurs: vec![HashMap::new(); sets],
             values: vec![HashMap::new(); sets],
             scores: vec![HashMap::new(); sets],
             controlled: vec![HashMap::new(); sets],
@@ -455,6 +462,16 @@ impl<'s> Sums<'s> {
             let Some(m) = soft_of(&self.sources[set]) else {
                 continue;
             };
+            if !cell.cross[m].is_empty() {
+                let context = self.key(&cell.attributes, &self.sources[set], None);
+                self.blurs[set].entry(context).or_default().add(
+                    decision,
+                    label,
+                    &cell.masses[m],
+                    &cell.cross[m],
+                );
+                continue;
+            }
             let names = &self.spec.membership[m].columns;
             for (j, &(mass, mass_sq)) in cell.masses[m].iter().enumerate() {
                 if mass > 0.0 {
@@ -467,6 +484,37 @@ impl<'s> Sums<'s> {
                 }
             }
         }
+    }
+
+    /// Adds each corrected membership's groups ([`Blur::corrected`]; uncorrected where its
+    /// probabilities cannot be told apart). The groups left uncorrected.
+    fn unblur(&mut self) -> u64 {
+        let mut uncorrected = 0;
+        for set in 0..self.sources.len() {
+            let Some(m) = soft_of(&self.sources[set]) else {
+                continue;
+            };
+            let at = self.sources[set]
+                .iter()
+                .position(|s| matches!(s, Source::Soft(_)))
+                .unwrap_or(0);
+            let names = &self.spec.membership[m].columns;
+            for (context, blur) in std::mem::take(&mut self.blurs[set]) {
+                let tallies = blur.corrected().unwrap_or_else(|| {
+                    let blurred = blur.blurred();
+                    uncorrected += blurred.iter().filter(|t| t.sum.n > 0.0).count() as u64;
+                    blurred
+                });
+                for (j, tally) in tallies.into_iter().enumerate() {
+                    if tally.sum.n > 0.0 {
+                        let mut key = context.clone();
+                        key[at] = names.get(j).map(|(_, v)| v.clone());
+                        self.per_set[set].entry(key).or_default().add(&tally);
+                    }
+                }
+            }
+        }
+        uncorrected
     }
 
     /// The sets with their groups in order, a numeric outcome's distributions (when `numeric`),
@@ -844,6 +892,7 @@ mod tests {
         s.membership = vec![Membership {
             attribute: "race".into(),
             columns: vec![("p_a".into(), "A".into()), ("p_b".into(), "B".into())],
+            corrected: false,
         }];
         let t = run(&engine, &s).unwrap();
         let a = group(&t, 0, &[Some("A")]);
@@ -851,6 +900,41 @@ mod tests {
         assert_eq!(a.sq.n, 0.75 * 0.75 + 0.25);
         assert_eq!(group(&t, 0, &[Some("B")]).sum.n, 0.5);
         assert_eq!(group(&t, 0, &[None]).sum.n, 0.25);
+    }
+
+    #[test]
+    fn a_corrected_membership_undoes_its_blur_where_it_can() {
+        // Group A is selected at 0.8 and B at 0.2; rows say (0.9, 0.1) or (0.2, 0.8), and of
+        // each kind the expected share is selected (74 of 100, 32 of 100): corrected, the rates
+        // are the groups' own. Where h = "y" a single row cannot tell A from B: uncorrected.
+        let mut rows = Vec::new();
+        for (p, picked) in [("0.9", 74), ("0.2", 32)] {
+            let q = if p == "0.9" { "0.1" } else { "0.8" };
+            for i in 0..100 {
+                rows.push(vec![
+                    Some(if i < picked { "1" } else { "0" }),
+                    Some("x"),
+                    Some(p),
+                    Some(q),
+                ]);
+            }
+        }
+        rows.push(vec![Some("1"), Some("y"), Some("0.5"), Some("0.5")]);
+        let engine = MemoryEngine::new(&["y", "h", "p_a", "p_b"], &rows);
+        let mut s = spec(&["race"]);
+        s.protected = vec![vec!["h".into(), "race".into()]];
+        s.membership = vec![Membership {
+            attribute: "race".into(),
+            columns: vec![("p_a".into(), "A".into()), ("p_b".into(), "B".into())],
+            corrected: true,
+        }];
+        let t = run(&engine, &s).unwrap();
+        let a = group(&t, 0, &[Some("x"), Some("A")]);
+        let b = group(&t, 0, &[Some("x"), Some("B")]);
+        assert!((a.sum.pp / a.sum.n - 0.8).abs() < 1e-9 && (a.sum.n - 110.0).abs() < 1e-9);
+        assert!((b.sum.pp / b.sum.n - 0.2).abs() < 1e-9 && (b.sum.n - 90.0).abs() < 1e-9);
+        assert_eq!(group(&t, 0, &[Some("y"), Some("A")]).sum.n, 0.5);
+        assert_eq!(t.uncorrected, 2);
     }
 
     #[test]

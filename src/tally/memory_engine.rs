@@ -6,7 +6,9 @@ use super::cells::{
     COVARIATE_PRESENT, TERM_SCALE,
 };
 use super::engine::{violation, TallyEngine};
-use super::plan::{bin_label, quintile_cuts, DecisionKey, NumericControl, TallyPlan, PERIOD_KEY};
+use super::plan::{
+    bin_label, pairs, quintile_cuts, DecisionKey, NumericControl, TallyPlan, PERIOD_KEY,
+};
 use super::score_keys::{score_bin, SCORE_EXACT_LIMIT};
 use crate::error::Result;
 use crate::spec::Every;
@@ -205,9 +207,10 @@ impl TallyEngine for MemoryEngine {
             }
         }
         // Fixed-point sums per cell, as the Polars engine takes them: Σw, Σw², and per membership
-        // and value Σ p·w and Σ (p·w)².
-        // With a score audit, Σ weight·score too.
-        type Sums = (i128, i128, Vec<Vec<(i128, i128)>>, i128);
+        // and value Σ p·w and Σ (p·w)², per crossed membership and pair of its values
+        // Σ p_j·p_k·w and Σ p_j·p_k·w². With a score audit, Σ weight·score too.
+        type PerPart = Vec<Vec<(i128, i128)>>;
+        type Sums = (i128, i128, PerPart, i128, PerPart);
         let mut cells: IndexMap<Vec<Option<String>>, (Cell, Sums)> = IndexMap::new();
         let numeric = self.numeric_controls(plan);
         let covariates = match (&plan.moment_keys, &plan.decision) {
@@ -307,7 +310,16 @@ impl TallyEngine for MemoryEngine {
                     .iter()
                     .map(|m| vec![(0, 0); m.len() + 1])
                     .collect();
-                (cell, (0, 0, masses, 0))
+                let cross = plan
+                    .memberships
+                    .iter()
+                    .zip(&plan.crossed)
+                    .map(|(m, &crossed)| match crossed {
+                        true => vec![(0, 0); pairs(m.len() + 1).count()],
+                        false => Vec::new(),
+                    })
+                    .collect();
+                (cell, (0, 0, masses, 0, cross))
             });
             if let Some((key, s)) = score {
                 let scored = cell.score.get_or_insert(ScoreSums {
@@ -330,9 +342,14 @@ impl TallyEngine for MemoryEngine {
                     .map(|c| number(self.value(row, c)).unwrap_or(0.0))
                     .collect();
                 let rest = (1.0 - p.iter().sum::<f64>()).max(0.0);
-                for (j, p) in p.into_iter().chain([rest]).enumerate() {
+                let p: Vec<f64> = p.into_iter().chain([rest]).collect();
+                for (j, p) in p.iter().enumerate() {
                     sums.2[i][j].0 += fixed(p * w);
                     sums.2[i][j].1 += fixed((p * w) * (p * w));
+                }
+                for (slot, (j, k)) in sums.4[i].iter_mut().zip(pairs(p.len())) {
+                    slot.0 += fixed(p[j] * p[k] * w);
+                    slot.1 += fixed(p[j] * p[k] * w * w);
                 }
             }
         }
@@ -354,7 +371,7 @@ impl TallyEngine for MemoryEngine {
             covariates,
             cells: cells
                 .into_values()
-                .map(|(mut cell, (w, w2, masses, score_sum))| {
+                .map(|(mut cell, (w, w2, masses, score_sum, cross))| {
                     if let Some(score) = &mut cell.score {
                         score.sum = from_fixed(score_sum);
                     }
@@ -364,14 +381,17 @@ impl TallyEngine for MemoryEngine {
                     } else {
                         (cell.rows as f64, cell.rows as f64)
                     };
-                    cell.masses = masses
-                        .into_iter()
-                        .map(|m| {
-                            m.into_iter()
-                                .map(|(a, b)| (from_fixed(a), from_fixed(b)))
-                                .collect()
-                        })
-                        .collect();
+                    let from_fixed = |sums: PerPart| -> Vec<Vec<(f64, f64)>> {
+                        sums.into_iter()
+                            .map(|m| {
+                                m.into_iter()
+                                    .map(|(a, b)| (from_fixed(a), from_fixed(b)))
+                                    .collect()
+                            })
+                            .collect()
+                    };
+                    cell.masses = from_fixed(masses);
+                    cell.cross = from_fixed(cross);
                     cell
                 })
                 .collect(),

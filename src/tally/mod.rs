@@ -11,6 +11,7 @@
 //! thousands of cells is the slower way.
 
 pub mod binary;
+pub mod blur;
 pub mod cell_file;
 pub mod cells;
 pub mod counts;
@@ -93,6 +94,9 @@ pub struct Tallies<S: GroupSums = Tally> {
     /// With a score audit, per set and group (in the sets' order; empty for a set with a soft
     /// membership): the group's rows by score.
     pub scores: Vec<Vec<ScoreBins>>,
+    /// Groups of a corrected membership ([`blur`]) left uncorrected: in a combination of the
+    /// set's other attributes whose rows' probabilities cannot be told apart.
+    pub uncorrected: u64,
 }
 
 /// The rows of one score key (a score, or a bin of scores) in a group.
@@ -654,6 +658,7 @@ mod tests {
         spec.membership = vec![Membership {
             attribute: "q".into(),
             columns: vec![("p".into(), "P".into())],
+            corrected: true,
         }];
         let plan = TallyPlan::of(&spec);
         let frame = crate::load::open(&path, Format::Csv, b',').unwrap();

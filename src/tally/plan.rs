@@ -100,6 +100,9 @@ pub struct TallyPlan {
     /// Soft memberships: per estimated attribute, its probability columns. Per cell the pass sums
     /// p·w and (p·w)² for each, and for the remainder `1 − Σp` (the `(missing)` group).
     pub memberships: Vec<Vec<String>>,
+    /// Per membership, whether the pass also sums the products of its probabilities (and the
+    /// remainder's), p_j·p_k·w and p_j·p_k·w² for j ≤ k ([`pairs`]): a corrected membership's.
+    pub crossed: Vec<bool>,
     /// Values checked during the pass; each counts its violating rows.
     pub checks: Vec<Check>,
     /// The rows the audit keeps (`--where`); a cell says whether its rows are outside.
@@ -249,9 +252,16 @@ impl TallyPlan {
             label: spec.label.as_ref().map(|l| l.column.clone()),
             weight: spec.weight.clone(),
             memberships,
+            crossed: spec.membership.iter().map(|m| m.corrected).collect(),
             checks,
         }
     }
+}
+
+/// The pairs `(j, k)`, `j ≤ k`, of a membership's `parts` (its columns and the remainder), in
+/// the order the cell table holds their products.
+pub fn pairs(parts: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..parts).flat_map(move |j| (j..parts).map(move |k| (j, k)))
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use super::cells::{
 };
 use super::engine::{violation, TallyEngine};
 use super::plan::{
-    bin_label, readable_cuts, DecisionKey, NumericControl, Rule, TallyPlan, MAX_LEVELS, PERIOD_KEY,
+    bin_label, pairs, readable_cuts, DecisionKey, NumericControl, Rule, TallyPlan, MAX_LEVELS,
+    PERIOD_KEY,
 };
 use super::score_keys::{ScoreKeying, SCORE_EXACT_LIMIT};
 use super::score_pass;
@@ -53,6 +54,7 @@ pub(super) const WEIGHT_SQ_KEY: &str = "__fairaudit_w2";
 pub(super) const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
 pub(super) const OUTSIDE_KEY: &str = "__fairaudit_outside";
 pub(super) const SOFT_KEY: &str = "__fairaudit_m";
+pub(super) const CROSS_KEY: &str = "__fairaudit_x";
 pub(super) const CHECK_KEY: &str = "__fairaudit_check";
 pub(super) const SUM_KEY: &str = "__fairaudit_sum";
 pub(super) const SUM_SQ_KEY: &str = "__fairaudit_sum_sq";
@@ -484,6 +486,40 @@ fn probability_total(columns: &[String]) -> Expr {
         .fold(lit(0.0), |total, c| total + number(c).fill_null(lit(0.0)))
 }
 
+/// A membership's parts: each probability column (nulls as 0) and the remainder `1 − Σp` (at
+/// least 0).
+fn membership_parts(columns: &[String]) -> Vec<Expr> {
+    let rest = lit(1.0) - probability_total(columns);
+    let rest = when(rest.clone().lt(lit(0.0)))
+        .then(lit(0.0))
+        .otherwise(rest);
+    columns
+        .iter()
+        .map(|c| number(c).fill_null(lit(0.0)))
+        .chain([rest])
+        .collect()
+}
+
+/// The aggregations of a crossed membership's products ([`pairs`]): Σ p_j·p_k·w, and with
+/// weights Σ p_j·p_k·w² (without, the same sum: the reader takes it twice).
+fn cross_sums(parts: &[Expr], weight: &Expr, weighted: bool, attribute: usize) -> Vec<Expr> {
+    let mut aggs = Vec::new();
+    for (j, k) in pairs(parts.len()) {
+        let name = format!("{CROSS_KEY}{attribute}_{j}_{k}");
+        let product = parts[j].clone() * parts[k].clone();
+        if weighted {
+            aggs.push(exact_sum(product.clone() * weight.clone(), SUM_SCALE).alias(name.clone()));
+            aggs.push(
+                exact_sum(product * weight.clone() * weight.clone(), SUM_SCALE)
+                    .alias(format!("{name}_sq")),
+            );
+        } else {
+            aggs.push(exact_sum_of_shares(product).alias(name));
+        }
+    }
+    aggs
+}
+
 /// The aggregations of one soft group's mass: Σ mass and Σ mass². A mass without weights is a
 /// probability, from 0 to 1 in every row an audit goes on with (the plan's checks refuse the
 /// others), so its fixed-point units fit 64 bits ([`exact_sum_of_shares`]).
@@ -601,20 +637,18 @@ impl TallyEngine for PolarsEngine {
             aggs.push(len().cast(DataType::Float64).alias(WEIGHT_SQ_KEY));
         }
         for (i, columns) in plan.memberships.iter().enumerate() {
-            for (j, column) in columns.iter().enumerate() {
-                let p = number(column).fill_null(lit(0.0));
-                aggs.extend(soft_sums(p * weight.clone(), plan.weight.is_some(), i, j));
+            let parts = membership_parts(columns);
+            for (j, p) in parts.iter().enumerate() {
+                aggs.extend(soft_sums(
+                    p.clone() * weight.clone(),
+                    plan.weight.is_some(),
+                    i,
+                    j,
+                ));
             }
-            let rest = lit(1.0) - probability_total(columns);
-            let rest = when(rest.clone().lt(lit(0.0)))
-                .then(lit(0.0))
-                .otherwise(rest);
-            aggs.extend(soft_sums(
-                rest * weight.clone(),
-                plan.weight.is_some(),
-                i,
-                columns.len(),
-            ));
+            if plan.crossed[i] {
+                aggs.extend(cross_sums(&parts, &weight, plan.weight.is_some(), i));
+            }
         }
         for (k, check) in plan.checks.iter().enumerate() {
             aggs.push(
@@ -677,6 +711,9 @@ impl TallyEngine for PolarsEngine {
             for j in 0..=columns.len() {
                 fixed.push(format!("{SOFT_KEY}{i}_{j}"));
                 fixed.push(format!("{SOFT_KEY}{i}_{j}_sq"));
+            }
+            if plan.crossed[i] {
+                fixed.extend(cross_names(plan, i, columns.len() + 1));
             }
         }
         let df = in_units(path, df, &fixed, SUM_SCALE)?;
@@ -823,6 +860,20 @@ fn offending_values(path: &Path, frame: LazyFrame, column: &str) -> Result<Vec<V
     Ok(out)
 }
 
+/// The cell table's columns of crossed membership `i`'s products, in [`pairs`] order (with
+/// their `_sq` columns when weighted).
+fn cross_names(plan: &TallyPlan, i: usize, parts: usize) -> Vec<String> {
+    pairs(parts)
+        .flat_map(|(j, k)| {
+            let name = format!("{CROSS_KEY}{i}_{j}_{k}");
+            match plan.weight {
+                Some(_) => vec![name.clone(), format!("{name}_sq")],
+                None => vec![name],
+            }
+        })
+        .collect()
+}
+
 pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Result<CellTable> {
     let err = |e| read_error(path, e);
     let rows = column_u64(path, df, COUNT_KEY)?;
@@ -845,6 +896,26 @@ pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Resul
                     ))
                 })
                 .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // Per crossed membership, its products' sums (Σ·w, Σ·w²); one column twice without weights.
+    let cross: Vec<Vec<(Vec<f64>, Vec<f64>)>> = plan
+        .memberships
+        .iter()
+        .enumerate()
+        .map(|(i, columns)| match plan.crossed[i] {
+            true => pairs(columns.len() + 1)
+                .map(|(j, k)| {
+                    let name = format!("{CROSS_KEY}{i}_{j}_{k}");
+                    let sum = column_f64(path, df, &name)?;
+                    let sq = match plan.weight {
+                        Some(_) => column_f64(path, df, &format!("{name}_sq"))?,
+                        None => sum.clone(),
+                    };
+                    Ok((sum, sq))
+                })
+                .collect::<Result<Vec<_>>>(),
+            false => Ok(Vec::new()),
         })
         .collect::<Result<Vec<_>>>()?;
     let columns = df.columns();
@@ -894,6 +965,10 @@ pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Resul
             masses: soft
                 .iter()
                 .map(|per_value| per_value.iter().map(|(s, q)| (s[row], q[row])).collect())
+                .collect(),
+            cross: cross
+                .iter()
+                .map(|per_pair| per_pair.iter().map(|(s, q)| (s[row], q[row])).collect())
                 .collect(),
             score: scores.as_ref().and_then(|s| {
                 Some(ScoreSums {

@@ -582,9 +582,13 @@ fn race_estimate_lines(s: &mut String, race: &crate::results::RaceEstimateInfo) 
             ));
         }
     }
+    let uncorrected = match race.uncorrected_groups {
+        0 => String::new(),
+        n => format!(" (but for {n} group{} among people too alike in their names and places to tell the groups apart, shown uncorrected)", if n == 1 { "" } else { "s" }),
+    };
     let _ = writeln!(
         s,
-        "- **Race and ethnicity estimated, not recorded:** `{}` is each person's probability of being White, Black, Asian or Pacific Islander, American Indian or Alaska Native, of two or more races, or Hispanic, from their {names}{place}, by {method}, the method the CFPB publishes (Census 2010 surname list; Tzioumis 2018 first names; Census 2010 populations by ZCTA and tract). Each person counts toward each group with their probability. {found}. What the estimate is known to get wrong: published evaluations find that it under-states disparities affecting Black people (a gap shows smaller than it is, and partly in other groups), and that it is weaker for American Indian or Alaska Native and multiracial people; it is a method for US names and places. No person's estimate is shown, stored or used for a decision: only group totals enter this audit.",
+        "- **Race and ethnicity estimated, not recorded:** `{}` is each person's probability of being White, Black, Asian or Pacific Islander, American Indian or Alaska Native, of two or more races, or Hispanic, from their {names}{place}, by {method}, the method the CFPB publishes (Census 2010 surname list; Tzioumis 2018 first names; Census 2010 populations by ZCTA and tract). Each person counts toward each group with their probability, which blurs the groups into each other (a gap shows smaller than it is, and partly in other groups); the group figures are corrected for that blur{uncorrected}, which holds if the decision depends on names and places only through race and ethnicity, and the intervals widen by what the correction costs. {found}. What the estimate is known to get wrong: published evaluations find that, uncorrected, it under-states disparities affecting Black people, and that it is weaker for American Indian or Alaska Native and multiracial people; it is a method for US names and places. No person's estimate is shown, stored or used for a decision: only group totals enter this audit.",
         crate::spec::RaceEstimate::ATTRIBUTE
     );
 }
