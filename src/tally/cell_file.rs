@@ -5,7 +5,7 @@
 
 use super::cells::CellTable;
 use super::engine::TallyEngine;
-use super::plan::{pairs, TallyPlan};
+use super::plan::{summed_pairs, TallyPlan};
 use super::polars_engine::{
     read_cells, read_moments, CHECK_KEY, COUNT_KEY, CROSS_KEY, DECISION_KEY, LABEL_KEY,
     NULL_WEIGHT_KEY, OUTSIDE_KEY, SCORE_KEY, SCORE_MAX_KEY, SCORE_MIN_KEY, SCORE_SUM_KEY, SOFT_KEY,
@@ -174,7 +174,7 @@ fn columns(plan: &TallyPlan) -> Vec<(String, String)> {
             out.push((format!("m{i}_{j}_sq"), format!("{SOFT_KEY}{i}_{j}_sq")));
         }
         if plan.crossed[i] {
-            for (j, k) in pairs(columns.len() + 1) {
+            for (j, k) in summed_pairs(columns.len() + 1, plan.weight.is_some()) {
                 out.push((format!("x{i}_{j}_{k}"), format!("{CROSS_KEY}{i}_{j}_{k}")));
                 if plan.weight.is_some() {
                     out.push((

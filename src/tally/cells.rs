@@ -13,7 +13,7 @@
 //! | `null_w` | int64 | rows with a null weight (counted with weight 0; only with weights) |
 //! | `outside` | bool | whether the rows are outside the plan's selection (`--where`; only with one) |
 //! | `m{i}_{j}`, `m{i}_{j}_sq` | float64 | Σ p·w and Σ (p·w)² of membership `i`'s probability column `j`; `j` = its number of columns is the remainder 1 − Σp |
-//! | `x{i}_{j}_{k}`, `x{i}_{j}_{k}_sq` | float64 | for a corrected membership `i` only (`--estimate-race`'s, made on Polars): Σ p_j·p_k·w and (only with weights; without, it is the same sum) Σ p_j·p_k·w² of its parts `j ≤ k`, the remainder included |
+//! | `x{i}_{j}_{k}`, `x{i}_{j}_{k}_sq` | float64 | for a corrected membership `i` only (`--estimate-race`'s, made on Polars): with weights, Σ p_j·p_k·w and Σ p_j·p_k·w² of its parts `j ≤ k`, the remainder included; without, Σ p_j·p_k of its probability columns `j < k` only (the others follow from the masses) |
 //! | `check{c}` | int64 | rows violating the plan's check `c` (any non-zero stops the audit) |
 //! | `score_min`, `score_max`, `score_sum` | float64 | with a score audit: the cell's smallest and largest score and Σ weight·score (an exact fixed-point sum: the positive terms' less the negative terms') |
 //!

@@ -631,6 +631,57 @@ mod tests {
     }
 
     #[test]
+    fn unweighted_products_completed_from_the_masses_are_the_products_summed() {
+        // Without weights the Polars engine sums the products of two probability columns only
+        // and completes the rest from the masses; the memory engine sums every product.
+        let rows = [
+            ["1", "a", "0.7", "0.2"],
+            ["0", "a", "0.1", "0.6"],
+            ["1", "b", "0.25", "0.25"],
+            ["1", "a", "0.5", ""],
+            ["0", "b", "0.05", "0.9"],
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.csv");
+        write_log(&path, "y,g,p,q", &rows);
+        let mut spec = AuditSpec::new(
+            &path,
+            Decision::Outcome(BinaryColumn {
+                column: "y".into(),
+                positive: None,
+            }),
+            vec![vec!["g".into(), "race".into()]],
+        );
+        spec.membership = vec![Membership {
+            attribute: "race".into(),
+            columns: vec![("p".into(), "P".into()), ("q".into(), "Q".into())],
+            corrected: true,
+        }];
+        let plan = TallyPlan::of(&spec);
+        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
+        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
+        let memory_rows: Vec<Vec<Option<&str>>> = rows
+            .iter()
+            .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
+            .collect();
+        let engine = MemoryEngine::new(&["y", "g", "p", "q"], &memory_rows);
+        let mut from_memory = engine.run(&plan).unwrap();
+        let key = |c: &cells::Cell| format!("{:?}", (&c.attributes, &c.decision));
+        from_polars.cells.sort_by_key(key);
+        from_memory.cells.sort_by_key(key);
+        assert_eq!(from_polars.cells.len(), 4);
+        for (a, b) in from_polars.cells.iter().zip(&from_memory.cells) {
+            assert_eq!(a.cross[0].len(), 6);
+            for (x, y) in a.cross[0].iter().zip(&b.cross[0]) {
+                assert!(
+                    (x.0 - y.0).abs() < 1e-9 && (x.1 - y.1).abs() < 1e-9,
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_polars_and_memory_engines_give_the_same_cell_table() {
         let rows = [
             ["0.9", "a", "x", "1", "2", "0.25"],

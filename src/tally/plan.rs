@@ -259,9 +259,40 @@ impl TallyPlan {
 }
 
 /// The pairs `(j, k)`, `j ≤ k`, of a membership's `parts` (its columns and the remainder), in
-/// the order the cell table holds their products.
+/// the order a [`Cell`](super::cells::Cell) holds their products.
 pub fn pairs(parts: usize) -> impl Iterator<Item = (usize, usize)> {
     (0..parts).flat_map(move |j| (j..parts).map(move |k| (j, k)))
+}
+
+/// The pairs whose products a pass sums: all of [`pairs`] with weights; without, only those of
+/// two probability columns (`j < k`, the remainder apart): the others follow from the masses
+/// ([`complete_products`]).
+pub fn summed_pairs(parts: usize, weighted: bool) -> Vec<(usize, usize)> {
+    pairs(parts)
+        .filter(|&(j, k)| weighted || (j < k && k + 1 < parts))
+        .collect()
+}
+
+/// An unweighted crossed membership's products in [`pairs`] order, each `(Σ p_j·p_k, the
+/// same)`, from its masses `(Σ p, Σ p²)` and the products of [`summed_pairs`]: Σ p_j² is a
+/// mass's sum of squares, and a row's parts add up to 1, so Σ_k p_j·p_k = Σ p_j gives the
+/// remainder's.
+pub fn complete_products(masses: &[(f64, f64)], summed: &[f64]) -> Vec<(f64, f64)> {
+    let parts = masses.len();
+    let rest = parts - 1;
+    let mut m = vec![vec![0.0; parts]; parts];
+    for (&(j, k), &value) in summed_pairs(parts, false).iter().zip(summed) {
+        (m[j][k], m[k][j]) = (value, value);
+    }
+    for j in 0..parts {
+        m[j][j] = masses[j].1;
+    }
+    for j in 0..rest {
+        m[j][rest] = masses[j].0 - (0..rest).map(|k| m[j][k]).sum::<f64>();
+        m[rest][j] = m[j][rest];
+    }
+    m[rest][rest] = masses[rest].0 - (0..rest).map(|j| m[j][rest]).sum::<f64>();
+    pairs(parts).map(|(j, k)| (m[j][k], m[j][k])).collect()
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use super::cells::{
 };
 use super::engine::{violation, TallyEngine};
 use super::plan::{
-    bin_label, pairs, readable_cuts, DecisionKey, NumericControl, Rule, TallyPlan, MAX_LEVELS,
-    PERIOD_KEY,
+    bin_label, complete_products, readable_cuts, summed_pairs, DecisionKey, NumericControl, Rule,
+    TallyPlan, MAX_LEVELS, PERIOD_KEY,
 };
 use super::score_keys::{ScoreKeying, SCORE_EXACT_LIMIT};
 use super::score_pass;
@@ -55,6 +55,8 @@ pub(super) const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
 pub(super) const OUTSIDE_KEY: &str = "__fairaudit_outside";
 pub(super) const SOFT_KEY: &str = "__fairaudit_m";
 pub(super) const CROSS_KEY: &str = "__fairaudit_x";
+/// Units per 1 of an unweighted membership's products' sums ([`exact_sum_of_products`]).
+const PRODUCT_SCALE: f64 = 1e9;
 pub(super) const CHECK_KEY: &str = "__fairaudit_check";
 pub(super) const SUM_KEY: &str = "__fairaudit_sum";
 pub(super) const SUM_SQ_KEY: &str = "__fairaudit_sum_sq";
@@ -500,11 +502,11 @@ fn membership_parts(columns: &[String]) -> Vec<Expr> {
         .collect()
 }
 
-/// The aggregations of a crossed membership's products ([`pairs`]): Σ p_j·p_k·w, and with
-/// weights Σ p_j·p_k·w² (without, the same sum: the reader takes it twice).
+/// The aggregations of a crossed membership's products ([`summed_pairs`]): Σ p_j·p_k·w and
+/// Σ p_j·p_k·w² with weights; without, Σ p_j·p_k of two probability columns.
 fn cross_sums(parts: &[Expr], weight: &Expr, weighted: bool, attribute: usize) -> Vec<Expr> {
     let mut aggs = Vec::new();
-    for (j, k) in pairs(parts.len()) {
+    for (j, k) in summed_pairs(parts.len(), weighted) {
         let name = format!("{CROSS_KEY}{attribute}_{j}_{k}");
         let product = parts[j].clone() * parts[k].clone();
         if weighted {
@@ -514,7 +516,7 @@ fn cross_sums(parts: &[Expr], weight: &Expr, weighted: bool, attribute: usize) -
                     .alias(format!("{name}_sq")),
             );
         } else {
-            aggs.push(exact_sum_of_shares(product).alias(name));
+            aggs.push(exact_sum_of_products(product).alias(name));
         }
     }
     aggs
@@ -538,6 +540,20 @@ fn soft_sums(mass: Expr, weighted: bool, attribute: usize, value: usize) -> [Exp
 /// machine instruction, where 128 bits take a library call per row), their sum in 128. The
 /// truncation is the same; a number out of that range (in a row the plan's checks refuse)
 /// wraps instead of failing the query before the checks are counted.
+/// An exact sum of products of two probabilities of one row, `p_j·p_k ≤ 1/4` (they add up to
+/// at most 1), in units of 1/[`PRODUCT_SCALE`]: each rounded to 64 bits and summed in 64 bits,
+/// which holds 3.6·10¹⁰ rows' products.
+fn exact_sum_of_products(product: Expr) -> Expr {
+    (product * lit(PRODUCT_SCALE) + lit(0.5))
+        .cast_with_options(
+            DataType::Int64,
+            polars::chunked_array::cast::CastOptions::Overflowing,
+        )
+        .sum()
+        .cast(DataType::Float64)
+        / lit(PRODUCT_SCALE)
+}
+
 fn exact_sum_of_shares(value: Expr) -> Expr {
     (value * lit(SUM_SCALE))
         .cast_with_options(
@@ -712,7 +728,8 @@ impl TallyEngine for PolarsEngine {
                 fixed.push(format!("{SOFT_KEY}{i}_{j}"));
                 fixed.push(format!("{SOFT_KEY}{i}_{j}_sq"));
             }
-            if plan.crossed[i] {
+            // Without weights, the products are summed in units of their own.
+            if plan.crossed[i] && plan.weight.is_some() {
                 fixed.extend(cross_names(plan, i, columns.len() + 1));
             }
         }
@@ -860,10 +877,11 @@ fn offending_values(path: &Path, frame: LazyFrame, column: &str) -> Result<Vec<V
     Ok(out)
 }
 
-/// The cell table's columns of crossed membership `i`'s products, in [`pairs`] order (with
-/// their `_sq` columns when weighted).
+/// The cell table's columns of crossed membership `i`'s products, in [`summed_pairs`] order
+/// (with their `_sq` columns when weighted).
 fn cross_names(plan: &TallyPlan, i: usize, parts: usize) -> Vec<String> {
-    pairs(parts)
+    summed_pairs(parts, plan.weight.is_some())
+        .into_iter()
         .flat_map(|(j, k)| {
             let name = format!("{CROSS_KEY}{i}_{j}_{k}");
             match plan.weight {
@@ -898,22 +916,15 @@ pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Resul
                 .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<Vec<_>>>()?;
-    // Per crossed membership, its products' sums (Σ·w, Σ·w²); one column twice without weights.
-    let cross: Vec<Vec<(Vec<f64>, Vec<f64>)>> = plan
+    // Per crossed membership, its products' columns ([`summed_pairs`]).
+    let cross: Vec<Vec<Vec<f64>>> = plan
         .memberships
         .iter()
         .enumerate()
         .map(|(i, columns)| match plan.crossed[i] {
-            true => pairs(columns.len() + 1)
-                .map(|(j, k)| {
-                    let name = format!("{CROSS_KEY}{i}_{j}_{k}");
-                    let sum = column_f64(path, df, &name)?;
-                    let sq = match plan.weight {
-                        Some(_) => column_f64(path, df, &format!("{name}_sq"))?,
-                        None => sum.clone(),
-                    };
-                    Ok((sum, sq))
-                })
+            true => cross_names(plan, i, columns.len() + 1)
+                .iter()
+                .map(|name| column_f64(path, df, name))
                 .collect::<Result<Vec<_>>>(),
             false => Ok(Vec::new()),
         })
@@ -968,7 +979,19 @@ pub(super) fn read_cells(path: &Path, df: &DataFrame, plan: &TallyPlan) -> Resul
                 .collect(),
             cross: cross
                 .iter()
-                .map(|per_pair| per_pair.iter().map(|(s, q)| (s[row], q[row])).collect())
+                .zip(&soft)
+                .map(|(columns, masses)| {
+                    let at_row: Vec<f64> = columns.iter().map(|c| c[row]).collect();
+                    match (columns.is_empty(), plan.weight.is_some()) {
+                        (true, _) => Vec::new(),
+                        (false, true) => at_row.chunks(2).map(|p| (p[0], p[1])).collect(),
+                        (false, false) => {
+                            let masses: Vec<(f64, f64)> =
+                                masses.iter().map(|(s, q)| (s[row], q[row])).collect();
+                            complete_products(&masses, &at_row)
+                        }
+                    }
+                })
                 .collect(),
             score: scores.as_ref().and_then(|s| {
                 Some(ScoreSums {
