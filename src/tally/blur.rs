@@ -27,7 +27,7 @@ fn inverse(m: DMatrix<f64>) -> Option<DMatrix<f64>> {
     let scale = m.diagonal().map(|d| 1.0 / d.sqrt());
     let scaled = DMatrix::from_diagonal(&scale) * &m * DMatrix::from_diagonal(&scale);
     let smallest = scaled.clone().symmetric_eigenvalues().min();
-    if !(smallest > SEPARABLE) {
+    if smallest.is_nan() || smallest <= SEPARABLE {
         return None;
     }
     let inverse = scaled.cholesky()?.inverse();

@@ -307,15 +307,19 @@ mod tests {
         write_log(path, header, rows);
         let plan = TallyPlan::of(spec);
         let frame = crate::load::open(path, Format::Csv, b',').unwrap();
-        let from_polars = PolarsEngine::new(path, frame).unwrap().run(&plan).unwrap();
+        let mut from_polars = PolarsEngine::new(path, frame).unwrap().run(&plan).unwrap();
         let columns: Vec<&str> = header.split(',').collect();
         let memory_rows: Vec<Vec<Option<&str>>> = rows
             .iter()
             .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
             .collect();
-        let from_memory = MemoryEngine::new(&columns, &memory_rows)
+        let mut from_memory = MemoryEngine::new(&columns, &memory_rows)
             .run(&plan)
             .unwrap();
+        // The engines return cells in any order.
+        let key = |c: &cells::Cell| format!("{:?}", (&c.attributes, &c.decision, &c.label));
+        from_polars.cells.sort_by_key(key);
+        from_memory.cells.sort_by_key(key);
         (from_polars, from_memory)
     }
 
@@ -643,7 +647,6 @@ mod tests {
         ];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.csv");
-        write_log(&path, "y,g,p,q", &rows);
         let mut spec = AuditSpec::new(
             &path,
             Decision::Outcome(BinaryColumn {
@@ -657,18 +660,7 @@ mod tests {
             columns: vec![("p".into(), "P".into()), ("q".into(), "Q".into())],
             corrected: true,
         }];
-        let plan = TallyPlan::of(&spec);
-        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
-        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
-        let memory_rows: Vec<Vec<Option<&str>>> = rows
-            .iter()
-            .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
-            .collect();
-        let engine = MemoryEngine::new(&["y", "g", "p", "q"], &memory_rows);
-        let mut from_memory = engine.run(&plan).unwrap();
-        let key = |c: &cells::Cell| format!("{:?}", (&c.attributes, &c.decision));
-        from_polars.cells.sort_by_key(key);
-        from_memory.cells.sort_by_key(key);
+        let (from_polars, from_memory) = both_engines(&path, "y,g,p,q", &rows, &spec);
         assert_eq!(from_polars.cells.len(), 4);
         for (a, b) in from_polars.cells.iter().zip(&from_memory.cells) {
             assert_eq!(a.cross[0].len(), 6);
@@ -692,7 +684,6 @@ mod tests {
         ];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.csv");
-        write_log(&path, "score,g,h,l,w,p", &rows);
         let mut spec = AuditSpec::new(
             &path,
             Decision::Score {
@@ -711,19 +702,7 @@ mod tests {
             columns: vec![("p".into(), "P".into())],
             corrected: true,
         }];
-        let plan = TallyPlan::of(&spec);
-        let frame = crate::load::open(&path, Format::Csv, b',').unwrap();
-        let mut from_polars = PolarsEngine::new(&path, frame).unwrap().run(&plan).unwrap();
-        // CSV reads an empty field as null; the memory engine is given the same nulls.
-        let memory_rows: Vec<Vec<Option<&str>>> = rows
-            .iter()
-            .map(|r| r.iter().map(|v| (!v.is_empty()).then_some(*v)).collect())
-            .collect();
-        let engine = MemoryEngine::new(&["score", "g", "h", "l", "w", "p"], &memory_rows);
-        let mut from_memory = engine.run(&plan).unwrap();
-        let key = |c: &cells::Cell| format!("{:?}", (&c.attributes, &c.decision, &c.label));
-        from_polars.cells.sort_by_key(key);
-        from_memory.cells.sort_by_key(key);
+        let (from_polars, from_memory) = both_engines(&path, "score,g,h,l,w,p", &rows, &spec);
         assert_eq!(from_polars, from_memory);
         assert_eq!(from_polars.rows(), 5);
         // The folds agree too; the row without a score has no decision and is excluded.
