@@ -60,7 +60,9 @@ pub struct SynthArgs {
     pub miscalibrate: Option<f64>,
     /// Give each row a surname and a ZCTA drawn from the Census tables given its ethnicity
     /// (White, Black, Asian as Asian or Pacific Islander, Mixed as two or more races, Other as
-    /// Hispanic), for checking `fairaudit estimate` and `audit --estimate-race`.
+    /// Hispanic, Not provided as American Indian 15% of the time and two or more races
+    /// otherwise; surnames as common as makes the log's mix the one the Census table implies),
+    /// for checking `fairaudit estimate` and `audit --estimate-race`.
     #[arg(long)]
     pub names: bool,
 }
