@@ -270,6 +270,13 @@ fn audit_info(
             .iter()
             .map(|m| m.attribute.clone())
             .collect(),
+        blur_corrected: spec
+            .membership
+            .iter()
+            .filter(|m| m.corrected)
+            .map(|m| m.attribute.clone())
+            .collect(),
+        uncorrected_groups: tallies.uncorrected.clone(),
         race_estimate: spec
             .estimate
             .as_ref()
@@ -285,8 +292,6 @@ fn audit_info(
                 zcta: race.columns.zcta.clone(),
                 tract: race.columns.tract.clone(),
                 coverage,
-                correction: "moment".into(),
-                uncorrected_groups: tallies.uncorrected,
             }),
         counts_suppressed_below: None,
         kind: numeric.then_some(OutcomeKind::Continuous),

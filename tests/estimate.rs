@@ -83,8 +83,8 @@ fn a_planted_gap_is_recovered_through_the_estimate() {
     );
     let info = &estimated["audit"]["race_estimate"];
     assert_eq!(info["method"], "BISG");
-    assert_eq!(info["correction"], "moment");
-    assert_eq!(info["uncorrected_groups"], 0);
+    assert_eq!(estimated["audit"]["blur_corrected"][0], "race_est");
+    assert!(estimated["audit"].get("uncorrected_groups").is_none());
     assert_eq!(info["coverage"]["surname"]["listed"], 20000);
     assert_eq!(info["coverage"]["zcta"]["listed"], 20000);
 }
@@ -238,4 +238,96 @@ fn a_surname_column_mostly_empty_or_numeric_is_refused_as_such() {
         )
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn correct_blur_is_refused_where_it_cannot_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write(
+        dir.path(),
+        "probabilities.csv",
+        "offered,p_a\n1,0.2\n0,0.9\n1,0.5\n",
+    );
+    let data = log.to_str().unwrap();
+    let out = dir.path().join("out");
+    let base = [
+        "--data",
+        data,
+        "--outcome",
+        "offered",
+        "--membership",
+        "group=p_a:A",
+        "--protected",
+        "group",
+    ];
+    let err = fails(&out, &[&base[..], &["--correct-blur", "race"]].concat());
+    assert_eq!(
+        err,
+        "error: --correct-blur race: not a --membership attribute\n"
+    );
+    let err = fails(
+        &out,
+        &[&base[..], &["--correct-blur", "group", "--engine", "spark"]].concat(),
+    );
+    assert_eq!(
+        err,
+        "error: --correct-blur group: the correction's sums are made on Polars, not with --engine\n"
+    );
+}
+
+#[test]
+fn correct_blur_restores_a_memberships_rates_and_says_where_it_cannot() {
+    // Group A is offered at 0.8 and B at 0.2; rows say (0.9, 0.1) or (0.2, 0.8), and of each
+    // kind the expected share is offered (74 of 100, 32 of 100). Corrected, the rates are the
+    // groups' own; uncorrected, pulled together. In region "south" one row cannot tell A from
+    // B: its two groups stay uncorrected, counted and said.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("offered,region,p_a,p_b\n");
+    for (p, offered) in [("0.9,0.1", 74), ("0.2,0.8", 32)] {
+        for i in 0..100 {
+            text.push_str(&format!("{},north,{p}\n", u8::from(i < offered)));
+        }
+    }
+    text.push_str("1,south,0.5,0.5\n");
+    let log = write(dir.path(), "blurred.csv", &text);
+    let args = |corrected: bool| {
+        let mut args = vec![
+            "--data",
+            log.to_str().unwrap(),
+            "--outcome",
+            "offered",
+            "--membership",
+            "group=p_a:A,p_b:B",
+            "--protected",
+            "region,group",
+            "--min-group-size",
+            "1",
+        ];
+        if corrected {
+            args.extend(["--correct-blur", "group"]);
+        }
+        args
+    };
+    let out = dir.path().join("corrected");
+    let corrected = audit(&out, &args(true));
+    let blurred = audit(&dir.path().join("blurred"), &args(false));
+    let rate = |r: &Value, g: &str| {
+        num(
+            group(r, 0, &[("region", "north"), ("group", g)]),
+            "selection_rate",
+        )
+    };
+    assert!((rate(&corrected, "A") - 0.8).abs() < 1e-9);
+    assert!((rate(&corrected, "B") - 0.2).abs() < 1e-9);
+    assert!(rate(&blurred, "A") < 0.7 && rate(&blurred, "B") > 0.3);
+    assert_eq!(corrected["audit"]["blur_corrected"][0], "group");
+    assert_eq!(corrected["audit"]["uncorrected_groups"]["group"], 2);
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains(
+            "the groups of `group` are corrected for the blur this causes (but for 2 groups among people too \
+             alike in their probabilities to tell the groups apart, shown uncorrected)"
+        ),
+        "{report}"
+    );
 }

@@ -127,8 +127,10 @@ class AuditOptions(TypedDict, total=False):
     """Column of row weights: every count becomes a weighted sum."""
     membership: Sequence[str]
     """An attribute known as probabilities per row: ATTR=COL:VALUE,COL:VALUE,... (repeatable)."""
+    correct_blur: Sequence[str]
+    """Correct a --membership attribute's groups for the blur of its probabilities (each row counts partly toward every group, so gaps look smaller), as race_est's are: for probabilities that are each person's chances given what they are estimated from, such as those `fairaudit estimate` writes, and a decision that depends on that only through the attribute (repeatable; Polars engine only)."""
     estimate_race: str
-    """Race and ethnicity estimated from names and places (BISG; BIFSG with a first name), as the attribute race_est to use with --protected: surname=COL[,first_name=COL][,zcta=COL or tract=COL, the tract's 11-digit GEOID]. No row's estimate is written anywhere."""
+    """Race and ethnicity estimated from names and places (BISG; BIFSG with a first name), as the attribute race_est to use with --protected: surname=COL[,first_name=COL][,zcta=COL or tract=COL, the tract's 11-digit GEOID]. Its groups are corrected for the estimate's blur. No row's estimate is written anywhere."""
     allow_low_coverage: bool
     """With --estimate-race: estimate even when fewer than half the surnames are in the Census list (the method is for US names and places)."""
     system: str

@@ -182,9 +182,9 @@ def rates_by_numpy(estimated: Path, outcome: str) -> tuple[dict, dict]:
 
 def test_the_audits_own_estimate_is_the_estimate_commands(tmp_path):
     # --estimate-race inside the audit gives race_est the rates numpy's moment correction
-    # gives from the columns `fairaudit estimate` writes, and an audit of those columns with
-    # --membership (uncorrected) their weighted rates; the planted gap shows, nearer through
-    # the correction.
+    # gives from the columns `fairaudit estimate` writes, the same audit of those columns
+    # with --membership and --correct-blur exactly its numbers, and without --correct-blur
+    # their weighted rates; the planted gap shows, nearer through the correction.
     log = tmp_path / "log.csv"
     planted_log(log)
     estimate(log, tmp_path / "estimated.csv", "--zcta", "zcta")
@@ -197,8 +197,13 @@ def test_the_audits_own_estimate_is_the_estimate_commands(tmp_path):
                               f"race_est={groups}", *common, "--out", str(tmp_path / "written")],
                              capture_output=True, text=True)
     assert written.returncode == 0, written.stderr
+    corrected = subprocess.run([binary(), "audit", "--data", str(tmp_path / "estimated.csv"), "--membership",
+                                f"race_est={groups}", "--correct-blur", "race_est", *common,
+                                "--out", str(tmp_path / "corrected")], capture_output=True, text=True)
+    assert corrected.returncode == 0, corrected.stderr
     ours = json.loads((tmp_path / "inside" / "results.json").read_text())
     theirs = json.loads((tmp_path / "written" / "results.json").read_text())
+    assert ours["attribute_sets"] == json.loads((tmp_path / "corrected" / "results.json").read_text())["attribute_sets"]
     weighted, corrected = rates_by_numpy(tmp_path / "estimated.csv", "offered")
     for results, expected in ((ours, corrected), (theirs, weighted)):
         rates = {g["values"]["race_est"]: g["selection_rate"] for g in results["attribute_sets"][0]["groups"]}
@@ -207,7 +212,7 @@ def test_the_audits_own_estimate_is_the_estimate_commands(tmp_path):
             assert abs(rate - expected[group]) < 1e-9, (group, rate, expected[group])
     info = ours["audit"]["race_estimate"]
     assert (info["method"], info["surname"], info["zcta"]) == ("BISG", "surname", "zcta")
-    assert (info["correction"], info["uncorrected_groups"]) == ("moment", 0)
+    assert ours["audit"]["blur_corrected"] == ["race_est"] and "uncorrected_groups" not in ours["audit"]
     assert info["coverage"]["surname"]["listed"] == 20000
     # The report says the attribute is estimated, how, what it gets wrong, and how names and
     # places were found (all found in this log).
@@ -219,6 +224,8 @@ def test_the_audits_own_estimate_is_the_estimate_commands(tmp_path):
     assert "under-states disparities affecting Black people" in report
     assert "the group figures are corrected for that blur, which holds if the decision depends on names" in report
     assert "No person's estimate is shown, stored or used for a decision" in report
+    assert ("(each row counts toward each group with its probability; the groups of `race_est` are corrected for "
+            "the blur this causes, which holds if") in (tmp_path / "corrected" / "report.md").read_text()
     assert "Race and ethnicity estimated, not recorded" in (tmp_path / "inside" / "report.html").read_text()
     # No row is written anywhere in the bundle: its tables are aggregates (a few lines each),
     # and no person's surname appears.

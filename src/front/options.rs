@@ -330,10 +330,18 @@ pub struct AuditArgs {
     #[arg(long)]
     #[serde(default, deserialize_with = "one_or_many_sets")]
     pub membership: Vec<String>,
+    /// Correct a --membership attribute's groups for the blur of its probabilities (each row
+    /// counts partly toward every group, so gaps look smaller), as race_est's are: for
+    /// probabilities that are each person's chances given what they are estimated from, such
+    /// as those `fairaudit estimate` writes, and a decision that depends on that only through
+    /// the attribute (repeatable; Polars engine only).
+    #[arg(long)]
+    #[serde(default, deserialize_with = "one_or_many_sets")]
+    pub correct_blur: Vec<String>,
     /// Race and ethnicity estimated from names and places (BISG; BIFSG with a first name), as
     /// the attribute race_est to use with --protected: surname=COL[,first_name=COL][,zcta=COL or
-    /// tract=COL, the tract's 11-digit GEOID].
-    /// No row's estimate is written anywhere.
+    /// tract=COL, the tract's 11-digit GEOID]. Its groups are corrected for the estimate's
+    /// blur. No row's estimate is written anywhere.
     #[arg(long)]
     pub estimate_race: Option<String>,
     /// With --estimate-race: estimate even when fewer than half the surnames are in the Census
@@ -494,6 +502,9 @@ impl AuditArgs {
         let decision = self.decision(continuous)?;
         let label = self.label()?;
         let (protected, membership) = self.protected_sets()?;
+        if let (Some(attribute), false) = (self.correct_blur.first(), engine == Engine::Polars) {
+            bail!("--correct-blur {attribute}: the correction's sums are made on Polars, not with --engine");
+        }
         let references = self
             .reference
             .iter()
@@ -756,6 +767,12 @@ impl AuditArgs {
                 );
             }
             membership.push(RaceEstimate::membership());
+        }
+        for attribute in &self.correct_blur {
+            match membership.iter_mut().find(|m| &m.attribute == attribute) {
+                Some(m) => m.corrected = true,
+                None => bail!("--correct-blur {attribute}: not a --membership attribute"),
+            }
         }
         for set in &protected {
             if set

@@ -208,11 +208,6 @@ pub struct RaceEstimateInfo {
     pub tract: Option<String>,
     /// How the rows' names and places were found.
     pub coverage: crate::estimate::Coverage,
-    /// How the groups' figures undo the blur of the probabilities: `moment` (see the
-    /// documentation of `fairaudit::tally::blur`).
-    pub correction: String,
-    /// Groups left uncorrected: among rows whose probabilities cannot tell the groups apart.
-    pub uncorrected_groups: u64,
 }
 
 /// The audit's definition as it applied.
@@ -260,6 +255,14 @@ pub struct AuditInfo {
     pub weight: Option<String>,
     /// Attributes given as membership probabilities.
     pub membership: Vec<String>,
+    /// Those of them whose groups are corrected for the blur of their probabilities (the
+    /// moment correction: `race_est`, and `--correct-blur`'s).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blur_corrected: Vec<String>,
+    /// Per corrected attribute with any, its groups left uncorrected: in a combination of a
+    /// set's other attributes whose rows' probabilities cannot tell the groups apart.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub uncorrected_groups: IndexMap<String, u64>,
     /// With `--estimate-race`: how the attribute `race_est` was estimated, and how the log's
     /// names and places were found in the tables.
     #[serde(default, skip_serializing_if = "Option::is_none")]

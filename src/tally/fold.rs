@@ -487,9 +487,9 @@ impl<'s> Sums<'s> {
     }
 
     /// Adds each corrected membership's groups ([`Blur::corrected`]; uncorrected where its
-    /// probabilities cannot be told apart). The groups left uncorrected.
-    fn unblur(&mut self) -> u64 {
-        let mut uncorrected = 0;
+    /// probabilities cannot be told apart). The groups left uncorrected, per membership.
+    fn unblur(&mut self) -> IndexMap<String, u64> {
+        let mut uncorrected = IndexMap::new();
         for set in 0..self.sources.len() {
             let Some(m) = soft_of(&self.sources[set]) else {
                 continue;
@@ -502,7 +502,9 @@ impl<'s> Sums<'s> {
             for (context, blur) in std::mem::take(&mut self.blurs[set]) {
                 let tallies = blur.corrected().unwrap_or_else(|| {
                     let blurred = blur.blurred();
-                    uncorrected += blurred.iter().filter(|t| t.sum.n > 0.0).count() as u64;
+                    *uncorrected
+                        .entry(self.spec.membership[m].attribute.clone())
+                        .or_default() += blurred.iter().filter(|t| t.sum.n > 0.0).count() as u64;
                     blurred
                 });
                 for (j, tally) in tallies.into_iter().enumerate() {
@@ -934,7 +936,7 @@ mod tests {
         assert!((a.sum.pp / a.sum.n - 0.8).abs() < 1e-9 && (a.sum.n - 110.0).abs() < 1e-9);
         assert!((b.sum.pp / b.sum.n - 0.2).abs() < 1e-9 && (b.sum.n - 90.0).abs() < 1e-9);
         assert_eq!(group(&t, 0, &[Some("y"), Some("A")]).sum.n, 0.5);
-        assert_eq!(t.uncorrected, 2);
+        assert_eq!(t.uncorrected["race"], 2);
     }
 
     #[test]

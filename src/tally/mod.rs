@@ -94,9 +94,9 @@ pub struct Tallies<S: GroupSums = Tally> {
     /// With a score audit, per set and group (in the sets' order; empty for a set with a soft
     /// membership): the group's rows by score.
     pub scores: Vec<Vec<ScoreBins>>,
-    /// Groups of a corrected membership ([`blur`]) left uncorrected: in a combination of the
-    /// set's other attributes whose rows' probabilities cannot be told apart.
-    pub uncorrected: u64,
+    /// Per corrected membership ([`blur`]) with any, its groups left uncorrected: in a
+    /// combination of a set's other attributes whose rows' probabilities cannot be told apart.
+    pub uncorrected: IndexMap<String, u64>,
 }
 
 /// The rows of one score key (a score, or a bin of scores) in a group.

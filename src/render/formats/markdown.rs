@@ -526,22 +526,62 @@ fn scope(s: &mut String, r: &AuditResults, ctx: &RunContext) {
         );
     }
     if !a.membership.is_empty() {
+        // race_est's correction is told with its estimate, below.
+        let listed: Vec<String> = a
+            .blur_corrected
+            .iter()
+            .filter(|m| {
+                a.race_estimate.is_none() || m.as_str() != crate::spec::RaceEstimate::ATTRIBUTE
+            })
+            .map(|m| code(m))
+            .collect();
+        let corrected = match listed.is_empty() {
+            true => String::new(),
+            false => format!(
+                "; the groups of {} are corrected for the blur this causes{}, which holds if the probabilities are each person's chances and the decision depends on what they are estimated from only through the attribute",
+                listed.join(", "),
+                uncorrected(
+                    a.uncorrected_groups
+                        .iter()
+                        .filter(|(m, _)| listed.contains(&code(m)))
+                        .map(|(_, n)| n)
+                        .sum()
+                )
+            ),
+        };
         let _ = writeln!(
             s,
-            "- **Estimated attributes:** {} (each row counts toward each group with its probability).",
+            "- **Estimated attributes:** {} (each row counts toward each group with its probability{corrected}).",
             a.membership.iter().map(|m| code(m)).collect::<Vec<_>>().join(", ")
         );
     }
     if let Some(race) = &a.race_estimate {
-        race_estimate_lines(s, race);
+        let race_est = crate::spec::RaceEstimate::ATTRIBUTE;
+        let left = a.uncorrected_groups.get(race_est).copied().unwrap_or(0);
+        race_estimate_lines(s, race, left);
     }
     let _ = writeln!(s);
+}
+
+/// Groups a correction for blur leaves uncorrected, as the scope says them (nothing for none).
+fn uncorrected(groups: u64) -> String {
+    match groups {
+        0 => String::new(),
+        n => format!(
+            " (but for {n} group{} among people too alike in their probabilities to tell the groups apart, shown uncorrected)",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 /// What the scope says of race and ethnicity estimated from names and places: the method, how
 /// the names and places were found, what the estimate is known to get wrong, and that no one's
 /// estimate is shown or used.
-fn race_estimate_lines(s: &mut String, race: &crate::results::RaceEstimateInfo) {
+fn race_estimate_lines(
+    s: &mut String,
+    race: &crate::results::RaceEstimateInfo,
+    uncorrected_groups: u64,
+) {
     let c = &race.coverage;
     let share = |n: u64, of: u64| format!("{:.1}%", 100.0 * n as f64 / of.max(1) as f64);
     let names = match &race.first_name {
@@ -582,10 +622,7 @@ fn race_estimate_lines(s: &mut String, race: &crate::results::RaceEstimateInfo) 
             ));
         }
     }
-    let uncorrected = match race.uncorrected_groups {
-        0 => String::new(),
-        n => format!(" (but for {n} group{} among people too alike in their names and places to tell the groups apart, shown uncorrected)", if n == 1 { "" } else { "s" }),
-    };
+    let uncorrected = uncorrected(uncorrected_groups);
     let _ = writeln!(
         s,
         "- **Race and ethnicity estimated, not recorded:** `{}` is each person's probability of being White, Black, Asian or Pacific Islander, American Indian or Alaska Native, of two or more races, or Hispanic, from their {names}{place}, by {method}, the method the CFPB publishes (Census 2010 surname list; Tzioumis 2018 first names; Census 2010 populations by ZCTA and tract). Each person counts toward each group with their probability, which blurs the groups into each other (a gap shows smaller than it is, and partly in other groups); the group figures are corrected for that blur{uncorrected}, which holds if the decision depends on names and places only through race and ethnicity, and the intervals widen by what the correction costs. {found}. What the estimate is known to get wrong: published evaluations find that, uncorrected, it under-states disparities affecting Black people, and that it is weaker for American Indian or Alaska Native and multiracial people; it is a method for US names and places. No person's estimate is shown, stored or used for a decision: only group totals enter this audit.",
