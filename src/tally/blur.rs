@@ -34,6 +34,17 @@ fn inverse(m: DMatrix<f64>) -> Option<DMatrix<f64>> {
     Some(DMatrix::from_diagonal(&scale) * inverse * DMatrix::from_diagonal(&scale))
 }
 
+/// The symmetric matrix over the `kept` of `parts` whose entry `(j, k)` is `value` of the
+/// pair's index in [`pairs`].
+fn symmetric(parts: usize, kept: &[usize], value: impl Fn(usize) -> f64) -> DMatrix<f64> {
+    let mut full = DMatrix::zeros(parts, parts);
+    for (index, (j, k)) in pairs(parts).enumerate() {
+        let v = value(index);
+        (full[(j, k)], full[(k, j)]) = (v, v);
+    }
+    full.select_rows(kept).select_columns(kept)
+}
+
 /// A part whose mass is below this share of the context's rows has too few rows to correct;
 /// it is left out of the correction (and out of the groups).
 const NEGLIGIBLE_SHARE: f64 = 1e-9;
@@ -46,7 +57,8 @@ struct ClassSums {
     cross: Vec<(f64, f64)>,
 }
 
-/// A context's sums, class by class, in the order the classes are met.
+/// A context's sums, class by class (in the classes' order, so every sum is the same on every
+/// run).
 #[derive(Debug, Clone, Default)]
 pub struct Blur {
     classes: BTreeMap<(bool, Option<bool>), ClassSums>,
@@ -100,15 +112,10 @@ impl Blur {
         let kept: Vec<usize> = (0..parts)
             .filter(|&j| mass[j] > NEGLIGIBLE_SHARE * total)
             .collect();
-        let matrix = |pick: &dyn Fn(&ClassSums, usize) -> f64| {
-            let mut full = DMatrix::zeros(parts, parts);
-            for (index, (j, k)) in pairs(parts).enumerate() {
-                let value: f64 = self.classes.values().map(|c| pick(c, index)).sum();
-                (full[(j, k)], full[(k, j)]) = (value, value);
-            }
-            full.select_rows(&kept).select_columns(&kept)
-        };
-        let inverse = inverse(matrix(&|c, i| c.cross[i].0))?;
+        let products = symmetric(parts, &kept, |i| {
+            self.classes.values().map(|c| c.cross[i].0).sum()
+        });
+        let inverse = inverse(products)?;
         let scale =
             DMatrix::from_diagonal(&kept.iter().map(|&j| mass[j]).collect::<Vec<_>>().into());
         let c = scale * inverse;
@@ -118,13 +125,7 @@ impl Blur {
                 kept.len(),
                 kept.iter().map(|&j| class.masses[j].0),
             );
-            let q = {
-                let mut full = DMatrix::zeros(parts, parts);
-                for (index, (j, k)) in pairs(parts).enumerate() {
-                    (full[(j, k)], full[(k, j)]) = (class.cross[index].1, class.cross[index].1);
-                }
-                full.select_rows(&kept).select_columns(&kept)
-            };
+            let q = symmetric(parts, &kept, |i| class.cross[i].1);
             let sums = &c * b;
             let squares = &c * q * c.transpose();
             for (at, &j) in kept.iter().enumerate() {

@@ -462,7 +462,8 @@ impl<'s> Sums<'s> {
             let Some(m) = soft_of(&self.sources[set]) else {
                 continue;
             };
-            if !cell.cross[m].is_empty() {
+            // Only a membership the plan crosses has its products in the cells.
+            if cell.cross.get(m).is_some_and(|c| !c.is_empty()) {
                 let context = self.key(&cell.attributes, &self.sources[set], None);
                 self.blurs[set].entry(context).or_default().add(
                     decision,
