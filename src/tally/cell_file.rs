@@ -5,11 +5,11 @@
 
 use super::cells::CellTable;
 use super::engine::TallyEngine;
-use super::plan::{summed_pairs, TallyPlan};
+use super::plan::TallyPlan;
 use super::polars_engine::{
-    read_cells, read_moments, CHECK_KEY, COUNT_KEY, CROSS_KEY, DECISION_KEY, LABEL_KEY,
-    NULL_WEIGHT_KEY, OUTSIDE_KEY, SCORE_KEY, SCORE_MAX_KEY, SCORE_MIN_KEY, SCORE_SUM_KEY, SOFT_KEY,
-    SUM_KEY, SUM_SQ_KEY, WEIGHT_KEY, WEIGHT_SQ_KEY,
+    read_cells, read_moments, CHECK_KEY, COUNT_KEY, DECISION_KEY, LABEL_KEY, NULL_WEIGHT_KEY,
+    OUTSIDE_KEY, SCORE_KEY, SCORE_MAX_KEY, SCORE_MIN_KEY, SCORE_SUM_KEY, SOFT_KEY, SUM_KEY,
+    SUM_SQ_KEY, WEIGHT_KEY, WEIGHT_SQ_KEY,
 };
 use crate::error::{AuditError, Result};
 use crate::load::{self, read_error};
@@ -172,17 +172,6 @@ fn columns(plan: &TallyPlan) -> Vec<(String, String)> {
         for j in 0..=columns.len() {
             out.push((format!("m{i}_{j}"), format!("{SOFT_KEY}{i}_{j}")));
             out.push((format!("m{i}_{j}_sq"), format!("{SOFT_KEY}{i}_{j}_sq")));
-        }
-        if plan.crossed[i] {
-            for (j, k) in summed_pairs(columns.len() + 1, plan.weight.is_some()) {
-                out.push((format!("x{i}_{j}_{k}"), format!("{CROSS_KEY}{i}_{j}_{k}")));
-                if plan.weight.is_some() {
-                    out.push((
-                        format!("x{i}_{j}_{k}_sq"),
-                        format!("{CROSS_KEY}{i}_{j}_{k}_sq"),
-                    ));
-                }
-            }
         }
     }
     for k in 0..plan.checks.len() {

@@ -13,7 +13,6 @@
 //! | `null_w` | int64 | rows with a null weight (counted with weight 0; only with weights) |
 //! | `outside` | bool | whether the rows are outside the plan's selection (`--where`; only with one) |
 //! | `m{i}_{j}`, `m{i}_{j}_sq` | float64 | Σ p·w and Σ (p·w)² of membership `i`'s probability column `j`; `j` = its number of columns is the remainder 1 − Σp |
-//! | `x{i}_{j}_{k}`, `x{i}_{j}_{k}_sq` | float64 | for a corrected membership `i` only (`--estimate-race`'s, made on Polars): with weights, Σ p_j·p_k·w and Σ p_j·p_k·w² of its parts `j ≤ k`, the remainder included; without, Σ p_j·p_k of its probability columns `j < k` only (the others follow from the masses) |
 //! | `check{c}` | int64 | rows violating the plan's check `c` (any non-zero stops the audit) |
 //! | `score_min`, `score_max`, `score_sum` | float64 | with a score audit: the cell's smallest and largest score and Σ weight·score (an exact fixed-point sum: the positive terms' less the negative terms') |
 //!
@@ -119,7 +118,9 @@ pub struct Cell {
     /// Per membership, per probability column and the remainder: (Σ p·w, Σ (p·w)²).
     pub masses: Vec<Vec<(f64, f64)>>,
     /// Per membership the plan crosses (empty for the others), per pair of its parts
-    /// ([`pairs`](super::plan::pairs)): (Σ p_j·p_k·w, Σ p_j·p_k·w²).
+    /// ([`pairs`](super::plan::pairs)): (Σ p_j·p_k·w, Σ p_j·p_k·w²). Only the Polars and the
+    /// memory engine sum them (a corrected membership is refused with other engines), so they
+    /// are not among the columns of a cell table made elsewhere.
     pub cross: Vec<Vec<(f64, f64)>>,
     /// With a score audit, the cell's score key and scores (`None`: no score, or not a number).
     pub score: Option<ScoreSums>,

@@ -54,7 +54,7 @@ pub(super) const WEIGHT_SQ_KEY: &str = "__fairaudit_w2";
 pub(super) const NULL_WEIGHT_KEY: &str = "__fairaudit_null_w";
 pub(super) const OUTSIDE_KEY: &str = "__fairaudit_outside";
 pub(super) const SOFT_KEY: &str = "__fairaudit_m";
-pub(super) const CROSS_KEY: &str = "__fairaudit_x";
+const CROSS_KEY: &str = "__fairaudit_x";
 /// Units per 1 of an unweighted membership's products' sums ([`exact_sum_of_products`]).
 const PRODUCT_SCALE: f64 = 1e9;
 pub(super) const CHECK_KEY: &str = "__fairaudit_check";
@@ -536,13 +536,10 @@ fn soft_sums(mass: Expr, weighted: bool, attribute: usize, value: usize) -> [Exp
     ]
 }
 
-/// [`exact_sum`] in units of 1/[`SUM_SCALE`] of numbers from 0 to 1: each in 64 bits (a
-/// machine instruction, where 128 bits take a library call per row), their sum in 128. The
-/// truncation is the same; a number out of that range (in a row the plan's checks refuse)
-/// wraps instead of failing the query before the checks are counted.
 /// An exact sum of products of two probabilities of one row, `p_j·p_k ≤ 1/4` (they add up to
 /// at most 1), in units of 1/[`PRODUCT_SCALE`]: each rounded to 64 bits and summed in 64 bits,
-/// which holds 3.6·10¹⁰ rows' products.
+/// which holds 3.6·10¹⁰ rows' products. A product out of that range (in a row the plan's
+/// checks refuse) wraps, as in [`exact_sum_of_shares`].
 fn exact_sum_of_products(product: Expr) -> Expr {
     (product * lit(PRODUCT_SCALE) + lit(0.5))
         .cast_with_options(
@@ -554,6 +551,10 @@ fn exact_sum_of_products(product: Expr) -> Expr {
         / lit(PRODUCT_SCALE)
 }
 
+/// [`exact_sum`] in units of 1/[`SUM_SCALE`] of numbers from 0 to 1: each in 64 bits (a
+/// machine instruction, where 128 bits take a library call per row), their sum in 128. The
+/// truncation is the same; a number out of that range (in a row the plan's checks refuse)
+/// wraps instead of failing the query before the checks are counted.
 fn exact_sum_of_shares(value: Expr) -> Expr {
     (value * lit(SUM_SCALE))
         .cast_with_options(
